@@ -1,0 +1,241 @@
+"""Domain records shared by every use case: plain, frozen dataclasses with no AWS in sight.
+
+A `Tender` is the one normalised shape of a public call for tenders, whatever its publisher
+(SEAO, CanadaBuys, any OCDS feed). `to_dict`/`from_dict` give its documented JSON form, used by
+the CLI, the Tenders table and the match queue alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    AWARDED = "awarded"
+
+
+class Category(StrEnum):
+    GOODS = "goods"
+    SERVICES = "services"
+    WORKS = "works"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text in French and/or English; either may be missing (SEAO is French only)."""
+
+    fr: str | None = None
+    en: str | None = None
+
+    def any(self) -> str:
+        return self.fr or self.en or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str | None = None
+    locality: str | None = None
+    province: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    name: Text
+    id: str | None = None
+    address: Address | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """A commodity code: UNSPSC (SEAO, CanadaBuys) or GSIN (legacy federal data)."""
+
+    scheme: str
+    code: str
+    description: Text = field(default_factory=Text)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str | None = "CAD"
+
+
+@dataclass(frozen=True, slots=True)
+class Supplier:
+    name: str
+    id: str | None = None
+    neq: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    id: str | None
+    status: str | None = None
+    date: datetime | None = None
+    value: Money | None = None
+    suppliers: tuple[Supplier, ...] = ()
+
+
+class Scope(StrEnum):
+    """Where a tender's work or delivery takes place, as far as can be told."""
+
+    REGIONS = "regions"  # specific Québec administrative regions (see the evidence)
+    ALL_QUEBEC = "all-quebec"  # the whole province (CanadaBuys « *Quebec (except NCR) »)
+    CANADA = "canada"  # Canada-wide: counts as every region
+    OUTSIDE_QUEBEC = "outside-quebec"  # only other provinces or abroad
+    UNKNOWN = "unknown"  # nothing to go on: never presented as a guess
+
+
+@dataclass(frozen=True, slots=True)
+class RegionEvidence:
+    code: str  # official administrative region code, "01" … "17"
+    how: str  # what it was inferred from, e.g. "buyer postal code G5L 4X2"
+    confidence: float  # 0–1
+
+
+@dataclass(frozen=True, slots=True)
+class Regions:
+    scope: Scope = Scope.UNKNOWN
+    evidence: tuple[RegionEvidence, ...] = ()
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(sorted({e.code for e in self.evidence}))
+
+
+@dataclass(frozen=True, slots=True)
+class Tender:
+    """One procurement process in its latest known state."""
+
+    source: str  # feed family: "seao", "canadabuys", or the configured name of an OCDS feed
+    native_id: str  # SEAO/OCDS ocid, CanadaBuys reference number
+    revision: str  # sortable: a later revision of the same tender compares greater
+    title: Text
+    status: Status
+    description: Text = field(default_factory=Text)
+    reference: str | None = None  # the buyer's own file / solicitation number (not unique)
+    buyer: Buyer | None = None
+    delivery_regions: tuple[str, ...] = ()  # raw labels as the publisher wrote them
+    classifications: tuple[Classification, ...] = ()
+    category: Category | None = None
+    category_details: tuple[str, ...] = ()  # publisher's own finer categories (SEAO « S9 - … »)
+    method: str | None = None  # open / limited / direct / selective
+    method_details: str | None = None
+    notice_type: str | None = None
+    published_at: datetime | None = None
+    closing_at: datetime | None = None  # bid closing, time-zone aware
+    amendment_number: int = 0
+    amendment_date: date | None = None
+    url: str | None = None
+    value: Money | None = None
+    languages: tuple[str, ...] = ()
+    awards: tuple[Award, ...] = ()
+    regions: Regions | None = None  # inferred after parsing (esja.geo), None until then
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.native_id}"
+
+    @property
+    def unspsc_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.classifications if c.scheme == "UNSPSC")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, **_plain(asdict(self))}
+
+    def content_hash(self) -> str:
+        """Hash of everything a reader could notice; equal hashes mean nothing to store."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Tender:
+        return cls(
+            source=data["source"],
+            native_id=data["native_id"],
+            revision=data["revision"],
+            title=Text(**data["title"]),
+            status=Status(data["status"]),
+            description=Text(**data.get("description") or {}),
+            reference=data.get("reference"),
+            buyer=_buyer(data.get("buyer")),
+            delivery_regions=tuple(data.get("delivery_regions") or ()),
+            classifications=tuple(
+                Classification(c["scheme"], c["code"], Text(**c.get("description") or {}))
+                for c in data.get("classifications") or ()
+            ),
+            category=Category(data["category"]) if data.get("category") else None,
+            category_details=tuple(data.get("category_details") or ()),
+            method=data.get("method"),
+            method_details=data.get("method_details"),
+            notice_type=data.get("notice_type"),
+            published_at=_datetime(data.get("published_at")),
+            closing_at=_datetime(data.get("closing_at")),
+            amendment_number=int(data.get("amendment_number") or 0),
+            amendment_date=date.fromisoformat(data["amendment_date"]) if data.get("amendment_date") else None,
+            url=data.get("url"),
+            value=_money(data.get("value")),
+            languages=tuple(data.get("languages") or ()),
+            awards=tuple(_award(a) for a in data.get("awards") or ()),
+            regions=_regions(data.get("regions")),
+        )
+
+
+FIELD_NAMES = ("key", *(f.name for f in fields(Tender)))
+
+
+def _plain(value: Any) -> Any:
+    """asdict() output → JSON-ready values: ISO dates, decimal strings, lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def _datetime(raw: str | None) -> datetime | None:
+    return datetime.fromisoformat(raw) if raw else None
+
+
+def _money(raw: dict[str, Any] | None) -> Money | None:
+    return Money(Decimal(raw["amount"]), raw.get("currency")) if raw else None
+
+
+def _buyer(raw: dict[str, Any] | None) -> Buyer | None:
+    if not raw:
+        return None
+    address = Address(**raw["address"]) if raw.get("address") else None
+    return Buyer(Text(**raw["name"]), raw.get("id"), address)
+
+
+def _award(raw: dict[str, Any]) -> Award:
+    return Award(
+        id=raw.get("id"),
+        status=raw.get("status"),
+        date=_datetime(raw.get("date")),
+        value=_money(raw.get("value")),
+        suppliers=tuple(Supplier(**s) for s in raw.get("suppliers") or ()),
+    )
+
+
+def _regions(raw: dict[str, Any] | None) -> Regions | None:
+    if raw is None:
+        return None
+    return Regions(Scope(raw["scope"]), tuple(RegionEvidence(**e) for e in raw.get("evidence") or ()))

@@ -1,0 +1,50 @@
+"""The feeds ESJA knows by name. Any other OCDS publisher is added by configuration (FEEDS, or a
+schedule whose input names a format and a URL), without code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMATS = ("seao", "canadabuys", "ocds")
+
+SEAO_DATASET_ID = "d23b2e02-085d-43e5-9e6e-e1d558ebfdd5"  # systeme-electronique-dappel-doffres-seao
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    name: str  # the cursor's key in the Feeds table, and the schedule's "source"
+    format: str  # seao (CKAN listing of weekly files), canadabuys (one CSV), ocds (one package)
+    url: str
+
+    @property
+    def tender_source(self) -> str:
+        """The `source` of the tenders it yields: both CanadaBuys files describe the same notices."""
+        return self.format if self.format in ("seao", "canadabuys") else self.name
+
+    def validate(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"feed {self.name!r}: format must be one of {', '.join(FORMATS)}, got {self.format!r}")
+        if not self.url.startswith(("https://", "http://")):
+            raise ValueError(f"feed {self.name!r}: url must be http(s), got {self.url!r}")
+
+
+DEFAULT_FEEDS: dict[str, FeedConfig] = {
+    feed.name: feed
+    for feed in (
+        FeedConfig(
+            "seao",
+            "seao",
+            f"https://www.donneesquebec.ca/recherche/api/3/action/package_show?id={SEAO_DATASET_ID}",
+        ),
+        FeedConfig(
+            "canadabuys-new",
+            "canadabuys",
+            "https://canadabuys.canada.ca/opendata/pub/newTenderNotice-nouvelAvisAppelOffres.csv",
+        ),
+        FeedConfig(
+            "canadabuys-open",
+            "canadabuys",
+            "https://canadabuys.canada.ca/opendata/pub/openTenderNotice-ouvertAvisAppelOffres.csv",
+        ),
+    )
+}
