@@ -21,9 +21,9 @@ class Settings:
     match_queue_url: str
     feeds: Mapping[str, FeedConfig] = field(default_factory=lambda: dict(DEFAULT_FEEDS))
     http_timeout_seconds: float = 30.0
+    http_retries: int = 2
     max_feed_bytes: int = 100 * 1024 * 1024
     seao_backfill_weeks: int = 1
-    aws_endpoint_url: str | None = None  # moto locally; None in AWS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -49,9 +49,9 @@ class Settings:
             "match_queue_url": overrides.pop("match_queue_url", None) or required("MATCH_QUEUE_URL"),
             "feeds": _feeds(env.get("FEEDS")),
             "http_timeout_seconds": number("HTTP_TIMEOUT_SECONDS", 30.0),
+            "http_retries": int(number("HTTP_RETRIES", 2)),
             "max_feed_bytes": int(number("MAX_FEED_BYTES", 100 * 1024 * 1024)),
             "seao_backfill_weeks": int(number("SEAO_BACKFILL_WEEKS", 1)),
-            "aws_endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -48,3 +48,19 @@ DEFAULT_FEEDS: dict[str, FeedConfig] = {
         ),
     )
 }
+
+
+def resolve_feed(
+    feeds: dict[str, FeedConfig], source: str, *, fmt: str | None = None, url: str | None = None
+) -> FeedConfig:
+    """The feed a schedule or an operator names: a known one (its URL may be overridden), or any
+    feed given with its format and URL."""
+    known = feeds.get(source)
+    if known is None and not (fmt and url):
+        raise ValueError(
+            f"unknown feed {source!r}: known feeds are {', '.join(sorted(feeds))}; "
+            "another feed needs a format and a url"
+        )
+    feed = FeedConfig(source, fmt or (known.format if known else ""), url or (known.url if known else ""))
+    feed.validate()
+    return feed

@@ -1,0 +1,32 @@
+"""poll_tenders: one feed per invocation, as named by its schedule: {"source": "seao"}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from esja.config import Settings
+from esja.services import build_poll_service
+from esja.sources.catalogue import resolve_feed
+
+logger = Logger()
+metrics = Metrics()
+copy_config_to_registered_loggers(source_logger=logger)
+settings = Settings.from_env()
+service = build_poll_service(settings)
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
+    feed = resolve_feed(dict(settings.feeds), event["source"], fmt=event.get("format"), url=event.get("url"))
+    report = service.poll(feed)
+    totals = report.totals
+    metrics.add_metric("TendersFetched", MetricUnit.Count, totals["tenders"])
+    metrics.add_metric("TendersChanged", MetricUnit.Count, totals["new"] + totals["changed"])
+    metrics.add_metric("RecordsRejected", MetricUnit.Count, totals["rejected"])
+    metrics.add_metric("FeedFailed", MetricUnit.Count, 0 if report.ok else 1)
+    return report.as_dict()

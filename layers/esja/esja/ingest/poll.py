@@ -1,0 +1,204 @@
+"""poll(feed): fetch what a feed published since last time, store what changed, announce it for matching.
+
+A file that cannot be read (feed down, truncated, malformed) leaves the cursor where it was, so the
+next run retries it; a bad record inside a good file is counted and skipped, never sinking the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from esja.ingest.changes import Change, Stale, StoredVersion, plan_change
+from esja.model import Tender
+from esja.sources.catalogue import FeedConfig
+from esja.sources.ckan import list_seao_files, pending_seao_files
+from esja.sources.formats import parse
+from esja.sources.http import Fetched, FetchError
+from esja.sources.parsed import FeedError
+from esja.store.errors import StoreError
+from esja.store.feeds import FeedState
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 100  # tenders compared and written together
+
+
+class Fetcher(Protocol):
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched: ...
+
+
+class TenderRepository(Protocol):
+    def stored_versions(self, keys: Sequence[str]) -> dict[str, StoredVersion]: ...
+    def write(self, changes: Sequence[Change]) -> int: ...
+
+
+class Announcer(Protocol):
+    def announce(self, changes: Sequence[Change]) -> int: ...
+
+
+class FeedStates(Protocol):
+    def load(self, feed: str) -> FeedState: ...
+    def save(self, state: FeedState) -> None: ...
+
+
+COUNTS = ("records", "tenders", "new", "changed", "unchanged", "skipped", "rejected", "announced")
+
+
+@dataclass(slots=True)
+class FileReport:
+    name: str
+    outcome: str = "ok"  # ok | not-modified | failed
+    error: str | None = None
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+
+
+@dataclass(slots=True)
+class PollReport:
+    feed: str
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.outcome != "failed" for f in self.files)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {name: sum(f.counts[name] for f in self.files) for name in COUNTS}
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "feed": self.feed,
+            "ok": self.ok,
+            **self.totals,
+            "files": [{"name": f.name, "outcome": f.outcome, "error": f.error, **f.counts} for f in self.files],
+        }
+
+
+class PollService:
+    def __init__(
+        self,
+        *,
+        fetcher: Fetcher,
+        feed_states: FeedStates,
+        tenders: TenderRepository,
+        announcer: Announcer,
+        clock: Callable[[], datetime],
+        enrich: Callable[[Tender], Tender] = lambda tender: tender,
+        seao_backfill_weeks: int = 1,
+    ) -> None:
+        self._fetcher = fetcher
+        self._states = feed_states
+        self._tenders = tenders
+        self._announcer = announcer
+        self._clock = clock
+        self._enrich = enrich
+        self._backfill = timedelta(weeks=seao_backfill_weeks)
+
+    def poll(self, feed: FeedConfig) -> PollReport:
+        state = self._states.load(feed.name)
+        report = PollReport(feed.name)
+        if feed.format == "seao":
+            self._poll_seao(feed, state, report)
+        else:
+            self._poll_single(feed, state, report)
+        now = self._clock().isoformat()
+        failures = [f for f in report.files if f.outcome == "failed"]
+        if failures:
+            state.last_error, state.last_error_at = "; ".join(str(f.error) for f in failures), now
+        else:
+            state.last_success_at, state.last_error, state.last_error_at = now, None, None
+        state.last_counts = report.totals
+        state.add_counts(report.totals)
+        self._states.save(state)
+        logger.info("poll finished", extra={"report": report.as_dict()})
+        return report
+
+    def _poll_single(self, feed: FeedConfig, state: FeedState, report: PollReport) -> None:
+        file = FileReport(feed.url.split("?", 1)[0].rsplit("/", 1)[-1] or feed.url)
+        report.files.append(file)
+        try:
+            fetched = self._fetcher.get(feed.url, etag=state.etag, last_modified=state.last_modified)
+        except FetchError as error:
+            _fail(file, error)
+            return
+        if fetched.not_modified:
+            file.outcome = "not-modified"
+            return
+        try:
+            if self._ingest_file(feed, fetched.body, file):
+                state.etag, state.last_modified = fetched.etag, fetched.last_modified
+        except StoreError as error:
+            _fail(file, error)
+
+    def _poll_seao(self, feed: FeedConfig, state: FeedState, report: PollReport) -> None:
+        listing = FileReport("CKAN package_show")
+        try:
+            files = list_seao_files(self._fetcher.get(feed.url).body)
+        except (FetchError, FeedError) as error:
+            report.files.append(listing)
+            _fail(listing, error)
+            return
+        weeklies = [f for f in files if f.weekly]
+        if state.since is None and weeklies:
+            # First run: start from the latest weeks rather than replaying years of history.
+            state.since = max(f.end for f in weeklies) - self._backfill
+        for seao_file in pending_seao_files(files, set(state.processed), state.since or files[0].start):
+            file = FileReport(seao_file.name)
+            report.files.append(file)
+            try:
+                body = self._fetcher.get(seao_file.url).body
+            except FetchError as error:
+                _fail(file, error)
+                continue  # later files are still safe to read: stale releases are never stored over newer ones
+            try:
+                if self._ingest_file(feed, body, file):
+                    state.mark_processed(seao_file.name)
+            except StoreError as error:
+                _fail(file, error)
+                break  # AWS is in trouble: stop here, the next run goes on from this file
+
+    def _ingest_file(self, feed: FeedConfig, body: bytes, file: FileReport) -> bool:
+        """False when the file cannot be read; StoreError propagates when AWS fails."""
+        try:
+            parsed = parse(body, feed.format, source=feed.tender_source, now=self._clock())
+        except FeedError as error:
+            _fail(file, error)
+            return False
+        file.counts["records"] = parsed.records
+        file.counts["tenders"] = len(parsed.tenders)
+        file.counts["rejected"] = len(parsed.rejected)
+        for rejected in parsed.rejected[:20]:
+            logger.warning(
+                "record rejected", extra={"file": file.name, "record": rejected.record, "reason": rejected.reason}
+            )
+        for start in range(0, len(parsed.tenders), _CHUNK):
+            self._ingest_chunk([self._enrich(t) for t in parsed.tenders[start : start + _CHUNK]], file)
+        return True
+
+    def _ingest_chunk(self, tenders: list[Tender], file: FileReport) -> None:
+        now = self._clock()
+        stored = self._tenders.stored_versions([t.key for t in tenders])
+        changes: list[Change] = []
+        for tender in tenders:
+            change = plan_change(tender, stored.get(tender.key), now)
+            if change is None:
+                file.counts["unchanged"] += 1
+            elif isinstance(change, Stale):
+                file.counts["skipped"] += 1
+            else:
+                changes.append(change)
+                file.counts["new" if change.kind == "new" else "changed"] += 1
+        # Announce before writing: if the write then fails, the next run sees the change again and
+        # re-announces it (the matcher writes each match once), so nothing is lost either way.
+        file.counts["announced"] += self._announcer.announce([c for c in changes if c.announced])
+        self._tenders.write(changes)
+
+
+def _fail(file: FileReport, error: Exception) -> None:
+    file.outcome = "failed"
+    file.error = str(error)
+    logger.error("feed file failed", extra={"file": file.name, "error": file.error})

@@ -1,0 +1,59 @@
+"""Composition: the use cases wired to their AWS adapters, built once per container from Settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+
+from esja.config import Settings
+from esja.ingest.poll import PollService
+from esja.sources.http import HttpFetcher
+from esja.store.feeds import FeedStateStore
+from esja.store.match_queue import MatchQueue
+from esja.store.tenders import TenderStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sqs import SQSClient
+
+# Adaptive retries absorb throttling; short timeouts keep a stuck call from eating the Lambda's time.
+AWS_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 10},
+    connect_timeout=5,
+    read_timeout=20,
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aws_client(service: str, session: boto3.Session | None = None) -> Any:
+    """A client honouring AWS_ENDPOINT_URL (moto locally) through boto3's own configuration."""
+    return (session or boto3.Session()).client(service, config=AWS_CONFIG)  # type: ignore[call-overload]
+
+
+def build_poll_service(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    sqs: SQSClient | None = None,
+    fetcher: HttpFetcher | None = None,
+) -> PollService:
+    dynamodb = dynamodb or aws_client("dynamodb")
+    return PollService(
+        fetcher=fetcher
+        or HttpFetcher(
+            timeout_seconds=settings.http_timeout_seconds,
+            max_bytes=settings.max_feed_bytes,
+            retries=settings.http_retries,
+        ),
+        feed_states=FeedStateStore(settings.feeds_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        announcer=MatchQueue(settings.match_queue_url, sqs or aws_client("sqs")),
+        clock=utc_now,
+        seao_backfill_weeks=settings.seao_backfill_weeks,
+    )

@@ -1,0 +1,116 @@
+"""The Tenders table: one item per tender key, written only when its content really changed."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from esja.ingest.changes import Change, StoredVersion
+from esja.model import Status, Tender
+from esja.store.errors import Throttled, store_error
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+_GET_BATCH = 100  # BatchGetItem limit
+_WRITE_BATCH = 25  # BatchWriteItem limit
+_ATTEMPTS = 8  # for items DynamoDB leaves unprocessed under load, beyond the SDK's own retries
+
+
+class TenderStore:
+    def __init__(self, table_name: str, client: DynamoDBClient, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._table = table_name
+        self._client = client
+        self._sleep = sleep
+
+    def stored_versions(self, keys: Sequence[str]) -> dict[str, StoredVersion]:
+        versions: dict[str, StoredVersion] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), _GET_BATCH):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [{"tender_key": {"S": key}} for key in unique[start : start + _GET_BATCH]],
+                    "ProjectionExpression": "tender_key, content_hash, revision, #s, change_count, first_seen_at",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                }
+            }
+            for attempt in range(_ATTEMPTS):
+                try:
+                    answer = self._client.batch_get_item(RequestItems=request)
+                except ClientError as error:
+                    raise store_error(error, "reading stored tenders") from error
+                for item in answer.get("Responses", {}).get(self._table, []):
+                    versions[item["tender_key"]["S"]] = _version(item)
+                request = dict(answer.get("UnprocessedKeys") or {})
+                if not request:
+                    break
+                self._backoff(attempt)
+            else:
+                raise Throttled("reading stored tenders: keys left unprocessed after retries")
+        return versions
+
+    def write(self, changes: Iterable[Change]) -> int:
+        puts = [{"PutRequest": {"Item": _item(change)}} for change in changes]
+        for start in range(0, len(puts), _WRITE_BATCH):
+            pending: list[Any] = puts[start : start + _WRITE_BATCH]
+            for attempt in range(_ATTEMPTS):
+                try:
+                    answer = self._client.batch_write_item(RequestItems={self._table: pending})
+                except ClientError as error:
+                    raise store_error(error, "writing tenders") from error
+                pending = list(answer.get("UnprocessedItems", {}).get(self._table, []))
+                if not pending:
+                    break
+                self._backoff(attempt)
+            else:
+                raise Throttled("writing tenders: items left unprocessed after retries")
+        return len(puts)
+
+    def get(self, key: str) -> Tender | None:
+        try:
+            answer = self._client.get_item(TableName=self._table, Key={"tender_key": {"S": key}})
+        except ClientError as error:
+            raise store_error(error, "reading a tender") from error
+        item = answer.get("Item")
+        return Tender.from_dict(json.loads(item["tender"]["S"])) if item else None
+
+    def _backoff(self, attempt: int) -> None:
+        self._sleep(min(0.05 * 2**attempt, 5.0))
+
+
+def _version(item: dict[str, Any]) -> StoredVersion:
+    return StoredVersion(
+        content_hash=item["content_hash"]["S"],
+        revision=item["revision"]["S"],
+        status=Status(item["status"]["S"]),
+        change_count=int(item["change_count"]["N"]),
+        first_seen_at=datetime.fromisoformat(item["first_seen_at"]["S"]),
+    )
+
+
+def _item(change: Change) -> dict[str, Any]:
+    tender = change.tender
+    item: dict[str, Any] = {
+        "tender_key": {"S": tender.key},
+        "source": {"S": tender.source},
+        "status": {"S": tender.status.value},
+        "revision": {"S": tender.revision},
+        "content_hash": {"S": change.content_hash},
+        "change_count": {"N": str(change.change_count)},
+        "last_change": {"S": change.kind.value},
+        "amended": {"BOOL": change.change_count > 0},
+        "first_seen_at": {"S": change.first_seen_at.isoformat()},
+        "updated_at": {"S": change.seen_at.isoformat()},
+        "tender": {"S": json.dumps(tender.to_dict(), ensure_ascii=False, separators=(",", ":"))},
+    }
+    # Sparse index: only tenders with a closing date appear in by_status_closing (sorted in UTC).
+    if tender.closing_at:
+        item["closing_at"] = {"S": tender.closing_at.astimezone(UTC).isoformat()}
+    if tender.published_at:
+        item["published_at"] = {"S": tender.published_at.astimezone(UTC).isoformat()}
+    return item

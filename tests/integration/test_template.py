@@ -1,0 +1,222 @@
+"""template.yaml lints clean, transforms offline, and keeps its promises: least privilege, schedules
+that retry and park failures, alarms on what was parked, feeds that match the catalogue."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from cfnlint.api import ManualArgs, lint, lint_file
+from esja.sources.catalogue import DEFAULT_FEEDS
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
+
+from local.resources import load_template
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = ROOT / "template.yaml"
+TEMPLATE = load_template(TEMPLATE_PATH)
+LINT_CONFIG = ManualArgs(append_rules=["cfn_lint_serverless.rules"], regions=["ca-central-1"])
+BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+MANAGED_POLICIES = {
+    "AWSLambdaBasicExecutionRole": BASIC_EXECUTION,
+    "AWSXRayDaemonWriteAccess": "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+}
+FEED_PARAMETERS = {
+    "seao": "SeaoFeedUrl",
+    "canadabuys-new": "CanadaBuysNewUrl",
+    "canadabuys-open": "CanadaBuysOpenUrl",
+}
+
+
+def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, Any]:
+    return {key: value for key, value in template["Resources"].items() if value["Type"] == resource_type}
+
+
+def schedules() -> list[tuple[str, dict[str, Any]]]:
+    """(function/event, properties) of every ScheduleV2 event in the template."""
+    return [
+        (f"{function}/{name}", event["Properties"])
+        for function, resource in resources_of_type(TEMPLATE, "AWS::Serverless::Function").items()
+        for name, event in resource["Properties"].get("Events", {}).items()
+        if event["Type"] == "ScheduleV2"
+    ]
+
+
+@pytest.fixture(scope="module")
+def transformed() -> dict[str, Any]:
+    """The SAM transform, offline: local code paths become S3 URIs, as `sam validate` does."""
+    template = copy.deepcopy(TEMPLATE)
+    for logical_id, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if isinstance(properties.get(key), str):
+                properties[key] = f"s3://esja-artifacts/{logical_id}.zip"
+    translator = Translator(None, Parser(), boto_session=boto3.Session(region_name="ca-central-1"))
+    result: dict[str, Any] = translator.translate(
+        template, parameter_values={}, get_managed_policy_map=lambda: MANAGED_POLICIES
+    )
+    return result
+
+
+def role_statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in role["Properties"].get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
+
+
+def actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
+
+
+def test_cfn_lint_with_the_serverless_rules_finds_nothing() -> None:
+    matches = lint_file(TEMPLATE_PATH, config=LINT_CONFIG)
+
+    assert [f"{match.rule.id} {match.message} (line {match.linenumber})" for match in matches] == []
+
+
+def test_the_serverless_rules_are_loaded() -> None:
+    # Guards the test above: were the rules not appended, it would pass on anything.
+    bare = {
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Resources": {
+            "Bare": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {"InlineCode": "x", "Handler": "app.handler", "Runtime": "python3.12"},
+            }
+        },
+    }
+
+    found = {match.rule.id for match in lint(json.dumps(bare), config=LINT_CONFIG)}
+
+    assert {"WS1000", "WS1004"} <= found
+
+
+def test_every_lint_exception_gives_its_reason() -> None:
+    text = TEMPLATE_PATH.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(text):
+        if "ignore_checks:" in line:
+            assert text[number - 1].strip().startswith("#"), (
+                f"line {number + 1}: say why the check is ignored"
+            )
+
+
+def test_the_sam_transform_leaves_only_cloudformation(transformed: dict[str, Any]) -> None:
+    types = {resource["Type"] for resource in transformed["Resources"].values()}
+
+    assert not [kind for kind in types if kind.startswith("AWS::Serverless::")]
+    assert {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Scheduler::Schedule"} <= types
+
+
+def test_poll_function_has_exactly_its_permissions(transformed: dict[str, Any]) -> None:
+    role = transformed["Resources"]["PollTendersFunctionRole"]
+    granted = {
+        (statement["Resource"]["Fn::GetAtt"][0], action)
+        for statement in role_statements(role)
+        for action in actions(statement)
+        if action.startswith("dynamodb:")
+    }
+
+    assert granted == {
+        ("TendersTable", "dynamodb:BatchGetItem"),
+        ("TendersTable", "dynamodb:BatchWriteItem"),
+        ("TendersTable", "dynamodb:GetItem"),
+        ("TendersTable", "dynamodb:PutItem"),
+        ("FeedsTable", "dynamodb:GetItem"),
+        ("FeedsTable", "dynamodb:PutItem"),
+        ("FeedsTable", "dynamodb:UpdateItem"),
+    }
+    assert role["Properties"]["ManagedPolicyArns"] == [BASIC_EXECUTION]  # no X-Ray, no broad policies
+
+
+def test_no_function_may_scan_delete_or_use_wildcards(transformed: dict[str, Any]) -> None:
+    for logical_id, role in resources_of_type(transformed, "AWS::IAM::Role").items():
+        for statement in role_statements(role):
+            for action in actions(statement):
+                assert action not in ("*", "dynamodb:*", "dynamodb:Scan", "dynamodb:DeleteItem"), logical_id
+                assert statement.get("Resource") != "*" or action.startswith("logs:"), logical_id
+
+
+def test_every_schedule_is_montreal_time_retries_and_keeps_failures(transformed: dict[str, Any]) -> None:
+    assert schedules()
+    for name, properties in schedules():
+        assert properties["ScheduleExpressionTimezone"] == "America/Toronto", name
+        assert properties["RetryPolicy"]["MaximumRetryAttempts"] >= 1, name
+        assert properties["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}, (
+            name
+        )
+    for name, schedule in resources_of_type(transformed, "AWS::Scheduler::Schedule").items():
+        assert {"DeadLetterConfig", "RetryPolicy"} <= schedule["Properties"]["Target"].keys(), name
+
+
+def test_every_built_in_feed_is_scheduled() -> None:
+    sources = {json.loads(properties["Input"])["source"] for _, properties in schedules()}
+
+    assert set(DEFAULT_FEEDS) <= sources
+
+
+def test_feed_addresses_default_to_the_catalogue() -> None:
+    for name, parameter in FEED_PARAMETERS.items():
+        assert TEMPLATE["Parameters"][parameter]["Default"] == DEFAULT_FEEDS[name].url
+
+
+def test_every_schedule_input_has_its_sample_event() -> None:
+    samples = [json.loads(path.read_text(encoding="utf-8")) for path in (ROOT / "events").glob("poll_*.json")]
+
+    for name, properties in schedules():
+        assert json.loads(properties["Input"]) in samples, f"{name}: add its input to events/"
+
+
+def test_every_table_is_encrypted_recoverable_and_retained() -> None:
+    for logical_id, table in resources_of_type(TEMPLATE, "AWS::DynamoDB::Table").items():
+        properties = table["Properties"]
+        assert properties["SSESpecification"]["SSEEnabled"] is True, logical_id
+        assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True, (
+            logical_id
+        )
+        assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain", logical_id
+
+
+def test_every_dead_letter_queue_has_an_alarm() -> None:
+    dead_letter_queues = {"ScheduleDeadLetterQueue"} | {
+        queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        for queue in resources_of_type(TEMPLATE, "AWS::SQS::Queue").values()
+        if "RedrivePolicy" in queue.get("Properties", {})
+    }
+    watched = {
+        dimension["Value"]["Fn::GetAtt"][0]
+        for alarm in resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm").values()
+        for dimension in alarm["Properties"].get("Dimensions", [])
+        if dimension["Name"] == "QueueName"
+    }
+
+    assert dead_letter_queues <= watched
+
+
+def test_every_alarm_notifies_the_alarm_topic() -> None:
+    for logical_id, alarm in resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm").items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], logical_id
+
+
+def test_queues_outlast_six_timeouts_of_their_consumer() -> None:
+    # AWS's advice for SQS event sources: visibility timeout >= 6 x the function's timeout.
+    consumers = [
+        (function, event["Properties"]["Queue"]["Fn::GetAtt"][0])
+        for function, resource in resources_of_type(TEMPLATE, "AWS::Serverless::Function").items()
+        for event in resource["Properties"].get("Events", {}).values()
+        if event["Type"] == "SQS"
+    ]
+    if not consumers:
+        pytest.skip("no function consumes a queue yet")
+    for function, queue in consumers:
+        timeout = TEMPLATE["Resources"][function]["Properties"].get(
+            "Timeout", TEMPLATE["Globals"]["Function"]["Timeout"]
+        )
+        assert TEMPLATE["Resources"][queue]["Properties"]["VisibilityTimeout"] >= 6 * timeout, function
