@@ -100,14 +100,14 @@ COLUMNS = ("records", "tenders", "new", "changed", "unchanged", "skipped", "reje
 
 def format_report_table(reports: Sequence[dict[str, object]]) -> str:
     """Poll reports as a fixed-width table: one line per file, one total line per feed."""
-    header = f"{'feed / file':<42} {'outcome':<13}" + "".join(f"{c:>10}" for c in COLUMNS)
+    header = f"{'feed / file':<46} {'outcome':<13}" + "".join(f"{c:>10}" for c in COLUMNS)
     lines = [header, "-" * len(header)]
     for report in reports:
         files = report["files"]
         assert isinstance(files, list)
         for file in files:
             lines.append(
-                f"  {str(file['name'])[-40:]:<40} {file['outcome']:<13}" + "".join(f"{file[c]:>10}" for c in COLUMNS)
+                f"  {str(file['name'])[-44:]:<44} {file['outcome']:<13}" + "".join(f"{file[c]:>10}" for c in COLUMNS)
             )
             if file["error"]:
                 lines.append(f"    ! {file['error']}")

@@ -1,0 +1,50 @@
+"""`make moto`: a moto server on 127.0.0.1 with every resource of template.yaml, for the `esja` command.
+
+It prints the environment the command needs, then serves until interrupted:
+
+    make moto                      # in one terminal; paste the export lines it prints in another
+    esja tenders poll --source canadabuys-new
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+
+import boto3
+
+from local.resources import create_resources, function_environment, load_template
+from local.runtime import LOCAL_ENVIRONMENT, REGION, TEMPLATE, environment
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=5005)
+    args = parser.parse_args(argv)
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{args.port}"
+    with environment(LOCAL_ENVIRONMENT):
+        session = boto3.Session(region_name=REGION)
+        template = load_template(TEMPLATE)
+        clients = {name: session.client(name, endpoint_url=endpoint) for name in ("dynamodb", "sqs", "s3")}  # type: ignore[call-overload]
+        resources = create_resources(template, **clients)
+        env = {**LOCAL_ENVIRONMENT, **function_environment(template, "PollTendersFunction", resources)}
+    env["AWS_ENDPOINT_URL"] = endpoint
+    print("# moto is serving every resource of template.yaml; paste these lines in another terminal:")
+    for name in ("AWS_ENDPOINT_URL", *LOCAL_ENVIRONMENT, "TENDERS_TABLE", "FEEDS_TABLE", "MATCH_QUEUE_URL"):
+        print(f"export {name}='{env[name]}'")
+    sys.stdout.flush()
+    signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
