@@ -28,23 +28,21 @@ def build_week(path: Path) -> int:
     source = REAL_WEEK if REAL_WEEK.exists() else SAMPLE_WEEK
     package = json.loads(source.read_bytes())
     templates = package["releases"]
+    per_release = len(source.read_bytes()) / len(templates)  # bytes, as SEAO pretty-prints them
     releases = []
-    size = len(json.dumps(package, ensure_ascii=False, indent=2))
-    n = 0
-    while size < TARGET_BYTES:
+    for n in range(int(TARGET_BYTES / per_release)):
         release = copy.deepcopy(templates[n % len(templates)])
         release["ocid"] = f"ocds-ec9k95-{30000000 + n}"
-        release["id"] = f"202609{15 + n % 5:02d}{n % 86400:06d}"
+        seconds = n * 17 % 86400  # a valid time of day, spread over the week
+        release["id"] = f"202609{15 + n % 5:02d}{seconds // 3600:02d}{seconds // 60 % 60:02d}{seconds % 60:02d}"
         releases.append(release)
-        size += len(json.dumps(release, ensure_ascii=False, indent=2)) + 4
-        n += 1
     package["releases"] = releases
     path.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     return len(releases)
 
 
 CHILD = """
-import json, resource, sys, time
+import json, re, sys, time
 from datetime import UTC, datetime
 sys.path[:0] = {paths!r}
 from esja.sources.seao import parse_seao
@@ -55,7 +53,8 @@ for _ in range({repeats}):
     {call}
     best = min(best, time.perf_counter() - start)
     result = None
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this process's own peak; ru_maxrss would also count the parent that built the file.
+peak = int(re.search(r"VmHWM:\\s*(\\d+) kB", open("/proc/self/status").read()).group(1)) / 1024
 print(json.dumps({{"seconds": best, "peak_rss_mb": peak}}))
 """
 
