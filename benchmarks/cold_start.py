@@ -7,7 +7,6 @@ pays anyway). The handler's own share is what it adds on top of boto3. Median of
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
