@@ -14,13 +14,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from esja.cli import format_report_table
+from esja.cli import main as cli
 from esja.sources.catalogue import SEAO_DATASET_ID
 from local.feed_server import CKAN_PATH, FeedServer, sample_routes
-from local.runtime import ROOT, LocalAws, local_aws
+from local.runtime import ROOT, LocalAws, environment, local_aws
 
 OUT = ROOT / "out"
 TORONTO = ZoneInfo("America/Toronto")
 POLL = "PollTendersFunction"
+MATCH = "MatchTendersFunction"
+ENTERPRISES = ROOT / "examples" / "enterprises.csv"
 # Quiet handlers: the demo prints its own summary; errors still show.
 QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
 
@@ -63,6 +66,35 @@ def queued_messages(aws: LocalAws) -> int:
     return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
 
 
+def stored_matches(aws: LocalAws) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in aws.client("dynamodb").get_paginator("scan").paginate(TableName=aws.resources.names["MatchesTable"]):
+        items.extend(page["Items"])
+    found = [
+        {**json.loads(item["match"]["S"]), "profile_ids": [p["S"] for p in item["profile_ids"]["L"]]}
+        for item in items
+        if item["kind"]["S"] == "match"
+    ]
+    return sorted(found, key=lambda m: (m["enterprise_id"], -m["score"], m["tender_key"]))
+
+
+def print_matches(matches: list[dict[str, Any]], tenders: dict[str, dict[str, Any]]) -> None:
+    """Per enterprise, the tenders it will hear about and why (in French, as the alerts will say)."""
+    enterprise = None
+    for match in matches:
+        if match["enterprise_id"] != enterprise:
+            enterprise = match["enterprise_id"]
+            print(f"■ {enterprise}")
+        tender = tenders[match["tender_key"]]
+        title = tender["title"]["fr"] or tender["title"]["en"]
+        found = tender.get("regions") or {"scope": "unknown", "evidence": []}
+        regions = ", ".join(e["code"] for e in found["evidence"]) or found["scope"]
+        print(f"   {match['score']:.2f}  {title[:70]}  [{match['tender_key']}; régions {regions}]")
+        for reason in match["reasons"]:
+            print(f"          – {reason['fr']}")
+    print()
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     with FeedServer() as server, local_aws() as aws:
@@ -77,14 +109,27 @@ def main() -> int:
         second = poll_all(aws, env, events)
         print(format_report_table(second))
 
+        print("== 3. Organizers load the enterprises' profiles (esja enterprises import examples/enterprises.csv)")
+        with environment(aws.environment(MATCH)):
+            if cli(["enterprises", "import", str(ENTERPRISES)]) != 0:
+                return 1
+        print()
+
+        print("== 4. match_tenders consumes the match queue")
+        print(f"{queued_messages(aws)} announcements waiting on the match queue")
+        handled = aws.deliver_queue(MATCH, "MatchQueue", QUIET)
+        matches = stored_matches(aws)
+        print(f"{handled} announcements handled, {len(matches)} matches recorded\n")
+        print_matches(matches, {t["key"]: t for t in stored_tenders(aws)})
+
         tenders = stored_tenders(aws)
         (OUT / "tenders.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tenders))
         (OUT / "poll-reports.json").write_text(json.dumps({"first": first, "second": second}, indent=2))
+        (OUT / "matches.jsonl").write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in matches))
         statuses = Counter(t["status"] for t in tenders)
         sources = Counter(t["source"] for t in tenders)
         print(f"Tenders stored: {len(tenders)} — by source {dict(sources)} — by status {dict(statuses)}")
-        print(f"Announced to the match queue: {queued_messages(aws)} messages")
-        print(f"Outputs: {OUT / 'tenders.jsonl'}, {OUT / 'poll-reports.json'}")
+        print(f"Outputs: {OUT / 'tenders.jsonl'}, {OUT / 'matches.jsonl'}, {OUT / 'poll-reports.json'}")
         if not all(r["ok"] for r in first + second) or sum(r["new"] + r["changed"] for r in second):
             print("demo: a poll failed or a re-poll wrote again", file=sys.stderr)
             return 1

@@ -33,12 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     with environment(LOCAL_ENVIRONMENT):
         session = boto3.Session(region_name=REGION)
         template = load_template(TEMPLATE)
-        clients = {name: session.client(name, endpoint_url=endpoint) for name in ("dynamodb", "sqs", "s3")}  # type: ignore[call-overload]
-        resources = create_resources(template, **clients)
-        env = {**LOCAL_ENVIRONMENT, **function_environment(template, "PollTendersFunction", resources)}
+        resources = create_resources(
+            template,
+            dynamodb=session.client("dynamodb", endpoint_url=endpoint),
+            sqs=session.client("sqs", endpoint_url=endpoint),
+            s3=session.client("s3", endpoint_url=endpoint),
+        )
+        env = dict(LOCAL_ENVIRONMENT)
+        for function in ("PollTendersFunction", "MatchTendersFunction"):
+            env |= function_environment(template, function, resources)
     env["AWS_ENDPOINT_URL"] = endpoint
     print("# moto is serving every resource of template.yaml; paste these lines in another terminal:")
-    for name in ("AWS_ENDPOINT_URL", *LOCAL_ENVIRONMENT, "TENDERS_TABLE", "FEEDS_TABLE", "MATCH_QUEUE_URL"):
+    resources_env = ("TENDERS_TABLE", "FEEDS_TABLE", "MATCH_QUEUE_URL", "ENTERPRISES_TABLE", "MATCHES_TABLE")
+    for name in ("AWS_ENDPOINT_URL", *LOCAL_ENVIRONMENT, *resources_env):
         print(f"export {name}='{env[name]}'")
     sys.stdout.flush()
     signal.sigwait({signal.SIGINT, signal.SIGTERM})

@@ -98,9 +98,7 @@ class LocalResources:
             raise TemplateError(f"{logical_id}.{attribute}: {logical_id} is not created locally")
         attributes = self.by_logical_id[logical_id].attributes
         if attribute not in attributes:
-            raise TemplateError(
-                f"{logical_id}.{attribute} is unknown locally (known: {', '.join(attributes)})"
-            )
+            raise TemplateError(f"{logical_id}.{attribute} is unknown locally (known: {', '.join(attributes)})")
         return attributes[attribute]
 
     def resolver(self, template: Template) -> Resolver:
@@ -139,9 +137,7 @@ def create_resources(
             continue
         properties = resolver.resolve(resource.get("Properties", {}))
         made = creators[resource["Type"]](f"{prefix}-{logical_id}", properties)
-        created = replace(
-            created, by_logical_id=MappingProxyType({**created.by_logical_id, logical_id: made})
-        )
+        created = replace(created, by_logical_id=MappingProxyType({**created.by_logical_id, logical_id: made}))
     return created
 
 
@@ -157,11 +153,7 @@ def function_environment(
     function = template["Resources"].get(logical_id)
     if not isinstance(function, dict) or function.get("Type") not in _FUNCTION_TYPES:
         raise TemplateError(f"{logical_id} is not a function of the template")
-    variables = (
-        _variables(template.get("Globals", {}).get("Function", {}))
-        if "Serverless" in function["Type"]
-        else {}
-    )
+    variables = _variables(template.get("Globals", {}).get("Function", {})) if "Serverless" in function["Type"] else {}
     variables |= _variables(function.get("Properties", {}))
     resolver = resources.resolver(template)
     environment = {}
@@ -176,9 +168,7 @@ def function_environment(
 
 def _creation_order(template: Template, creatable_types: set[str]) -> list[str]:
     """Template order, except that a resource comes after those it refers to (a queue after its DLQ)."""
-    creatable = {
-        key: value for key, value in template["Resources"].items() if value.get("Type") in creatable_types
-    }
+    creatable = {key: value for key, value in template["Resources"].items() if value.get("Type") in creatable_types}
     waiting = {key: (referenced_ids(value) & creatable.keys()) - {key} for key, value in creatable.items()}
     order: list[str] = []
     while waiting:
@@ -202,9 +192,7 @@ def _create_table(dynamodb: DynamoDBClient, name: str, properties: dict[str, Any
     }
     for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         if properties.get(kind):
-            request[kind] = [
-                {key: index[key] for key in _INDEX_KEYS if key in index} for index in properties[kind]
-            ]
+            request[kind] = [{key: index[key] for key in _INDEX_KEYS if key in index} for index in properties[kind]]
     if "StreamSpecification" in properties:
         view = properties["StreamSpecification"]["StreamViewType"]
         request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": view}

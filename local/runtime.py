@@ -72,6 +72,41 @@ class LocalAws:
                 self._containers[function] = module
             return getattr(module, handler_name)(dict(event), FakeLambdaContext(function))
 
+    def deliver_queue(self, function: str, queue: str, env: Mapping[str, str] | None = None) -> int:
+        """Play Lambda's SQS event source mapping: receive batches of 10, invoke, delete what succeeded.
+        Returns the number of messages handled; failed ones stay on the queue (their retry)."""
+        sqs = self.client("sqs")
+        url, arn = self.resources.queue_urls[queue], self.resources.arns[queue]
+        handled = 0
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+            "Messages", []
+        ):
+            event = {"Records": [_sqs_record(m, arn) for m in messages]}
+            answer = self.invoke(function, event, env)
+            failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+            done = [m for m in messages if m["MessageId"] not in failed]
+            if done:
+                sqs.delete_message_batch(
+                    QueueUrl=url, Entries=[{"Id": m["MessageId"], "ReceiptHandle": m["ReceiptHandle"]} for m in done]
+                )
+            handled += len(done)
+        return handled
+
+
+def _sqs_record(message: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    """A message as Lambda's SQS event source hands it to the function."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {},
+        "md5OfBody": message["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": arn,
+        "awsRegion": REGION,
+    }
+
 
 @contextmanager
 def local_aws(template_path: Path = TEMPLATE) -> Iterator[LocalAws]:

@@ -82,9 +82,7 @@ def referenced_ids(value: Any) -> set[str]:
     found = set().union(*(referenced_ids(item) for item in value.values()))
     if "Fn::Sub" in value:
         pattern = value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"]
-        found |= {
-            name.split(".", 1)[0] for name in _SUB_VARIABLE.findall(pattern) if not name.startswith("!")
-        }
+        found |= {name.split(".", 1)[0] for name in _SUB_VARIABLE.findall(pattern) if not name.startswith("!")}
     return found
 
 

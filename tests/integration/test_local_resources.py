@@ -9,10 +9,10 @@ from typing import Any
 
 import boto3
 import pytest
-from esja.config import Settings
-from esja.sources.catalogue import DEFAULT_FEEDS
 from moto import mock_aws
 
+from esja.config import Settings
+from esja.sources.catalogue import DEFAULT_FEEDS
 from local.resources import (
     LocalResources,
     TemplateError,
@@ -23,9 +23,7 @@ from local.resources import (
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template(ROOT / "template.yaml")
-FUNCTIONS = [
-    key for key, value in TEMPLATE["Resources"].items() if value["Type"] == "AWS::Serverless::Function"
-]
+FUNCTIONS = [key for key, value in TEMPLATE["Resources"].items() if value["Type"] == "AWS::Serverless::Function"]
 
 # A queue declared before its dead-letter queue, a table with a stream and TTL, a bucket, and a
 # resource whose condition is false: the cases template.yaml does not (yet) exercise.
@@ -105,26 +103,20 @@ def test_every_table_and_queue_of_the_template_is_created(resources: LocalResour
     assert resources.names["TendersTable"] == "esja-local-TendersTable"
 
 
-def test_tables_have_the_template_keys_and_indexes(
-    clients: dict[str, Any], resources: LocalResources
-) -> None:
+def test_tables_have_the_template_keys_and_indexes(clients: dict[str, Any], resources: LocalResources) -> None:
     for logical_id, declared in resources_of_type(TEMPLATE, "AWS::DynamoDB::Table").items():
         expected = declared["Properties"]
         table = clients["dynamodb"].describe_table(TableName=resources.names[logical_id])["Table"]
 
         assert table["KeySchema"] == expected["KeySchema"]
-        assert sorted(table["AttributeDefinitions"], key=str) == sorted(
-            expected["AttributeDefinitions"], key=str
-        )
+        assert sorted(table["AttributeDefinitions"], key=str) == sorted(expected["AttributeDefinitions"], key=str)
         assert index_shapes(table.get("GlobalSecondaryIndexes", [])) == index_shapes(
             expected.get("GlobalSecondaryIndexes", [])
         )
         assert table["BillingModeSummary"]["BillingMode"] == expected["BillingMode"]
 
 
-def test_tenders_are_indexed_by_status_and_closing_date(
-    clients: dict[str, Any], resources: LocalResources
-) -> None:
+def test_tenders_are_indexed_by_status_and_closing_date(clients: dict[str, Any], resources: LocalResources) -> None:
     table = clients["dynamodb"].describe_table(TableName=resources.names["TendersTable"])["Table"]
 
     [index] = table["GlobalSecondaryIndexes"]
@@ -132,9 +124,7 @@ def test_tenders_are_indexed_by_status_and_closing_date(
     assert [key["AttributeName"] for key in index["KeySchema"]] == ["status", "closing_at"]
 
 
-def test_match_queue_redrives_to_its_dead_letter_queue(
-    clients: dict[str, Any], resources: LocalResources
-) -> None:
+def test_match_queue_redrives_to_its_dead_letter_queue(clients: dict[str, Any], resources: LocalResources) -> None:
     attributes = clients["sqs"].get_queue_attributes(
         QueueUrl=resources.queue_urls["MatchQueue"], AttributeNames=["All"]
     )["Attributes"]
@@ -238,9 +228,7 @@ def test_short_tags_load_as_cloudformation_json(edge_cases: dict[str, Any]) -> N
 
 def test_a_reference_to_nothing_is_reported(resources: LocalResources) -> None:
     template = json.loads(json.dumps(TEMPLATE))
-    template["Resources"]["PollTendersFunction"]["Properties"]["Environment"]["Variables"]["X"] = {
-        "Ref": "TenderTable"
-    }
+    template["Resources"]["PollTendersFunction"]["Properties"]["Environment"]["Variables"]["X"] = {"Ref": "TenderTable"}
 
     with pytest.raises(TemplateError, match="TenderTable"):
         function_environment(template, "PollTendersFunction", resources)

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
+
 from esja.sources.catalogue import SEAO_DATASET_ID
 from esja.store.feeds import FeedStateStore
-
 from local.feed_server import CKAN_PATH, FeedServer, Route, ckan_package_show
 from local.runtime import LocalAws
 from tests.feed_builders import canadabuys_csv, canadabuys_row, seao_package, seao_release
@@ -179,6 +179,7 @@ def test_cancellation_is_stored_and_announced(aws: LocalAws, publisher: FeedServ
             "tender_key": "seao:ocds-ec9k95-2",
             "change": "cancelled",
             "status": "cancelled",
+            "revision": "20261124150000",
             "content_hash": item["content_hash"]["S"],
         }
     ]

@@ -6,12 +6,12 @@ from typing import Any
 
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
 from esja.config import Settings
 from esja.services import build_poll_service
 from esja.sources.catalogue import FeedConfig
 from esja.sources.http import HttpFetcher
 from esja.store.feeds import FeedStateStore
-
 from local.feed_server import FeedServer, Route
 from local.runtime import LocalAws
 from tests.feed_builders import canadabuys_csv, canadabuys_row

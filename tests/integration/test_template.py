@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 import pytest
 from cfnlint.api import ManualArgs, lint, lint_file
-from esja.sources.catalogue import DEFAULT_FEEDS
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 
+from esja.sources.catalogue import DEFAULT_FEEDS
 from local.resources import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,9 +103,7 @@ def test_every_lint_exception_gives_its_reason() -> None:
     text = TEMPLATE_PATH.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(text):
         if "ignore_checks:" in line:
-            assert text[number - 1].strip().startswith("#"), (
-                f"line {number + 1}: say why the check is ignored"
-            )
+            assert text[number - 1].strip().startswith("#"), f"line {number + 1}: say why the check is ignored"
 
 
 def test_the_sam_transform_leaves_only_cloudformation(transformed: dict[str, Any]) -> None:
@@ -115,16 +113,8 @@ def test_the_sam_transform_leaves_only_cloudformation(transformed: dict[str, Any
     assert {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Scheduler::Schedule"} <= types
 
 
-def test_poll_function_has_exactly_its_permissions(transformed: dict[str, Any]) -> None:
-    role = transformed["Resources"]["PollTendersFunctionRole"]
-    granted = {
-        (statement["Resource"]["Fn::GetAtt"][0], action)
-        for statement in role_statements(role)
-        for action in actions(statement)
-        if action.startswith("dynamodb:")
-    }
-
-    assert granted == {
+EXPECTED_DYNAMODB_PERMISSIONS = {
+    "PollTendersFunctionRole": {
         ("TendersTable", "dynamodb:BatchGetItem"),
         ("TendersTable", "dynamodb:BatchWriteItem"),
         ("TendersTable", "dynamodb:GetItem"),
@@ -132,15 +122,45 @@ def test_poll_function_has_exactly_its_permissions(transformed: dict[str, Any]) 
         ("FeedsTable", "dynamodb:GetItem"),
         ("FeedsTable", "dynamodb:PutItem"),
         ("FeedsTable", "dynamodb:UpdateItem"),
+    },
+    "MatchTendersFunctionRole": {
+        ("TendersTable", "dynamodb:GetItem"),
+        ("EnterprisesTable", "dynamodb:GetItem"),
+        ("EnterprisesTable", "dynamodb:Scan"),  # the profile index is built from every profile
+        ("MatchesTable", "dynamodb:PutItem"),
+        ("MatchesTable/index/by_tender", "dynamodb:Query"),
+    },
+}
+
+
+def resource_name(resource: Any) -> str:
+    """`!GetAtt X.Arn` → X; `!Sub ${X.Arn}/index/i` → X/index/i."""
+    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+        return str(resource["Fn::GetAtt"][0])
+    if isinstance(resource, dict) and "Fn::Sub" in resource:
+        return str(resource["Fn::Sub"]).replace("${", "").replace(".Arn}", "")
+    return str(resource)
+
+
+@pytest.mark.parametrize("role_id", sorted(EXPECTED_DYNAMODB_PERMISSIONS))
+def test_each_function_has_exactly_its_dynamodb_permissions(transformed: dict[str, Any], role_id: str) -> None:
+    role = transformed["Resources"][role_id]
+    granted = {
+        (resource_name(statement["Resource"]), action)
+        for statement in role_statements(role)
+        for action in actions(statement)
+        if action.startswith("dynamodb:")
     }
-    assert role["Properties"]["ManagedPolicyArns"] == [BASIC_EXECUTION]  # no X-Ray, no broad policies
+
+    assert granted == EXPECTED_DYNAMODB_PERMISSIONS[role_id]
+    assert role["Properties"]["ManagedPolicyArns"][0] == BASIC_EXECUTION  # no X-Ray, no broad policies
 
 
-def test_no_function_may_scan_delete_or_use_wildcards(transformed: dict[str, Any]) -> None:
+def test_no_function_may_delete_or_use_wildcards(transformed: dict[str, Any]) -> None:
     for logical_id, role in resources_of_type(transformed, "AWS::IAM::Role").items():
         for statement in role_statements(role):
             for action in actions(statement):
-                assert action not in ("*", "dynamodb:*", "dynamodb:Scan", "dynamodb:DeleteItem"), logical_id
+                assert action not in ("*", "dynamodb:*", "dynamodb:DeleteItem"), logical_id
                 assert statement.get("Resource") != "*" or action.startswith("logs:"), logical_id
 
 
@@ -149,9 +169,7 @@ def test_every_schedule_is_montreal_time_retries_and_keeps_failures(transformed:
     for name, properties in schedules():
         assert properties["ScheduleExpressionTimezone"] == "America/Toronto", name
         assert properties["RetryPolicy"]["MaximumRetryAttempts"] >= 1, name
-        assert properties["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}, (
-            name
-        )
+        assert properties["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}, name
     for name, schedule in resources_of_type(transformed, "AWS::Scheduler::Schedule").items():
         assert {"DeadLetterConfig", "RetryPolicy"} <= schedule["Properties"]["Target"].keys(), name
 
@@ -178,9 +196,7 @@ def test_every_table_is_encrypted_recoverable_and_retained() -> None:
     for logical_id, table in resources_of_type(TEMPLATE, "AWS::DynamoDB::Table").items():
         properties = table["Properties"]
         assert properties["SSESpecification"]["SSEEnabled"] is True, logical_id
-        assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True, (
-            logical_id
-        )
+        assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True, logical_id
         assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain", logical_id
 
 

@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+
 from esja.sources.ckan import list_seao_files, pending_seao_files
 from esja.sources.parsed import FeedError
 

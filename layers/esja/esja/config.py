@@ -14,11 +14,23 @@ class ConfigurationError(Exception):
     """A required setting is missing or malformed; raised at cold start, naming the variable."""
 
 
+# The resources a function may use, and the variable template.yaml sets for each.
+RESOURCES = {
+    "tenders_table": "TENDERS_TABLE",
+    "feeds_table": "FEEDS_TABLE",
+    "match_queue_url": "MATCH_QUEUE_URL",
+    "enterprises_table": "ENTERPRISES_TABLE",
+    "matches_table": "MATCHES_TABLE",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    tenders_table: str
-    feeds_table: str
-    match_queue_url: str
+    tenders_table: str = ""
+    feeds_table: str = ""
+    match_queue_url: str = ""
+    enterprises_table: str = ""
+    matches_table: str = ""
     feeds: Mapping[str, FeedConfig] = field(default_factory=lambda: dict(DEFAULT_FEEDS))
     http_timeout_seconds: float = 30.0
     http_retries: int = 2
@@ -30,12 +42,6 @@ class Settings:
         """Read the environment; explicit keyword arguments win over it (CLI flags, tests)."""
         env = os.environ if environ is None else environ
 
-        def required(name: str) -> str:
-            value = env.get(name, "").strip()
-            if not value:
-                raise ConfigurationError(f"environment variable {name} is required but not set")
-            return value
-
         def number(name: str, default: float) -> float:
             raw = env.get(name)
             try:
@@ -43,10 +49,8 @@ class Settings:
             except ValueError:
                 raise ConfigurationError(f"environment variable {name} must be a number, got {raw!r}") from None
 
-        values: dict[str, object] = {
-            "tenders_table": overrides.pop("tenders_table", None) or required("TENDERS_TABLE"),
-            "feeds_table": overrides.pop("feeds_table", None) or required("FEEDS_TABLE"),
-            "match_queue_url": overrides.pop("match_queue_url", None) or required("MATCH_QUEUE_URL"),
+        values: dict[str, object] = {field: env.get(variable, "").strip() for field, variable in RESOURCES.items()}
+        values |= {
             "feeds": _feeds(env.get("FEEDS")),
             "http_timeout_seconds": number("HTTP_TIMEOUT_SECONDS", 30.0),
             "http_retries": int(number("HTTP_RETRIES", 2)),
@@ -55,6 +59,12 @@ class Settings:
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    def require(self, *resources: str) -> None:
+        """Fail (at cold start, where services are built) naming every variable a use case needs but lacks."""
+        missing = [RESOURCES[name] for name in resources if not getattr(self, name)]
+        if missing:
+            raise ConfigurationError(f"environment variable(s) {', '.join(missing)} required but not set")
 
 
 def _feeds(raw: str | None) -> dict[str, FeedConfig]:

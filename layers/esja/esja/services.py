@@ -9,6 +9,7 @@ import boto3
 from botocore.config import Config
 
 from esja.config import Settings
+from esja.geo import RegionInferrer
 from esja.ingest.poll import PollService
 from esja.sources.http import HttpFetcher
 from esja.store.feeds import FeedStateStore
@@ -18,6 +19,8 @@ from esja.store.tenders import TenderStore
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sqs import SQSClient
+
+    from esja.matching.service import MatchService
 
 # Adaptive retries absorb throttling; short timeouts keep a stuck call from eating the Lambda's time.
 AWS_CONFIG = Config(
@@ -43,6 +46,7 @@ def build_poll_service(
     sqs: SQSClient | None = None,
     fetcher: HttpFetcher | None = None,
 ) -> PollService:
+    settings.require("tenders_table", "feeds_table", "match_queue_url")
     dynamodb = dynamodb or aws_client("dynamodb")
     return PollService(
         fetcher=fetcher
@@ -55,5 +59,22 @@ def build_poll_service(
         tenders=TenderStore(settings.tenders_table, dynamodb),
         announcer=MatchQueue(settings.match_queue_url, sqs or aws_client("sqs")),
         clock=utc_now,
+        enrich=RegionInferrer().with_regions,
         seao_backfill_weeks=settings.seao_backfill_weeks,
+    )
+
+
+def build_match_service(settings: Settings, *, dynamodb: DynamoDBClient | None = None) -> MatchService:
+    # Imported here so the other functions do not pay for the matcher's stemmers at cold start.
+    from esja.matching.service import MatchService
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.matches import MatchStore
+
+    settings.require("tenders_table", "enterprises_table", "matches_table")
+    dynamodb = dynamodb or aws_client("dynamodb")
+    return MatchService(
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        profiles=EnterpriseStore(settings.enterprises_table, dynamodb),
+        matches=MatchStore(settings.matches_table, dynamodb),
+        clock=utc_now,
     )

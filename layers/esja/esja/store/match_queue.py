@@ -24,6 +24,7 @@ def message(change: Change) -> dict[str, str]:
         "tender_key": change.tender.key,
         "change": change.kind.value,
         "content_hash": change.content_hash,
+        "revision": change.tender.revision,
         "status": change.tender.status.value,
     }
 

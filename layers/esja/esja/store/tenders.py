@@ -71,13 +71,14 @@ class TenderStore:
                 raise Throttled("writing tenders: items left unprocessed after retries")
         return len(puts)
 
-    def get(self, key: str) -> Tender | None:
+    def get(self, key: str) -> tuple[Tender, StoredVersion] | None:
+        """The stored tender and its version (strongly consistent: the poll may have just written it)."""
         try:
-            answer = self._client.get_item(TableName=self._table, Key={"tender_key": {"S": key}})
+            answer = self._client.get_item(TableName=self._table, Key={"tender_key": {"S": key}}, ConsistentRead=True)
         except ClientError as error:
             raise store_error(error, "reading a tender") from error
         item = answer.get("Item")
-        return Tender.from_dict(json.loads(item["tender"]["S"])) if item else None
+        return (Tender.from_dict(json.loads(item["tender"]["S"])), _version(item)) if item else None
 
     def _backoff(self, attempt: int) -> None:
         self._sleep(min(0.05 * 2**attempt, 5.0))

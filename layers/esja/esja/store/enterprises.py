@@ -1,0 +1,214 @@
+"""The Enterprises table: each enterprise (with its subscribers) and its alert profiles.
+
+Items: (enterprise_id, "enterprise") and (enterprise_id, "profile#<id>"), plus one catalogue item whose
+`version` goes up whenever a profile changes, so each matcher container knows to rebuild its index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from esja.model import Category, Consent, Enterprise, Profile, Subscriber
+from esja.store.errors import store_error
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+CATALOGUE = {"enterprise_id": {"S": "_catalogue"}, "item": {"S": "version"}}
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSummary:
+    enterprises_changed: int = 0
+    profiles_changed: int = 0
+    profiles_removed: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.enterprises_changed or self.profiles_changed or self.profiles_removed)
+
+
+class EnterpriseStore:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self._table = table_name
+        self._client = client
+
+    def save(self, enterprises: Sequence[Enterprise], profiles: Sequence[Profile]) -> SaveSummary:
+        """Make the table hold exactly these enterprises and, for them, exactly these profiles.
+
+        Idempotent: items whose content is already stored are not written again, and the catalogue
+        version moves only when something changed.
+        """
+        wanted = {("enterprise", e.id): enterprise_json(e) for e in enterprises}
+        wanted |= {(f"profile#{p.id}", p.enterprise_id): profile_json(p) for p in profiles}
+        stored = {key: data for e in enterprises for key, data in self._items_of(e.id).items()}
+        writes = {key: data for key, data in wanted.items() if stored.get(key) != data}
+        removed = [key for key in stored if key not in wanted and key[0].startswith("profile#")]
+        try:
+            for (item, enterprise_id), data in writes.items():
+                self._client.put_item(TableName=self._table, Item=_item(enterprise_id, item, data))
+            for item, enterprise_id in removed:
+                key = {"enterprise_id": {"S": enterprise_id}, "item": {"S": item}}
+                self._client.delete_item(TableName=self._table, Key=key)
+            summary = SaveSummary(
+                enterprises_changed=sum(1 for key in writes if key[0] == "enterprise"),
+                profiles_changed=sum(1 for key in writes if key[0] != "enterprise"),
+                profiles_removed=len(removed),
+                unchanged=len(wanted) - len(writes),
+            )
+            if summary.changed:
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=CATALOGUE,
+                    UpdateExpression="ADD version :one",
+                    ExpressionAttributeValues={":one": {"N": "1"}},
+                )
+        except ClientError as error:
+            raise store_error(error, "saving enterprises") from error
+        return summary
+
+    def version(self) -> int:
+        try:
+            item = self._client.get_item(TableName=self._table, Key=CATALOGUE, ConsistentRead=True).get("Item")
+        except ClientError as error:
+            raise store_error(error, "reading the profiles' version") from error
+        return int(item["version"]["N"]) if item else 0
+
+    def load(self) -> tuple[list[Enterprise], list[Profile]]:
+        enterprises: list[Enterprise] = []
+        profiles: list[Profile] = []
+        try:
+            for page in self._client.get_paginator("scan").paginate(TableName=self._table):
+                for item in page["Items"]:
+                    kind, data = item["item"]["S"], item.get("data", {}).get("S")
+                    if data and kind == "enterprise":
+                        enterprises.append(enterprise_from_json(data))
+                    elif data and kind.startswith("profile#"):
+                        profiles.append(profile_from_json(data))
+        except ClientError as error:
+            raise store_error(error, "reading enterprises") from error
+        return sorted(enterprises, key=lambda e: e.id), sorted(profiles, key=lambda p: (p.enterprise_id, p.id))
+
+    def _items_of(self, enterprise_id: str) -> dict[tuple[str, str], str]:
+        try:
+            answer = self._client.query(
+                TableName=self._table,
+                KeyConditionExpression="enterprise_id = :id",
+                ExpressionAttributeValues={":id": {"S": enterprise_id}},
+                ConsistentRead=True,
+            )
+        except ClientError as error:
+            raise store_error(error, "reading an enterprise") from error
+        return {(item["item"]["S"], enterprise_id): item["data"]["S"] for item in answer["Items"]}
+
+
+def _item(enterprise_id: str, item: str, data: str) -> dict[str, Any]:
+    return {"enterprise_id": {"S": enterprise_id}, "item": {"S": item}, "data": {"S": data}}
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def enterprise_json(enterprise: Enterprise) -> str:
+    return _dumps(
+        {
+            "id": enterprise.id,
+            "name": enterprise.name,
+            "neq": enterprise.neq,
+            "legal_form": enterprise.legal_form,
+            "regions_served": list(enterprise.regions_served),
+            "subscribers": [
+                {
+                    "email": s.email,
+                    "name": s.name,
+                    "language": s.language,
+                    "frequency": s.frequency,
+                    "consent": {
+                        "at": s.consent.at.isoformat(),
+                        "how": s.consent.how,
+                        "wording_version": s.consent.wording_version,
+                    },
+                }
+                for s in enterprise.subscribers
+            ],
+        }
+    )
+
+
+def enterprise_from_json(data: str) -> Enterprise:
+    raw = json.loads(data)
+    return Enterprise(
+        id=raw["id"],
+        name=raw["name"],
+        neq=raw.get("neq"),
+        legal_form=raw.get("legal_form", "other"),
+        regions_served=tuple(raw.get("regions_served", ())),
+        subscribers=tuple(
+            Subscriber(
+                email=s["email"],
+                name=s["name"],
+                language=s["language"],
+                frequency=s["frequency"],
+                consent=Consent(
+                    datetime.fromisoformat(s["consent"]["at"]), s["consent"]["how"], s["consent"]["wording_version"]
+                ),
+            )
+            for s in raw.get("subscribers", ())
+        ),
+    )
+
+
+def profile_json(profile: Profile) -> str:
+    return _dumps(
+        {
+            "enterprise_id": profile.enterprise_id,
+            "id": profile.id,
+            "name": profile.name,
+            "unspsc": list(profile.unspsc),
+            "keywords": list(profile.keywords),
+            "excluded": list(profile.excluded),
+            "regions": list(profile.regions),
+            "categories": [c.value for c in profile.categories],
+            "min_value": _decimal_text(profile.min_value),
+            "max_value": _decimal_text(profile.max_value),
+            "buyers_allow": list(profile.buyers_allow),
+            "buyers_deny": list(profile.buyers_deny),
+            "active": profile.active,
+        }
+    )
+
+
+def profile_from_json(data: str) -> Profile:
+    raw = json.loads(data)
+    return Profile(
+        enterprise_id=raw["enterprise_id"],
+        id=raw["id"],
+        name=raw.get("name", ""),
+        unspsc=tuple(raw.get("unspsc", ())),
+        keywords=tuple(raw.get("keywords", ())),
+        excluded=tuple(raw.get("excluded", ())),
+        regions=tuple(raw.get("regions", ())),
+        categories=tuple(Category(c) for c in raw.get("categories", ())),
+        min_value=_decimal(raw.get("min_value")),
+        max_value=_decimal(raw.get("max_value")),
+        buyers_allow=tuple(raw.get("buyers_allow", ())),
+        buyers_deny=tuple(raw.get("buyers_deny", ())),
+        active=raw.get("active", True),
+    )
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
