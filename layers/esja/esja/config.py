@@ -21,7 +21,27 @@ RESOURCES = {
     "match_queue_url": "MATCH_QUEUE_URL",
     "enterprises_table": "ENTERPRISES_TABLE",
     "matches_table": "MATCHES_TABLE",
+    "subscriptions_table": "SUBSCRIPTIONS_TABLE",  # preferences, consent log, suppressions (alerts)
+    "pledges_table": "PLEDGES_TABLE",  # pledges and their confirmation tokens (web form)
+    "rate_limits_table": "RATE_LIMITS_TABLE",  # per address / per e-mail counters with a TTL (web form)
+    "archive_bucket": "ARCHIVE_BUCKET",  # HTML archive of the weekly digests
+    "public_base_url": "PUBLIC_BASE_URL",  # e.g. https://esja.example.org: links in e-mails, origin checks
+    "sender_email": "SENDER_EMAIL",  # the verified SES identity e-mails are sent from
+    "ses_configuration_set": "SES_CONFIGURATION_SET",
 }
+
+
+DEFAULT_ORGANISATION = "L'économie sociale, j'achète!"
+
+
+@dataclass(frozen=True, slots=True)
+class SenderIdentity:
+    """Who sends every commercial e-mail (CASL: name, mailing address, a way to reach them)."""
+
+    organisation: str = DEFAULT_ORGANISATION
+    mailing_address: str = ""
+    contact_email: str = ""
+    privacy_officer: str = ""  # Law 25: who to contact about personal information
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +51,18 @@ class Settings:
     match_queue_url: str = ""
     enterprises_table: str = ""
     matches_table: str = ""
+    subscriptions_table: str = ""
+    pledges_table: str = ""
+    rate_limits_table: str = ""
+    archive_bucket: str = ""
+    public_base_url: str = ""
+    sender_email: str = ""
+    ses_configuration_set: str = ""
+    sender: SenderIdentity = field(default_factory=SenderIdentity)
+    # Keys for signed links, oldest first; the last one signs. Locally SIGNING_KEYS (comma-separated),
+    # in AWS the secret named by SIGNING_KEYS_SECRET_ARN, read once per container (see services).
+    signing_keys: tuple[str, ...] = ()
+    signing_keys_secret_arn: str = ""
     feeds: Mapping[str, FeedConfig] = field(default_factory=lambda: dict(DEFAULT_FEEDS))
     http_timeout_seconds: float = 30.0
     http_retries: int = 2
@@ -56,6 +88,14 @@ class Settings:
             "http_retries": int(number("HTTP_RETRIES", 2)),
             "max_feed_bytes": int(number("MAX_FEED_BYTES", 100 * 1024 * 1024)),
             "seao_backfill_weeks": int(number("SEAO_BACKFILL_WEEKS", 1)),
+            "sender": SenderIdentity(
+                organisation=env.get("SENDER_ORGANISATION") or DEFAULT_ORGANISATION,
+                mailing_address=env.get("SENDER_MAILING_ADDRESS", ""),
+                contact_email=env.get("SENDER_CONTACT_EMAIL", ""),
+                privacy_officer=env.get("PRIVACY_OFFICER", ""),
+            ),
+            "signing_keys": tuple(k.strip() for k in env.get("SIGNING_KEYS", "").split(",") if k.strip()),
+            "signing_keys_secret_arn": env.get("SIGNING_KEYS_SECRET_ARN", ""),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

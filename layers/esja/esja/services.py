@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -78,3 +79,24 @@ def build_match_service(settings: Settings, *, dynamodb: DynamoDBClient | None =
         matches=MatchStore(settings.matches_table, dynamodb),
         clock=utc_now,
     )
+
+
+def signing_keys(settings: Settings) -> tuple[str, ...]:
+    """Keys for signed links: SIGNING_KEYS locally; in AWS, the secret {"previous": …, "current": …}."""
+    if settings.signing_keys:
+        return settings.signing_keys
+    settings.require("signing_keys_secret_arn")
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    secret = json.loads(str(get_secret(settings.signing_keys_secret_arn, max_age=3600)))
+    return tuple(key for key in (secret.get("previous"), secret.get("current")) if key)
+
+
+def build_web_app(settings: Settings, *, dynamodb: DynamoDBClient | None = None, sesv2: Any = None) -> Any:
+    """The public web function's resolver, with every feature's router."""
+    from esja.web.app import create_app
+
+    settings.require("public_base_url")
+    routers: list[Any] = []
+    cross_site_posts: list[str] = []
+    return create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)

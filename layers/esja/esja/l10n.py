@@ -1,0 +1,67 @@
+"""French first, English second: the one place dates, money and languages are put into words.
+
+« 22 octobre 2026 à 10 h », « 45 990 $ » in French; "October 22, 2026 at 10:00 a.m.", "$45,990" in
+English; always in Montréal's time (America/Toronto). Babel carries the CLDR data (month names,
+spacing) so no hand-written table can drift.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_currency
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+TIME_ZONE = ZoneInfo("America/Toronto")
+_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+
+
+def language(value: str | None) -> str:
+    """A supported language code from any input ("en-CA", "EN", None → "fr")."""
+    code = (value or "").strip().lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The first supported language of an Accept-Language header, French when none is."""
+    for part in (accept_language or "").split(","):
+        code = part.split(";", 1)[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def date_time(moment: datetime, lang: str) -> str:
+    """« 22 octobre 2026 à 10 h », « 22 octobre 2026 à 10 h 30 »; "October 22, 2026 at 10:30 a.m."."""
+    local = moment.astimezone(TIME_ZONE)
+    if lang == "en":
+        return _format_datetime(local, "MMMM d, y 'at' h:mm a", locale=_LOCALES["en"])
+    pattern = "d MMMM y 'à' H 'h'" if local.minute == 0 else "d MMMM y 'à' H 'h' mm"
+    return _format_datetime(local, pattern, locale=_LOCALES["fr"])
+
+
+def day(value: date | datetime, lang: str) -> str:
+    """« 22 octobre 2026 », "October 22, 2026"."""
+    if isinstance(value, datetime):
+        value = value.astimezone(TIME_ZONE).date()
+    return _format_date(value, "long", locale=_LOCALES[language(lang)])
+
+
+def money(amount: Decimal | int | float, lang: str) -> str:
+    """« 45 990 $ », "$45,990"; cents only when there are some (« 1 234,50 $ »)."""
+    whole = Decimal(amount) == Decimal(amount).to_integral_value()
+    if lang == "en":
+        pattern = "¤#,##0" if whole else "¤#,##0.00"
+    else:
+        pattern = "#,##0 ¤" if whole else "#,##0.00 ¤"
+    return format_currency(amount, "CAD", format=pattern, locale=_LOCALES[language(lang)], currency_digits=False)
+
+
+def days_left(closing: datetime, now: datetime) -> int:
+    """Whole calendar days, in Montréal, from today to the closing day (0 = closes today)."""
+    return (closing.astimezone(TIME_ZONE).date() - now.astimezone(TIME_ZONE).date()).days
