@@ -14,7 +14,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_ENV := .tools/sam
 
-.PHONY: help demo test lint bench build validate moto clean
+.PHONY: help demo test lint bench build validate serve moto clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ lint: $(BIN)/.installed ## ruff and mypy
 
 bench: $(BIN)/.installed ## run the benchmarks in benchmarks/ (figures and ratios against in-run baselines)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+serve: $(BIN)/.installed ## the public pages on http://127.0.0.1:3000 with moto; e-mails in out/outbox/
+	$(BIN)/python -m local.serve
 
 moto: $(BIN)/.installed ## a moto server with the template's resources, for the esja command (prints the env)
 	$(BIN)/python -m local.moto_server

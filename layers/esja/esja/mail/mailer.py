@@ -1,0 +1,122 @@
+"""Sending e-mail through SES v2, as raw MIME so every header we set reaches the reader.
+
+An e-mail has a plain-text and an HTML part, the sender's name, and — for commercial e-mails —
+`List-Unsubscribe` (https) with `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+SES errors become the project's own: Throttled (try again later), SendingPaused (stop the run, keep
+everything pending), Rejected (this recipient only).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+from esja.store.errors import StoreError, Throttled
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+_PAUSED = frozenset({"SendingPausedException", "AccountSuspendedException", "LimitExceededException"})
+_THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
+
+
+class SendingPaused(StoreError):
+    """SES is not sending for this account (paused, suspended, daily quota): stop and retry later."""
+
+
+class Rejected(StoreError):
+    """SES refused this one message (bad address, …); the others can still go."""
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+    language: str = "fr"
+    unsubscribe_url: str | None = None  # commercial e-mails: List-Unsubscribe (RFC 8058 one-click)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class Mailer:
+    def __init__(
+        self,
+        client: SESV2Client,
+        *,
+        sender_email: str,
+        sender_name: str,
+        configuration_set: str | None = None,
+        max_per_second: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._client = client
+        self._sender = Address(display_name=sender_name, addr_spec=sender_email)
+        self._configuration_set = configuration_set
+        self._interval = 1.0 / max_per_second if max_per_second else 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._next_at = 0.0
+
+    @classmethod
+    def at_account_rate(cls, client: SESV2Client, **options: object) -> Mailer:
+        """A mailer that stays under the account's maximum send rate (SES GetAccount)."""
+        try:
+            rate = client.get_account().get("SendQuota", {}).get("MaxSendRate")
+        except ClientError:
+            rate = None
+        return cls(client, max_per_second=rate or 1.0, **options)  # type: ignore[arg-type]
+
+    def send(self, email: Email) -> str:
+        """Send one e-mail; returns SES's message id once SES has accepted it."""
+        self._wait_for_rate()
+        request = {
+            "FromEmailAddress": str(self._sender),
+            "Destination": {"ToAddresses": [email.to]},
+            "Content": {"Raw": {"Data": self.mime(email)}},
+        }
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            answer = self._client.send_email(**request)  # type: ignore[arg-type]
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in _THROTTLED:
+                raise Throttled(f"SES throttled: {code}") from error
+            if code in _PAUSED:
+                raise SendingPaused(f"SES is not sending: {code}") from error
+            raise Rejected(f"SES refused the message: {code}") from error
+        return answer["MessageId"]
+
+    def mime(self, email: Email) -> bytes:
+        message = EmailMessage()
+        message["From"] = self._sender
+        message["To"] = email.to
+        message["Subject"] = email.subject
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = make_msgid(domain=self._sender.domain)
+        message["Content-Language"] = email.language
+        if email.unsubscribe_url:
+            message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        for name, value in email.headers.items():
+            message[name] = value
+        message.set_content(email.text, subtype="plain", charset="utf-8")
+        message.add_alternative(email.html, subtype="html", charset="utf-8")
+        return message.as_bytes()
+
+    def _wait_for_rate(self) -> None:
+        now = self._clock()
+        if now < self._next_at:
+            self._sleep(self._next_at - now)
+            now = self._next_at
+        self._next_at = now + self._interval
