@@ -28,6 +28,8 @@ LOCAL_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
+    # Local runs never reach the real publishers: a refused connection, so the bundled tables serve.
+    "MUNICIPALITIES_URL": "http://127.0.0.1:9/MUN.csv",
 }
 
 

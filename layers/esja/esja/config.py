@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from esja.geo.mamh import MUN_CSV_URL
 from esja.sources.catalogue import DEFAULT_FEEDS, FeedConfig
 
 
@@ -25,6 +26,7 @@ RESOURCES = {
     "pledges_table": "PLEDGES_TABLE",  # pledges and their confirmation tokens (web form)
     "rate_limits_table": "RATE_LIMITS_TABLE",  # per address / per e-mail counters with a TTL (web form)
     "archive_bucket": "ARCHIVE_BUCKET",  # HTML archive of the weekly digests
+    "reference_bucket": "REFERENCE_BUCKET",  # cached official reference files (municipalities list)
     "public_base_url": "PUBLIC_BASE_URL",  # e.g. https://esja.example.org: links in e-mails, origin checks
     "sender_email": "SENDER_EMAIL",  # the verified SES identity e-mails are sent from
     "ses_configuration_set": "SES_CONFIGURATION_SET",
@@ -55,6 +57,7 @@ class Settings:
     pledges_table: str = ""
     rate_limits_table: str = ""
     archive_bucket: str = ""
+    reference_bucket: str = ""
     public_base_url: str = ""
     sender_email: str = ""
     ses_configuration_set: str = ""
@@ -68,6 +71,7 @@ class Settings:
     http_retries: int = 2
     max_feed_bytes: int = 100 * 1024 * 1024
     seao_backfill_weeks: int = 1
+    municipalities_url: str = MUN_CSV_URL
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -88,6 +92,7 @@ class Settings:
             "http_retries": int(number("HTTP_RETRIES", 2)),
             "max_feed_bytes": int(number("MAX_FEED_BYTES", 100 * 1024 * 1024)),
             "seao_backfill_weeks": int(number("SEAO_BACKFILL_WEEKS", 1)),
+            "municipalities_url": env.get("MUNICIPALITIES_URL") or MUN_CSV_URL,
             "sender": SenderIdentity(
                 organisation=env.get("SENDER_ORGANISATION") or DEFAULT_ORGANISATION,
                 mailing_address=env.get("SENDER_MAILING_ADDRESS", ""),

@@ -10,7 +10,7 @@ import boto3
 from botocore.config import Config
 
 from esja.config import Settings
-from esja.geo import RegionInferrer
+from esja.geo import Gazetteer, RegionInferrer
 from esja.ingest.poll import PollService
 from esja.sources.http import HttpFetcher
 from esja.store.feeds import FeedStateStore
@@ -19,6 +19,7 @@ from esja.store.tenders import TenderStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
     from esja.matching.service import MatchService
@@ -45,24 +46,36 @@ def build_poll_service(
     *,
     dynamodb: DynamoDBClient | None = None,
     sqs: SQSClient | None = None,
+    s3: S3Client | None = None,
     fetcher: HttpFetcher | None = None,
 ) -> PollService:
     settings.require("tenders_table", "feeds_table", "match_queue_url")
     dynamodb = dynamodb or aws_client("dynamodb")
+    fetcher = fetcher or HttpFetcher(
+        timeout_seconds=settings.http_timeout_seconds,
+        max_bytes=settings.max_feed_bytes,
+        retries=settings.http_retries,
+    )
     return PollService(
-        fetcher=fetcher
-        or HttpFetcher(
-            timeout_seconds=settings.http_timeout_seconds,
-            max_bytes=settings.max_feed_bytes,
-            retries=settings.http_retries,
-        ),
+        fetcher=fetcher,
         feed_states=FeedStateStore(settings.feeds_table, dynamodb),
         tenders=TenderStore(settings.tenders_table, dynamodb),
         announcer=MatchQueue(settings.match_queue_url, sqs or aws_client("sqs")),
         clock=utc_now,
-        enrich=RegionInferrer().with_regions,
+        enrich=RegionInferrer(gazetteer(settings, fetcher, s3)).with_regions,
         seao_backfill_weeks=settings.seao_backfill_weeks,
     )
+
+
+def gazetteer(settings: Settings, fetcher: HttpFetcher, s3: S3Client | None = None) -> Gazetteer:
+    """The official municipalities list (fetched, cached in S3) when a bucket is configured; else bundled."""
+    if not settings.reference_bucket:
+        return Gazetteer.bundled()
+    from esja.ingest.reference_data import official_gazetteer
+    from esja.store.reference_files import ReferenceFiles
+
+    cache = ReferenceFiles(settings.reference_bucket, s3 or aws_client("s3"))
+    return official_gazetteer(fetcher, cache, utc_now(), settings.municipalities_url)
 
 
 def build_match_service(settings: Settings, *, dynamodb: DynamoDBClient | None = None) -> MatchService:
