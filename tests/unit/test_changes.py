@@ -13,7 +13,7 @@ TENDER = Tender("seao", "ocds-ec9k95-1", "20261110120000", Text("Entretien ména
 
 
 def stored(tender: Tender, count: int = 0) -> StoredVersion:
-    return StoredVersion(tender.content_hash(), tender.revision, tender.status, count, NOW)
+    return StoredVersion(tender.content_hash(), tender.revision, tender.status, count, NOW, NOW)
 
 
 def planned(tender: Tender, before: StoredVersion | None) -> Change:
@@ -52,3 +52,14 @@ def test_award_of_a_closed_tender_is_stored_but_not_announced() -> None:
     awarded = replace(TENDER, revision="20261201090000", status=Status.AWARDED)
     change = planned(awarded, stored(replace(TENDER, status=Status.CLOSED)))
     assert change.kind == ChangeKind.AWARDED and not change.announced
+
+
+def test_an_addendum_keeps_the_day_the_status_was_reached_a_status_change_moves_it() -> None:
+    earlier = datetime(2026, 11, 2, tzinfo=UTC)
+    before = StoredVersion(TENDER.content_hash(), TENDER.revision, Status.OPEN, 0, earlier, earlier)
+
+    addendum = planned(replace(TENDER, revision="20261118090000", title=Text("Addenda 1")), before)
+    awarded = planned(replace(TENDER, revision="20261201090000", status=Status.AWARDED), before)
+
+    assert addendum.status_since == earlier
+    assert awarded.status_since == NOW

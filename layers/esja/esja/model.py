@@ -239,3 +239,103 @@ def _regions(raw: dict[str, Any] | None) -> Regions | None:
     if raw is None:
         return None
     return Regions(Scope(raw["scope"]), tuple(RegionEvidence(**e) for e in raw.get("evidence") or ()))
+
+
+# --- Enterprises and their alert profiles ---
+
+REASON_KINDS = (
+    "unspsc",
+    "unspsc-related",
+    "keyword",
+    "region",
+    "region-unknown",
+    "category",
+    "value",
+    "buyer",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """How a subscriber agreed to receive alerts (CASL: keep the proof of express consent)."""
+
+    at: datetime
+    how: str  # e.g. "formulaire web", "courriel du 2026-03-14"
+    wording_version: str  # which version of the consent text the person saw
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    # Personal information (Law 25): kept out of repr so it never reaches a log by accident.
+    email: str = field(repr=False)
+    name: str = field(repr=False)
+    language: str  # "fr" or "en"
+    frequency: str  # "instant", "daily" or "weekly"
+    consent: Consent
+
+
+@dataclass(frozen=True, slots=True)
+class Enterprise:
+    id: str
+    name: str
+    neq: str | None = None  # Québec enterprise number, 10 digits
+    legal_form: str = "other"  # "coop", "non-profit", "mutual", "other"
+    regions_served: tuple[str, ...] = ()
+    subscribers: tuple[Subscriber, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What one enterprise wants to hear about. Values are kept as the organizer wrote them;
+    esja.matching normalises them (UNSPSC "76110000" is the family "7611", accents, plurals…)."""
+
+    enterprise_id: str
+    id: str
+    name: str = ""
+    unspsc: tuple[str, ...] = ()  # 2, 4, 6 or 8 digits; a code covers every code beneath it
+    keywords: tuple[str, ...] = ()  # single words or phrases (words consecutive), FR or EN
+    excluded: tuple[str, ...] = ()  # any of these anywhere in the tender vetoes it
+    regions: tuple[str, ...] = ()  # "01"–"17", "QC" (all of Québec), "CA" (Canada-wide); empty = anywhere
+    categories: tuple[Category, ...] = ()  # empty = any
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    buyers_allow: tuple[str, ...] = ()  # buyer names or ids; empty = any buyer
+    buyers_deny: tuple[str, ...] = ()
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason an alert was sent, ready to show in either language."""
+
+    kind: str  # one of REASON_KINDS
+    fr: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    enterprise_id: str
+    profile_id: str
+    tender_key: str
+    score: float
+    reasons: tuple[Reason, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "enterprise_id": self.enterprise_id,
+            "profile_id": self.profile_id,
+            "tender_key": self.tender_key,
+            "score": self.score,
+            "reasons": [{"kind": r.kind, "fr": r.fr, "en": r.en} for r in self.reasons],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Match:
+        return cls(
+            enterprise_id=data["enterprise_id"],
+            profile_id=data["profile_id"],
+            tender_key=data["tender_key"],
+            score=float(data["score"]),
+            reasons=tuple(Reason(r["kind"], r["fr"], r["en"]) for r in data["reasons"]),
+        )

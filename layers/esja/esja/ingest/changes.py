@@ -25,6 +25,7 @@ class StoredVersion:
     status: Status
     change_count: int
     first_seen_at: datetime
+    status_since: datetime  # when the tender reached its current status
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Change:
     change_count: int  # content changes since the tender was first seen
     first_seen_at: datetime
     seen_at: datetime
+    status_since: datetime
 
     @property
     def announced(self) -> bool:
@@ -53,18 +55,20 @@ def plan_change(tender: Tender, stored: StoredVersion | None, now: datetime) -> 
     """The change to write, STALE for an older revision, or None when nothing a reader could notice changed."""
     content_hash = tender.content_hash()
     if stored is None:
-        return Change(tender, ChangeKind.NEW, content_hash, 0, now, now)
+        return Change(tender, ChangeKind.NEW, content_hash, 0, now, now, now)
     if tender.revision < stored.revision:
         return STALE
     if content_hash == stored.content_hash:
         return None
+    kind = _kind(stored.status, tender.status)
     return Change(
         tender,
-        _kind(stored.status, tender.status),
+        kind,
         content_hash,
         stored.change_count + 1,
         stored.first_seen_at,
         now,
+        stored.status_since if kind is ChangeKind.AMENDED else now,
     )
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from esja.ingest.changes import Change, StoredVersion
+from esja.l10n import TIME_ZONE
 from esja.model import Status, Tender
 from esja.store.errors import Throttled, store_error
 
@@ -35,7 +36,7 @@ class TenderStore:
             request: dict[str, Any] = {
                 self._table: {
                     "Keys": [{"tender_key": {"S": key}} for key in unique[start : start + _GET_BATCH]],
-                    "ProjectionExpression": "tender_key, content_hash, revision, #s, change_count, first_seen_at",
+                    "ProjectionExpression": "tender_key, content_hash, revision, #s, change_count, first_seen_at, status_since",
                     "ExpressionAttributeNames": {"#s": "status"},
                 }
             }
@@ -84,6 +85,12 @@ class TenderStore:
         self._sleep(min(0.05 * 2**attempt, 5.0))
 
 
+def iso_week(moment: datetime) -> str:
+    """« 2026-W48 »: the ISO week in Montréal, as the digest names weeks."""
+    year, week, _ = moment.astimezone(TIME_ZONE).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def _version(item: dict[str, Any]) -> StoredVersion:
     return StoredVersion(
         content_hash=item["content_hash"]["S"],
@@ -91,6 +98,7 @@ def _version(item: dict[str, Any]) -> StoredVersion:
         status=Status(item["status"]["S"]),
         change_count=int(item["change_count"]["N"]),
         first_seen_at=datetime.fromisoformat(item["first_seen_at"]["S"]),
+        status_since=datetime.fromisoformat(item["status_since"]["S"]),
     )
 
 
@@ -106,6 +114,10 @@ def _item(change: Change) -> dict[str, Any]:
         "last_change": {"S": change.kind.value},
         "amended": {"BOOL": change.change_count > 0},
         "first_seen_at": {"S": change.first_seen_at.isoformat()},
+        "status_since": {"S": change.status_since.isoformat()},
+        # The week's news for the digest: tenders first seen in a week, and statuses reached in a week.
+        "first_seen_week": {"S": iso_week(change.first_seen_at)},
+        "status_week": {"S": iso_week(change.status_since)},
         "updated_at": {"S": change.seen_at.isoformat()},
         "tender": {"S": json.dumps(tender.to_dict(), ensure_ascii=False, separators=(",", ":"))},
     }

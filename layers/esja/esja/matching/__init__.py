@@ -1,0 +1,1 @@
+"""Matching tenders to enterprise alert profiles: text normalisation, rules, profile index, reasons."""

@@ -1,0 +1,373 @@
+"""Enterprises and their alert profiles in a spreadsheet, as organizers keep them (docs/enterprises-csv.md).
+
+Format, in short:
+
+- UTF-8 (a byte-order mark is fine), first line the column names below (any order, case ignored;
+  only ``enterprise_id`` is required as a column, a missing column counts as empty, an unknown one is
+  an error). Cells are separated by « , » — or « ; » or a tab, as the first line shows (French
+  Excel writes « ; »).
+- **One row per profile.** The enterprise columns repeat on each row of the enterprise (or stay
+  empty after its first row); they must agree. A row without ``profile_id`` only adds a subscriber,
+  or registers an enterprise that has no profile yet.
+- Each row may add **one subscriber** to its enterprise (``subscriber_*`` and ``consent_*``
+  columns); an enterprise's subscribers are those of all its rows, in order. A subscriber needs
+  the three consent columns (CASL).
+- Multi-valued cells (``regions_served``, ``unspsc``, ``keywords``, ``excluded``, ``regions``,
+  ``categories``, ``buyers_allow``, ``buyers_deny``) hold items separated by « ; ».
+
+Columns and values:
+
+    enterprise_id          required; any text without « ; »
+    enterprise_name        required on the enterprise's first row
+    neq                    10 digits (spaces allowed)
+    legal_form             coop | non-profit | mutual | other (default); coopérative, OBNL, OSBL…
+    regions_served         region codes: 01–17 (« 1 » is read « 01 »), QC, CA
+    profile_id             empty on a row that only adds a subscriber
+    profile_name, active   active: yes/oui (default) or no/non
+    unspsc                 2, 4, 6 or 8 digits (76, 7611, 761115, 76111501, 76110000)
+    keywords, excluded     words or phrases (several words = a phrase; quotes optional)
+    regions                region codes, as regions_served; empty = anywhere
+    categories             goods | services | works (biens, services, travaux); empty = all
+    min_value, max_value   dollars: 45000, 45 000, 45 000,50 $; max ≥ min
+    buyers_allow/deny      buyer names or identifiers, compared without case or accents
+    subscriber_email       simple syntax check
+    subscriber_name
+    subscriber_language    fr (default) | en
+    subscriber_frequency   instant | daily (default) | weekly (immédiat, quotidien, hebdomadaire)
+    consent_at             required with an e-mail: ISO date or date-time, Québec time if no offset
+    consent_how            required with an e-mail, e.g. « formulaire web ESJA »
+    consent_wording        required with an e-mail: version of the consent text shown
+
+A profile needs a UNSPSC code or a keyword (otherwise it would never be alerted).
+
+All or nothing: when any cell is wrong, nothing is imported and every error is reported with its
+line (as a spreadsheet numbers it: the header is line 1) and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
+
+from esja.matching import csv_cells as cells
+from esja.model import Consent, Enterprise, Profile, Subscriber
+
+ENTERPRISE_COLUMNS = ("enterprise_id", "enterprise_name", "neq", "legal_form", "regions_served")
+PROFILE_COLUMNS = (
+    "profile_id",
+    "profile_name",
+    "active",
+    "unspsc",
+    "keywords",
+    "excluded",
+    "regions",
+    "categories",
+    "min_value",
+    "max_value",
+    "buyers_allow",
+    "buyers_deny",
+)
+SUBSCRIBER_COLUMNS = (
+    "subscriber_email",
+    "subscriber_name",
+    "subscriber_language",
+    "subscriber_frequency",
+    "consent_at",
+    "consent_how",
+    "consent_wording",
+)
+COLUMNS = ENTERPRISE_COLUMNS + PROFILE_COLUMNS + SUBSCRIBER_COLUMNS
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvError:
+    line: int
+    column: str | None
+    fr: str
+    en: str
+
+    def message(self, language: str = "fr") -> str:
+        """« ligne 4, colonne unspsc : code UNSPSC invalide « 7611x » »."""
+        if language == "en":
+            where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
+            return f"{where}: {self.en}"
+        where = f"ligne {self.line}, colonne {self.column}" if self.column else f"ligne {self.line}"
+        return f"{where}\u00a0: {self.fr}"
+
+    def __str__(self) -> str:
+        return self.message("fr")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What a file holds; when `errors` is not empty, `enterprises` and `profiles` are empty."""
+
+    enterprises: tuple[Enterprise, ...] = ()
+    profiles: tuple[Profile, ...] = ()
+    errors: tuple[CsvError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_profiles_csv(text: str) -> ImportResult:
+    reader = _Reader()
+    text = text.removeprefix("\ufeff")
+    rows = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    header = next(rows, None)
+    if header is None or not any(h.strip() for h in header):
+        return ImportResult(errors=(CsvError(1, None, "fichier vide", "empty file"),))
+    columns = reader.header([h.strip().lower() for h in header])
+    end_of_previous = rows.line_num
+    for cells_ in rows:
+        line, end_of_previous = end_of_previous + 1, rows.line_num
+        if any(c.strip() for c in cells_):
+            reader.row(line, {name: cells_[i].strip() for i, name in columns if i < len(cells_)})
+    return reader.result()
+
+
+def write_profiles_csv(enterprises: Iterable[Enterprise], profiles: Iterable[Profile]) -> str:
+    """The file `read_profiles_csv` reads back as the same enterprises and profiles."""
+    by_enterprise: dict[str, list[Profile]] = {}
+    for profile in profiles:
+        by_enterprise.setdefault(profile.enterprise_id, []).append(profile)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for enterprise in enterprises:
+        own, subscribers = by_enterprise.pop(enterprise.id, []), enterprise.subscribers
+        for i in range(max(len(own), len(subscribers), 1)):
+            row = _enterprise_cells(enterprise)
+            row |= _profile_cells(own[i]) if i < len(own) else {}
+            row |= _subscriber_cells(subscribers[i]) if i < len(subscribers) else {}
+            writer.writerow([row.get(c, "") for c in COLUMNS])
+    if by_enterprise:
+        raise ValueError(f"profiles of unknown enterprises: {', '.join(sorted(by_enterprise))}")
+    return out.getvalue()
+
+
+@dataclass(slots=True)
+class _Enterprise:
+    line: int
+    name: str
+    neq: str | None
+    legal_form: str
+    regions_served: tuple[str, ...]
+    subscribers: dict[str, Subscriber] = field(default_factory=dict)
+
+
+class _Reader:
+    """Accumulates rows, and every error, before deciding anything."""
+
+    def __init__(self) -> None:
+        self.errors: list[CsvError] = []
+        self.enterprises: dict[str, _Enterprise] = {}
+        self.profiles: dict[tuple[str, str], Profile] = {}
+        self.line = 0
+        self.cells: dict[str, str] = {}
+
+    def header(self, names: list[str]) -> list[tuple[int, str]]:
+        for name in names:
+            if name and name not in COLUMNS:
+                self._error(1, name, "colonne inconnue", "unknown column")
+        if "enterprise_id" not in names:
+            self._error(1, "enterprise_id", "colonne obligatoire absente", "required column missing")
+        return [(i, name) for i, name in enumerate(names) if name in COLUMNS]
+
+    def row(self, line: int, row: dict[str, str]) -> None:
+        self.line, self.cells = line, row
+        enterprise_id = self._required("enterprise_id")
+        if not enterprise_id:
+            return
+        enterprise = self._enterprise(enterprise_id)
+        if row.get("profile_id"):
+            self._profile(enterprise_id)
+        else:
+            for column in PROFILE_COLUMNS:
+                if row.get(column):
+                    self._error(line, column, "profil sans profile_id", "profile without a profile_id")
+        if row.get("subscriber_email"):
+            self._subscriber(enterprise)
+        else:
+            for column in SUBSCRIBER_COLUMNS[1:]:
+                if row.get(column):
+                    self._error(line, column, "abonné sans adresse courriel", "subscriber without an e-mail")
+
+    def result(self) -> ImportResult:
+        if self.errors:
+            return ImportResult(errors=tuple(sorted(self.errors, key=_reading_order)))
+        enterprises = tuple(
+            Enterprise(id_, e.name, e.neq, e.legal_form, e.regions_served, tuple(e.subscribers.values()))
+            for id_, e in self.enterprises.items()
+        )
+        return ImportResult(enterprises, tuple(self.profiles.values()))
+
+    def _enterprise(self, enterprise_id: str) -> _Enterprise:
+        known = self.enterprises.get(enterprise_id)
+        if known is None:
+            name = self._required("enterprise_name")
+        else:
+            name = self.cells.get("enterprise_name", "") or known.name
+        enterprise = _Enterprise(
+            self.line,
+            name,
+            self._parse("neq", cells.neq, None),
+            self._parse("legal_form", cells.legal_form, "other"),
+            self._parse("regions_served", cells.region_codes, ()),
+        )
+        if known is None:
+            self.enterprises[enterprise_id] = enterprise
+            return enterprise
+        # Later rows may leave the enterprise columns empty; what they do say must agree.
+        for column, mine, theirs in (
+            ("enterprise_name", enterprise.name, known.name),
+            ("neq", enterprise.neq, known.neq),
+            ("legal_form", enterprise.legal_form, known.legal_form),
+            ("regions_served", enterprise.regions_served, known.regions_served),
+        ):
+            if self.cells.get(column) and mine != theirs:
+                self._error(
+                    self.line,
+                    column,
+                    f"diffère de la ligne {known.line} pour la même entreprise",
+                    f"differs from line {known.line} for the same enterprise",
+                )
+        return known
+
+    def _profile(self, enterprise_id: str) -> None:
+        profile_id = self.cells["profile_id"]
+        min_value = self._parse("min_value", cells.amount, None)
+        max_value = self._parse("max_value", cells.amount, None)
+        if min_value is not None and max_value is not None and min_value > max_value:
+            self._error(self.line, "max_value", "inférieur à min_value", "less than min_value")
+        profile = Profile(
+            enterprise_id=enterprise_id,
+            id=profile_id,
+            name=self.cells.get("profile_name", ""),
+            unspsc=self._parse("unspsc", cells.unspsc_codes, ()),
+            keywords=self._parse("keywords", cells.keywords, ()),
+            excluded=self._parse("excluded", cells.keywords, ()),
+            regions=self._parse("regions", cells.region_codes, ()),
+            categories=self._parse("categories", cells.categories, ()),
+            min_value=min_value,
+            max_value=max_value,
+            buyers_allow=tuple(cells.items(self.cells.get("buyers_allow", ""))),
+            buyers_deny=tuple(cells.items(self.cells.get("buyers_deny", ""))),
+            active=self._parse("active", cells.flag, True),
+        )
+        if not self.cells.get("unspsc") and not self.cells.get("keywords"):
+            self._error(
+                self.line,
+                "unspsc",
+                "profil sans code UNSPSC ni mot-clé : il ne recevrait aucune alerte",
+                "profile with neither a UNSPSC code nor a keyword: it would never be alerted",
+            )
+        key = (enterprise_id, profile_id)
+        if key in self.profiles:
+            self._error(self.line, "profile_id", "profil en double", "duplicate profile")
+        self.profiles[key] = profile
+
+    def _subscriber(self, enterprise: _Enterprise) -> None:
+        email = self._parse("subscriber_email", cells.email, "")
+        language = self._parse("subscriber_language", cells.language, "fr")
+        frequency = self._parse("subscriber_frequency", cells.frequency, "daily")
+        # CASL: no alert without a record of express consent.
+        at = self._parse("consent_at", cells.moment, None) if self._required("consent_at") else None
+        how, wording = self._required("consent_how"), self._required("consent_wording")
+        if at is None:
+            return
+        name = self.cells.get("subscriber_name", "")
+        subscriber = Subscriber(email, name, language, frequency, Consent(at, how, wording))
+        key = email.lower()
+        known = enterprise.subscribers.get(key)
+        if known is not None and known != subscriber:
+            self._error(
+                self.line,
+                "subscriber_email",
+                "abonné déjà inscrit pour cette entreprise avec d'autres renseignements",
+                "subscriber already listed for this enterprise with other details",
+            )
+        enterprise.subscribers.setdefault(key, subscriber)
+
+    def _required(self, column: str) -> str:
+        value = self.cells.get(column, "")
+        if not value:
+            self._error(self.line, column, "valeur obligatoire", "value required")
+        return value
+
+    def _parse(self, column: str, parse: Callable[[str], T], fallback: T) -> T:
+        try:
+            return parse(self.cells.get(column, ""))
+        except cells.CellError as error:
+            self.errors.append(CsvError(self.line, column, error.fr, error.en))
+            return fallback
+
+    def _error(self, line: int, column: str | None, fr: str, en: str) -> None:
+        self.errors.append(CsvError(line, column, fr, en))
+
+
+def _reading_order(error: CsvError) -> tuple[int, int]:
+    return error.line, COLUMNS.index(error.column) if error.column in COLUMNS else -1
+
+
+def _delimiter(text: str) -> str:
+    """The header names contain none of these, so the most frequent one on line 1 is the delimiter."""
+    first_line = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=first_line.count)
+
+
+def _enterprise_cells(e: Enterprise) -> dict[str, str]:
+    return {
+        "enterprise_id": e.id,
+        "enterprise_name": e.name,
+        "neq": e.neq or "",
+        "legal_form": e.legal_form,
+        "regions_served": _joined(e.regions_served),
+    }
+
+
+def _profile_cells(p: Profile) -> dict[str, str]:
+    return {
+        "profile_id": p.id,
+        "profile_name": p.name,
+        "active": "yes" if p.active else "no",
+        "unspsc": _joined(p.unspsc),
+        "keywords": _joined(p.keywords),
+        "excluded": _joined(p.excluded),
+        "regions": _joined(p.regions),
+        "categories": _joined(c.value for c in p.categories),
+        "min_value": _amount(p.min_value),
+        "max_value": _amount(p.max_value),
+        "buyers_allow": _joined(p.buyers_allow),
+        "buyers_deny": _joined(p.buyers_deny),
+    }
+
+
+def _subscriber_cells(s: Subscriber) -> dict[str, str]:
+    return {
+        "subscriber_email": s.email,
+        "subscriber_name": s.name,
+        "subscriber_language": s.language,
+        "subscriber_frequency": s.frequency,
+        "consent_at": s.consent.at.isoformat(),
+        "consent_how": s.consent.how,
+        "consent_wording": s.consent.wording_version,
+    }
+
+
+def _joined(values: Iterable[str]) -> str:
+    values = list(values)
+    if any(cells.SEPARATOR in v for v in values):
+        raise ValueError(f"an item contains the separator « {cells.SEPARATOR} »: {values}")
+    return f"{cells.SEPARATOR} ".join(values)
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,114 @@
+"""match_tenders: for each tender announced by the poll, record which enterprises should hear of it.
+
+Each (enterprise, tender) match is written once; when a tender some enterprises were already told
+about is amended or cancelled, an update is recorded for each of them (the alerts tell them).
+The profile index is built once per container and rebuilt when the profiles' version moves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from esja.ingest.changes import StoredVersion
+from esja.matching.index import ProfileIndex
+from esja.model import Enterprise, Match, Profile, Status, Tender
+
+
+class TenderNotStoredYet(Exception):
+    """The announced revision is not readable yet; the message is retried after its visibility timeout."""
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    tender_key: str
+    change: str
+    content_hash: str
+    revision: str
+
+    @classmethod
+    def from_json(cls, body: str) -> Announcement:
+        raw = json.loads(body)
+        return cls(raw["tender_key"], raw["change"], raw["content_hash"], raw.get("revision", ""))
+
+
+@dataclass(slots=True)
+class MatchOutcome:
+    tender_key: str
+    new_matches: int = 0
+    updates: int = 0
+
+
+class TenderReader(Protocol):
+    def get(self, key: str) -> tuple[Tender, StoredVersion] | None: ...
+
+
+class ProfileSource(Protocol):
+    def version(self) -> int: ...
+    def load(self) -> tuple[list[Enterprise], list[Profile]]: ...
+
+
+class MatchRecorder(Protocol):
+    def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool: ...
+    def record_update(
+        self, enterprise_id: str, tender_key: str, change: str, tender_hash: str, now: datetime
+    ) -> bool: ...
+    def enterprises_matched(self, tender_key: str) -> list[str]: ...
+
+
+class MatchService:
+    def __init__(
+        self,
+        *,
+        tenders: TenderReader,
+        profiles: ProfileSource,
+        matches: MatchRecorder,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._tenders = tenders
+        self._profiles = profiles
+        self._matches = matches
+        self._clock = clock
+        self._index = ProfileIndex.build(())
+        self._version: int | None = None
+
+    def refresh(self) -> bool:
+        """Rebuild the index if the profiles changed since it was built; True when rebuilt."""
+        version = self._profiles.version()
+        if version == self._version:
+            return False
+        _, profiles = self._profiles.load()
+        self._index = ProfileIndex.build(p for p in profiles if p.active)
+        self._version = version
+        return True
+
+    def handle(self, announcement: Announcement) -> MatchOutcome:
+        stored = self._tenders.get(announcement.tender_key)
+        if stored is None or stored[1].revision < announcement.revision:
+            raise TenderNotStoredYet(announcement.tender_key)
+        tender, version = stored
+        now = self._clock()
+        outcome = MatchOutcome(tender.key)
+        if announcement.change != "new":
+            change = "cancelled" if tender.status is Status.CANCELLED else "amended"
+            for enterprise_id in self._matches.enterprises_matched(tender.key):
+                outcome.updates += self._matches.record_update(
+                    enterprise_id, tender.key, change, version.content_hash, now
+                )
+        for match, profile_ids in best_per_enterprise(self._index.match(tender, now)):
+            outcome.new_matches += self._matches.record_match(match, profile_ids, version.content_hash, now)
+        return outcome
+
+
+def best_per_enterprise(matches: Sequence[Match]) -> list[tuple[Match, tuple[str, ...]]]:
+    """One match per enterprise: its best-scoring profile, with every profile that matched."""
+    grouped: dict[str, list[Match]] = {}
+    for match in matches:
+        grouped.setdefault(match.enterprise_id, []).append(match)
+    return [
+        (max(group, key=lambda m: (m.score, m.profile_id)), tuple(m.profile_id for m in group))
+        for group in grouped.values()
+    ]
