@@ -19,6 +19,7 @@ LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 TIME_ZONE = ZoneInfo("America/Toronto")
 _LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+_MONEY = {"fr": ("#,##0 ¤", "#,##0.00 ¤"), "en": ("¤#,##0", "¤#,##0.00")}  # (whole dollars, with cents)
 
 
 def language(value: str | None) -> str:
@@ -54,12 +55,10 @@ def day(value: date | datetime, lang: str) -> str:
 
 def money(amount: Decimal | int | float, lang: str) -> str:
     """« 45 990 $ », "$45,990"; cents only when there are some (« 1 234,50 $ »)."""
+    lang = language(lang)
     whole = Decimal(amount) == Decimal(amount).to_integral_value()
-    if lang == "en":
-        pattern = "¤#,##0" if whole else "¤#,##0.00"
-    else:
-        pattern = "#,##0 ¤" if whole else "#,##0.00 ¤"
-    return format_currency(amount, "CAD", format=pattern, locale=_LOCALES[language(lang)], currency_digits=False)
+    pattern = _MONEY[lang][0 if whole else 1]
+    return format_currency(amount, "CAD", format=pattern, locale=_LOCALES[lang], currency_digits=False)
 
 
 def days_left(closing: datetime, now: datetime) -> int:

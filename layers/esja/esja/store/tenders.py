@@ -36,7 +36,9 @@ class TenderStore:
             request: dict[str, Any] = {
                 self._table: {
                     "Keys": [{"tender_key": {"S": key}} for key in unique[start : start + _GET_BATCH]],
-                    "ProjectionExpression": "tender_key, content_hash, revision, #s, change_count, first_seen_at, status_since",
+                    "ProjectionExpression": (
+                        "tender_key, content_hash, revision, #s, change_count, first_seen_at, status_since"
+                    ),
                     "ExpressionAttributeNames": {"#s": "status"},
                 }
             }
