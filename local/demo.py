@@ -7,23 +7,36 @@ demo shows open tenders whatever day it runs. Every step calls the real Lambda h
 from __future__ import annotations
 
 import json
+import re
 import sys
+import time
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
+from email import policy
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from esja.cli import format_report_table
 from esja.cli import main as cli
 from esja.sources.catalogue import SEAO_DATASET_ID
+from esja.store.pledges import PledgeStore
+from local.digest_demo import run_weekly_digest
 from local.feed_server import CKAN_PATH, FeedServer, sample_routes
+from local.http_adapter import to_event
+from local.outbox import write_outbox
 from local.runtime import ROOT, LocalAws, environment, local_aws
+from local.serve import web_environment
 
 OUT = ROOT / "out"
 TORONTO = ZoneInfo("America/Toronto")
 POLL = "PollTendersFunction"
 MATCH = "MatchTendersFunction"
+SEND = "SendAlertsFunction"
+OUTBOX = OUT / "outbox"
 ENTERPRISES = ROOT / "examples" / "enterprises.csv"
+WEB, WEB_HOST = "WebFunction", "127.0.0.1:3000"
+SIGNATORY = "direction.approvisionnement@ville-rimouski.example.org"
 # Quiet handlers: the demo prints its own summary; errors still show.
 QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
 
@@ -95,6 +108,83 @@ def print_matches(matches: list[dict[str, Any]], tenders: dict[str, dict[str, An
     print()
 
 
+def send_alerts(aws: LocalAws) -> list[dict[str, Any]]:
+    """Each frequency's run as its schedule starts it, then the daily one replayed (it sends nothing twice);
+    every e-mail SES accepted is written under out/outbox/ and listed."""
+    # The sender identity, signing key and base URL `make serve` uses, so the links open its pages.
+    env = {**web_environment(aws, "http://127.0.0.1:3000"), "SES_MAX_SEND_RATE": "1000", **QUIET}
+    reports = [aws.invoke(SEND, {"frequency": f}, env) for f in ("instant", "daily", "weekly", "daily")]
+    for report in reports:
+        print(
+            f"{report['frequency']:<8} {report['period']:<22} sent {report['sent']:>2}, nothing new "
+            f"{report['nothing_new']:>2}, other frequency {report['other_frequency']:>2}, "
+            f"already sent this period {report['already_sent']:>2}, failed {report['failed']}"
+        )
+    for stale in [*OUTBOX.glob("*.eml"), *OUTBOX.glob("*.html")]:
+        stale.unlink()
+    print()
+    for email in write_outbox(OUTBOX):
+        # moto lists the To header's address again after the envelope's.
+        subject = policy.default.header_fetch_parse("Subject", email.message["Subject"])  # RFC 2047, spaces kept
+        print(f"  ✉ {email.to[0]} [{email.message['Content-Language']}] {subject}")
+    print(f"\nE-mails written to {OUTBOX} (.eml, and .html to open in a browser)")
+    return reports
+
+
+def sign_a_pledge(aws: LocalAws) -> bool:
+    """An institution signs through the web function's real handler: the form, the e-mailed link, its
+    button, then the registry. True when the pledge is confirmed and listed."""
+    env = {**web_environment(aws, f"http://{WEB_HOST}"), **QUIET}
+
+    def call(method: str, target: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+        headers, body = {"host": WEB_HOST}, b""
+        if fields is not None:
+            headers |= {"content-type": "application/x-www-form-urlencoded", "origin": f"http://{WEB_HOST}"}
+            body = urlencode(fields).encode()
+        answer: dict[str, Any] = aws.invoke(WEB, to_event(method, target, headers, body, WEB_HOST), env)
+        return answer
+
+    form = call("GET", "/engagement")
+    time_trap = re.search(r'name="form_token" value="([^"]+)"', form["body"])
+    print("GET /engagement → the form; a person takes a few seconds (the form refuses what comes within 3 s)")
+    time.sleep(3)
+    sent = call(
+        "POST",
+        "/engagement?lang=fr",
+        {
+            "institution_name": "Ville de Rimouski",
+            "institution_type": "municipality",
+            "region": "01",
+            "signatory_name": "Geneviève Pelletier",
+            "signatory_title": "Directrice de l'approvisionnement",
+            "email": SIGNATORY,
+            "target_share": "10",
+            "categories": "services",
+            "declaration": "yes",
+            "registry_consent": "yes",
+            "form_token": time_trap[1] if time_trap else "",
+        },
+    )
+    print(f"POST /engagement → {sent['statusCode']} {sent['headers'].get('Location', '')} (pending until confirmed)")
+    already = set(OUTBOX.glob("*"))
+    emails = [e for e in write_outbox(OUTBOX) if SIGNATORY in e.to]
+    if not emails:
+        return False
+    files = ", ".join(str(f.relative_to(ROOT)) for f in sorted(set(OUTBOX.glob("*")) - already))
+    print(f"  ✉ {SIGNATORY}: {emails[0].subject}\n    written to {files}")
+    link = re.search(rf"http://{re.escape(WEB_HOST)}(/engagement/confirmation\?\S+)", emails[0].part("text/plain"))
+    page = call("GET", link[1] if link else "/engagement/confirmation")
+    token = re.search(r'name="jeton" value="([^"]+)"', page["body"])
+    confirmed = call("POST", "/engagement/confirmation?lang=fr", {"jeton": token[1] if token else ""})
+    print(f"GET the e-mailed link → {page['statusCode']} (a page with a button: a GET changes nothing)")
+    print(f"POST /engagement/confirmation → {confirmed['statusCode']} (the link is now spent)")
+    registry = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb")).registry(datetime.now(UTC))
+    print(f"GET /registre → {call('GET', '/registre')['statusCode']}, {len(registry)} signatory:")
+    for entry in registry:
+        print(f"   {entry.institution_name} ({entry.region}) — {entry.signatory_name}, {entry.signatory_title}")
+    return confirmed["statusCode"] == 200 and any(e.institution_name == "Ville de Rimouski" for e in registry)
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     with FeedServer() as server, local_aws() as aws:
@@ -122,6 +212,14 @@ def main() -> int:
         print(f"{handled} announcements handled, {len(matches)} matches recorded\n")
         print_matches(matches, {t["key"]: t for t in stored_tenders(aws)})
 
+        print("== 5. send_alerts e-mails each subscriber at their frequency (instant, daily, weekly runs)")
+        alerts = send_alerts(aws)
+        print()
+
+        print("== 6. An institution signs the Déclaration d'engagement on the web form and confirms by e-mail")
+        pledged = sign_a_pledge(aws)
+        print()
+
         tenders = stored_tenders(aws)
         (OUT / "tenders.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tenders))
         (OUT / "poll-reports.json").write_text(json.dumps({"first": first, "second": second}, indent=2))
@@ -132,6 +230,17 @@ def main() -> int:
         print(f"Outputs: {OUT / 'tenders.jsonl'}, {OUT / 'matches.jsonl'}, {OUT / 'poll-reports.json'}")
         if not all(r["ok"] for r in first + second) or sum(r["new"] + r["changed"] for r in second):
             print("demo: a poll failed or a re-poll wrote again", file=sys.stderr)
+            return 1
+        if any(r["failed"] for r in alerts) or alerts[-1]["sent"]:
+            print("demo: an alert failed, or the replayed run sent again", file=sys.stderr)
+            return 1
+        if not pledged:
+            print("demo: the pledge was not confirmed onto the registry", file=sys.stderr)
+            return 1
+
+        print("\n== 7. weekly_digest: each organizer's digest of the week, e-mailed once and archived")
+        if not run_weekly_digest(aws, OUT, QUIET, f"http://{WEB_HOST}"):
+            print("demo: a digest was not sent and archived, or the replayed run sent again", file=sys.stderr)
             return 1
     return 0
 

@@ -49,11 +49,12 @@ def write_outbox(folder: Path) -> list[SentEmail]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for number, sent in enumerate(sent_emails(), start=1):
-        stem = folder / f"{number:03d}-{_slug(sent.to[0] if sent.to else 'nobody')}-{_slug(sent.subject)[:40]}"
-        if stem.with_suffix(".eml").exists():
+        stem = f"{number:03d}-{_slug(sent.to[0] if sent.to else 'nobody')}-{_slug(sent.subject)[:40]}"
+        eml, html = folder / f"{stem}.eml", folder / f"{stem}.html"
+        if eml.exists():
             continue
-        stem.with_suffix(".eml").write_bytes(sent.message.as_bytes())
-        stem.with_suffix(".html").write_text(sent.part("text/html"), encoding="utf-8")
+        eml.write_bytes(sent.message.as_bytes())
+        html.write_text(sent.part("text/html"), encoding="utf-8")
         written.append(sent)
     return written
 

@@ -116,12 +116,15 @@ def test_tables_have_the_template_keys_and_indexes(clients: dict[str, Any], reso
         assert table["BillingModeSummary"]["BillingMode"] == expected["BillingMode"]
 
 
-def test_tenders_are_indexed_by_status_and_closing_date(clients: dict[str, Any], resources: LocalResources) -> None:
+def test_tenders_are_indexed_for_alerts_and_the_digest(clients: dict[str, Any], resources: LocalResources) -> None:
     table = clients["dynamodb"].describe_table(TableName=resources.names["TendersTable"])["Table"]
 
-    [index] = table["GlobalSecondaryIndexes"]
-    assert index["IndexName"] == "by_status_closing"
-    assert [key["AttributeName"] for key in index["KeySchema"]] == ["status", "closing_at"]
+    indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in table["GlobalSecondaryIndexes"]}
+    assert indexes == {
+        "by_status_closing": ["status", "closing_at"],
+        "by_first_seen_week": ["first_seen_week", "tender_key"],
+        "by_status_week": ["status_week", "tender_key"],
+    }
 
 
 def test_match_queue_redrives_to_its_dead_letter_queue(clients: dict[str, Any], resources: LocalResources) -> None:

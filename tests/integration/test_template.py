@@ -130,6 +130,44 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("MatchesTable", "dynamodb:PutItem"),
         ("MatchesTable/index/by_tender", "dynamodb:Query"),
     },
+    "WebFunctionRole": {
+        ("PledgesTable", "dynamodb:GetItem"),
+        ("PledgesTable", "dynamodb:PutItem"),
+        ("PledgesTable", "dynamodb:UpdateItem"),
+        ("PledgesTable/index/registry", "dynamodb:Query"),
+        ("PledgesTable/index/by_confirmed_key", "dynamodb:Query"),
+        ("RateLimitsTable", "dynamodb:UpdateItem"),  # one conditional ADD per hit
+        # Unsubscribe and preferences: read the subscriber, append state and consent records.
+        ("SubscriptionsTable", "dynamodb:GetItem"),
+        ("SubscriptionsTable", "dynamodb:Query"),
+        ("SubscriptionsTable", "dynamodb:PutItem"),
+    },
+    "SendAlertsFunctionRole": {
+        ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run
+        ("TendersTable", "dynamodb:GetItem"),
+        ("MatchesTable", "dynamodb:BatchGetItem"),  # strongly consistent re-read before sending
+        ("MatchesTable", "dynamodb:UpdateItem"),  # who was told; retire what no one can need
+        ("MatchesTable/index/open_by_enterprise", "dynamodb:Query"),
+        ("SubscriptionsTable", "dynamodb:Query"),
+        ("SubscriptionsTable", "dynamodb:PutItem"),
+        ("SubscriptionsTable", "dynamodb:UpdateItem"),
+    },
+    "SesEventsFunctionRole": {
+        ("SubscriptionsTable", "dynamodb:PutItem"),  # conditional: the first suppression only
+    },
+    "WeeklyDigestFunctionRole": {
+        ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
+        ("TendersTable/index/by_status_week", "dynamodb:Query"),
+        ("TendersTable/index/by_status_closing", "dynamodb:Query"),
+        ("MatchesTable", "dynamodb:Query"),  # each enterprise's matches
+        ("MatchesTable", "dynamodb:PutItem"),  # contracts won, conditional: once
+        ("EnterprisesTable", "dynamodb:Scan"),
+        ("PledgesTable", "dynamodb:Scan"),
+        ("SubscriptionsTable", "dynamodb:Scan"),  # send records, suppressions, unsubscribes: one per address
+        ("OrganizersTable", "dynamodb:Query"),
+        ("OrganizersTable", "dynamodb:PutItem"),  # the week's send record, conditional
+        ("OrganizersTable", "dynamodb:UpdateItem"),
+    },
 }
 
 
@@ -156,12 +194,53 @@ def test_each_function_has_exactly_its_dynamodb_permissions(transformed: dict[st
     assert role["Properties"]["ManagedPolicyArns"][0] == BASIC_EXECUTION  # no X-Ray, no broad policies
 
 
+# Actions that have no resource-level permission: "*" is the only resource IAM accepts for them.
+ACCOUNT_LEVEL_ACTIONS = {"ses:GetAccount"}  # the account's maximum send rate
+
+
 def test_no_function_may_delete_or_use_wildcards(transformed: dict[str, Any]) -> None:
     for logical_id, role in resources_of_type(transformed, "AWS::IAM::Role").items():
         for statement in role_statements(role):
             for action in actions(statement):
                 assert action not in ("*", "dynamodb:*", "dynamodb:DeleteItem"), logical_id
-                assert statement.get("Resource") != "*" or action.startswith("logs:"), logical_id
+                unscoped = statement.get("Resource") == "*"
+                assert not unscoped or action.startswith("logs:") or action in ACCOUNT_LEVEL_ACTIONS, logical_id
+
+
+def test_alerts_send_only_as_our_sender_through_the_configuration_set(transformed: dict[str, Any]) -> None:
+    [statement] = [
+        s for s in role_statements(transformed["Resources"]["SendAlertsFunctionRole"]) if "ses:SendEmail" in actions(s)
+    ]
+
+    assert actions(statement) == ["ses:SendEmail"]
+    resources = [r["Fn::Sub"] for r in statement["Resource"]]
+    assert resources == [
+        "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderEmail}",
+        "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${AlertsConfigurationSet}",
+    ]
+
+
+def test_alerts_run_instant_daily_and_weekly_with_the_schedules_time() -> None:
+    runs = {
+        json.loads(properties["Input"])["frequency"]: properties["ScheduleExpression"]
+        for name, properties in schedules()
+        if name.startswith("SendAlertsFunction/")
+    }
+
+    assert runs.keys() == {"instant", "daily", "weekly"}
+    assert runs["daily"] == "cron(0 7 ? * * *)" and runs["weekly"] == "cron(0 7 ? * MON *)"
+    for name, properties in schedules():
+        if name.startswith("SendAlertsFunction/"):
+            assert json.loads(properties["Input"])["scheduled_time"] == "<aws.scheduler.scheduled-time>", name
+
+
+def test_bounces_and_complaints_reach_ses_events() -> None:
+    destination = TEMPLATE["Resources"]["AlertsEventDestination"]["Properties"]
+    [event] = TEMPLATE["Resources"]["SesEventsFunction"]["Properties"]["Events"].values()
+
+    assert destination["ConfigurationSetName"] == {"Ref": "AlertsConfigurationSet"}
+    assert sorted(destination["EventDestination"]["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert destination["EventDestination"]["SnsDestination"]["TopicARN"] == event["Properties"]["Topic"]
 
 
 def test_every_schedule_is_montreal_time_retries_and_keeps_failures(transformed: dict[str, Any]) -> None:
@@ -175,7 +254,7 @@ def test_every_schedule_is_montreal_time_retries_and_keeps_failures(transformed:
 
 
 def test_every_built_in_feed_is_scheduled() -> None:
-    sources = {json.loads(properties["Input"])["source"] for _, properties in schedules()}
+    sources = {json.loads(properties["Input"]).get("source") for _, properties in schedules()}
 
     assert set(DEFAULT_FEEDS) <= sources
 
@@ -185,11 +264,20 @@ def test_feed_addresses_default_to_the_catalogue() -> None:
         assert TEMPLATE["Parameters"][parameter]["Default"] == DEFAULT_FEEDS[name].url
 
 
+def fills(sample: dict[str, Any], schedule_input: dict[str, Any]) -> bool:
+    """The sample is what the schedule sends: equal, but for Scheduler's context attributes it fills in."""
+    return sample.keys() == schedule_input.keys() and all(
+        sample[key] == value or (isinstance(value, str) and value.startswith("<aws.scheduler."))
+        for key, value in schedule_input.items()
+    )
+
+
 def test_every_schedule_input_has_its_sample_event() -> None:
-    samples = [json.loads(path.read_text(encoding="utf-8")) for path in (ROOT / "events").glob("poll_*.json")]
+    samples = [json.loads(path.read_text(encoding="utf-8")) for path in (ROOT / "events").glob("*.json")]
 
     for name, properties in schedules():
-        assert json.loads(properties["Input"]) in samples, f"{name}: add its input to events/"
+        schedule_input = json.loads(properties["Input"])
+        assert any(fills(sample, schedule_input) for sample in samples), f"{name}: add its input to events/"
 
 
 def test_every_table_is_encrypted_recoverable_and_retained() -> None:

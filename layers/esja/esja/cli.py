@@ -4,6 +4,11 @@
     esja tenders poll --source NAME [--url URL] [--format F]  one poll against the configured AWS endpoint
     esja enterprises import FILE.csv | export                  the organizers' spreadsheet of profiles
     esja match --profiles FILE.csv --tenders FILE.jsonl        matches with their reasons, one JSON a line
+    esja alerts preview --enterprise ID [--lang en] [--html F] an enterprise's next alert, rendered, not sent
+    esja pledges export --format csv [--status S]              the institutions' pledges, for organizers
+    esja pledges link PLEDGE_ID --buyer-id OP-… [--buyer-name N] a signatory is this buyer (--remove to undo)
+    esja organizers import FILE.csv | list                     who receives the weekly digest
+    esja digest preview [--week 2026-W38] [--organizer ID]     a week's digests, rendered, not sent
 
 Exit codes: 0 done, 1 the input or a feed could not be read (message on stderr), 2 bad usage.
 """
@@ -21,8 +26,10 @@ from typing import TYPE_CHECKING, TextIO
 from esja.sources.catalogue import FORMATS
 
 if TYPE_CHECKING:
+    from esja.digest.signatories import SignatoryLink
     from esja.matching.profiles_csv import ImportResult
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.organizers import OrganizerStore
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
@@ -74,6 +81,25 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--tenders", type=Path, required=True, help="tenders, one JSON object a line")
     match.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the error messages")
     match.set_defaults(run=_match)
+
+    alerts = commands.add_parser("alerts", help="the e-mail alerts to enterprises").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    preview = alerts.add_parser("preview", help="render an enterprise's next alert; nothing is sent or changed")
+    preview.add_argument("--enterprise", required=True, help="the enterprise's id, as in the import")
+    preview.add_argument("--lang", choices=("fr", "en"), help="language of the e-mail (default: the subscriber's)")
+    preview.add_argument("--html", type=Path, help="also write the HTML part to this file (open it in a browser)")
+    preview.set_defaults(run=_preview_alert)
+
+    pledges = commands.add_parser("pledges", help="the institutions' pledges").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    export = pledges.add_parser("export", help="print every pledge not yet purged (personal information: keep safe)")
+    export.add_argument("--format", choices=("csv",), default="csv")
+    export.add_argument("--status", choices=("pending", "confirmed", "withdrawn"), help="only pledges in this state")
+    export.set_defaults(run=_export_pledges)
+    _add_link_commands(pledges)
+    _add_digest_commands(commands)
     return parser
 
 
@@ -168,6 +194,24 @@ def _enterprise_store() -> EnterpriseStore:
     return EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"))
 
 
+def _export_pledges(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from esja.config import ConfigurationError, Settings
+    from esja.pledges.export import write_pledges_csv
+    from esja.services import aws_client, utc_now
+    from esja.store.pledges import PledgeStore
+
+    settings = Settings.from_env()
+    try:
+        settings.require("pledges_table")
+    except ConfigurationError as error:
+        raise CliError(str(error)) from None
+    found = PledgeStore(settings.pledges_table, aws_client("dynamodb")).everything(utc_now())
+    chosen = [p for p in found if args.status in (None, p.status)]
+    stdout.write(write_pledges_csv(chosen))
+    print(f"{len(chosen)} pledges", file=stderr)
+    return 0
+
+
 def _match(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from esja.geo import RegionInferrer
     from esja.matching.index import ProfileIndex
@@ -193,6 +237,171 @@ def _match(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout.write(json.dumps(match.to_dict(), ensure_ascii=False) + "\n")
             count += 1
     print(f"{count} matches from {len(lines)} tenders and {len(index)} profiles", file=stderr)
+    return 0
+
+
+def _preview_alert(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from esja.alerts.service import UnknownEnterprise
+    from esja.config import ConfigurationError, Settings
+    from esja.services import build_alert_service
+
+    try:
+        service = build_alert_service(Settings.from_env(), sending=False)
+        preview = service.preview(args.enterprise, args.lang)
+    except (ConfigurationError, UnknownEnterprise) as error:
+        raise CliError(str(error)) from None
+    print(f"frequency: {preview.frequency}, language: {preview.language}, status: {preview.status}", file=stderr)
+    if preview.email is None:
+        print("nothing to send: no new tender, change or closing-soon reminder is pending", file=stderr)
+        return 0
+    stdout.write(f"Subject: {preview.email.subject}\n\n{preview.email.text}")
+    if args.html:
+        args.html.write_text(preview.email.html, encoding="utf-8")
+        print(f"HTML part written to {args.html}", file=stderr)
+    return 0
+
+
+def _add_link_commands(pledges: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    link = pledges.add_parser("link", help="link a signatory to the buyer id or name a publisher uses for it")
+    link.add_argument("pledge_id", help="the pledge's id (see `esja pledges export`)")
+    link.add_argument("--buyer-id", help="the buyer's SEAO id, e.g. OP-36518")
+    link.add_argument("--buyer-name", help="the buyer's name as the publisher writes it")
+    link.add_argument("--remove", action="store_true", help="remove these links instead")
+    link.set_defaults(run=_link_signatory)
+    links = pledges.add_parser("links", help="list the links between signatories and buyers")
+    links.set_defaults(run=_list_signatory_links)
+
+
+def _add_digest_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    organizers = commands.add_parser("organizers", help="who receives the weekly digest").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    load_organizers = organizers.add_parser("import", help="load the organizers' spreadsheet (CSV): the whole list")
+    load_organizers.add_argument("file", type=Path)
+    load_organizers.add_argument("--dry-run", action="store_true", help="check the file only")
+    load_organizers.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the error messages")
+    load_organizers.set_defaults(run=_import_organizers)
+    list_organizers = organizers.add_parser("list", help="print the organizers (no e-mail address)")
+    list_organizers.set_defaults(run=_list_organizers)
+
+    digest = commands.add_parser("digest", help="the organizers' weekly digest").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    digest_preview = digest.add_parser("preview", help="render the digests of a week; nothing is sent or written")
+    digest_preview.add_argument("--week", help="ISO week, e.g. 2026-W38 (default: the last complete week)")
+    digest_preview.add_argument("--organizer", help="only this organizer's digest (default: every organizer's)")
+    digest_preview.add_argument("--lang", choices=("fr", "en"), help="language (default: the organizer's)")
+    digest_preview.add_argument("--html", type=Path, help="also write the HTML of each digest: FILE, or FILE-<id>")
+    digest_preview.set_defaults(run=_preview_digest)
+
+
+def _organizer_store() -> OrganizerStore:
+    from esja.config import ConfigurationError, Settings
+    from esja.services import aws_client
+    from esja.store.organizers import OrganizerStore
+
+    settings = Settings.from_env()
+    try:
+        settings.require("organizers_table")
+    except ConfigurationError as error:
+        raise CliError(str(error)) from None
+    return OrganizerStore(settings.organizers_table, aws_client("dynamodb"))
+
+
+def _link_signatory(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from esja.config import ConfigurationError, Settings
+    from esja.digest.signatories import SignatoryLink
+    from esja.services import aws_client, utc_now
+    from esja.store.pledges import PledgeStore
+
+    wanted = [SignatoryLink(args.pledge_id, buyer_id=args.buyer_id)] if args.buyer_id else []
+    wanted += [SignatoryLink(args.pledge_id, buyer_name=args.buyer_name)] if args.buyer_name else []
+    if not wanted:
+        raise CliError("give --buyer-id, --buyer-name or both")
+    store = _organizer_store()
+    if args.remove:
+        for link in wanted:
+            removed = store.remove_link(link)
+            print(f"{'removed' if removed else 'no such link'}: {_link_words(link)}", file=stdout)
+        return 0
+    settings = Settings.from_env()
+    try:
+        settings.require("pledges_table")
+    except ConfigurationError as error:
+        raise CliError(str(error)) from None
+    pledge = PledgeStore(settings.pledges_table, aws_client("dynamodb")).get(args.pledge_id)
+    if pledge is None:
+        raise CliError(f"no pledge {args.pledge_id!r} (see `esja pledges export`)")
+    for link in wanted:
+        added = store.add_link(link, utc_now())
+        print(
+            f"{'linked' if added else 'already linked'}: {pledge.details.institution_name} → {_link_words(link)}",
+            file=stdout,
+        )
+    if pledge.status != "confirmed":
+        print(f"note: this pledge is {pledge.status}; its links count once it is confirmed", file=stderr)
+    return 0
+
+
+def _link_words(link: SignatoryLink) -> str:
+    return f"buyer id {link.buyer_id}" if link.buyer_id else f"buyer name « {link.buyer_name} »"
+
+
+def _list_signatory_links(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    for link in _organizer_store().links():
+        print(f"{link.pledge_id}\t{_link_words(link)}", file=stdout)
+    return 0
+
+
+def _import_organizers(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from esja.digest.organizers_csv import read_organizers_csv
+
+    try:
+        read = read_organizers_csv(args.file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(f"cannot read {args.file}: {error}") from None
+    if read.errors:
+        lines = "\n".join(f"  {error.message(args.lang)}" for error in read.errors)
+        raise CliError(f"{args.file}: {len(read.errors)} error(s), nothing imported\n{lines}")
+    print(f"{len(read.organizers)} organizers read from {args.file}", file=stdout)
+    if args.dry_run:
+        return 0
+    saved = _organizer_store().save_organizers(read.organizers)
+    print(f"written: {saved.written}, removed: {saved.removed}, unchanged: {saved.unchanged}", file=stdout)
+    return 0
+
+
+def _list_organizers(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    for organizer in _organizer_store().organizers():
+        print(f"{organizer.id}\t{organizer.name}\t{organizer.language}\t{'; '.join(organizer.regions)}", file=stdout)
+    return 0
+
+
+def _preview_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from esja.config import ConfigurationError, Settings
+    from esja.digest.service import UnknownOrganizer
+    from esja.digest.weeks import Week
+    from esja.services import build_digest_service, utc_now
+
+    try:
+        week = Week.parse(args.week) if args.week else Week.last_complete(utc_now())
+        service = build_digest_service(Settings.from_env(), sending=False)
+        previews = service.preview(week, args.organizer, args.lang)
+    except (ConfigurationError, UnknownOrganizer, ValueError) as error:
+        raise CliError(str(error)) from None
+    if not previews:
+        print("no organizer: load them with `esja organizers import FILE.csv`", file=stderr)
+        return 0
+    for preview in previews:
+        stdout.write(f"Subject: {preview.email.subject}\n\n{preview.email.text}\n")
+        if args.html:
+            path = (
+                args.html
+                if len(previews) == 1
+                else args.html.with_name(f"{args.html.stem}-{preview.organizer.id}{args.html.suffix}")
+            )
+            path.write_text(preview.email.html, encoding="utf-8")
+            print(f"{preview.organizer.id}: HTML written to {path}", file=stderr)
     return 0
 
 

@@ -25,6 +25,7 @@ RESOURCES = {
     "subscriptions_table": "SUBSCRIPTIONS_TABLE",  # preferences, consent log, suppressions (alerts)
     "pledges_table": "PLEDGES_TABLE",  # pledges and their confirmation tokens (web form)
     "rate_limits_table": "RATE_LIMITS_TABLE",  # per address / per e-mail counters with a TTL (web form)
+    "organizers_table": "ORGANIZERS_TABLE",  # organizers, signatory links, digest send records
     "archive_bucket": "ARCHIVE_BUCKET",  # HTML archive of the weekly digests
     "reference_bucket": "REFERENCE_BUCKET",  # cached official reference files (municipalities list)
     "public_base_url": "PUBLIC_BASE_URL",  # e.g. https://esja.example.org: links in e-mails, origin checks
@@ -56,6 +57,7 @@ class Settings:
     subscriptions_table: str = ""
     pledges_table: str = ""
     rate_limits_table: str = ""
+    organizers_table: str = ""
     archive_bucket: str = ""
     reference_bucket: str = ""
     public_base_url: str = ""
@@ -71,6 +73,8 @@ class Settings:
     http_retries: int = 2
     max_feed_bytes: int = 100 * 1024 * 1024
     seao_backfill_weeks: int = 1
+    # E-mails per second; 0 asks SES for the account's maximum (GetAccount), which moto cannot answer.
+    ses_max_send_rate: float = 0.0
     municipalities_url: str = MUN_CSV_URL
 
     @classmethod
@@ -92,6 +96,7 @@ class Settings:
             "http_retries": int(number("HTTP_RETRIES", 2)),
             "max_feed_bytes": int(number("MAX_FEED_BYTES", 100 * 1024 * 1024)),
             "seao_backfill_weeks": int(number("SEAO_BACKFILL_WEEKS", 1)),
+            "ses_max_send_rate": number("SES_MAX_SEND_RATE", 0.0),
             "municipalities_url": env.get("MUNICIPALITIES_URL") or MUN_CSV_URL,
             "sender": SenderIdentity(
                 organisation=env.get("SENDER_ORGANISATION") or DEFAULT_ORGANISATION,

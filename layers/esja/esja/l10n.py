@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -59,6 +59,11 @@ def money(amount: Decimal | int | float, lang: str) -> str:
     whole = Decimal(amount) == Decimal(amount).to_integral_value()
     pattern = _MONEY[lang][0 if whole else 1]
     return format_currency(amount, "CAD", format=pattern, locale=_LOCALES[lang], currency_digits=False)
+
+
+def count(value: int, lang: str) -> str:
+    """« 1 234 » (narrow no-break space), "1,234"."""
+    return format_decimal(value, locale=_LOCALES[language(lang)])
 
 
 def days_left(closing: datetime, now: datetime) -> int:

@@ -39,6 +39,12 @@ class Text:
     def any(self) -> str:
         return self.fr or self.en or ""
 
+    def read_in(self, lang: str) -> tuple[str, str]:
+        """The text in the reader's language when there is one, else in the other: (text, its language)."""
+        if lang == "en":
+            return (self.en, "en") if self.en else (self.fr or "", "fr")
+        return (self.fr, "fr") if self.fr else (self.en or "", "en")
+
 
 @dataclass(frozen=True, slots=True)
 class Address:

@@ -20,9 +20,14 @@ from esja.store.tenders import TenderStore
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
+    from esja.alerts.service import AlertService
+    from esja.digest.service import DigestService
     from esja.matching.service import MatchService
+    from esja.pledges.service import PledgeService
+    from esja.store.subscriptions import SubscriptionStore
 
 # Adaptive retries absorb throttling; short timeouts keep a stuck call from eating the Lambda's time.
 AWS_CONFIG = Config(
@@ -94,6 +99,68 @@ def build_match_service(settings: Settings, *, dynamodb: DynamoDBClient | None =
     )
 
 
+def build_alert_service(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    sesv2: SESV2Client | None = None,
+    sending: bool = True,
+) -> AlertService:
+    """The alerts use case; `sending=False` builds it for previews (no SES client, no rate lookup)."""
+    # Imported here: Jinja2 and Babel are for the functions that render e-mails.
+    from esja.alerts.links import SubscriberLinks
+    from esja.alerts.service import AlertService
+    from esja.mail.mailer import Mailer
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.matches import MatchStore
+    from esja.store.subscriptions import SubscriptionStore
+
+    settings.require("enterprises_table", "matches_table", "tenders_table", "subscriptions_table", "public_base_url")
+    dynamodb = dynamodb or aws_client("dynamodb")
+    mailer = None
+    if sending:
+        settings.require("sender_email", "ses_configuration_set")
+        options: dict[str, Any] = {
+            "sender_email": settings.sender_email,
+            "sender_name": settings.sender.organisation,
+            "configuration_set": settings.ses_configuration_set,
+        }
+        sesv2 = sesv2 or aws_client("sesv2")
+        rate = settings.ses_max_send_rate
+        mailer = Mailer(sesv2, max_per_second=rate, **options) if rate else Mailer.at_account_rate(sesv2, **options)
+    return AlertService(
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        matches=MatchStore(settings.matches_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        mailer=mailer,
+        links=SubscriberLinks(settings.public_base_url, signing_keys(settings)),
+        sender=settings.sender,
+        clock=utc_now,
+    )
+
+
+def build_subscription_store(settings: Settings, *, dynamodb: DynamoDBClient | None = None) -> SubscriptionStore:
+    from esja.store.subscriptions import SubscriptionStore
+
+    settings.require("subscriptions_table")
+    return SubscriptionStore(settings.subscriptions_table, dynamodb or aws_client("dynamodb"))
+
+
+def build_subscription_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: tuple[str, ...]) -> Any:
+    """Unsubscribe and preferences pages, for the web function."""
+    from esja.alerts.links import SubscriberLinks
+    from esja.web.subscription_routes import subscription_router
+
+    settings.require("public_base_url")
+    return subscription_router(
+        subscriptions=build_subscription_store(settings, dynamodb=dynamodb),
+        links=SubscriberLinks(settings.public_base_url, keys),
+        sender=settings.sender,
+        clock=utc_now,
+    )
+
+
 def signing_keys(settings: Settings) -> tuple[str, ...]:
     """Keys for signed links: SIGNING_KEYS locally; in AWS, the secret {"previous": …, "current": …}."""
     if settings.signing_keys:
@@ -105,11 +172,106 @@ def signing_keys(settings: Settings) -> tuple[str, ...]:
     return tuple(key for key in (secret.get("previous"), secret.get("current")) if key)
 
 
-def build_web_app(settings: Settings, *, dynamodb: DynamoDBClient | None = None, sesv2: Any = None) -> Any:
+def build_pledge_service(
+    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, keys: tuple[str, ...]
+) -> PledgeService:
+    from esja.mail.mailer import Mailer
+    from esja.mail.pledge_confirmation import PledgeConfirmationMailer
+    from esja.pledges.links import PledgeLinks
+    from esja.pledges.service import PledgeService
+    from esja.store.pledges import PledgeStore
+    from esja.store.rate_limits import RateLimitStore
+
+    settings.require("pledges_table", "rate_limits_table", "sender_email", "public_base_url")
+    mailer = Mailer(
+        sesv2,
+        sender_email=settings.sender_email,
+        sender_name=settings.sender.organisation,
+        configuration_set=settings.ses_configuration_set or None,
+    )
+    return PledgeService(
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+        confirmations=PledgeConfirmationMailer(mailer, settings.sender),
+        links=PledgeLinks(settings.public_base_url),
+        keys=keys,
+        clock=utc_now,
+    )
+
+
+def build_web_app(
+    settings: Settings, *, dynamodb: DynamoDBClient | None = None, sesv2: SESV2Client | None = None
+) -> Any:
     """The public web function's resolver, with every feature's router."""
+    from esja.alerts.links import ONE_CLICK_PATH
     from esja.web.app import create_app
+    from esja.web.openapi import add_openapi_route
+    from esja.web.pledge_routes import pledge_router
 
     settings.require("public_base_url")
-    routers: list[Any] = []
-    cross_site_posts: list[str] = []
-    return create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)
+    dynamodb = dynamodb or aws_client("dynamodb")
+    sesv2 = sesv2 or aws_client("sesv2")
+    keys = signing_keys(settings)
+    routers = [
+        pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
+        build_subscription_router(settings, dynamodb=dynamodb, keys=keys),
+    ]
+    cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
+    app = create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)
+    add_openapi_route(app)
+    return app
+
+
+def build_digest_service(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    s3: S3Client | None = None,
+    sesv2: SESV2Client | None = None,
+    sending: bool = True,
+) -> DigestService:
+    """The weekly digest; `sending=False` builds it for previews (no archive, no SES)."""
+    # Imported here: the digest's templates and stores are for weekly_digest and the CLI only.
+    from esja.digest.links import DigestLinks
+    from esja.digest.service import DigestService
+    from esja.mail.mailer import Mailer
+    from esja.store.digest_archive import DigestArchive
+    from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+
+    settings.require(
+        "organizers_table",
+        "tenders_table",
+        "matches_table",
+        "enterprises_table",
+        "pledges_table",
+        "subscriptions_table",
+        "public_base_url",
+    )
+    dynamodb = dynamodb or aws_client("dynamodb")
+    archive, mailer = None, None
+    if sending:
+        settings.require("archive_bucket", "sender_email")
+        archive = DigestArchive(settings.archive_bucket, s3 or aws_client("s3"))
+        # A few organizers: one e-mail a second stays under any SES account's rate, without asking SES.
+        mailer = Mailer(
+            sesv2 or aws_client("sesv2"),
+            sender_email=settings.sender_email,
+            sender_name=settings.sender.organisation,
+            max_per_second=settings.ses_max_send_rate or 1.0,
+        )
+    return DigestService(
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        tenders=TenderWeeks(settings.tenders_table, dynamodb),
+        matches=MatchHistory(settings.matches_table, dynamodb),
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        events=SubscriptionEvents(settings.subscriptions_table, dynamodb),
+        archive=archive,
+        mailer=mailer,
+        links=DigestLinks(settings.public_base_url, signing_keys(settings)),
+        sender=settings.sender,
+        clock=utc_now,
+    )

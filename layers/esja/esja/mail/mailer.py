@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 _PAUSED = frozenset({"SendingPausedException", "AccountSuspendedException", "LimitExceededException"})
 _THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
+# Headers set raw (List-Unsubscribe) are written as they are: a URL has no whitespace to fold at, and the
+# default policy would rather RFC 2047-encode it, which mail clients cannot read as a URL.
+_POLICY = policy.default.clone(refold_source="none")
 
 
 class SendingPaused(StoreError):
@@ -98,20 +102,21 @@ class Mailer:
         return answer["MessageId"]
 
     def mime(self, email: Email) -> bytes:
-        message = EmailMessage()
+        message = EmailMessage(policy=_POLICY)
         message["From"] = self._sender
         message["To"] = email.to
         message["Subject"] = email.subject
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = make_msgid(domain=self._sender.domain)
-        message["Content-Language"] = email.language
         if email.unsubscribe_url:
-            message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+            # One line of up to 998 characters (RFC 5322), unencoded (RFC 2369, RFC 8058).
+            message.set_raw("List-Unsubscribe", f"<{email.unsubscribe_url}>")
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         for name, value in email.headers.items():
             message[name] = value
         message.set_content(email.text, subtype="plain", charset="utf-8")
         message.add_alternative(email.html, subtype="html", charset="utf-8")
+        message["Content-Language"] = email.language  # after the content: set_content drops Content-* headers
         return message.as_bytes()
 
     def _wait_for_rate(self) -> None:

@@ -3,20 +3,26 @@ matched tender (addendum, cancellation) that the enterprise has yet to be told a
 
 Keys: enterprise_id + item, where item is "match#<tender_key>" or "update#<tender_key>#<content hash>".
 The by_tender index finds every enterprise already told about a tender.
+
+The alerts keep, on each item, who was told (`sent_to`, `reminded_to`: subscriber ids) and `alert_state`
+("pending" until a first subscriber is told, then "sent"; "closed" once retired). `open_since` is set
+while the item may still concern someone: the sparse open_by_enterprise index holds only those.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from esja.alerts.model import AlertItem
 from esja.model import Match
-from esja.store.errors import store_error
+from esja.store.errors import Throttled, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -28,13 +34,19 @@ class StoredMatch:
     profile_ids: tuple[str, ...]
     tender_hash: str
     matched_at: datetime
-    alert_state: str  # pending | sent (the alerts use case moves it)
+    alert_state: str  # pending | sent | closed (the alerts use case moves it)
+
+
+OPEN_INDEX = "open_by_enterprise"
+_GET_BATCH = 100  # BatchGetItem limit
+_ATTEMPTS = 8  # for keys DynamoDB leaves unprocessed under load, beyond the SDK's own retries
 
 
 class MatchStore:
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self._table = table_name
         self._client = client
+        self._sleep = sleep
 
     def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool:
         """Write the match unless the enterprise already has one for this tender; True when written."""
@@ -49,6 +61,7 @@ class MatchStore:
             "tender_hash": {"S": tender_hash},
             "matched_at": {"S": now.isoformat()},
             "alert_state": {"S": "pending"},
+            "open_since": {"S": now.isoformat()},
         }
         return self._put_once(item)
 
@@ -63,6 +76,7 @@ class MatchStore:
             "tender_hash": {"S": tender_hash},
             "recorded_at": {"S": now.isoformat()},
             "alert_state": {"S": "pending"},
+            "open_since": {"S": now.isoformat()},
         }
         return self._put_once(item)
 
@@ -95,6 +109,82 @@ class MatchStore:
         except ClientError as error:
             raise store_error(error, "reading an enterprise's matches") from error
 
+    def open_items(self, enterprise_id: str) -> list[AlertItem]:
+        """The enterprise's matches and updates that may still concern a subscriber (the sparse index;
+        eventually consistent: re-read with `items` before acting on who was told)."""
+        try:
+            pages = self._client.get_paginator("query").paginate(
+                TableName=self._table,
+                IndexName=OPEN_INDEX,
+                KeyConditionExpression="enterprise_id = :e",
+                ExpressionAttributeValues={":e": {"S": enterprise_id}},
+            )
+            return [alert_item(item) for page in pages for item in page["Items"]]
+        except ClientError as error:
+            raise store_error(error, "reading an enterprise's open matches") from error
+
+    def items(self, keys: Iterable[tuple[str, str]]) -> list[AlertItem]:
+        """These items as stored now (strongly consistent), missing ones left out."""
+        unique = [{"enterprise_id": {"S": e}, "item": {"S": i}} for e, i in dict.fromkeys(keys)]
+        found: list[AlertItem] = []
+        for start in range(0, len(unique), _GET_BATCH):
+            request: Any = {self._table: {"Keys": unique[start : start + _GET_BATCH], "ConsistentRead": True}}
+            for attempt in range(_ATTEMPTS):
+                try:
+                    answer = self._client.batch_get_item(RequestItems=request)
+                except ClientError as error:
+                    raise store_error(error, "reading matches") from error
+                found += [alert_item(item) for item in answer.get("Responses", {}).get(self._table, [])]
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                self._sleep(min(0.05 * 2**attempt, 5.0))
+            else:
+                raise Throttled("reading matches: keys left unprocessed after retries")
+        return found
+
+    def mark_told(self, enterprise_id: str, item: str, subscriber_id: str, *, sent: bool, reminded: bool) -> None:
+        """Record that the subscriber was told (and/or reminded); adding to a set is idempotent."""
+        updates: list[str] = []
+        values: dict[str, Any] = {":s": {"SS": [subscriber_id]}}
+        if sent:
+            updates.append("sent_to :s")
+        if reminded:
+            updates.append("reminded_to :s")
+        if not updates:
+            return
+        expression = "ADD " + ", ".join(updates)
+        if sent:
+            expression += " SET alert_state = :sent"
+            values[":sent"] = {"S": "sent"}
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"enterprise_id": {"S": enterprise_id}, "item": {"S": item}},
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(enterprise_id)",  # never create a half item
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return
+            raise store_error(error, "marking a match as told") from error
+
+    def close(self, enterprise_id: str, item: str) -> None:
+        """Take the item out of the open index for good: its tender can concern nobody any more."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"enterprise_id": {"S": enterprise_id}, "item": {"S": item}},
+                UpdateExpression="REMOVE open_since SET alert_state = :closed",
+                ConditionExpression="attribute_exists(open_since)",
+                ExpressionAttributeValues={":closed": {"S": "closed"}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return
+            raise store_error(error, "closing a match") from error
+
     def _put_once(self, item: dict[str, Any]) -> bool:
         try:
             self._client.put_item(
@@ -105,6 +195,23 @@ class MatchStore:
                 return False
             raise store_error(error, "recording a match") from error
         return True
+
+
+def alert_item(item: dict[str, Any]) -> AlertItem:
+    kind = item["kind"]["S"]
+    recorded = item["matched_at"] if kind == "match" else item["recorded_at"]
+    return AlertItem(
+        enterprise_id=item["enterprise_id"]["S"],
+        item=item["item"]["S"],
+        tender_key=item["tender_key"]["S"],
+        recorded_at=datetime.fromisoformat(recorded["S"]),
+        match=Match.from_dict(json.loads(item["match"]["S"])) if kind == "match" else None,
+        profile_ids=tuple(p["S"] for p in item.get("profile_ids", {}).get("L", [])),
+        change=item["change"]["S"] if "change" in item else None,
+        is_open="open_since" in item,
+        sent_to=frozenset(item.get("sent_to", {}).get("SS", [])),
+        reminded_to=frozenset(item.get("reminded_to", {}).get("SS", [])),
+    )
 
 
 def _stored(item: dict[str, Any]) -> StoredMatch:

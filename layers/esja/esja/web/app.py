@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from esja.web.pages import error_page, page_language
-from esja.web.security import same_origin_posts, security_headers
+from esja.web.security import same_origin_posts, secured, security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,8 @@ def create_app(
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def server_error(error: Exception) -> Response[str]:
         logger.exception("unhandled error", extra={"path": app.current_event.path})
-        return error_page(page_language(app), 500, "error.server")
+        # Exception handlers answer outside the middleware chain: add the headers here too.
+        return secured(error_page(page_language(app), 500, "error.server"))
 
     for router in routers:
         app.include_router(router)

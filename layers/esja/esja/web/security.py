@@ -25,7 +25,12 @@ SECURITY_HEADERS = {
 
 
 def security_headers(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
-    response = next_middleware(app)
+    return secured(next_middleware(app))
+
+
+def secured(response: Response[str]) -> Response[str]:
+    """The response with every security header it does not set itself (also for error pages built
+    outside the middleware chain)."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Cache-Control", "no-store")

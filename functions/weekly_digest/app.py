@@ -1,0 +1,49 @@
+"""weekly_digest: Mondays at 8:00 (Montréal), each organizer's digest of the week that just ended.
+
+Event: {"scheduled_time": "<aws.scheduler.scheduled-time>"} from the schedule — the same on every retry,
+so a replay names the same week and sends nothing twice — or {"week": "2026-W47"} to run a given week.
+A run that could not send some digest fails after serving the others, so Lambda retries it (then parks
+the event in ScheduleDeadLetterQueue); the retry sends only what is missing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from esja.config import Settings
+from esja.digest.weeks import Week
+from esja.services import build_digest_service
+
+logger = Logger()
+metrics = Metrics()
+copy_config_to_registered_loggers(source_logger=logger)
+service = build_digest_service(Settings.from_env())
+
+
+class DigestsNotSent(Exception):
+    """Some digests could not be sent; Lambda's retry sends them (the others are not sent again)."""
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
+    if event.get("week"):
+        week = Week.parse(event["week"])
+    else:
+        scheduled = event.get("scheduled_time")
+        week = Week.last_complete(datetime.fromisoformat(scheduled) if scheduled else datetime.now(UTC))
+    report = service.send_digests(week)
+    metrics.add_metric("DigestsSent", MetricUnit.Count, report.sent)
+    metrics.add_metric("DigestsFailed", MetricUnit.Count, report.failed)
+    metrics.add_metric("DigestsInDoubt", MetricUnit.Count, report.in_doubt)
+    metrics.add_metric("ContractsWonRecorded", MetricUnit.Count, report.contracts_recorded)
+    logger.info("digest run", extra=report.as_dict())  # counts only: no address, no name
+    if report.failed:
+        raise DigestsNotSent(f"{report.failed} digest(s) of {report.week} not sent; a retry sends them")
+    return report.as_dict()

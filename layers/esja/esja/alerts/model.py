@@ -1,0 +1,117 @@
+"""The alerts' records: recipients, their preferences and state, and the Matches items they are told about."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from esja.model import Consent, Match
+
+FREQUENCIES = ("instant", "daily", "weekly")
+
+
+def normalise_address(email: str) -> str:
+    return email.strip().lower()
+
+
+def address_key(email: str) -> str:
+    """The key under which everything about an address is kept: a hash, so the tables hold no address."""
+    return hashlib.sha256(normalise_address(email).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRef:
+    enterprise_id: str
+    profile_id: str
+    name: str
+
+    @property
+    def ref(self) -> str:
+        """How a profile is named in a form and in the preferences: "enterprise/profile"."""
+        return f"{self.enterprise_id}/{self.profile_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    frequency: str
+    language: str
+    reminders: bool = True  # the closing-soon section
+    paused: bool = False
+    profiles_off: frozenset[str] = frozenset()  # ProfileRef.ref of the profiles turned off
+
+    def wants(self, enterprise_id: str, profile_ids: tuple[str, ...]) -> bool:
+        """A match is wanted while at least one of the profiles that matched it is on."""
+        if not profile_ids:
+            return True
+        return any(f"{enterprise_id}/{p}" not in self.profiles_off for p in profile_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRef:
+    enterprise_id: str
+    consent: Consent
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a subscriber is registered for, as imported: shown by the preferences page, which cannot read
+    the Enterprises table, and refreshed by every alert run."""
+
+    enterprises: tuple[tuple[str, str], ...]  # (id, name)
+    profiles: tuple[ProfileRef, ...]
+    defaults: Preferences  # frequency and language from the import
+    consents: tuple[ConsentRef, ...]
+
+    def enterprise_names(self) -> tuple[str, ...]:
+        return tuple(name for _, name in self.enterprises)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One address, with every enterprise that subscribed it: one e-mail per run, whatever their number."""
+
+    address: str = field(repr=False)  # personal information: never in a repr, hence never in a log
+    listing: Listing
+
+    @property
+    def key(self) -> str:
+        return address_key(self.address)
+
+    @property
+    def enterprise_ids(self) -> tuple[str, ...]:
+        return tuple(enterprise_id for enterprise_id, _ in self.listing.enterprises)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberState:
+    """What the Subscriptions table knows of an address."""
+
+    subscriber_id: str | None = None  # the opaque id the links carry; None until the first run sees it
+    listing: Listing | None = None
+    preferences: Preferences | None = None  # the subscriber's own choices, over the import's defaults
+    unsubscribed_at: datetime | None = None
+    suppressed: str | None = None  # "bounce" or "complaint"
+
+    def effective(self, defaults: Preferences) -> Preferences:
+        return self.preferences or defaults
+
+
+@dataclass(frozen=True, slots=True)
+class AlertItem:
+    """A Matches item as the alerts see it: a match or an update, and who was already told."""
+
+    enterprise_id: str
+    item: str  # the table's sort key: "match#<tender>" or "update#<tender>#<hash>"
+    tender_key: str
+    recorded_at: datetime
+    match: Match | None = None  # matches only
+    profile_ids: tuple[str, ...] = ()
+    change: str | None = None  # updates only: "amended" or "cancelled"
+    is_open: bool = True  # still in the open index (its tender may still concern someone)
+    sent_to: frozenset[str] = frozenset()  # subscriber ids told about it
+    reminded_to: frozenset[str] = frozenset()  # subscriber ids reminded that it closes soon
+
+    @property
+    def is_match(self) -> bool:
+        return self.match is not None

@@ -1,0 +1,297 @@
+"""send_alerts(frequency): one e-mail per recipient per run, each Matches item told exactly once.
+
+For each recipient whose frequency is the run's:
+1. read what is pending (open index) and plan the alert; nothing to say, no e-mail;
+2. claim the period's send record (conditional put): a replay of the run finds it and sends nothing;
+3. re-read the items strongly consistent and plan again (the index lags a little);
+4. send; SES refusing (throttled past retries, paused, rejected) frees the claim and changes nothing;
+5. only then mark the items told to this subscriber, and confirm the send record.
+A crash between SES's acceptance and step 5 leaves the claim "sending": the period is never sent
+again, and the items, still pending, go in the next period's alert — nothing is lost, and a
+duplicate needs a crash within that instant. Account-wide refusals (sending paused, throttling that
+outlasts the retries) stop the run with everything else pending; any other failure costs only its
+recipient. Suppressed, unsubscribed and paused addresses are skipped before anything is read.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from esja.alerts.compose import AlertLinks, compose_alert
+from esja.alerts.links import SubscriberLinks
+from esja.alerts.model import AlertItem, Listing, Preferences, Recipient, SubscriberState
+from esja.alerts.periods import run_period
+from esja.alerts.plan import AlertPlan, plan_alert
+from esja.alerts.recipients import recipients_of
+from esja.config import SenderIdentity
+from esja.ingest.changes import StoredVersion
+from esja.mail.mailer import Email, Rejected, SendingPaused
+from esja.model import Enterprise, Profile, Tender
+from esja.store.errors import Throttled
+
+logger = logging.getLogger(__name__)
+
+RESERVE_SECONDS = 60.0  # stop starting recipients this close to the Lambda timeout; the rest stay pending
+THROTTLE_BACKOFF = (1.0, 2.0, 4.0)  # after the SDK's own retries: three more tries, then stop the run
+
+
+class EnterpriseSource(Protocol):
+    def load(self) -> tuple[list[Enterprise], list[Profile]]: ...
+
+
+class TenderReader(Protocol):
+    def get(self, key: str) -> tuple[Tender, StoredVersion] | None: ...
+
+
+class AlertItems(Protocol):
+    def open_items(self, enterprise_id: str) -> list[AlertItem]: ...
+    def items(self, keys: Iterable[tuple[str, str]]) -> list[AlertItem]: ...
+    def mark_told(self, enterprise_id: str, item: str, subscriber_id: str, *, sent: bool, reminded: bool) -> None: ...
+    def close(self, enterprise_id: str, item: str) -> None: ...
+
+
+class Subscriptions(Protocol):
+    def state(self, address_key: str) -> SubscriberState: ...
+    def enrol(self, address_key: str, listing: Listing, now: datetime) -> SubscriberState: ...
+    def claim_send(self, address_key: str, period: str, now: datetime) -> bool: ...
+    def confirm_send(self, address_key: str, period: str, message_id: str, tenders: int, now: datetime) -> None: ...
+    def release_send(self, address_key: str, period: str, reason: str, now: datetime) -> None: ...
+
+
+class Sender(Protocol):
+    def send(self, email: Email) -> str: ...
+
+
+class UnknownEnterprise(LookupError):
+    pass
+
+
+@dataclass(slots=True)
+class RunReport:
+    frequency: str
+    period: str
+    recipients: int = 0
+    sent: int = 0
+    tenders: int = 0  # entries across the e-mails sent
+    nothing_new: int = 0
+    already_sent: int = 0  # this period's alert was sent (or attempted) before: a replay
+    other_frequency: int = 0
+    paused: int = 0
+    unsubscribed: int = 0
+    suppressed: int = 0
+    failed: int = 0
+    deferred: int = 0  # not reached (sending stopped, or out of time): pending for the next run
+    stopped: str | None = None  # why the run stopped early: "sending-paused", "throttled"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPreview:
+    frequency: str
+    language: str
+    status: str  # "active", "paused", "unsubscribed", "suppressed"
+    email: Email | None  # None: nothing to send
+
+
+@dataclass(slots=True)
+class _Run:
+    report: RunReport
+    now: datetime
+    tenders: dict[str, Tender | None] = field(default_factory=dict)
+    retired: set[tuple[str, str]] = field(default_factory=set)
+
+
+class AlertService:
+    def __init__(
+        self,
+        *,
+        enterprises: EnterpriseSource,
+        matches: AlertItems,
+        tenders: TenderReader,
+        subscriptions: Subscriptions,
+        mailer: Sender | None,  # None: previews only
+        links: SubscriberLinks,
+        sender: SenderIdentity,
+        clock: Callable[[], datetime],
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._enterprises = enterprises
+        self._matches = matches
+        self._tenders = tenders
+        self._subscriptions = subscriptions
+        self._mailer = mailer
+        self._links = links
+        self._sender = sender
+        self._clock = clock
+        self._sleep = sleep
+
+    def send_alerts(
+        self,
+        frequency: str,
+        scheduled_at: datetime | None = None,
+        *,
+        time_left: Callable[[], float] = lambda: math.inf,
+    ) -> RunReport:
+        """`scheduled_at`: the schedule's time (the same on every retry of the invocation); now if None."""
+        now = self._clock()
+        run = _Run(RunReport(frequency, run_period(frequency, scheduled_at or now)), now)
+        enterprises, profiles = self._enterprises.load()
+        for recipient in recipients_of(enterprises, profiles):
+            run.report.recipients += 1
+            if run.report.stopped or time_left() < RESERVE_SECONDS:
+                run.report.deferred += 1
+                continue
+            self._serve_safely(recipient, run)
+        return run.report
+
+    def preview(self, enterprise_id: str, lang: str | None = None) -> AlertPreview:
+        """The next alert of the enterprise's first subscriber, rendered, nothing written or sent."""
+        enterprises, profiles = self._enterprises.load()
+        chosen = [e for e in enterprises if e.id == enterprise_id]
+        if not chosen:
+            raise UnknownEnterprise(f"no enterprise {enterprise_id!r}")
+        recipients = recipients_of(chosen, [p for p in profiles if p.enterprise_id == enterprise_id])
+        if not recipients:
+            raise UnknownEnterprise(f"enterprise {enterprise_id!r} has no subscriber")
+        recipient = recipients[0]
+        state = self._subscriptions.state(recipient.key)
+        preferences = state.effective(recipient.listing.defaults)
+        run = _Run(RunReport(preferences.frequency, "preview"), self._clock())
+        plan = self._plan(state.subscriber_id, self._gather(recipient), recipient, preferences, run)
+        language = lang or preferences.language
+        email = None if plan.empty else self._compose(recipient, state.subscriber_id or "preview", plan, language, run)
+        return AlertPreview(preferences.frequency, language, _status(state, preferences), email)
+
+    def _serve_safely(self, recipient: Recipient, run: _Run) -> None:
+        try:
+            outcome = self._serve(recipient, run)
+        except SendingPaused:
+            logger.error("SES is not sending: run stopped, every alert left pending")
+            run.report.stopped, run.report.deferred = "sending-paused", run.report.deferred + 1
+        except Throttled:
+            logger.error("AWS kept throttling: run stopped, every alert left pending")
+            run.report.stopped, run.report.deferred = "throttled", run.report.deferred + 1
+        except Exception as error:  # one recipient's failure must not cost the others their alert
+            # The type only: a message could quote an address (e.g. a malformed one in a header).
+            logger.error("alert failed", extra={"error": type(error).__name__, "enterprises": recipient.enterprise_ids})
+            run.report.failed += 1
+        else:
+            setattr(run.report, outcome, getattr(run.report, outcome) + 1)
+
+    def _serve(self, recipient: Recipient, run: _Run) -> str:
+        """One recipient; returns the RunReport counter to move."""
+        if self._mailer is None:
+            raise RuntimeError("this AlertService was built for previews only")
+        state = self._subscriptions.enrol(recipient.key, recipient.listing, run.now)
+        sid = state.subscriber_id
+        assert sid is not None  # enrol registers
+        preferences = state.effective(recipient.listing.defaults)
+        status = _status(state, preferences)
+        if status != "active":
+            return status
+        if preferences.frequency != run.report.frequency:
+            return "other_frequency"
+        items = self._gather(recipient)
+        plan = self._plan(sid, items, recipient, preferences, run)
+        self._retire(plan, run)
+        if plan.empty:
+            return "nothing_new"
+        if not self._subscriptions.claim_send(recipient.key, run.report.period, run.now):
+            return "already_sent"
+        return self._send_claimed(recipient, sid, items, preferences, run)
+
+    def _send_claimed(
+        self, recipient: Recipient, sid: str, items: Sequence[AlertItem], preferences: Preferences, run: _Run
+    ) -> str:
+        """The period is ours: send, then mark; free the period only when nothing can have gone out."""
+        key, period = recipient.key, run.report.period
+        try:
+            # Again on the items as stored now (the index lags; a concurrent run may have told some).
+            fresh = self._matches.items((i.enterprise_id, i.item) for i in items)
+            plan = self._plan(sid, fresh, recipient, preferences, run)
+            email = None if plan.empty else self._compose(recipient, sid, plan, preferences.language, run)
+        except Exception as error:
+            self._subscriptions.release_send(key, period, type(error).__name__, run.now)
+            raise
+        if email is None:
+            self._subscriptions.release_send(key, period, "nothing left", run.now)
+            return "nothing_new"
+        try:
+            message_id = self._send(email)
+        except (Throttled, SendingPaused, Rejected) as error:
+            # SES answered no: nothing went out, the period may be tried again.
+            self._subscriptions.release_send(key, period, type(error).__name__, run.now)
+            raise
+        # Any other error (a lost answer) may hide an accepted message: the claim stays, no second try.
+        for delivery in plan.deliveries:
+            self._matches.mark_told(
+                delivery.enterprise_id, delivery.item, sid, sent=delivery.sent, reminded=delivery.reminded
+            )
+        self._subscriptions.confirm_send(key, period, message_id, plan.tender_count, self._clock())
+        run.report.tenders += plan.tender_count
+        return "sent"
+
+    def _gather(self, recipient: Recipient) -> list[AlertItem]:
+        items = [item for e in recipient.enterprise_ids for item in self._matches.open_items(e)]
+        # An update is shown only to those told of the tender: its match may have left the open index.
+        known = {(i.enterprise_id, i.item) for i in items}
+        matches_of_updates = {(i.enterprise_id, f"match#{i.tender_key}") for i in items if not i.is_match}
+        return items + self._matches.items(matches_of_updates - known)
+
+    def _retire(self, plan: AlertPlan, run: _Run) -> None:
+        for item in plan.retire:
+            if (item.enterprise_id, item.item) not in run.retired:
+                self._matches.close(item.enterprise_id, item.item)
+                run.retired.add((item.enterprise_id, item.item))
+
+    def _plan(
+        self, sid: str | None, items: Sequence[AlertItem], recipient: Recipient, preferences: Preferences, run: _Run
+    ) -> AlertPlan:
+        for key in {i.tender_key for i in items} - run.tenders.keys():
+            stored = self._tenders.get(key)
+            run.tenders[key] = stored[0] if stored else None
+        return plan_alert(
+            sid,
+            items,
+            tenders=run.tenders,
+            preferences=preferences,
+            profiles=recipient.listing.profiles,
+            now=run.now,
+        )
+
+    def _compose(self, recipient: Recipient, sid: str, plan: AlertPlan, lang: str, run: _Run) -> Email:
+        unsubscribe = self._links.unsubscribe_token(sid)
+        links = AlertLinks(
+            unsubscribe=self._links.unsubscribe_url(unsubscribe, lang),
+            one_click=self._links.one_click_url(unsubscribe),
+            preferences=self._links.preferences_url(self._links.preferences_token(sid), lang),
+        )
+        listing = recipient.listing
+        return compose_alert(
+            plan, to=recipient.address, listing=listing, lang=lang, links=links, sender=self._sender, now=run.now
+        )
+
+    def _send(self, email: Email) -> str:
+        assert self._mailer is not None
+        for pause in THROTTLE_BACKOFF:
+            try:
+                return self._mailer.send(email)
+            except Throttled:
+                self._sleep(pause)
+        return self._mailer.send(email)
+
+
+def _status(state: SubscriberState, preferences: Preferences) -> str:
+    if state.suppressed:
+        return "suppressed"
+    if state.unsubscribed_at:
+        return "unsubscribed"
+    return "paused" if preferences.paused else "active"

@@ -1,0 +1,81 @@
+"""SES bounce and complaint events → suppressed addresses, which never receive an alert again.
+
+Only what says the address is unusable or unwilling counts: a permanent bounce, or a complaint. A
+transient bounce (mailbox full, greylisting) suppresses nothing: the next alert may get through.
+The events come from the configuration set's event destination (SNS), as "eventType"; SES's older
+identity notifications say "notificationType" and are read the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from esja.alerts.model import address_key
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    address: str = field(repr=False)  # personal information: never in a repr
+    reason: str  # "bounce" or "complaint"
+    detail: str  # "Permanent/General", "abuse"…
+    event_id: str  # SES's feedback id: the same event delivered twice has the same
+    at: datetime
+
+
+@dataclass(slots=True)
+class SuppressionOutcome:
+    suppressed: int = 0
+    already: int = 0  # address suppressed before (or the same event handled again)
+    ignored: int = 0  # events that suppress nothing (transient bounces, deliveries…)
+
+
+class SuppressionList(Protocol):
+    def suppress(self, address_key: str, *, reason: str, detail: str, event_id: str, at: datetime) -> bool: ...
+
+
+def suppressions_in(message: str) -> list[Suppression]:
+    """The addresses an SES event tells us to stop writing to (none for most events)."""
+    event: dict[str, Any] = json.loads(message)
+    kind = event.get("eventType") or event.get("notificationType")
+    if kind == "Bounce":
+        bounce = event["bounce"]
+        if bounce.get("bounceType") != "Permanent":
+            return []
+        detail = f"Permanent/{bounce.get('bounceSubType', 'General')}"
+        return _each(bounce, "bouncedRecipients", "bounce", detail, event)
+    if kind == "Complaint":
+        complaint = event["complaint"]
+        detail = complaint.get("complaintFeedbackType") or "complaint"
+        return _each(complaint, "complainedRecipients", "complaint", detail, event)
+    return []
+
+
+def record_ses_event(message: str, suppressions: SuppressionList) -> SuppressionOutcome:
+    outcome = SuppressionOutcome()
+    found = suppressions_in(message)
+    if not found:
+        outcome.ignored += 1
+    for suppression in found:
+        written = suppressions.suppress(
+            address_key(suppression.address),
+            reason=suppression.reason,
+            detail=suppression.detail,
+            event_id=suppression.event_id,
+            at=suppression.at,
+        )
+        if written:
+            outcome.suppressed += 1
+        else:
+            outcome.already += 1
+    return outcome
+
+
+def _each(
+    feedback: dict[str, Any], recipients: str, reason: str, detail: str, event: dict[str, Any]
+) -> list[Suppression]:
+    event_id = feedback.get("feedbackId") or event.get("mail", {}).get("messageId", "")
+    at = datetime.fromisoformat(feedback["timestamp"])
+    return [Suppression(r["emailAddress"], reason, detail, event_id, at) for r in feedback.get(recipients, [])]

@@ -1,0 +1,78 @@
+"""The organizers' spreadsheet of pledges (`esja pledges export --format csv`).
+
+The cells hold what strangers typed into a public form: any that a spreadsheet would read as a
+formula (=, +, -, @, tab, carriage return first) is prefixed with an apostrophe (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+
+from esja.pledges.model import Pledge
+
+COLUMNS = (
+    "pledge_id",
+    "status",
+    "created_at",
+    "confirmed_at",
+    "withdrawn_at",
+    "replaced_by",
+    "institution_name",
+    "institution_type",
+    "region",
+    "signatory_name",
+    "signatory_title",
+    "email",
+    "phone",
+    "target_share",
+    "categories",
+    "registry_consent",
+    "language",
+    "consent_version",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_pledges_csv(pledges: Iterable[Pledge]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for pledge in sorted(pledges, key=lambda p: p.created_at):
+        writer.writerow([_cell(value) for value in _row(pledge)])
+    return out.getvalue()
+
+
+def _row(pledge: Pledge) -> tuple[object, ...]:
+    details = pledge.details
+    return (
+        pledge.id,
+        pledge.status,
+        pledge.created_at,
+        pledge.confirmed_at,
+        pledge.withdrawn_at,
+        pledge.replaced_by,
+        details.institution_name,
+        details.institution_type,
+        details.region,
+        details.signatory_name,
+        details.signatory_title,
+        details.email,
+        details.phone,
+        details.target_share,
+        ";".join(details.categories),
+        "yes" if details.registry_consent else "no",
+        pledge.language,
+        pledge.consent_version,
+    )
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text

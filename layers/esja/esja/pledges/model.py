@@ -1,0 +1,107 @@
+"""A pledge: what an institution declared, and where it stands (pending → confirmed → withdrawn)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from esja.model import Category
+
+# The version of the declaration's text and of the collection notice the signatory saw (Law 25: keep
+# the proof of what was consented to). Change it whenever either wording changes.
+CONSENT_VERSION = "2026-11"
+
+# Retention (Law 25), stated in the notice on the form: an unconfirmed pledge is deleted after 30 days,
+# a withdrawn one 30 days after its withdrawal (time to answer a question about it); a confirmed one is
+# kept while it is in force.
+UNCONFIRMED_RETENTION = timedelta(days=30)
+WITHDRAWN_RETENTION = timedelta(days=30)
+
+
+class InstitutionType(StrEnum):
+    MUNICIPALITY = "municipality"
+    MRC = "mrc"
+    CEGEP = "cegep"
+    UNIVERSITY = "university"
+    SCHOOL_SERVICE_CENTRE = "school-service-centre"
+    HEALTH_BODY = "health-body"
+    OTHER_PUBLIC_BODY = "other-public-body"
+    PRIVATE_COMPANY = "private-company"
+
+
+class PledgeStatus(StrEnum):
+    PENDING = "pending"  # signed, waiting for the e-mail confirmation
+    CONFIRMED = "confirmed"  # counts, and is on the registry when the signatory consented
+    WITHDRAWN = "withdrawn"  # by its signatory, or replaced by a newer pledge of the same signatory
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeDetails:
+    """What the signatory declared on the form, validated."""
+
+    institution_name: str
+    institution_type: InstitutionType
+    region: str  # "01" … "17"
+    # Personal information (Law 25): kept out of repr so it never reaches a log by accident.
+    signatory_name: str = field(repr=False)
+    signatory_title: str = field(repr=False)
+    email: str = field(repr=False)
+    phone: str | None = field(repr=False)
+    target_share: int | None  # percentage of purchases from social-economy enterprises
+    categories: tuple[Category, ...]
+    declaration_accepted: bool
+    registry_consent: bool  # separate from the declaration: appearing in public is a choice
+
+    @property
+    def signatory_key(self) -> str:
+        """One signatory for one institution: a newer confirmed pledge with the same key replaces the older."""
+        return f"{self.email.lower()}#{fold(self.institution_name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pledge:
+    id: str
+    details: PledgeDetails
+    language: str  # the signatory's: e-mails and pages about this pledge use it
+    status: PledgeStatus
+    created_at: datetime
+    consent_version: str
+    confirmed_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+    replaced_by: str | None = None
+    # Pending only: the SHA-256 of the confirmation link's secret (never the secret) and its deadline.
+    token_digest: str | None = field(default=None, repr=False)
+    token_expires_at: datetime | None = None
+    purge_at: datetime | None = None  # when the table's TTL deletes it (pending and withdrawn pledges)
+
+    @property
+    def listed(self) -> bool:
+        return self.status is PledgeStatus.CONFIRMED and self.details.registry_consent
+
+    def is_purged(self, now: datetime) -> bool:
+        """Past its retention: DynamoDB deletes it within a few days; until then it no longer exists for us."""
+        return self.purge_at is not None and self.purge_at <= now
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntry:
+    """What the public registry shows of a confirmed pledge: no e-mail, no phone."""
+
+    institution_name: str
+    institution_type: InstitutionType
+    region: str
+    signatory_name: str
+    signatory_title: str
+    confirmed_at: datetime
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """A name in comparable, sortable form: « Ville de Lévis » and "VILLE DE LEVIS" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _SPACES.sub(" ", "".join(c for c in decomposed if not unicodedata.combining(c))).strip()

@@ -1,0 +1,201 @@
+"""The pledge use cases: submit (pending + confirmation e-mail), confirm, withdraw, and the registry.
+
+Double opt-in: a pledge counts only once the link e-mailed to the signatory has been followed and its
+button pressed (a GET never changes anything). Answers never tell whether an address already signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from esja.pledges.bot_defences import TIME_TRAP_FIELD, TimeTrap, Trap
+from esja.pledges.form import FormResult, read_pledge_form
+from esja.pledges.links import (
+    CONFIRMATION_LIFETIME,
+    WITHDRAWAL_LINK_LIFETIME,
+    WITHDRAWAL_PURPOSE,
+    PledgeLinks,
+    new_confirmation_token,
+    new_pledge_id,
+    read_confirmation_token,
+)
+from esja.pledges.model import (
+    CONSENT_VERSION,
+    UNCONFIRMED_RETENTION,
+    WITHDRAWN_RETENTION,
+    Pledge,
+    PledgeStatus,
+    RegistryEntry,
+)
+from esja.tokens import InvalidToken, TokenSigner
+
+# Enough for the people of one office signing one after the other; few enough that the form cannot be
+# used to flood an inbox.
+PER_SOURCE_LIMIT, PER_SOURCE_WINDOW = 20, timedelta(hours=1)
+PER_EMAIL_LIMIT, PER_EMAIL_WINDOW = 3, timedelta(days=1)
+
+
+class PledgeRepository(Protocol):
+    def add(self, pledge: Pledge) -> None: ...
+    def get(self, pledge_id: str) -> Pledge | None: ...
+    def confirm(self, pledge: Pledge, at: datetime) -> Pledge | None: ...
+    def withdraw(
+        self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None
+    ) -> Pledge | None: ...
+    def confirmed_of(self, signatory_key: str) -> list[str]: ...
+    def registry(self, now: datetime) -> list[RegistryEntry]: ...
+
+
+class RateLimits(Protocol):
+    def hit(self, key: str, limit: int, window: timedelta, now: datetime) -> bool:
+        """Count one more; False once `limit` is reached within the current window."""
+        ...
+
+
+class ConfirmationSender(Protocol):
+    def send_confirmation(self, pledge: Pledge, confirm_url: str, withdraw_url: str) -> None: ...
+
+
+class Outcome(StrEnum):
+    SENT = "sent"  # also the answer to a bot, and to an address that asked too often: nothing tells them apart
+    INVALID = "invalid"
+    TOO_FAST = "too-fast"
+    STALE = "stale"
+    RATE_LIMITED = "rate-limited"
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    outcome: Outcome
+    form: FormResult | None = None  # to show again, with its errors
+    form_token: str = ""  # the time-trap of the form shown again
+
+
+class PledgeService:
+    def __init__(
+        self,
+        *,
+        pledges: PledgeRepository,
+        rate_limits: RateLimits,
+        confirmations: ConfirmationSender,
+        links: PledgeLinks,
+        keys: Sequence[str],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._pledges = pledges
+        self._limits = rate_limits
+        self._confirmations = confirmations
+        self._links = links
+        self._clock = clock
+        self._time_trap = TimeTrap(keys, clock)
+        self._withdrawal = TokenSigner(keys, WITHDRAWAL_PURPOSE)
+        # Rate-limit counters are keyed by a keyed hash: the table holds no address, IP or e-mail in clear.
+        self._counter_key = hashlib.sha256(f"rate-limits:{keys[-1]}".encode()).digest()
+
+    def new_form_token(self) -> str:
+        return self._time_trap.issue()
+
+    def submit(self, fields: Mapping[str, Sequence[str]], *, language: str, source: str) -> Submission:
+        """Raises MalformedForm for what no browser sends from our form."""
+        trap = self._time_trap.check(fields)
+        if trap is Trap.HONEYPOT:
+            return Submission(Outcome.SENT)
+        form = read_pledge_form(fields)
+        if trap is Trap.STALE:
+            return Submission(Outcome.STALE, form, self.new_form_token())
+        token = fields[TIME_TRAP_FIELD][0]  # the person has been on the page since: keep its moment
+        if form.details is None:  # errors first: they are what a person has to act on
+            return Submission(Outcome.INVALID, form, token)
+        if trap is Trap.TOO_FAST:
+            return Submission(Outcome.TOO_FAST, form, token)
+        now = self._clock()
+        if not self._limits.hit(self._counter("source", source), PER_SOURCE_LIMIT, PER_SOURCE_WINDOW, now):
+            return Submission(Outcome.RATE_LIMITED, form, token)
+        if not self._limits.hit(self._counter("email", form.details.email), PER_EMAIL_LIMIT, PER_EMAIL_WINDOW, now):
+            return Submission(Outcome.SENT)
+
+        pledge_id = new_pledge_id()
+        confirmation, token_digest = new_confirmation_token(pledge_id)
+        pledge = Pledge(
+            id=pledge_id,
+            details=form.details,
+            language=language,
+            status=PledgeStatus.PENDING,
+            created_at=now,
+            consent_version=CONSENT_VERSION,
+            token_digest=token_digest,
+            token_expires_at=now + CONFIRMATION_LIFETIME,
+            purge_at=now + UNCONFIRMED_RETENTION,
+        )
+        self._pledges.add(pledge)
+        self._confirmations.send_confirmation(
+            pledge, self._links.confirm(confirmation, language), self.withdrawal_link(pledge, language)
+        )
+        return Submission(Outcome.SENT)
+
+    def pending(self, token: str) -> Pledge | None:
+        """The pledge a confirmation link is for, while the link is still good."""
+        found = read_confirmation_token(token)
+        if found is None:
+            return None
+        pledge_id, token_digest = found
+        pledge = self._pledges.get(pledge_id)
+        now = self._clock()
+        if (
+            pledge is None
+            or pledge.status is not PledgeStatus.PENDING
+            or pledge.is_purged(now)
+            or pledge.token_digest is None
+            or not hmac.compare_digest(pledge.token_digest, token_digest)
+            or pledge.token_expires_at is None
+            or pledge.token_expires_at <= now
+        ):
+            return None
+        return pledge
+
+    def confirm(self, token: str) -> Pledge | None:
+        """Confirmed, once: the link is spent. A newer pledge of the same signatory for the same
+        institution replaces the one confirmed before (a pledge is updated by signing again)."""
+        pledge = self.pending(token)
+        if pledge is None:
+            return None
+        now = self._clock()
+        confirmed = self._pledges.confirm(pledge, now)
+        if confirmed is None:  # confirmed by a concurrent request, or expired in between
+            return None
+        for earlier in self._pledges.confirmed_of(confirmed.details.signatory_key):
+            if earlier != confirmed.id:
+                self._pledges.withdraw(earlier, now, now + WITHDRAWN_RETENTION, replaced_by=confirmed.id)
+        return confirmed
+
+    def withdrawal_link(self, pledge: Pledge, lang: str) -> str:
+        return self._links.withdraw(self._withdrawal.sign({"p": pledge.id}), lang)
+
+    def withdrawable(self, token: str) -> Pledge | None:
+        """The pledge a withdrawal link is for (already withdrawn ones too: the page says so)."""
+        try:
+            pledge_id = self._withdrawal.verify(token, int(WITHDRAWAL_LINK_LIFETIME.total_seconds())).get("p")
+        except InvalidToken:
+            return None
+        pledge = self._pledges.get(pledge_id) if isinstance(pledge_id, str) else None
+        return None if pledge is None or pledge.is_purged(self._clock()) else pledge
+
+    def withdraw(self, token: str) -> Pledge | None:
+        """Withdrawn (again, harmlessly, if it already was); off the registry at once."""
+        pledge = self.withdrawable(token)
+        if pledge is None or pledge.status is PledgeStatus.WITHDRAWN:
+            return pledge
+        now = self._clock()
+        return self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION) or self.withdrawable(token)
+
+    def registry(self) -> list[RegistryEntry]:
+        return self._pledges.registry(self._clock())
+
+    def _counter(self, kind: str, value: str) -> str:
+        return f"{kind}#" + hmac.new(self._counter_key, value.lower().encode(), hashlib.sha256).hexdigest()

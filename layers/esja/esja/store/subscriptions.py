@@ -1,0 +1,413 @@
+"""The Subscriptions table: what each subscribed address chose, proved and suffered — never the address.
+
+Partition `address#<sha256 of the address>`:
+  state#subscriber    the opaque subscriber id the links carry, and the listing (enterprises, profiles,
+                      the import's defaults and consents) the preferences page shows
+  state#preferences   the subscriber's own choices (frequency, language, reminders, pause, profiles off)
+  state#unsubscribed  written once, on the first unsubscribe
+  state#suppressed    written once, on the first hard bounce or complaint (SES events)
+  send#<period>       one alert per period: claimed before sending, confirmed once SES accepted it
+                      (expires after 35 days: only replays within a period need it)
+  log#<when>#<kind>…  append-only proof: consents (from the import), unsubscribes, preference changes
+Partition `subscriber#<id>`, item `address`: from a link's subscriber id back to the address key.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from esja.alerts.model import ConsentRef, Listing, Preferences, ProfileRef, SubscriberState
+from esja.model import Consent
+from esja.store.errors import store_error
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+SEND_RECORD_LIFETIME = timedelta(days=35)
+
+
+class AlreadyRegistered(Exception):
+    """Another run registered the address first; its id wins."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecord:
+    """One entry of the append-only log: what happened, when, how, under which wording."""
+
+    kind: str  # "consent", "unsubscribe", "preferences"
+    at: datetime
+    how: str
+    wording_version: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class SubscriptionStore:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self._table = table_name
+        self._client = client
+
+    # --- state of an address ---
+
+    def state(self, address_key: str) -> SubscriberState:
+        try:
+            answer = self._client.query(
+                TableName=self._table,
+                KeyConditionExpression="pk = :p AND begins_with(sk, :s)",
+                ExpressionAttributeValues={":p": {"S": _pk(address_key)}, ":s": {"S": "state#"}},
+                ConsistentRead=True,
+            )
+        except ClientError as error:
+            raise store_error(error, "reading a subscriber") from error
+        items = {item["sk"]["S"]: item for item in answer["Items"]}
+        subscriber = items.get("state#subscriber")
+        preferences = items.get("state#preferences")
+        unsubscribed = items.get("state#unsubscribed")
+        suppressed = items.get("state#suppressed")
+        return SubscriberState(
+            subscriber_id=subscriber["subscriber_id"]["S"] if subscriber else None,
+            listing=listing_from_json(subscriber["listing"]["S"]) if subscriber else None,
+            preferences=preferences_from_json(preferences["preferences"]["S"]) if preferences else None,
+            unsubscribed_at=datetime.fromisoformat(unsubscribed["at"]["S"]) if unsubscribed else None,
+            suppressed=suppressed["reason"]["S"] if suppressed else None,
+        )
+
+    def address_of(self, subscriber_id: str) -> str | None:
+        """The address key behind a link's subscriber id, None if the id is unknown."""
+        try:
+            item = self._client.get_item(
+                TableName=self._table,
+                Key={"pk": {"S": f"subscriber#{subscriber_id}"}, "sk": {"S": "address"}},
+                ConsistentRead=True,
+            ).get("Item")
+        except ClientError as error:
+            raise store_error(error, "reading a subscriber id") from error
+        return item["address_key"]["S"] if item else None
+
+    def enrol(self, address_key: str, listing: Listing, now: datetime) -> SubscriberState:
+        """The address's state, registered on first sight (an opaque id, its consents logged) and its
+        listing kept as imported; new consents are appended to the log."""
+        state = self.state(address_key)
+        if state.subscriber_id is None:
+            try:
+                self._register(address_key, listing, now)
+            except AlreadyRegistered:
+                return self.enrol(address_key, listing, now)
+            return self.state(address_key)
+        if state.listing != listing:
+            known = set(state.listing.consents) if state.listing else set()
+            for consent in listing.consents:
+                if consent not in known:
+                    self._append_once(_consent_log(address_key, consent, now))
+            self._update(
+                address_key,
+                "state#subscriber",
+                "SET listing = :l, updated_at = :now",
+                {":l": {"S": listing_json(listing)}, ":now": {"S": now.isoformat()}},
+            )
+            return SubscriberState(
+                state.subscriber_id, listing, state.preferences, state.unsubscribed_at, state.suppressed
+            )
+        return state
+
+    def _register(self, address_key: str, listing: Listing, now: datetime) -> None:
+        subscriber_id = secrets.token_urlsafe(16)
+        not_there = "attribute_not_exists(pk)"
+        actions: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        "pk": {"S": _pk(address_key)},
+                        "sk": {"S": "state#subscriber"},
+                        "subscriber_id": {"S": subscriber_id},
+                        "registered_at": {"S": now.isoformat()},
+                        "updated_at": {"S": now.isoformat()},
+                        "listing": {"S": listing_json(listing)},
+                    },
+                    "ConditionExpression": not_there,
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        "pk": {"S": f"subscriber#{subscriber_id}"},
+                        "sk": {"S": "address"},
+                        "address_key": {"S": address_key},
+                    },
+                    "ConditionExpression": not_there,
+                }
+            },
+        ]
+        actions += [
+            {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": not_there}}
+            for item in {
+                log["sk"]["S"]: log for log in (_consent_log(address_key, c, now) for c in listing.consents)
+            }.values()
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            if _code(error) == "TransactionCanceledException":
+                raise AlreadyRegistered from error
+            raise store_error(error, "registering a subscriber") from error
+
+    # --- one alert per period ---
+
+    def claim_send(self, address_key: str, period: str, now: datetime) -> bool:
+        """Take the period's alert for this address; False if a run already took it (sent, or in flight
+        and perhaps accepted by SES: sending again could send twice). A failed attempt can be retaken."""
+        item = {
+            "pk": {"S": _pk(address_key)},
+            "sk": {"S": f"send#{period}"},
+            "state": {"S": "sending"},
+            "claimed_at": {"S": now.isoformat()},
+            "expires_at": {"N": str(int((now + SEND_RECORD_LIFETIME).timestamp()))},
+        }
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR #state = :failed",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":failed": {"S": "failed"}},
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise store_error(error, "claiming an alert") from error
+        return True
+
+    def confirm_send(self, address_key: str, period: str, message_id: str, tenders: int, now: datetime) -> None:
+        self._update(
+            address_key,
+            f"send#{period}",
+            "SET #state = :sent, message_id = :m, tenders = :n, sent_at = :now",
+            {
+                ":sent": {"S": "sent"},
+                ":m": {"S": message_id},
+                ":n": {"N": str(tenders)},
+                ":now": {"S": now.isoformat()},
+            },
+            names={"#state": "state"},
+        )
+
+    def release_send(self, address_key: str, period: str, reason: str, now: datetime) -> None:
+        """SES did not take the message: the next attempt in this period may try again."""
+        self._update(
+            address_key,
+            f"send#{period}",
+            "SET #state = :failed, failure = :why, failed_at = :now",
+            {":failed": {"S": "failed"}, ":why": {"S": reason}, ":now": {"S": now.isoformat()}},
+            names={"#state": "state"},
+        )
+
+    # --- what the subscriber decides ---
+
+    def unsubscribe(self, address_key: str, *, how: str, wording_version: str, language: str, now: datetime) -> bool:
+        """True if this unsubscribed the address; False if it already was (nothing written then)."""
+        state = {"pk": {"S": _pk(address_key)}, "sk": {"S": "state#unsubscribed"}}
+        state |= {"at": {"S": now.isoformat()}, "how": {"S": how}}
+        log = _log(
+            address_key, "unsubscribe", at=now, how=how, wording_version=wording_version, details={"language": language}
+        )
+        return self._transact_puts([state, log], "unsubscribing")
+
+    def save_preferences(
+        self, address_key: str, preferences: Preferences, *, how: str, wording_version: str, now: datetime
+    ) -> None:
+        state = {
+            "pk": {"S": _pk(address_key)},
+            "sk": {"S": "state#preferences"},
+            "preferences": {"S": preferences_json(preferences)},
+            "updated_at": {"S": now.isoformat()},
+        }
+        details = json.loads(preferences_json(preferences))
+        log = _log(address_key, "preferences", at=now, how=how, wording_version=wording_version, details=details)
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": self._table, "Item": state}},
+                    {"Put": {"TableName": self._table, "Item": log, "ConditionExpression": "attribute_not_exists(pk)"}},
+                ]
+            )
+        except ClientError as error:
+            raise store_error(error, "saving preferences") from error
+
+    def history(self, address_key: str) -> list[ConsentRecord]:
+        """The append-only log, oldest first: the proof of consent and of every change."""
+        try:
+            pages = self._client.get_paginator("query").paginate(
+                TableName=self._table,
+                KeyConditionExpression="pk = :p AND begins_with(sk, :l)",
+                ExpressionAttributeValues={":p": {"S": _pk(address_key)}, ":l": {"S": "log#"}},
+                ConsistentRead=True,
+            )
+            return [_record(item) for page in pages for item in page["Items"]]
+        except ClientError as error:
+            raise store_error(error, "reading the consent log") from error
+
+    # --- what SES reports ---
+
+    def suppress(self, address_key: str, *, reason: str, detail: str, event_id: str, at: datetime) -> bool:
+        """Stop every alert to the address; True the first time. The same event twice changes nothing."""
+        item = {
+            "pk": {"S": _pk(address_key)},
+            "sk": {"S": "state#suppressed"},
+            "reason": {"S": reason},
+            "detail": {"S": detail},
+            "event_id": {"S": event_id},
+            "at": {"S": at.isoformat()},
+        }
+        try:
+            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise store_error(error, "suppressing an address") from error
+        return True
+
+    # --- plumbing ---
+
+    def _update(
+        self,
+        address_key: str,
+        sk: str,
+        expression: str,
+        values: dict[str, Any],
+        *,
+        names: dict[str, str] | None = None,
+    ) -> None:
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": _pk(address_key)}, "sk": {"S": sk}},
+                UpdateExpression=expression,
+                ExpressionAttributeValues=values,
+                **({"ExpressionAttributeNames": names} if names else {}),  # type: ignore[arg-type]
+            )
+        except ClientError as error:
+            raise store_error(error, f"updating {sk.split('#', maxsplit=1)[0]}") from error
+
+    def _append_once(self, item: dict[str, Any]) -> bool:
+        try:
+            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise store_error(error, "appending to the consent log") from error
+        return True
+
+    def _transact_puts(self, items: list[dict[str, Any]], action: str) -> bool:
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
+                    for item in items
+                ]
+            )
+        except ClientError as error:
+            if _code(error) == "TransactionCanceledException":
+                return False
+            raise store_error(error, action) from error
+        return True
+
+
+def _pk(address_key: str) -> str:
+    return f"address#{address_key}"
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _log(
+    address_key: str, kind: str, *, at: datetime, how: str, wording_version: str, details: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "pk": {"S": _pk(address_key)},
+        "sk": {"S": f"log#{at.isoformat()}#{kind}#{secrets.token_hex(4)}"},
+        "kind": {"S": kind},
+        "at": {"S": at.isoformat()},
+        "how": {"S": how},
+        "wording_version": {"S": wording_version},
+        "details": {"S": json.dumps(details, ensure_ascii=False, sort_keys=True)},
+    }
+
+
+def _consent_log(address_key: str, consent: ConsentRef, recorded_at: datetime) -> dict[str, Any]:
+    """A consent from the import, keyed by its own time and enterprise: logging it twice writes it once."""
+    given = consent.consent
+    details = {"enterprise_id": consent.enterprise_id}
+    item = _log(
+        address_key, "consent", at=given.at, how=given.how, wording_version=given.wording_version, details=details
+    )
+    item["sk"] = {"S": f"log#{given.at.isoformat()}#consent#{consent.enterprise_id}#{given.wording_version}"}
+    item["recorded_at"] = {"S": recorded_at.isoformat()}
+    return item
+
+
+def _record(item: dict[str, Any]) -> ConsentRecord:
+    return ConsentRecord(
+        kind=item["kind"]["S"],
+        at=datetime.fromisoformat(item["at"]["S"]),
+        how=item["how"]["S"],
+        wording_version=item["wording_version"]["S"],
+        details=json.loads(item["details"]["S"]),
+    )
+
+
+def preferences_json(preferences: Preferences) -> str:
+    return json.dumps(
+        {
+            "frequency": preferences.frequency,
+            "language": preferences.language,
+            "reminders": preferences.reminders,
+            "paused": preferences.paused,
+            "profiles_off": sorted(preferences.profiles_off),
+        },
+        sort_keys=True,
+    )
+
+
+def preferences_from_json(data: str) -> Preferences:
+    raw = json.loads(data)
+    return Preferences(
+        frequency=raw["frequency"],
+        language=raw["language"],
+        reminders=raw.get("reminders", True),
+        paused=raw.get("paused", False),
+        profiles_off=frozenset(raw.get("profiles_off", ())),
+    )
+
+
+def listing_json(listing: Listing) -> str:
+    return json.dumps(
+        {
+            "enterprises": [list(e) for e in listing.enterprises],
+            "profiles": [[p.enterprise_id, p.profile_id, p.name] for p in listing.profiles],
+            "defaults": json.loads(preferences_json(listing.defaults)),
+            "consents": [
+                [c.enterprise_id, c.consent.at.isoformat(), c.consent.how, c.consent.wording_version]
+                for c in listing.consents
+            ],
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def listing_from_json(data: str) -> Listing:
+    raw = json.loads(data)
+    return Listing(
+        enterprises=tuple((e[0], e[1]) for e in raw["enterprises"]),
+        profiles=tuple(ProfileRef(*p) for p in raw["profiles"]),
+        defaults=preferences_from_json(json.dumps(raw["defaults"])),
+        consents=tuple(ConsentRef(c[0], Consent(datetime.fromisoformat(c[1]), c[2], c[3])) for c in raw["consents"]),
+    )

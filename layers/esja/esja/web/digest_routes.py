@@ -1,0 +1,69 @@
+"""The archived digest an organizer's e-mail links to: GET /sommaire?jeton=… (esja.digest.links).
+
+The page is the digest as archived in S3 — our own HTML, autoescaped when rendered, with inline styles
+(it is an e-mail's body) and no script: its Content-Security-Policy allows exactly that. A forged,
+altered or expired token gets a clear page in the reader's language, status 400.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from esja.digest.links import ARCHIVE_PATH, TOKEN_FIELD, DigestLinks
+from esja.tokens import InvalidToken
+from esja.web.openapi import LANG, described, html, query
+from esja.web.pages import HTML, error_page, page_language
+
+# The site's policy, but for the inline styles an e-mail's body is made of.
+ARCHIVE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+TOKEN = query(TOKEN_FIELD, "The signed token of the link in a digest e-mail", required=True)
+
+
+class ArchiveReader(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+
+def digest_router(*, archive: ArchiveReader, links: DigestLinks) -> Router:
+    router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
+
+    def resolver() -> APIGatewayHttpResolver:
+        app = router.api_resolver
+        if not isinstance(app, APIGatewayHttpResolver):
+            raise TypeError("the digest archive is served by an APIGatewayHttpResolver")
+        return app
+
+    @router.get(
+        ARCHIVE_PATH,
+        summary="An organizer's weekly digest, as archived when it was e-mailed",
+        tags=["Digest"],
+        responses={
+            200: html("The digest"),
+            400: html("The link is not valid, or expired"),
+            404: html("No digest archived under this link"),
+        },
+        openapi_extensions=described(parameters=[TOKEN, LANG]),
+    )
+    def archived_digest() -> Response[str]:
+        lang = page_language(resolver())
+        token = (resolver().current_event.query_string_parameters or {}).get(TOKEN_FIELD, "")
+        try:
+            key = links.archived(token)
+        except InvalidToken:
+            return error_page(lang, 400, "digest.archive.invalid")
+        page = archive.get(key)
+        if page is None:
+            return error_page(lang, 404, "digest.archive.missing")
+        headers = {
+            "Content-Security-Policy": ARCHIVE_CSP,
+            "Cache-Control": "private, no-store",
+            "X-Robots-Tag": "noindex",
+        }
+        return Response(200, HTML, page, headers=headers)
+
+    return router

@@ -1,0 +1,127 @@
+"""ses_events on moto: bounces and complaints suppress the address, once; the next run leaves it out."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from esja.alerts.model import address_key
+from local.runtime import ROOT, LocalAws
+from tests.alert_builders import QUIET, AlertWorld, emails_to, enterprise, subscriber, tender
+
+SES_EVENTS = "SesEventsFunction"
+JULIE = "direction@coop.example.org"  # the address in events/ses_*.json
+ALEX = "partners@voisins.example.org"
+LOUD = {"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_METRICS_DISABLED": "true"}
+
+
+def event(name: str) -> dict[str, Any]:
+    return json.loads((ROOT / "events" / f"{name}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def suppression_item(aws: LocalAws) -> dict[str, Any] | None:
+    key = {"pk": {"S": f"address#{address_key(JULIE)}"}, "sk": {"S": "state#suppressed"}}
+    table = aws.resources.names["SubscriptionsTable"]
+    item: dict[str, Any] | None = aws.client("dynamodb").get_item(TableName=table, Key=key).get("Item")
+    return item
+
+
+@pytest.fixture
+def world(aws: LocalAws) -> AlertWorld:
+    world = AlertWorld(aws)
+    world.add(
+        [
+            enterprise("coop", subscriber(JULIE), name="Coop de propreté"),
+            enterprise("voisins", subscriber(ALEX, language="en"), name="Les Voisins"),
+        ]
+    )
+    return world
+
+
+def test_a_permanent_bounce_suppresses_the_address(aws: LocalAws) -> None:
+    answer = aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET)
+
+    assert answer == {"suppressed": 1, "already": 0, "ignored": 0}
+    item = suppression_item(aws)
+    assert item is not None and item["reason"]["S"] == "bounce" and item["detail"]["S"] == "Permanent/General"
+
+
+def test_handling_the_same_event_twice_changes_nothing(aws: LocalAws) -> None:
+    aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET)
+    before = suppression_item(aws)
+
+    again = aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET)
+    complaint_later = aws.invoke(SES_EVENTS, event("ses_complaint"), QUIET)
+
+    assert again == complaint_later == {"suppressed": 0, "already": 1, "ignored": 0}
+    assert suppression_item(aws) == before
+
+
+def test_a_transient_bounce_suppresses_nothing(aws: LocalAws) -> None:
+    assert aws.invoke(SES_EVENTS, event("ses_transient_bounce"), QUIET) == {"suppressed": 0, "already": 0, "ignored": 1}
+    assert suppression_item(aws) is None
+
+
+def test_a_complaint_suppresses_the_address(aws: LocalAws) -> None:
+    aws.invoke(SES_EVENTS, event("ses_complaint"), QUIET)
+
+    item = suppression_item(aws)
+    assert item is not None and item["reason"]["S"] == "complaint"
+
+
+def test_a_bounce_then_a_new_run_leaves_the_address_out_and_serves_the_others(world: AlertWorld) -> None:
+    world.match("coop", tender("a"))
+    world.run("daily", "2026-11-20T12:00:00Z")
+    world.aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET)
+
+    world.match("coop", tender("b", "Vitres"))
+    world.match("voisins", tender("c"))
+    report = world.run("daily", "2026-11-21T12:00:00Z")
+
+    assert report["suppressed"] == 1 and report["sent"] == 1
+    assert len(emails_to(JULIE)) == 1 and len(emails_to(ALEX)) == 1
+    assert world.state(JULIE).suppressed == "bounce"
+
+
+class Everything(logging.Handler):
+    """Every record with every field (extras included), as a log line's JSON would carry them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(f"{record.getMessage()} {record.__dict__}")
+
+
+def test_no_address_reaches_the_logs(world: AlertWorld) -> None:
+    world.match("coop", tender("a"))
+    handler = Everything()
+    # Powertools configures its "esja" logger once per process: whatever level an earlier test left, INFO here.
+    loggers = [(logger, logger.level) for logger in map(logging.getLogger, ("esja", "esja.alerts.service"))]
+    for logger, _ in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        world.run("daily", **LOUD)
+        world.aws.invoke(SES_EVENTS, event("ses_bounce"), LOUD)
+        world.run("daily", "2026-11-21T12:00:00Z", **LOUD)
+    finally:
+        for logger, level in loggers:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+    logged = "\n".join(handler.seen)
+    assert "alerts run" in logged and "'sent': 1" in logged  # the logs are there…
+    assert JULIE not in logged and "Julie" not in logged  # …without the address or the name
+
+
+def test_the_sample_events_are_what_sns_delivers() -> None:
+    for name in ("ses_bounce", "ses_transient_bounce", "ses_complaint"):
+        [record] = event(name)["Records"]
+        assert record["EventSource"] == "aws:sns" and json.loads(record["Sns"]["Message"])["mail"]["messageId"]
+    assert Path(ROOT / "events" / "ses_bounce.json").exists()
