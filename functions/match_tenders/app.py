@@ -22,7 +22,7 @@ from esja.services import build_match_service
 
 logger = Logger()
 metrics = Metrics()
-copy_config_to_registered_loggers(source_logger=logger)
+copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
 processor = BatchProcessor(event_type=EventType.SQS)
 service = build_match_service(Settings.from_env())
 

@@ -15,7 +15,7 @@ from esja.sources.catalogue import resolve_feed
 
 logger = Logger()
 metrics = Metrics()
-copy_config_to_registered_loggers(source_logger=logger)
+copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
 settings = Settings.from_env()
 service = build_poll_service(settings)
 

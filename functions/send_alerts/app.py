@@ -19,7 +19,7 @@ from esja.services import build_alert_service
 
 logger = Logger()
 metrics = Metrics()
-copy_config_to_registered_loggers(source_logger=logger)
+copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
 service = build_alert_service(Settings.from_env())
 
 

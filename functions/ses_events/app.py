@@ -20,7 +20,7 @@ from esja.services import build_subscription_store
 
 logger = Logger()
 metrics = Metrics()
-copy_config_to_registered_loggers(source_logger=logger)
+copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
 suppressions = build_subscription_store(Settings.from_env())
 
 

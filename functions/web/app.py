@@ -12,7 +12,7 @@ from esja.config import Settings
 from esja.services import build_web_app
 
 logger = Logger()
-copy_config_to_registered_loggers(source_logger=logger)
+copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
 app = build_web_app(Settings.from_env())
 
 

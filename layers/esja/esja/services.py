@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
 from esja.config import Settings
-from esja.geo import Gazetteer, RegionInferrer
-from esja.ingest.poll import PollService
-from esja.sources.http import HttpFetcher
-from esja.store.feeds import FeedStateStore
-from esja.store.match_queue import MatchQueue
-from esja.store.tenders import TenderStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -25,9 +20,14 @@ if TYPE_CHECKING:
 
     from esja.alerts.service import AlertService
     from esja.digest.service import DigestService
+    from esja.geo import Gazetteer
+    from esja.ingest.poll import PollService
     from esja.matching.service import MatchService
     from esja.pledges.service import PledgeService
+    from esja.sources.http import HttpFetcher
     from esja.store.subscriptions import SubscriptionStore
+
+# Each build_* function imports what its use case needs, so no function pays for another's at cold start.
 
 # Adaptive retries absorb throttling; short timeouts keep a stuck call from eating the Lambda's time.
 AWS_CONFIG = Config(
@@ -43,7 +43,13 @@ def utc_now() -> datetime:
 
 def aws_client(service: str, session: boto3.Session | None = None) -> Any:
     """A client honouring AWS_ENDPOINT_URL (moto locally) through boto3's own configuration."""
-    return (session or boto3.Session()).client(service, config=AWS_CONFIG)  # type: ignore[call-overload]
+    return (session or _session()).client(service, config=AWS_CONFIG)  # type: ignore[call-overload]
+
+
+@lru_cache(maxsize=1)
+def _session() -> boto3.Session:
+    """One session per container: each new one costs ~50 ms of cold start (it loads botocore's data)."""
+    return boto3.Session()
 
 
 def build_poll_service(
@@ -54,6 +60,13 @@ def build_poll_service(
     s3: S3Client | None = None,
     fetcher: HttpFetcher | None = None,
 ) -> PollService:
+    from esja.geo import RegionInferrer
+    from esja.ingest.poll import PollService
+    from esja.sources.http import HttpFetcher
+    from esja.store.feeds import FeedStateStore
+    from esja.store.match_queue import MatchQueue
+    from esja.store.tenders import TenderStore
+
     settings.require("tenders_table", "feeds_table", "match_queue_url")
     dynamodb = dynamodb or aws_client("dynamodb")
     fetcher = fetcher or HttpFetcher(
@@ -74,6 +87,8 @@ def build_poll_service(
 
 def gazetteer(settings: Settings, fetcher: HttpFetcher, s3: S3Client | None = None) -> Gazetteer:
     """The official municipalities list (fetched, cached in S3) when a bucket is configured; else bundled."""
+    from esja.geo import Gazetteer
+
     if not settings.reference_bucket:
         return Gazetteer.bundled()
     from esja.ingest.reference_data import official_gazetteer
@@ -88,6 +103,7 @@ def build_match_service(settings: Settings, *, dynamodb: DynamoDBClient | None =
     from esja.matching.service import MatchService
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
+    from esja.store.tenders import TenderStore
 
     settings.require("tenders_table", "enterprises_table", "matches_table")
     dynamodb = dynamodb or aws_client("dynamodb")
@@ -114,6 +130,7 @@ def build_alert_service(
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
     from esja.store.subscriptions import SubscriptionStore
+    from esja.store.tenders import TenderStore
 
     settings.require("enterprises_table", "matches_table", "tenders_table", "subscriptions_table", "public_base_url")
     dynamodb = dynamodb or aws_client("dynamodb")

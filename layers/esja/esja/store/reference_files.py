@@ -6,7 +6,7 @@ from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from esja.ingest.reference_data import CachedFile
 
@@ -23,7 +23,7 @@ class ReferenceFiles:
         """The cached copy, or None (absent, or S3 unavailable: the caller has fallbacks)."""
         try:
             answer = self._client.get_object(Bucket=self._bucket, Key=name)
-        except ClientError:
+        except (ClientError, BotoCoreError):  # absent, or S3 unreachable: the caller has fallbacks
             return None
         metadata = answer.get("Metadata", {})
         fetched_at = metadata.get("fetched-at")
@@ -35,5 +35,5 @@ class ReferenceFiles:
         metadata = {"fetched-at": file.fetched_at.isoformat()}
         if file.etag:
             metadata["etag"] = file.etag
-        with suppress(ClientError):  # only a cache: the next cold start fetches again
+        with suppress(ClientError, BotoCoreError):  # only a cache: the next cold start fetches again
             self._client.put_object(Bucket=self._bucket, Key=name, Body=file.body, Metadata=metadata)
