@@ -35,6 +35,7 @@ from esja.pledges.model import CONSENT_VERSION, InstitutionType, Pledge, PledgeD
 from local.runtime import LocalAws
 
 WEEK = Week.parse("2026-W47")  # Monday 16 to Sunday 22 November 2026
+RECENT = Week.last_complete(datetime.now(UTC))  # for the tests on moto: a week already over, whatever the date
 LAST = WEEK.previous
 MONDAY = WEEK.start + timedelta(hours=9)  # in the week, 9:00 in Montréal
 LAST_MONDAY = LAST.start + timedelta(hours=9)
@@ -194,5 +195,5 @@ class DigestWorld:
 
         self.aws.client("dynamodb").put_item(TableName=self.aws.resources.names["PledgesTable"], Item=to_item(signed))
 
-    def run(self, event: dict[str, Any] | None = None, **env: str) -> Any:
-        return self.aws.invoke(DIGEST, event or {"week": str(WEEK)}, ENV | QUIET | env)
+    def run(self, event: dict[str, Any], **env: str) -> Any:
+        return self.aws.invoke(DIGEST, event, ENV | QUIET | env)

@@ -151,6 +151,8 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("SubscriptionsTable", "dynamodb:Query"),
         ("SubscriptionsTable", "dynamodb:PutItem"),
         ("SubscriptionsTable", "dynamodb:UpdateItem"),
+        ("PledgesTable/index/registry", "dynamodb:Query"),  # the « signatory » badge: public signatories only
+        ("OrganizersTable", "dynamodb:Query"),  # … and their links to buyer ids (that partition only)
     },
     "SesEventsFunctionRole": {
         ("SubscriptionsTable", "dynamodb:PutItem"),  # conditional: the first suppression only
@@ -324,3 +326,43 @@ def test_queues_outlast_six_timeouts_of_their_consumer() -> None:
             "Timeout", TEMPLATE["Globals"]["Function"]["Timeout"]
         )
         assert TEMPLATE["Resources"][queue]["Properties"]["VisibilityTimeout"] >= 6 * timeout, function
+
+
+def test_the_weekly_digest_runs_mondays_at_8_with_the_schedules_time() -> None:
+    [properties] = [p for name, p in schedules() if name.startswith("WeeklyDigestFunction/")]
+
+    assert properties["ScheduleExpression"] == "cron(0 8 ? * MON *)"
+    assert json.loads(properties["Input"]) == {"scheduled_time": "<aws.scheduler.scheduled-time>"}
+
+
+def test_the_digest_archive_is_encrypted_private_and_written_only_under_its_prefix(transformed: dict[str, Any]) -> None:
+    bucket = TEMPLATE["Resources"]["ArchiveBucket"]["Properties"]
+    statements = role_statements(transformed["Resources"]["WeeklyDigestFunctionRole"])
+    [s3] = [s for s in statements if any(a.startswith("s3:") for a in actions(s))]
+    [ses] = [s for s in statements if "ses:SendEmail" in actions(s)]
+
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert (actions(s3), s3["Resource"]) == (["s3:PutObject"], {"Fn::Sub": "${ArchiveBucket.Arn}/digests/*"})
+    assert actions(ses) == ["ses:SendEmail"]
+    assert ses["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderEmail}"
+    }
+
+
+def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transformed: dict[str, Any]) -> None:
+    [statement] = [
+        s
+        for s in role_statements(transformed["Resources"]["SendAlertsFunctionRole"])
+        if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
+    ]
+
+    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
+
+
+def test_the_web_function_reads_only_the_archived_digests(transformed: dict[str, Any]) -> None:
+    statements = role_statements(transformed["Resources"]["WebFunctionRole"])
+
+    assert [(actions(s), s["Resource"]) for s in statements if any(a.startswith("s3:") for a in actions(s))] == [
+        (["s3:GetObject"], {"Fn::Sub": "${ArchiveBucket.Arn}/digests/*"})
+    ]

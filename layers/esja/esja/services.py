@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from esja.alerts.service import AlertService
     from esja.digest.service import DigestService
+    from esja.digest.signatories import SignatoryIndex
     from esja.geo import Gazetteer
     from esja.ingest.poll import PollService
     from esja.matching.service import MatchService
@@ -154,7 +156,21 @@ def build_alert_service(
         links=SubscriberLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
+        signatories=signatory_index(settings, dynamodb),
     )
+
+
+def signatory_index(settings: Settings, dynamodb: DynamoDBClient) -> Callable[[datetime], SignatoryIndex]:
+    """What the alerts' « signatory » badge asks, read once per run: the signatories on the public registry
+    (nothing the registry does not already show), with the organizers' links to their buyer ids."""
+    from esja.digest.signatories import SignatoryIndex
+    from esja.store.organizers import OrganizerStore
+    from esja.store.public_signatories import PublicSignatories
+
+    settings.require("pledges_table", "organizers_table")
+    registry = PublicSignatories(settings.pledges_table, dynamodb)
+    organizers = OrganizerStore(settings.organizers_table, dynamodb)
+    return lambda now: SignatoryIndex.build(registry.listed(now), organizers.links())
 
 
 def build_subscription_store(settings: Settings, *, dynamodb: DynamoDBClient | None = None) -> SubscriptionStore:
@@ -232,11 +248,28 @@ def build_web_app(
     routers = [
         pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
         build_subscription_router(settings, dynamodb=dynamodb, keys=keys),
+        build_digest_router(settings, keys=keys),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)
     add_openapi_route(app)
     return app
+
+
+def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Any:
+    """The archived digests the organizers' e-mails link to, for the web function."""
+    from esja.digest.links import DigestLinks
+    from esja.store.digest_archive import DigestArchive
+    from esja.web.digest_routes import digest_router
+
+    settings.require("archive_bucket", "public_base_url")
+
+    @lru_cache(maxsize=1)
+    def archive() -> DigestArchive:
+        # Built at the first request for an archive: an S3 client costs every page ~70 ms of cold start.
+        return DigestArchive(settings.archive_bucket, aws_client("s3"))
+
+    return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys))
 
 
 def build_digest_service(

@@ -52,6 +52,7 @@ class TenderView:
     reasons: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
     change: str = ""  # the update's wording
+    signed: bool = False  # the buyer signed the declaration (the badge; esja.digest.signatories)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ def compose_alert(
     links: AlertLinks,
     sender: SenderIdentity,
     now: datetime,
+    signed: frozenset[str] = frozenset(),  # keys of the tenders whose buyer signed the declaration
 ) -> Email:
     lang = l10n.language(lang)
     # Profiles are named with their enterprise only when the reader gets alerts for several.
@@ -83,7 +85,7 @@ def compose_alert(
     title = subject(plan, enterprises, lang)
     sections = []
     for kind, entries in (("new", plan.new), ("updates", plan.updates), ("reminders", plan.reminders)):
-        views = [tender_view(e, lang, now, names) for e in entries]
+        views = [tender_view(e, lang, now, names, signed=e.tender.key in signed) for e in entries]
         if views:
             sections.append(
                 Section(kind, tuple(_card(v, "html", lang) for v in views), tuple(_card(v, "txt", lang) for v in views))
@@ -116,12 +118,16 @@ def subject(plan: AlertPlan, enterprises: str, lang: str) -> str:
     return ""
 
 
-def tender_view(entry: TenderEntry, lang: str, now: datetime, enterprise_names: Mapping[str, str]) -> TenderView:
-    return _view(entry, lang, now, tuple(enterprise_names.items()))
+def tender_view(
+    entry: TenderEntry, lang: str, now: datetime, enterprise_names: Mapping[str, str], *, signed: bool = False
+) -> TenderView:
+    return _view(entry, lang, now, tuple(enterprise_names.items()), signed)
 
 
 @lru_cache(maxsize=4096)
-def _view(entry: TenderEntry, lang: str, now: datetime, enterprise_names: tuple[tuple[str, str], ...]) -> TenderView:
+def _view(
+    entry: TenderEntry, lang: str, now: datetime, enterprise_names: tuple[tuple[str, str], ...], signed: bool
+) -> TenderView:
     described = _described(entry.tender, lang, now)
     names = dict(enterprise_names)
     return replace(
@@ -130,6 +136,7 @@ def _view(entry: TenderEntry, lang: str, now: datetime, enterprise_names: tuple[
         reasons=tuple(r.en if lang == "en" else r.fr for r in entry.reasons),
         profiles=tuple(_profile(p, names) for p in entry.profiles),
         change=wording(f"alerts.change.{entry.change}", lang) if entry.change else "",
+        signed=signed,
     )
 
 

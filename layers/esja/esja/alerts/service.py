@@ -30,6 +30,7 @@ from esja.alerts.periods import run_period
 from esja.alerts.plan import AlertPlan, plan_alert
 from esja.alerts.recipients import recipients_of
 from esja.config import SenderIdentity
+from esja.digest.signatories import SignatoryIndex
 from esja.ingest.changes import StoredVersion
 from esja.mail.mailer import Email, Rejected, SendingPaused
 from esja.model import Enterprise, Profile, Tender
@@ -105,6 +106,7 @@ class AlertPreview:
 class _Run:
     report: RunReport
     now: datetime
+    signatories: SignatoryIndex | None = None  # whose tenders get the « signatory » badge
     tenders: dict[str, Tender | None] = field(default_factory=dict)
     retired: set[tuple[str, str]] = field(default_factory=set)
 
@@ -122,6 +124,7 @@ class AlertService:
         sender: SenderIdentity,
         clock: Callable[[], datetime],
         sleep: Callable[[float], None] = time.sleep,
+        signatories: Callable[[datetime], SignatoryIndex] | None = None,  # read once per run
     ) -> None:
         self._enterprises = enterprises
         self._matches = matches
@@ -132,6 +135,7 @@ class AlertService:
         self._sender = sender
         self._clock = clock
         self._sleep = sleep
+        self._signatories = signatories
 
     def send_alerts(
         self,
@@ -142,7 +146,7 @@ class AlertService:
     ) -> RunReport:
         """`scheduled_at`: the schedule's time (the same on every retry of the invocation); now if None."""
         now = self._clock()
-        run = _Run(RunReport(frequency, run_period(frequency, scheduled_at or now)), now)
+        run = _Run(RunReport(frequency, run_period(frequency, scheduled_at or now)), now, self._signatories_at(now))
         enterprises, profiles = self._enterprises.load()
         for recipient in recipients_of(enterprises, profiles):
             run.report.recipients += 1
@@ -164,7 +168,8 @@ class AlertService:
         recipient = recipients[0]
         state = self._subscriptions.state(recipient.key)
         preferences = state.effective(recipient.listing.defaults)
-        run = _Run(RunReport(preferences.frequency, "preview"), self._clock())
+        now = self._clock()
+        run = _Run(RunReport(preferences.frequency, "preview"), now, self._signatories_at(now))
         plan = self._plan(state.subscriber_id, self._gather(recipient), recipient, preferences, run)
         language = lang or preferences.language
         email = None if plan.empty else self._compose(recipient, state.subscriber_id or "preview", plan, language, run)
@@ -275,9 +280,21 @@ class AlertService:
             preferences=self._links.preferences_url(self._links.preferences_token(sid), lang),
         )
         listing = recipient.listing
+        entries = (*plan.new, *plan.updates, *plan.reminders)
+        signed = frozenset(e.tender.key for e in entries if run.signatories and run.signatories.is_signatory(e.tender))
         return compose_alert(
-            plan, to=recipient.address, listing=listing, lang=lang, links=links, sender=self._sender, now=run.now
+            plan,
+            to=recipient.address,
+            listing=listing,
+            lang=lang,
+            links=links,
+            sender=self._sender,
+            now=run.now,
+            signed=signed,
         )
+
+    def _signatories_at(self, now: datetime) -> SignatoryIndex | None:
+        return self._signatories(now) if self._signatories else None
 
     def _send(self, email: Email) -> str:
         assert self._mailer is not None

@@ -7,6 +7,7 @@ altered or expired token gets a clear page in the reader's language, status 400.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -29,7 +30,8 @@ class ArchiveReader(Protocol):
     def get(self, key: str) -> str | None: ...
 
 
-def digest_router(*, archive: ArchiveReader, links: DigestLinks) -> Router:
+def digest_router(*, archive: Callable[[], ArchiveReader], links: DigestLinks) -> Router:
+    """`archive` gives the archive's reader when a page first needs it."""
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
 
     def resolver() -> APIGatewayHttpResolver:
@@ -56,7 +58,7 @@ def digest_router(*, archive: ArchiveReader, links: DigestLinks) -> Router:
             key = links.archived(token)
         except InvalidToken:
             return error_page(lang, 400, "digest.archive.invalid")
-        page = archive.get(key)
+        page = archive().get(key)
         if page is None:
             return error_page(lang, 404, "digest.archive.missing")
         headers = {

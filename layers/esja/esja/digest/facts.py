@@ -1,0 +1,83 @@
+"""What every organizer's digest of a week shares, worked out once per run: who had signed at either
+week's end, which enterprises each tender matched, which awards went to registered enterprises."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from esja.digest.outcomes import SupplierDirectory, contracts_won
+from esja.digest.signatories import SignatoryIndex, signatories_at
+from esja.digest.week_data import MatchRecord, SeenTender, WeekData
+from esja.digest.weeks import Week
+from esja.matching.unspsc import normalise_unspsc
+from esja.model import Classification, Text
+
+FAMILY_DIGITS = 4
+
+
+class WeekFacts:
+    def __init__(self, data: WeekData) -> None:
+        self.data = data
+        self.week = data.week
+        self.previous = data.week.previous
+        self.signatories_now = SignatoryIndex.build(signatories_at(data.pledges, data.as_of), data.links)
+        self.signatories_before = SignatoryIndex.build(signatories_at(data.pledges, data.previous_as_of), data.links)
+        self.enterprise_names = {e.id: e.name for e in data.enterprises}
+        self._matches: dict[str, list[MatchRecord]] = {}
+        for record in data.matches:
+            self._matches.setdefault(record.tender_key, []).append(record)
+        directory = SupplierDirectory(data.enterprises)
+        self.won_this = contracts_won((s.tender for s in self.awarded_in(self.week)), directory)
+        self.won_last = contracts_won((s.tender for s in self.awarded_in(self.previous)), directory)
+        self.families = family_descriptions(
+            c for seen in (*data.closing, *data.new_tenders) for c in seen.tender.classifications
+        )
+
+    def new_in(self, week: Week) -> list[SeenTender]:
+        """The calls for tenders that appeared in the week."""
+        return [s for s in self.data.new_tenders if week.contains(s.first_seen_at) and s.was_open_when_first_seen]
+
+    def awarded_in(self, week: Week) -> list[SeenTender]:
+        return [seen for seen in self.data.awarded if week.contains(seen.status_since)]
+
+    def matched(self, tender_key: str, by: datetime) -> list[str]:
+        """Names of the enterprises the tender had matched by then, in alphabetical order."""
+        ids = {r.enterprise_id for r in self._matches.get(tender_key, ()) if r.matched_at <= by}
+        return sorted(self.enterprise_names.get(i, i) for i in ids)
+
+    def signatories_at(self, week: Week) -> SignatoryIndex:
+        return self.signatories_now if week == self.week else self.signatories_before
+
+    def as_of(self, week: Week) -> datetime:
+        return self.data.as_of if week == self.week else self.data.previous_as_of
+
+
+def family_of(classification: Classification) -> str | None:
+    """The UNSPSC family (4 digits) of a code, None for other schemes and segment-only codes."""
+    if classification.scheme != "UNSPSC":
+        return None
+    code = normalise_unspsc(classification.code)
+    return code[:FAMILY_DIGITS] if code and len(code) >= FAMILY_DIGITS else None
+
+
+def family_descriptions(classifications: Iterable[Classification]) -> dict[str, Text]:
+    """Each family's title, from the notices themselves (no UNSPSC list ships with ESJA): the family's own
+    title when a notice is classified at that level, else the title of its broadest code seen, the most
+    frequent among equals."""
+    seen: Counter[tuple[str, int, str]] = Counter()
+    texts: dict[str, Text] = {}
+    for classification in classifications:
+        family = family_of(classification)
+        code = normalise_unspsc(classification.code)
+        if family is None or code is None or not classification.description.any():
+            continue
+        seen[(family, len(code), code)] += 1
+        texts.setdefault(code, classification.description)
+    best: dict[str, tuple[int, int, str]] = {}
+    for (family, depth, code), count in seen.items():
+        rank = (depth, -count, code)
+        if family not in best or rank < best[family]:
+            best[family] = rank
+    return {family: texts[rank[2]] for family, rank in best.items()}

@@ -1,0 +1,33 @@
+"""Organizers: who reads the weekly digest, in which language, for which regions (loaded from a
+spreadsheet by `esja organizers import`, esja.digest.organizers_csv)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from esja.matching.regions import ALL_QUEBEC, CANADA
+from esja.model import Enterprise, Scope, Tender
+
+
+@dataclass(frozen=True, slots=True)
+class Organizer:
+    id: str
+    name: str
+    # Personal information (a staff member's address): kept out of repr, hence out of logs.
+    email: str = field(repr=False)
+    language: str = "fr"
+    regions: tuple[str, ...] = ()  # "01" … "17", or "QC": all of Québec
+
+    def covers(self, code: str) -> bool:
+        return ALL_QUEBEC in self.regions or code in self.regions
+
+    def covers_tender(self, tender: Tender) -> bool:
+        """The tender takes place in one of the organizer's regions (Québec- or Canada-wide notices do
+        not count: they would drown every region's list)."""
+        regions = tender.regions
+        return regions is not None and regions.scope is Scope.REGIONS and any(map(self.covers, regions.codes))
+
+    def covers_enterprise(self, enterprise: Enterprise) -> bool:
+        """An enterprise serving one of the regions (or all of Québec, or saying nothing) is the organizer's."""
+        served = enterprise.regions_served
+        return not served or ALL_QUEBEC in served or CANADA in served or any(map(self.covers, served))

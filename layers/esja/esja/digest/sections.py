@@ -1,0 +1,364 @@
+"""The digest's sections: each figure of the week beside the previous week's, for one organizer.
+
+Lists (closing soon, nobody told, signatories' tenders, contracts won, enterprises' alerts) are the
+organizer's: tenders located in its regions, enterprises serving them. Counts about the programme
+as a whole (new tenders, pledges, contracts won, deliverability) are for all of Québec.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from esja.digest.facts import WeekFacts, family_of
+from esja.digest.organizers import Organizer
+from esja.digest.outcomes import NOT_AWARDED, ContractWon, total_amount
+from esja.digest.signatories import buyer_key, in_force
+from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE, SeenTender
+from esja.digest.weeks import Week
+from esja.geo.regions import all_regions
+from esja.model import Scope, Tender, Text
+
+# More tenders than this alerted to one enterprise in a week — three a working day — is more than a
+# small enterprise can weigh: its profile is probably too broad.
+FLOOD_THRESHOLD = 15
+QUIET_WEEKS = 4  # no tender alerted for this many weeks: the profile is probably too narrow
+CLOSING_WINDOW = timedelta(days=7)
+NO_CATEGORY = "none"
+NO_FAMILY = ""
+REGION_ORDER = (*(r.code for r in all_regions()), *(s.value for s in Scope if s is not Scope.REGIONS))
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    this: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    this: Decimal
+    last: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One bar of a chart: `key` is a source name, a region code or scope, a category…"""
+
+    key: str
+    this: int
+    last: int
+    highlighted: bool = False  # the organizer's own region
+
+
+@dataclass(frozen=True, slots=True)
+class NewTenders:
+    total: Figure
+    in_regions: Figure
+    by_source: tuple[Row, ...]
+    by_region: tuple[Row, ...]  # region codes, then scopes for tenders not tied to a region
+    by_category: tuple[Row, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseAlerts:
+    enterprise_id: str
+    name: str
+    alerted: Figure  # tenders an enterprise's subscribers were told about, by the week they matched
+    quiet: bool  # none in QUIET_WEEKS weeks
+    flooded: bool  # more than FLOOD_THRESHOLD this week
+
+
+@dataclass(frozen=True, slots=True)
+class AlertActivity:
+    enterprises: tuple[EnterpriseAlerts, ...]
+    threshold: int = FLOOD_THRESHOLD
+    quiet_weeks: int = QUIET_WEEKS
+
+    @property
+    def quiet(self) -> tuple[EnterpriseAlerts, ...]:
+        return tuple(e for e in self.enterprises if e.quiet)
+
+    @property
+    def flooded(self) -> tuple[EnterpriseAlerts, ...]:
+        return tuple(e for e in self.enterprises if e.flooded)
+
+
+@dataclass(frozen=True, slots=True)
+class TenderLine:
+    tender: Tender
+    enterprises: tuple[str, ...]  # names of the enterprises it matched
+    signatory: str | None = None  # the institution that signed, when its buyer did
+
+
+@dataclass(frozen=True, slots=True)
+class TenderList:
+    count: Figure
+    tenders: tuple[TenderLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyGroup:
+    code: str  # 4 digits; NO_FAMILY for tenders without a UNSPSC code
+    description: Text
+    count: Figure
+    tenders: tuple[Tender, ...]  # this week's
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    count: Figure
+    families: tuple[FamilyGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeFigures:
+    new: Figure  # forms signed (confirmed or not)
+    confirmed: Figure
+    withdrawn: Figure  # by their signatory (a pledge replaced by a newer one is not counted)
+    signatories: Figure  # institutions with a pledge in force at the week's end
+    confirmed_in_regions: tuple[str, ...]  # institutions of the organizer's regions that confirmed
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    won: tuple[ContractWon, ...]  # this week, by the organizer's enterprises
+    won_count: Figure  # all registered enterprises
+    won_amount: Amount
+    signatory_awards: Figure  # awards by signatory buyers
+    signatory_amount: Amount
+    signatory_to_registered: Figure  # … of which to registered enterprises
+
+
+@dataclass(frozen=True, slots=True)
+class Deliverability:
+    alert_emails: Figure
+    bounces: Figure
+    complaints: Figure
+    unsubscribes: Figure
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    organizer: Organizer
+    week: Week
+    as_of: datetime
+    new_tenders: NewTenders
+    alerts: AlertActivity
+    closing_soon: TenderList
+    unmatched: Unmatched
+    signatory_tenders: TenderList
+    pledges: PledgeFigures
+    outcomes: Outcomes
+    deliverability: Deliverability
+
+
+def build_digest(facts: WeekFacts, organizer: Organizer) -> Digest:
+    return Digest(
+        organizer=organizer,
+        week=facts.week,
+        as_of=facts.data.as_of,
+        new_tenders=new_tenders(facts, organizer),
+        alerts=alert_activity(facts, organizer),
+        closing_soon=closing_soon(facts, organizer),
+        unmatched=unmatched(facts, organizer),
+        signatory_tenders=signatory_tenders(facts, organizer),
+        pledges=pledge_figures(facts, organizer),
+        outcomes=outcomes(facts, organizer),
+        deliverability=deliverability(facts),
+    )
+
+
+def new_tenders(facts: WeekFacts, organizer: Organizer) -> NewTenders:
+    this, last = facts.new_in(facts.week), facts.new_in(facts.previous)
+
+    def rows(keys: Callable[[Tender], Iterable[str]], order: tuple[str, ...] = ()) -> tuple[Row, ...]:
+        counted = (Counter(k for s in this for k in keys(s.tender)), Counter(k for s in last for k in keys(s.tender)))
+        found = set(counted[0]) | set(counted[1])
+        ranked = sorted(found, key=lambda k: (order.index(k) if k in order else len(order), -counted[0][k], k))
+        return tuple(Row(k, counted[0][k], counted[1][k], organizer.covers(k)) for k in ranked)
+
+    def located(seen: list[SeenTender]) -> int:
+        return sum(organizer.covers_tender(s.tender) for s in seen)
+
+    return NewTenders(
+        total=Figure(len(this), len(last)),
+        in_regions=Figure(located(this), located(last)),
+        by_source=rows(lambda t: (t.source,)),
+        by_region=rows(_places, REGION_ORDER),
+        by_category=rows(lambda t: (t.category.value if t.category else NO_CATEGORY,)),
+    )
+
+
+def alert_activity(facts: WeekFacts, organizer: Organizer) -> AlertActivity:
+    quiet_since = facts.week.back(QUIET_WEEKS - 1).start
+    counts: dict[str, Counter[str]] = {}
+    recent: set[str] = set()
+    for record in facts.data.matches:
+        if not record.alerted:
+            continue
+        for week in (facts.week, facts.previous):
+            if week.contains(record.matched_at):
+                counts.setdefault(record.enterprise_id, Counter())[str(week)] += 1
+        if quiet_since <= record.matched_at < facts.week.end:
+            recent.add(record.enterprise_id)
+    lines = []
+    for enterprise in facts.data.enterprises:
+        if not organizer.covers_enterprise(enterprise):
+            continue
+        counted = counts.get(enterprise.id, Counter())
+        alerted = Figure(counted[str(facts.week)], counted[str(facts.previous)])
+        lines.append(
+            EnterpriseAlerts(
+                enterprise_id=enterprise.id,
+                name=enterprise.name,
+                alerted=alerted,
+                quiet=enterprise.id not in recent,
+                flooded=alerted.this > FLOOD_THRESHOLD,
+            )
+        )
+    return AlertActivity(tuple(sorted(lines, key=lambda e: (-e.alerted.this, -e.alerted.last, e.name))))
+
+
+def closing_soon(facts: WeekFacts, organizer: Organizer) -> TenderList:
+    def closing(week: Week) -> list[SeenTender]:
+        moment = facts.as_of(week)
+        return [
+            s
+            for s in facts.data.closing
+            if organizer.covers_tender(s.tender)
+            and s.open_at(moment)
+            and s.tender.closing_at is not None
+            and s.tender.closing_at <= moment + CLOSING_WINDOW
+        ]
+
+    this = sorted(closing(facts.week), key=lambda s: (s.tender.closing_at, s.tender.key))
+    lines = tuple(TenderLine(s.tender, tuple(facts.matched(s.tender.key, facts.data.as_of))) for s in this)
+    return TenderList(Figure(len(this), len(closing(facts.previous))), lines)
+
+
+def unmatched(facts: WeekFacts, organizer: Organizer) -> Unmatched:
+    def nobody_told(week: Week) -> dict[str, list[Tender]]:
+        moment = facts.as_of(week)
+        found: dict[str, list[Tender]] = {}
+        for seen in facts.data.closing:
+            tender = seen.tender
+            if organizer.covers_tender(tender) and seen.open_at(moment) and not facts.matched(tender.key, moment):
+                found.setdefault(_family(tender), []).append(tender)
+        return found
+
+    this, last = nobody_told(facts.week), nobody_told(facts.previous)
+    families = [
+        FamilyGroup(
+            code=code,
+            description=facts.families.get(code, Text()),
+            count=Figure(len(this.get(code, ())), len(last.get(code, ()))),
+            tenders=tuple(sorted(this.get(code, ()), key=lambda t: (t.closing_at is None, t.closing_at, t.key))),
+        )
+        for code in set(this) | set(last)
+    ]
+    families.sort(key=lambda f: (f.code == NO_FAMILY, -f.count.this, -f.count.last, f.code))
+    total = Figure(sum(map(len, this.values())), sum(map(len, last.values())))
+    return Unmatched(total, tuple(families))
+
+
+def signatory_tenders(facts: WeekFacts, organizer: Organizer) -> TenderList:
+    def lines(week: Week) -> list[TenderLine]:
+        signatories, moment = facts.signatories_at(week), facts.as_of(week)
+        found = []
+        for seen in facts.new_in(week):
+            signatory = signatories.signatory_of(seen.tender)
+            if signatory and (organizer.covers_tender(seen.tender) or organizer.covers(signatory.region)):
+                matched = tuple(facts.matched(seen.tender.key, moment))
+                found.append(TenderLine(seen.tender, matched, signatory.institution_name))
+        return sorted(found, key=lambda line: (line.signatory or "", line.tender.key))
+
+    this = lines(facts.week)
+    return TenderList(Figure(len(this), len(lines(facts.previous))), tuple(this))
+
+
+def pledge_figures(facts: WeekFacts, organizer: Organizer) -> PledgeFigures:
+    pledges = facts.data.pledges
+
+    def during(week: Week, moment: Callable[..., datetime | None]) -> int:
+        return sum(1 for p in pledges if (at := moment(p)) is not None and week.contains(at))
+
+    def signatories(at: datetime) -> int:
+        return len({buyer_key(p.details.institution_name) for p in pledges if in_force(p, at)})
+
+    def figure(moment: Callable[..., datetime | None]) -> Figure:
+        return Figure(during(facts.week, moment), during(facts.previous, moment))
+
+    confirmed_here = sorted(
+        {
+            p.details.institution_name
+            for p in pledges
+            if p.confirmed_at and facts.week.contains(p.confirmed_at) and organizer.covers(p.details.region)
+        }
+    )
+    return PledgeFigures(
+        new=figure(lambda p: p.created_at),
+        confirmed=figure(lambda p: p.confirmed_at),
+        withdrawn=figure(lambda p: p.withdrawn_at if p.replaced_by is None else None),
+        signatories=Figure(signatories(facts.data.as_of), signatories(facts.data.previous_as_of)),
+        confirmed_in_regions=tuple(confirmed_here),
+    )
+
+
+def outcomes(facts: WeekFacts, organizer: Organizer) -> Outcomes:
+    enterprises = {e.id: e for e in facts.data.enterprises}
+    won = tuple(w for w in facts.won_this if organizer.covers_enterprise(enterprises[w.enterprise_id]))
+
+    def by_signatories(week: Week) -> tuple[int, Decimal, int]:
+        signatories = facts.signatories_at(week)
+        won_keys = {(w.tender_key, w.award_id) for w in (facts.won_this if week == facts.week else facts.won_last)}
+        count, amount, to_registered = 0, Decimal(0), 0
+        for seen in facts.awarded_in(week):
+            if not signatories.is_signatory(seen.tender):
+                continue
+            for number, award in enumerate(seen.tender.awards):
+                if award.status in NOT_AWARDED:
+                    continue
+                count += 1
+                if award.value is not None and award.value.currency in (None, "CAD"):
+                    amount += award.value.amount
+                to_registered += (seen.tender.key, award.id or str(number)) in won_keys
+        return count, amount, to_registered
+
+    this, last = by_signatories(facts.week), by_signatories(facts.previous)
+    return Outcomes(
+        won=won,
+        won_count=Figure(len(facts.won_this), len(facts.won_last)),
+        won_amount=Amount(total_amount(facts.won_this), total_amount(facts.won_last)),
+        signatory_awards=Figure(this[0], last[0]),
+        signatory_amount=Amount(this[1], last[1]),
+        signatory_to_registered=Figure(this[2], last[2]),
+    )
+
+
+def deliverability(facts: WeekFacts) -> Deliverability:
+    def figure(kind: str) -> Figure:
+        events = [e for e in facts.data.events if e.kind == kind]
+        return Figure(
+            sum(facts.week.contains(e.at) for e in events), sum(facts.previous.contains(e.at) for e in events)
+        )
+
+    return Deliverability(figure(ALERT_SENT), figure(BOUNCE), figure(COMPLAINT), figure(UNSUBSCRIBE))
+
+
+def _places(tender: Tender) -> tuple[str, ...]:
+    """Where a tender counts in the regional chart: each of its regions, else its scope."""
+    regions = tender.regions
+    if regions is None:
+        return (Scope.UNKNOWN.value,)
+    if regions.scope is Scope.REGIONS:
+        return regions.codes or (Scope.UNKNOWN.value,)
+    return (regions.scope.value,)
+
+
+def _family(tender: Tender) -> str:
+    """The family of the tender's first UNSPSC code: each tender is counted once."""
+    return next((f for c in tender.classifications if (f := family_of(c))), NO_FAMILY)

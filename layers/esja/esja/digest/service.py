@@ -1,0 +1,222 @@
+"""weekly_digest: each organizer's digest of a week, e-mailed once and archived.
+
+The week's data is read once (tenders, matches, enterprises, pledges, signatory links, alert
+deliveries) and the contracts won it reveals are recorded for good. Then, per organizer:
+1. claim the week's send record (conditional put, « preparing »): a replay finds it and sends nothing;
+2. render the e-mail and archive its page in S3 (a failure here frees the claim: nothing went out);
+3. mark the record « sending », ask SES, mark it « sent » with SES's message id.
+SES refusing (throttled, paused, rejected) frees the claim for the next run. A crash before step 3
+leaves « preparing », which a run 15 minutes later may take over: nothing is lost. Only a crash while
+SES is being asked — no answer, or none recorded — leaves « sending »: the digest may have gone, so it
+is never sent again (no duplicate) but reported as in doubt; its archived page is there to forward.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Protocol
+
+from esja.config import SenderIdentity
+from esja.digest.claims import Claim
+from esja.digest.compose import archive_page, compose_digest
+from esja.digest.facts import WeekFacts
+from esja.digest.links import DigestLinks, archive_key
+from esja.digest.organizers import Organizer
+from esja.digest.outcomes import ContractWon
+from esja.digest.sections import build_digest
+from esja.digest.signatories import SignatoryLink
+from esja.digest.week_data import MatchRecord, SeenTender, SubscriptionEvent, WeekData
+from esja.digest.weeks import Week
+from esja.mail.mailer import Email, Rejected, SendingPaused
+from esja.model import Enterprise, Profile
+from esja.pledges.model import Pledge
+from esja.store.errors import Throttled
+
+logger = logging.getLogger(__name__)
+
+
+class OrganizerBook(Protocol):
+    def organizers(self) -> list[Organizer]: ...
+    def links(self) -> list[SignatoryLink]: ...
+    def claim_digest(self, week: Week, organizer_id: str, now: datetime) -> Claim: ...
+    def sending(self, week: Week, organizer_id: str, archive_key: str, now: datetime) -> None: ...
+    def sent(self, week: Week, organizer_id: str, message_id: str, now: datetime) -> None: ...
+    def failed(self, week: Week, organizer_id: str, reason: str, now: datetime) -> None: ...
+
+
+class TenderSource(Protocol):
+    def first_seen_in(self, week: Week) -> list[SeenTender]: ...
+    def awarded_in(self, week: Week) -> list[SeenTender]: ...
+    def closing_after(self, moment: datetime) -> list[SeenTender]: ...
+
+
+class MatchSource(Protocol):
+    def records_of(self, enterprise_id: str) -> list[MatchRecord]: ...
+    def record_won(self, won: ContractWon, now: datetime) -> bool: ...
+
+
+class EnterpriseSource(Protocol):
+    def load(self) -> tuple[list[Enterprise], list[Profile]]: ...
+
+
+class PledgeSource(Protocol):
+    def everything(self, now: datetime) -> Iterable[Pledge]: ...
+
+
+class EventSource(Protocol):
+    def since(self, moment: datetime) -> list[SubscriptionEvent]: ...
+
+
+class Archive(Protocol):
+    def put(self, key: str, page: str) -> None: ...
+
+
+class Sender(Protocol):
+    def send(self, email: Email) -> str: ...
+
+
+class UnknownOrganizer(LookupError):
+    pass
+
+
+@dataclass(slots=True)
+class RunReport:
+    week: str
+    organizers: int = 0
+    sent: int = 0
+    already_sent: int = 0
+    in_flight: int = 0  # another run is preparing it now
+    in_doubt: int = 0  # a run died while asking SES: not sent again (see the module's docstring)
+    failed: int = 0  # nothing went out; the next run (Lambda's retry, or a re-run) tries again
+    contracts_recorded: int = 0  # contracts won recorded for the first time
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPreview:
+    organizer: Organizer
+    email: Email
+    page: str  # the archive page
+
+
+class DigestService:
+    def __init__(
+        self,
+        *,
+        organizers: OrganizerBook,
+        tenders: TenderSource,
+        matches: MatchSource,
+        enterprises: EnterpriseSource,
+        pledges: PledgeSource,
+        events: EventSource,
+        archive: Archive | None,  # None, with mailer None: previews only
+        mailer: Sender | None,
+        links: DigestLinks,
+        sender: SenderIdentity,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._organizers = organizers
+        self._tenders = tenders
+        self._matches = matches
+        self._enterprises = enterprises
+        self._pledges = pledges
+        self._events = events
+        self._archive = archive
+        self._mailer = mailer
+        self._links = links
+        self._sender = sender
+        self._clock = clock
+
+    def send_digests(self, week: Week) -> RunReport:
+        report = RunReport(str(week))
+        facts = WeekFacts(self.gather(week))
+        now = self._clock()
+        # Recorded whoever reads the digest; the previous week's again, in case its run never came.
+        for won in (*facts.won_this, *facts.won_last):
+            report.contracts_recorded += self._matches.record_won(won, now)
+        for organizer in self._organizers.organizers():
+            report.organizers += 1
+            outcome = self._serve(organizer, facts)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        return report
+
+    def preview(self, week: Week, organizer_id: str | None = None, lang: str | None = None) -> list[DigestPreview]:
+        """The digests as they would be sent, rendered; nothing is written, archived or sent."""
+        organizers = self._organizers.organizers()
+        if organizer_id is not None:
+            organizers = [o for o in organizers if o.id == organizer_id]
+            if not organizers:
+                raise UnknownOrganizer(f"no organizer {organizer_id!r}")
+        if lang is not None:
+            organizers = [_in_language(o, lang) for o in organizers]
+        if not organizers:
+            return []
+        facts = WeekFacts(self.gather(week))
+        return [DigestPreview(o, *self._render(o, facts)) for o in organizers]
+
+    def gather(self, week: Week) -> WeekData:
+        now = self._clock()
+        previous = week.previous
+        enterprises, _ = self._enterprises.load()
+        return WeekData(
+            week=week,
+            as_of=min(week.end, now),
+            new_tenders=(*self._tenders.first_seen_in(week), *self._tenders.first_seen_in(previous)),
+            awarded=(*self._tenders.awarded_in(week), *self._tenders.awarded_in(previous)),
+            closing=tuple(self._tenders.closing_after(week.start)),
+            matches=tuple(record for e in enterprises for record in self._matches.records_of(e.id)),
+            enterprises=tuple(enterprises),
+            pledges=tuple(self._pledges.everything(now)),
+            links=tuple(self._organizers.links()),
+            events=tuple(self._events.since(previous.start)),
+        )
+
+    def _serve(self, organizer: Organizer, facts: WeekFacts) -> str:
+        """One organizer; returns the RunReport counter to move."""
+        if self._mailer is None or self._archive is None:
+            raise RuntimeError("this DigestService was built for previews only")
+        week = facts.week
+        claim = self._organizers.claim_digest(week, organizer.id, self._clock())
+        if claim is not Claim.CLAIMED:
+            if claim is Claim.IN_DOUBT:
+                logger.error("digest in doubt: not sent again", extra={"organizer": organizer.id, "week": str(week)})
+            return claim.value
+        key = archive_key(organizer.id, week)
+        try:
+            email, page = self._render(organizer, facts)
+            self._archive.put(key, page)
+        except Exception as error:  # one organizer's failure must not cost the others their digest
+            self._organizers.failed(week, organizer.id, type(error).__name__, self._clock())
+            # The type only: a message could quote the organizer's address.
+            logger.error("digest not prepared", extra={"organizer": organizer.id, "error": type(error).__name__})
+            return "failed"
+        self._organizers.sending(week, organizer.id, key, self._clock())
+        try:
+            message_id = self._mailer.send(email)
+        except (Throttled, SendingPaused, Rejected) as error:
+            # SES answered no: nothing went out, the next run may try again.
+            self._organizers.failed(week, organizer.id, type(error).__name__, self._clock())
+            logger.error("digest refused by SES", extra={"organizer": organizer.id, "error": type(error).__name__})
+            return "failed"
+        except Exception as error:
+            # No answer: SES may have accepted it. Left « sending »: never sent twice.
+            logger.error(
+                "digest in doubt: SES gave no answer", extra={"organizer": organizer.id, "error": type(error).__name__}
+            )
+            return "in_doubt"
+        self._organizers.sent(week, organizer.id, message_id, self._clock())
+        return "sent"
+
+    def _render(self, organizer: Organizer, facts: WeekFacts) -> tuple[Email, str]:
+        digest = build_digest(facts, organizer)
+        url = self._links.archive_url(organizer.id, facts.week, organizer.language)
+        return compose_digest(digest, archive_url=url, sender=self._sender), archive_page(digest, sender=self._sender)
+
+
+def _in_language(organizer: Organizer, lang: str) -> Organizer:
+    return Organizer(organizer.id, organizer.name, organizer.email, lang, organizer.regions)

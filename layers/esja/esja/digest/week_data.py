@@ -1,0 +1,77 @@
+"""What a digest is computed from: plain records read once per run, for a week and the one before.
+
+Every section compares the week with the previous one, so each record keeps the moments that say
+where it stood at either week's end: when a tender was first seen and reached its status, when a
+match was recorded, when a pledge was confirmed or withdrawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from esja.digest.signatories import SignatoryLink
+from esja.digest.weeks import Week
+from esja.model import Enterprise, Status, Tender
+from esja.pledges.model import Pledge
+
+# The kinds of SubscriptionEvent (esja.store.digest_sources reads them from the Subscriptions table).
+ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE = "alert-sent", "bounce", "complaint", "unsubscribe"
+
+
+@dataclass(frozen=True, slots=True)
+class SeenTender:
+    """A tender as stored, with when it was first seen and when it reached its current status."""
+
+    tender: Tender
+    first_seen_at: datetime
+    status_since: datetime
+
+    @property
+    def was_open_when_first_seen(self) -> bool:
+        """A call for tenders when it appeared, not the notice of an award or cancellation of an old one
+        (SEAO's weekly files carry those too)."""
+        closing = self.tender.closing_at
+        if closing is not None and closing <= self.first_seen_at:
+            return False
+        return self.tender.status is Status.OPEN or self.status_since > self.first_seen_at
+
+    def open_at(self, moment: datetime) -> bool:
+        """Known, not yet closed, and neither cancelled nor awarded yet at `moment`."""
+        closing = self.tender.closing_at
+        if closing is None or not self.first_seen_at <= moment < closing:
+            return False
+        return self.tender.status is Status.OPEN or self.status_since > moment
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    enterprise_id: str
+    tender_key: str
+    matched_at: datetime
+    alerted: bool  # at least one subscriber was told
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionEvent:
+    kind: str  # ALERT_SENT, BOUNCE, COMPLAINT or UNSUBSCRIBE
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WeekData:
+    week: Week
+    as_of: datetime  # the digest's « now »: the week's end, or the present for a week not over yet
+    new_tenders: tuple[SeenTender, ...] = ()  # first seen in the week or the previous one
+    awarded: tuple[SeenTender, ...] = ()  # reached « awarded » in the week or the previous one
+    closing: tuple[SeenTender, ...] = ()  # closing after the previous week's end: open then, or since
+    matches: tuple[MatchRecord, ...] = ()
+    enterprises: tuple[Enterprise, ...] = ()
+    pledges: tuple[Pledge, ...] = ()
+    links: tuple[SignatoryLink, ...] = ()
+    events: tuple[SubscriptionEvent, ...] = ()  # the week's and the previous week's
+
+    @property
+    def previous_as_of(self) -> datetime:
+        """The previous week's « now »: its end, which is this week's start."""
+        return self.week.start

@@ -1,0 +1,188 @@
+"""What the digest reads from the other features' tables, in their own item formats.
+
+TenderWeeks: the Tenders table's week indexes (first seen in a week, status reached in a week) and
+its open-tenders index. MatchHistory: each enterprise's Matches items (esja.store.matches), and the
+contracts won recorded beside them. SubscriptionEvents: the alerts' send records, suppressions and
+unsubscribes (esja.store.subscriptions) — counts only, no address is ever read (there is none).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from esja.digest.outcomes import ContractWon
+from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
+from esja.digest.weeks import Week
+from esja.model import Status, Tender
+from esja.store.errors import store_error
+from esja.store.matches import alert_item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+FIRST_SEEN_INDEX = "by_first_seen_week"
+STATUS_WEEK_INDEX = "by_status_week"
+CLOSING_INDEX = "by_status_closing"
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class TenderWeeks:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self._table = table_name
+        self._client = client
+
+    def first_seen_in(self, week: Week) -> list[SeenTender]:
+        return self._query(FIRST_SEEN_INDEX, "first_seen_week = :w", {":w": {"S": str(week)}})
+
+    def awarded_in(self, week: Week) -> list[SeenTender]:
+        """Tenders that reached « awarded » in the week (first seen awarded, or awarded since)."""
+        return self._query(
+            STATUS_WEEK_INDEX,
+            "status_week = :w",
+            {":w": {"S": str(week)}, ":awarded": {"S": Status.AWARDED.value}},
+            filter_expression="#s = :awarded",
+        )
+
+    def closing_after(self, moment: datetime) -> list[SeenTender]:
+        """Every tender, whatever its status now, whose closing date is after `moment`."""
+        after = {":after": {"S": moment.astimezone(UTC).isoformat()}}
+        return [
+            seen
+            for status in Status
+            for seen in self._query(
+                CLOSING_INDEX, "#s = :status AND closing_at > :after", {":status": {"S": status.value}} | after
+            )
+        ]
+
+    def _query(
+        self, index: str, condition: str, values: dict[str, Any], *, filter_expression: str | None = None
+    ) -> list[SeenTender]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+        }
+        if "#s" in condition or (filter_expression and "#s" in filter_expression):
+            request["ExpressionAttributeNames"] = {"#s": "status"}
+        if filter_expression:
+            request["FilterExpression"] = filter_expression
+        try:
+            pages = self._client.get_paginator("query").paginate(**request)
+            return [_seen(item) for page in pages for item in page["Items"]]
+        except ClientError as error:
+            raise store_error(error, f"reading tenders ({index})") from error
+
+
+class MatchHistory:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self._table = table_name
+        self._client = client
+
+    def records_of(self, enterprise_id: str) -> list[MatchRecord]:
+        """Every match of the enterprise, with when it was recorded and whether anyone was told."""
+        records = []
+        for item in self._items(enterprise_id, "match#"):
+            told = alert_item(item)
+            records.append(MatchRecord(told.enterprise_id, told.tender_key, told.recorded_at, bool(told.sent_to)))
+        return records
+
+    def record_won(self, won: ContractWon, now: datetime) -> bool:
+        """Keep a contract won for good (the tender may change or go): once; True when written now."""
+        item: dict[str, Any] = {
+            "enterprise_id": {"S": won.enterprise_id},
+            "item": {"S": won.record_key},
+            "kind": {"S": "won"},
+            "tender_key": {"S": won.tender_key},
+            "award_id": {"S": won.award_id},
+            "title": {"S": won.title.any()},
+            "buyer": {"S": won.buyer.any()},
+            "supplier_name": {"S": won.supplier_name},
+            "recognised_by": {"S": won.recognised_by},
+            "recorded_at": {"S": now.isoformat()},
+        }
+        if won.amount is not None:
+            item["amount"] = {"N": str(won.amount)}
+        if won.awarded_on is not None:
+            item["awarded_on"] = {"S": won.awarded_on.isoformat()}
+        try:
+            self._client.put_item(
+                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(enterprise_id)"
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == _CONDITION_FAILED:
+                return False
+            raise store_error(error, "recording a contract won") from error
+        return True
+
+    def _items(self, enterprise_id: str, prefix: str) -> Iterator[dict[str, Any]]:
+        try:
+            pages = self._client.get_paginator("query").paginate(
+                TableName=self._table,
+                KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :p)",
+                ExpressionAttributeNames={"#i": "item"},
+                ExpressionAttributeValues={":e": {"S": enterprise_id}, ":p": {"S": prefix}},
+            )
+            for page in pages:
+                yield from page["Items"]
+        except ClientError as error:
+            raise store_error(error, "reading an enterprise's matches") from error
+
+
+class SubscriptionEvents:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self._table = table_name
+        self._client = client
+
+    def since(self, moment: datetime) -> list[SubscriptionEvent]:
+        """Alerts sent, suppressions (bounce, complaint) and unsubscribes from `moment` on. A Scan, once a
+        week: these records are spread over one partition per address."""
+        # The filter compares strings; the writers' moments are UTC, but a day's margin makes any offset
+        # safe, and _event compares again as moments.
+        since = {":since": {"S": (moment - timedelta(days=1)).astimezone(UTC).isoformat()}}
+        try:
+            pages = self._client.get_paginator("scan").paginate(
+                TableName=self._table,
+                FilterExpression=(
+                    "(sk IN (:suppressed, :unsubscribed) AND #at >= :since) "
+                    "OR (begins_with(sk, :send) AND #state = :sent AND sent_at >= :since)"
+                ),
+                ProjectionExpression="sk, #at, #state, sent_at, reason",
+                ExpressionAttributeNames={"#at": "at", "#state": "state"},
+                ExpressionAttributeValues={
+                    ":suppressed": {"S": "state#suppressed"},
+                    ":unsubscribed": {"S": "state#unsubscribed"},
+                    ":send": {"S": "send#"},
+                    ":sent": {"S": "sent"},
+                }
+                | since,
+            )
+            return [event for page in pages for item in page["Items"] if (event := _event(item, moment))]
+        except ClientError as error:
+            raise store_error(error, "reading alert deliveries") from error
+
+
+def _seen(item: dict[str, Any]) -> SeenTender:
+    return SeenTender(
+        tender=Tender.from_dict(json.loads(item["tender"]["S"])),
+        first_seen_at=datetime.fromisoformat(item["first_seen_at"]["S"]),
+        status_since=datetime.fromisoformat(item["status_since"]["S"]),
+    )
+
+
+def _event(item: dict[str, Any], since: datetime) -> SubscriptionEvent | None:
+    """The times are each writer's own ISO strings, with their offsets: compared again as moments."""
+    sk = item["sk"]["S"]
+    if sk.startswith("send#"):
+        kind, at = ALERT_SENT, item["sent_at"]["S"]
+    elif sk == "state#unsubscribed":
+        kind, at = UNSUBSCRIBE, item["at"]["S"]
+    else:
+        kind, at = (COMPLAINT if item.get("reason", {}).get("S") == "complaint" else BOUNCE), item["at"]["S"]
+    moment = datetime.fromisoformat(at)
+    return SubscriptionEvent(kind, moment) if moment >= since else None

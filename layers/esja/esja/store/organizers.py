@@ -1,0 +1,213 @@
+"""The Organizers table: the organizers, the links they draw between signatories and buyers, and one
+send record per organizer and week of the digest.
+
+Items (pk, sk):
+  ("organizer", <organizer id>)                  name, email, language, regions
+  ("signatory-link", <pledge id>#id#<buyer id>)  a signatory buys as this SEAO buyer id (OP-…)
+  ("signatory-link", <pledge id>#name#<key>)     … or under this name (buyer_name as typed)
+  ("digest#<week>", <organizer id>)              the week's digest: preparing → sending → sent (or failed)
+
+The links are not kept in the Pledges table: every item there is a pledge (its export and registry read
+them all), and the pledge form's function has no business with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from esja.digest.claims import PREPARING_TIMEOUT, Claim
+from esja.digest.organizers import Organizer
+from esja.digest.signatories import SignatoryLink, buyer_id_key, buyer_key
+from esja.digest.weeks import Week
+from esja.store.errors import store_error
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+ORGANIZER = "organizer"
+LINK = "signatory-link"
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+@dataclass(frozen=True, slots=True)
+class SavedOrganizers:
+    written: int
+    removed: int
+    unchanged: int
+
+
+class OrganizerStore:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self._table = table_name
+        self._client = client
+
+    # --- organizers ---
+
+    def organizers(self) -> list[Organizer]:
+        return sorted((_organizer(item) for item in self._partition(ORGANIZER, "reading organizers")), key=_by_id)
+
+    def save_organizers(self, organizers: Sequence[Organizer]) -> SavedOrganizers:
+        """Make the table hold exactly these organizers (the spreadsheet is the whole list)."""
+        stored = {item["sk"]["S"]: item for item in self._partition(ORGANIZER, "reading organizers")}
+        wanted = {o.id: _organizer_item(o) for o in organizers}
+        written = [item for key, item in wanted.items() if stored.get(key) != item]
+        removed = [key for key in stored if key not in wanted]
+        try:
+            for item in written:
+                self._client.put_item(TableName=self._table, Item=item)
+            for key in removed:
+                self._client.delete_item(TableName=self._table, Key=_key(ORGANIZER, key))
+        except ClientError as error:
+            raise store_error(error, "saving organizers") from error
+        return SavedOrganizers(len(written), len(removed), len(wanted) - len(written))
+
+    # --- links between signatories and buyers ---
+
+    def links(self) -> list[SignatoryLink]:
+        return [_link(item) for item in self._partition(LINK, "reading signatory links")]
+
+    def add_link(self, link: SignatoryLink, now: datetime) -> bool:
+        """True if the link is new."""
+        item = _key(LINK, _link_sort_key(link)) | {"pledge_id": {"S": link.pledge_id}, "linked_at": {"S": _at(now)}}
+        if link.buyer_id:
+            item["buyer_id"] = {"S": link.buyer_id.strip()}
+        if link.buyer_name:
+            item["buyer_name"] = {"S": " ".join(link.buyer_name.split())}
+        return self._put_once(item, "linking a signatory")
+
+    def remove_link(self, link: SignatoryLink) -> bool:
+        """True if the link existed."""
+        try:
+            answer = self._client.delete_item(
+                TableName=self._table, Key=_key(LINK, _link_sort_key(link)), ReturnValues="ALL_OLD"
+            )
+        except ClientError as error:
+            raise store_error(error, "removing a signatory link") from error
+        return "Attributes" in answer
+
+    # --- one digest per organizer and week ---
+
+    def claim_digest(self, week: Week, organizer_id: str, now: datetime) -> Claim:
+        item = _key(f"digest#{week}", organizer_id) | {"state": {"S": "preparing"}, "claimed_at": {"S": _at(now)}}
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=item,
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR #state = :failed OR (#state = :preparing AND claimed_at < :stale)"
+                ),
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={
+                    ":failed": {"S": "failed"},
+                    ":preparing": {"S": "preparing"},
+                    ":stale": {"S": _at(now - PREPARING_TIMEOUT)},
+                },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
+                raise store_error(error, "claiming a digest") from error
+            state = error.response.get("Item", {}).get("state", {}).get("S")  # type: ignore[attr-defined]
+            return {"sent": Claim.SENT, "preparing": Claim.IN_FLIGHT}.get(str(state), Claim.IN_DOUBT)
+        return Claim.CLAIMED
+
+    def sending(self, week: Week, organizer_id: str, archive_key: str, now: datetime) -> None:
+        """Just before SES is asked: from now on, a crash leaves the digest in doubt, never sent twice."""
+        self._update_digest(week, organizer_id, "sending", {"archive_key": archive_key, "sending_at": _at(now)})
+
+    def sent(self, week: Week, organizer_id: str, message_id: str, now: datetime) -> None:
+        self._update_digest(week, organizer_id, "sent", {"message_id": message_id, "sent_at": _at(now)})
+
+    def failed(self, week: Week, organizer_id: str, reason: str, now: datetime) -> None:
+        """Nothing went out (SES said no, or the run failed before asking it): the next run tries again."""
+        self._update_digest(week, organizer_id, "failed", {"failure": reason, "failed_at": _at(now)})
+
+    # --- plumbing ---
+
+    def _update_digest(self, week: Week, organizer_id: str, state: str, fields: dict[str, str]) -> None:
+        names = {"#state": "state"} | {f"#{name}": name for name in fields}
+        values = {":state": {"S": state}} | {f":{name}": {"S": value} for name, value in fields.items()}
+        assignments = ", ".join(["#state = :state", *(f"#{name} = :{name}" for name in fields)])
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_key(f"digest#{week}", organizer_id),
+                UpdateExpression=f"SET {assignments}",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            raise store_error(error, f"recording a digest as {state}") from error
+
+    def _partition(self, pk: str, action: str) -> list[dict[str, Any]]:
+        try:
+            pages = self._client.get_paginator("query").paginate(
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": pk}},
+            )
+            return [item for page in pages for item in page["Items"]]
+        except ClientError as error:
+            raise store_error(error, action) from error
+
+    def _put_once(self, item: dict[str, Any], action: str) -> bool:
+        try:
+            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == _CONDITION_FAILED:
+                return False
+            raise store_error(error, action) from error
+        return True
+
+
+def _key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def _at(moment: datetime) -> str:
+    """UTC, one format: these strings compare in time order (the claim's condition relies on it)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _by_id(organizer: Organizer) -> str:
+    return organizer.id
+
+
+def _organizer_item(organizer: Organizer) -> dict[str, Any]:
+    return _key(ORGANIZER, organizer.id) | {
+        "name": {"S": organizer.name},
+        "email": {"S": organizer.email},
+        "language": {"S": organizer.language},
+        "regions": {"L": [{"S": code} for code in organizer.regions]},
+    }
+
+
+def _organizer(item: dict[str, Any]) -> Organizer:
+    return Organizer(
+        id=item["sk"]["S"],
+        name=item["name"]["S"],
+        email=item["email"]["S"],
+        language=item["language"]["S"],
+        regions=tuple(code["S"] for code in item["regions"]["L"]),
+    )
+
+
+def _link_sort_key(link: SignatoryLink) -> str:
+    if link.buyer_id:
+        return f"{link.pledge_id}#id#{buyer_id_key(link.buyer_id)}"
+    if link.buyer_name:
+        return f"{link.pledge_id}#name#{buyer_key(link.buyer_name)}"
+    raise ValueError("a link names a buyer id or a buyer name")
+
+
+def _link(item: dict[str, Any]) -> SignatoryLink:
+    return SignatoryLink(
+        pledge_id=item["pledge_id"]["S"],
+        buyer_id=item.get("buyer_id", {}).get("S"),
+        buyer_name=item.get("buyer_name", {}).get("S"),
+    )

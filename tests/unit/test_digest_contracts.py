@@ -1,0 +1,48 @@
+"""Section 7: contracts won by registered enterprises (count, $), and awards by signatory buyers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from esja.digest.facts import WeekFacts
+from esja.digest.sections import Amount, Figure, outcomes
+from esja.model import Buyer, Supplier, Text
+from tests.digest_builders import CESIM, ESBSL, LAST_MONDAY, MONDAY, awarded, enterprise, pledge, seen, week_data
+
+MON_CHOIX = Supplier("Les Ateliers Mon Choix", "FO-1140000017", "1140000017")
+STRANGER = Supplier("Entretien Ménager Neigette inc.", "FO-1172204418", "1172204418")
+MATANE = Buyer(Text("Ville de Matane"), "OP-08053")
+
+
+def test_contracts_won_and_signatories_awards_this_week_beside_last_week() -> None:
+    data = week_data(
+        awarded_=(
+            seen(awarded("rdl", MON_CHOIX, "118452.60", buyer=Buyer(Text("Ville de Rivière-du-Loup")))),
+            seen(awarded("rim", STRANGER, "48960.00")),  # Rimouski signed; a supplier not registered
+            seen(awarded("rim2", MON_CHOIX, "1000.00")),  # Rimouski, to a registered enterprise
+            seen(awarded("old", MON_CHOIX, "5000", buyer=MATANE), LAST_MONDAY),
+        ),
+        enterprises=(enterprise("monchoix", "Les Ateliers Mon Choix", neq="1140000017"),),
+        pledges=(pledge("p1", confirmed_at=MONDAY),),  # Rimouski, since this week
+    )
+
+    section = outcomes(WeekFacts(data), ESBSL)
+
+    assert [w.tender_key for w in section.won] == ["seao:rdl", "seao:rim2"]
+    assert section.won_count == Figure(2, 1)
+    assert section.won_amount == Amount(Decimal("119452.60"), Decimal("5000"))
+    assert section.signatory_awards == Figure(2, 0)
+    assert section.signatory_amount == Amount(Decimal("49960.00"), Decimal(0))
+    assert section.signatory_to_registered == Figure(1, 0)
+
+
+def test_the_list_holds_the_organizers_enterprises_the_counts_all_of_quebec() -> None:
+    data = week_data(
+        awarded_=(seen(awarded("rdl", MON_CHOIX, "118452.60")),),
+        enterprises=(enterprise("monchoix", "Les Ateliers Mon Choix", neq="1140000017", regions=("01",)),),
+    )
+
+    section = outcomes(WeekFacts(data), CESIM)
+
+    assert section.won == ()
+    assert section.won_count == Figure(1, 0)
