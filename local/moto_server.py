@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import signal
 import sys
 
@@ -17,6 +18,7 @@ import boto3
 
 from local.resources import create_resources, function_environment, load_template
 from local.runtime import LOCAL_ENVIRONMENT, REGION, TEMPLATE, environment
+from local.serve import LOCAL_SIGNING_KEYS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,14 +41,24 @@ def main(argv: list[str] | None = None) -> int:
             sqs=session.client("sqs", endpoint_url=endpoint),
             s3=session.client("s3", endpoint_url=endpoint),
         )
-        env = dict(LOCAL_ENVIRONMENT)
-        for function in ("PollTendersFunction", "MatchTendersFunction"):
-            env |= function_environment(template, function, resources)
-    env["AWS_ENDPOINT_URL"] = endpoint
+        session.client("sesv2", endpoint_url=endpoint).create_email_identity(
+            EmailIdentity=function_environment(template, "WebFunction", resources)["SENDER_EMAIL"]
+        )
+        # Every variable of every function: the esja command can then act as any of them.
+        env: dict[str, str] = {}
+        for logical_id, resource in template["Resources"].items():
+            if resource["Type"] == "AWS::Serverless::Function":
+                env |= function_environment(template, logical_id, resources)
+    env |= LOCAL_ENVIRONMENT | {
+        "AWS_ENDPOINT_URL": endpoint,
+        "SIGNING_KEYS": LOCAL_SIGNING_KEYS,
+        "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
+        "SES_MAX_SEND_RATE": "14",  # moto does not answer SES GetAccount
+    }
+    env.pop("SIGNING_KEYS_SECRET_ARN", None)  # locally the keys come from SIGNING_KEYS
     print("# moto is serving every resource of template.yaml; paste these lines in another terminal:")
-    resources_env = ("TENDERS_TABLE", "FEEDS_TABLE", "MATCH_QUEUE_URL", "ENTERPRISES_TABLE", "MATCHES_TABLE")
-    for name in ("AWS_ENDPOINT_URL", *LOCAL_ENVIRONMENT, *resources_env):
-        print(f"export {name}='{env[name]}'")
+    for name, value in sorted(env.items()):
+        print(f"export {name}={shlex.quote(value)}")
     sys.stdout.flush()
     signal.sigwait({signal.SIGINT, signal.SIGTERM})
     server.stop()

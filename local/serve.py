@@ -12,11 +12,14 @@ from local.runtime import ROOT, LocalAws, local_aws
 WEB = "WebFunction"
 
 
+LOCAL_SIGNING_KEYS = "local-only-signing-key-not-a-secret"
+
+
 def web_environment(aws: LocalAws, base_url: str) -> dict[str, str]:
     """The web function's local settings: its own URL, a local signing key, a verified sender."""
     sender = aws.environment(WEB)["SENDER_EMAIL"]
     aws.client("sesv2").create_email_identity(EmailIdentity=sender)
-    return {"PUBLIC_BASE_URL": base_url, "SIGNING_KEYS": "local-only-signing-key-not-a-secret"}
+    return {"PUBLIC_BASE_URL": base_url, "SIGNING_KEYS": LOCAL_SIGNING_KEYS}
 
 
 def print_new(sent: list[SentEmail]) -> None:
