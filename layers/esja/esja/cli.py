@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, TextIO
 from esja.sources.catalogue import FORMATS
 
 if TYPE_CHECKING:
+    from esja.config import Settings
     from esja.digest.signatories import SignatoryLink
     from esja.matching.profiles_csv import ImportResult
     from esja.store.enterprises import EnterpriseStore
     from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
@@ -181,31 +183,37 @@ def _export_enterprises(args: argparse.Namespace, stdout: TextIO, stderr: TextIO
     return 0
 
 
-def _enterprise_store() -> EnterpriseStore:
+def _settings(*resources: str) -> Settings:
+    """The settings from the environment, with the resources a command needs (else a clear message)."""
     from esja.config import ConfigurationError, Settings
+
+    try:
+        settings = Settings.from_env()
+        settings.require(*resources)
+    except ConfigurationError as error:
+        raise CliError(str(error)) from None
+    return settings
+
+
+def _enterprise_store() -> EnterpriseStore:
     from esja.services import aws_client
     from esja.store.enterprises import EnterpriseStore
 
-    settings = Settings.from_env()
-    try:
-        settings.require("enterprises_table")
-    except ConfigurationError as error:
-        raise CliError(str(error)) from None
-    return EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"))
+    return EnterpriseStore(_settings("enterprises_table").enterprises_table, aws_client("dynamodb"))
+
+
+def _pledge_store() -> PledgeStore:
+    from esja.services import aws_client
+    from esja.store.pledges import PledgeStore
+
+    return PledgeStore(_settings("pledges_table").pledges_table, aws_client("dynamodb"))
 
 
 def _export_pledges(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.config import ConfigurationError, Settings
     from esja.pledges.export import write_pledges_csv
-    from esja.services import aws_client, utc_now
-    from esja.store.pledges import PledgeStore
+    from esja.services import utc_now
 
-    settings = Settings.from_env()
-    try:
-        settings.require("pledges_table")
-    except ConfigurationError as error:
-        raise CliError(str(error)) from None
-    found = PledgeStore(settings.pledges_table, aws_client("dynamodb")).everything(utc_now())
+    found = _pledge_store().everything(utc_now())
     chosen = [p for p in found if args.status in (None, p.status)]
     stdout.write(write_pledges_csv(chosen))
     print(f"{len(chosen)} pledges", file=stderr)
@@ -296,23 +304,15 @@ def _add_digest_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
 
 
 def _organizer_store() -> OrganizerStore:
-    from esja.config import ConfigurationError, Settings
     from esja.services import aws_client
     from esja.store.organizers import OrganizerStore
 
-    settings = Settings.from_env()
-    try:
-        settings.require("organizers_table")
-    except ConfigurationError as error:
-        raise CliError(str(error)) from None
-    return OrganizerStore(settings.organizers_table, aws_client("dynamodb"))
+    return OrganizerStore(_settings("organizers_table").organizers_table, aws_client("dynamodb"))
 
 
 def _link_signatory(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.config import ConfigurationError, Settings
     from esja.digest.signatories import SignatoryLink
-    from esja.services import aws_client, utc_now
-    from esja.store.pledges import PledgeStore
+    from esja.services import utc_now
 
     wanted = [SignatoryLink(args.pledge_id, buyer_id=args.buyer_id)] if args.buyer_id else []
     wanted += [SignatoryLink(args.pledge_id, buyer_name=args.buyer_name)] if args.buyer_name else []
@@ -324,12 +324,7 @@ def _link_signatory(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
             removed = store.remove_link(link)
             print(f"{'removed' if removed else 'no such link'}: {_link_words(link)}", file=stdout)
         return 0
-    settings = Settings.from_env()
-    try:
-        settings.require("pledges_table")
-    except ConfigurationError as error:
-        raise CliError(str(error)) from None
-    pledge = PledgeStore(settings.pledges_table, aws_client("dynamodb")).get(args.pledge_id)
+    pledge = _pledge_store().get(args.pledge_id)
     if pledge is None:
         raise CliError(f"no pledge {args.pledge_id!r} (see `esja pledges export`)")
     for link in wanted:
