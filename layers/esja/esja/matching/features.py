@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from esja.matching.explain import code_reason
 from esja.matching.regions import RegionFit
 from esja.matching.text import FieldText, Stems, field_text, normalise_name
 from esja.matching.unspsc import ancestors_and_self, normalise_unspsc
-from esja.model import Category, Reason, Scope, Status, Tender, Text
+from esja.model import Category, Classification, Reason, Scope, Status, Tender, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,9 @@ class TenderFeatures:
     buyer_keys: frozenset[str]
     value: Decimal | None
     # How the tender's place fits each profile region set seen so far (esja.matching.rules):
-    # thousands of candidate profiles share a few hundred region sets.
-    region_fits: dict[frozenset[str], RegionFit | None] = field(default_factory=dict, repr=False, compare=False)
+    # thousands of candidate profiles share a few hundred region sets, and as a fit depends on the
+    # place alone, every tender in the same place shares these.
+    region_fits: dict[frozenset[str], RegionFit | None] = field(repr=False, compare=False)
 
 
 def is_open(tender: Tender, now: datetime) -> bool:
@@ -49,13 +51,13 @@ def is_open(tender: Tender, now: datetime) -> bool:
 
 def tender_features(tender: Tender, now: datetime) -> TenderFeatures:
     """The tender as seen at `now` (which decides whether it is still open)."""
-    codes = _codes(tender)
+    codes, classification = _classified(tender.classifications)
     fields = tuple(
         f
         for f in (
             field_text("title", _texts(tender.title)),
             field_text("description", _texts(tender.description)),
-            field_text("classification", [t for c in tender.classifications for t in _texts(c.description)]),
+            classification,
             field_text("category", list(tender.category_details)),
         )
         if f.sequence
@@ -63,6 +65,7 @@ def tender_features(tender: Tender, now: datetime) -> TenderFeatures:
     regions = tender.regions
     region_codes = regions.codes if regions is not None else ()
     scope = regions.scope if regions is not None else Scope.UNKNOWN
+    scope = Scope.UNKNOWN if scope is Scope.REGIONS and not region_codes else scope
     return TenderFeatures(
         tender=tender,
         key=tender.key,
@@ -72,21 +75,36 @@ def tender_features(tender: Tender, now: datetime) -> TenderFeatures:
         covering=frozenset().union(*(c.covered_by for c in codes)),
         fields=fields,
         all_stems=frozenset().union(*(f.stems for f in fields)),
-        scope=Scope.UNKNOWN if scope is Scope.REGIONS and not region_codes else scope,
+        scope=scope,
         region_codes=region_codes,
         category=tender.category,
         buyer_keys=_buyer_keys(tender),
         value=tender.value.amount if tender.value is not None else None,
+        region_fits=_region_fits_in(scope, region_codes),
     )
+
+
+@lru_cache(maxsize=1 << 10)
+def _region_fits_in(scope: Scope, region_codes: tuple[str, ...]) -> dict[frozenset[str], RegionFit | None]:
+    """The region fits memo of the tenders in that place (filled in by esja.matching.rules)."""
+    return {}
 
 
 def _texts(text: Text) -> list[str]:
     return [t for t in (text.fr, text.en) if t]
 
 
-def _codes(tender: Tender) -> tuple[TenderCode, ...]:
+# Cached: tender after tender names the same codes with the same titles.
+@lru_cache(maxsize=1 << 12)
+def _classified(classifications: tuple[Classification, ...]) -> tuple[tuple[TenderCode, ...], FieldText]:
+    """The UNSPSC codes, and the classification descriptions as a searched field."""
+    texts = [t for c in classifications for t in _texts(c.description)]
+    return _codes(classifications), field_text("classification", texts)
+
+
+def _codes(classifications: tuple[Classification, ...]) -> tuple[TenderCode, ...]:
     seen: dict[str, TenderCode] = {}
-    for c in tender.classifications:
+    for c in classifications:
         if c.scheme.upper() != "UNSPSC":
             continue
         code = normalise_unspsc(c.code)

@@ -56,6 +56,7 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
+@lru_cache(maxsize=1 << 12)  # a buyer's name and id come back tender after tender
 def normalise_name(text: str) -> str:
     """A buyer name or id in comparable form: « Ville de Lévis » == "VILLE DE LEVIS"."""
     return " ".join(tokens(text))
@@ -85,9 +86,10 @@ class Keyword:
 
     def in_stems(self, stems: Stems) -> bool:
         """Every word is among `stems` (for a phrase: necessary, not sufficient)."""
-        return not any(stems.isdisjoint(word) for word in self.words)
+        return not any(map(stems.isdisjoint, self.words))
 
 
+@lru_cache(maxsize=1 << 14)  # one object per keyword however many profiles name it: the matcher reads it hot
 def compile_keyword(raw: str) -> Keyword | None:
     """Quotes around a phrase are optional; None when nothing but stop words remain."""
     text = " ".join(raw.strip(_QUOTES).split())
