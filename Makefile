@@ -39,7 +39,8 @@ lint: $(BIN)/.installed ## ruff and mypy
 	$(BIN)/mypy layers/esja functions local benchmarks
 
 bench: $(BIN)/.installed ## run the benchmarks in benchmarks/ (figures and ratios against in-run baselines)
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@failed=""; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; done; \
+	if [ -n "$$failed" ]; then echo "over budget:$$failed"; exit 1; fi
 
 serve: $(BIN)/.installed ## the public pages on http://127.0.0.1:3000 with moto; e-mails in out/outbox/
 	$(BIN)/python -m local.serve
