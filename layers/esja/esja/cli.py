@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -70,11 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     enterprises = commands.add_parser("enterprises", help="load or save enterprises and their profiles").add_subparsers(
         required=True, metavar="ACTION"
     )
-    load = enterprises.add_parser("import", help="load a spreadsheet (CSV); all or nothing, idempotent")
-    load.add_argument("file", type=Path)
-    load.add_argument("--dry-run", action="store_true", help="check the file only")
-    load.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the error messages")
-    load.set_defaults(run=_import_enterprises)
+    _spreadsheet_import(enterprises, "load a spreadsheet (CSV); all or nothing, idempotent", _import_enterprises)
     save = enterprises.add_parser("export", help="print every enterprise and profile as the CSV import reads")
     save.set_defaults(run=_export_enterprises)
 
@@ -280,15 +276,22 @@ def _add_link_commands(pledges: argparse._SubParsersAction[argparse.ArgumentPars
     links.set_defaults(run=_list_signatory_links)
 
 
+def _spreadsheet_import(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], help: str, run: Callable[..., int]
+) -> None:
+    """`… import FILE.csv [--dry-run] [--lang fr|en]`, the same for every spreadsheet organizers load."""
+    load = actions.add_parser("import", help=help)
+    load.add_argument("file", type=Path)
+    load.add_argument("--dry-run", action="store_true", help="check the file only")
+    load.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the error messages")
+    load.set_defaults(run=run)
+
+
 def _add_digest_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     organizers = commands.add_parser("organizers", help="who receives the weekly digest").add_subparsers(
         required=True, metavar="ACTION"
     )
-    load_organizers = organizers.add_parser("import", help="load the organizers' spreadsheet (CSV): the whole list")
-    load_organizers.add_argument("file", type=Path)
-    load_organizers.add_argument("--dry-run", action="store_true", help="check the file only")
-    load_organizers.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the error messages")
-    load_organizers.set_defaults(run=_import_organizers)
+    _spreadsheet_import(organizers, "load the organizers' spreadsheet (CSV): the whole list", _import_organizers)
     list_organizers = organizers.add_parser("list", help="print the organizers (no e-mail address)")
     list_organizers.set_defaults(run=_list_organizers)
 
