@@ -4,7 +4,7 @@ words dropped, every word stemmed in French *and* English.
 Two words match when their stem sets share a stem, so « entretiens ménagers » finds the keyword
 « entretien ménager », "cleaning" finds "cleaned", and a bilingual tender is found from either
 language. A keyword of several words is a phrase: its words must follow each other (stop words
-aside). Stemming costs ~60 µs a word, so stems are cached.
+aside). Stems are cached: every tender repeats words seen before.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer  # type: ignore[import-untyped]  # ships no type hints
+import snowballstemmer  # type: ignore[import-untyped]  # ships no type hints; runs PyStemmer (C) when installed
 
 Stems = frozenset[str]
 
