@@ -6,6 +6,7 @@ at 100,000 profiles that saves memory and keeps the parts the matcher reads hot 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -55,7 +56,7 @@ def compile_profile(profile: Profile) -> CompiledProfile:
     return CompiledProfile(
         profile=profile,
         enterprise_id=profile.enterprise_id,
-        id=profile.id,
+        id=sys.intern(profile.id),  # « menage », « default »… repeat across enterprises: one string, read hot
         codes=codes.codes,
         code_set=codes.code_set,
         parents=codes.parents,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from esja.matching.explain import code_reason
-from esja.matching.regions import RegionFit
+from esja.matching.regions import RegionFits
 from esja.matching.text import FieldText, Stems, field_text, normalise_name
 from esja.matching.unspsc import ancestors_and_self, normalise_unspsc
 from esja.model import Category, Classification, Reason, Scope, Status, Tender, Text
@@ -38,10 +38,7 @@ class TenderFeatures:
     category: Category | None
     buyer_keys: frozenset[str]
     value: Decimal | None
-    # How the tender's place fits each profile region set seen so far (esja.matching.rules):
-    # thousands of candidate profiles share a few hundred region sets, and as a fit depends on the
-    # place alone, every tender in the same place shares these.
-    region_fits: dict[frozenset[str], RegionFit | None] = field(repr=False, compare=False)
+    region_fits: RegionFits = field(repr=False, compare=False)  # shared by the tenders in the same place
 
 
 def is_open(tender: Tender, now: datetime) -> bool:
@@ -85,9 +82,8 @@ def tender_features(tender: Tender, now: datetime) -> TenderFeatures:
 
 
 @lru_cache(maxsize=1 << 10)
-def _region_fits_in(scope: Scope, region_codes: tuple[str, ...]) -> dict[frozenset[str], RegionFit | None]:
-    """The region fits memo of the tenders in that place (filled in by esja.matching.rules)."""
-    return {}
+def _region_fits_in(scope: Scope, region_codes: tuple[str, ...]) -> RegionFits:
+    return RegionFits(scope, region_codes)
 
 
 def _texts(text: Text) -> list[str]:

@@ -56,6 +56,19 @@ def region_fit(wanted: frozenset[str], scope: Scope, codes: tuple[str, ...]) -> 
     return UNKNOWN_FIT
 
 
+class RegionFits(dict[frozenset[str], RegionFit | None]):
+    """How one place fits each profile region set asked about, worked out on first demand: thousands of
+    candidate profiles share a few hundred region sets, and every tender in that place shares these."""
+
+    def __init__(self, scope: Scope, codes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.scope, self.codes = scope, codes
+
+    def __missing__(self, wanted: frozenset[str]) -> RegionFit | None:
+        fit = self[wanted] = region_fit(wanted, self.scope, self.codes)
+        return fit
+
+
 def normalise_region_code(raw: str) -> str | None:
     """ "1", " qc " → "01", "QC" (spreadsheets drop leading zeros); None if not a profile region code."""
     code = raw.strip().upper()

@@ -38,7 +38,7 @@ from esja.matching.explain import (
     value_reason,
 )
 from esja.matching.features import TenderFeatures
-from esja.matching.regions import RegionFit, region_fit
+from esja.matching.regions import region_fit
 from esja.matching.text import Keyword
 from esja.matching.unspsc import parent
 from esja.model import Category, Match, Profile, Reason, Tender
@@ -53,10 +53,10 @@ EXTRA_KEYWORD_SCORE = 1
 MAX_EXTRA_KEYWORDS = 3
 
 
-_UNSEEN = RegionFit(-1, ())  # a sentinel: region_fit never returns it
-
 Hits = tuple[int, tuple[Reason, ...]]  # what a profile's codes or keywords find: tenths of a point, reasons
+KeywordHit = tuple[int, Reason]  # one keyword found: tenths of a point, and where
 _NO_HITS: Hits = (0, ())
+_UNSEEN: KeywordHit = (-1, Reason("", "", ""))  # a sentinel: no keyword is found with it
 
 # Matches are built from a tuple of their fields, in C: `Match(...)` would first call the named tuple's
 # Python __new__ (0.05 s of a week matched against 100,000 profiles).
@@ -106,7 +106,7 @@ class Found:
 
 
 def match_found(profiles: Sequence[CompiledProfile], found: Found, f: TenderFeatures) -> list[Match]:
-    """`match_pair` for each candidate `found` in `profiles`: the matches, in the order of `profiles`."""
+    """`match_pair` for each candidate `found` in `profiles` (all of which `can_match`): the matches."""
     matches: list[Match] = []
     if not f.open:
         return matches
@@ -116,6 +116,7 @@ def match_found(profiles: Sequence[CompiledProfile], found: Found, f: TenderFeat
     fits, key = f.region_fits, f.key
     code_memo: dict[frozenset[str], Hits] = {}
     keyword_memo: dict[int, Hits] = {}
+    found_keywords: dict[int, KeywordHit | None] = {}
     excluded_memo: dict[int, bool] = {}
     condition_memo: dict[tuple[frozenset[Category], bool, frozenset[str]], tuple[Reason, ...]] = {}
     covering, related, by_keyword = found.covering, found.related, found.by_keyword
@@ -126,11 +127,9 @@ def match_found(profiles: Sequence[CompiledProfile], found: Found, f: TenderFeat
     positions = found.positions()
     candidates = list(map(profiles.__getitem__, positions))
     for i, p, enterprise_id in zip(positions, candidates, list(map(_enterprise_id, candidates)), strict=True):
-        if not p.can_match or (p.constrained and not _conditions_met(p, f)):
+        if p.constrained and not _conditions_met(p, f):
             continue
-        fit = fits.get(p.regions, _UNSEEN)
-        if fit is _UNSEEN:
-            fit = fits[p.regions] = region_fit(p.regions, f.scope, f.region_codes)
+        fit = fits[p.regions]
         if fit is None:
             continue
         if sole_code is not None and i in covering:
@@ -145,7 +144,7 @@ def match_found(profiles: Sequence[CompiledProfile], found: Found, f: TenderFeat
         if i in by_keyword:
             keyword_hits = keyword_memo.get(id(p.keywords))
             if keyword_hits is None:
-                keyword_hits = keyword_memo[id(p.keywords)] = _keyword_hits(p.keywords, f)
+                keyword_hits = keyword_memo[id(p.keywords)] = _keyword_hits(p.keywords, f, found_keywords)
             tenths += keyword_hits[0]
             reasons += keyword_hits[1]
         if not reasons:
@@ -206,24 +205,37 @@ def _code_hits(p: CompiledProfile, f: TenderFeatures) -> Hits:
     return (tenths, reasons) if reasons else _NO_HITS
 
 
-def _keyword_hits(keywords: tuple[Keyword, ...], f: TenderFeatures) -> Hits:
+def _keyword_hits(
+    keywords: tuple[Keyword, ...], f: TenderFeatures, memo: dict[int, KeywordHit | None] | None = None
+) -> Hits:
+    """The best keyword found, plus a little for each other one. `memo` keeps what each keyword finds in
+    the tender, by identity (the caller keeps the keywords alive)."""
     best, found = 0, 0
     reasons: tuple[Reason, ...] = ()
-    all_stems = f.all_stems
     for keyword in keywords:
-        first = keyword.words[0]
-        if all_stems.isdisjoint(first) or (keyword.is_phrase and not keyword.in_stems(all_stems)):
-            continue
-        for field in f.fields:
-            if keyword.found_in(field) if keyword.is_phrase else not field.stems.isdisjoint(first):
-                found += 1
-                reasons += (keyword_reason(keyword.text, field.where),)
-                tenths = TITLE_KEYWORD_SCORE if field.where == "title" else OTHER_KEYWORD_SCORE
-                best = max(best, tenths + PHRASE_BONUS if keyword.is_phrase else tenths)
-                break
+        if memo is None:
+            hit = _keyword_found(keyword, f)
+        elif (hit := memo.get(id(keyword), _UNSEEN)) is _UNSEEN:
+            hit = memo[id(keyword)] = _keyword_found(keyword, f)
+        if hit is not None:
+            found += 1
+            best = max(best, hit[0])
+            reasons += (hit[1],)
     if not found:
         return _NO_HITS
     return best + EXTRA_KEYWORD_SCORE * min(found - 1, MAX_EXTRA_KEYWORDS), reasons
+
+
+def _keyword_found(keyword: Keyword, f: TenderFeatures) -> KeywordHit | None:
+    """Where the keyword is first found (title first): tenths of a point, and the reason."""
+    first = keyword.words[0]
+    if f.all_stems.isdisjoint(first) or (keyword.is_phrase and not keyword.in_stems(f.all_stems)):
+        return None
+    for field in f.fields:
+        if keyword.found_in(field) if keyword.is_phrase else not field.stems.isdisjoint(first):
+            tenths = TITLE_KEYWORD_SCORE if field.where == "title" else OTHER_KEYWORD_SCORE
+            return tenths + PHRASE_BONUS if keyword.is_phrase else tenths, keyword_reason(keyword.text, field.where)
+    return None
 
 
 def _excluded(excluded: tuple[Keyword, ...], f: TenderFeatures) -> bool:
