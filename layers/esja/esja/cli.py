@@ -237,7 +237,8 @@ def _match(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             tender = Tender.from_dict(json.loads(line))
         except (ValueError, KeyError, TypeError) as error:
             raise CliError(f"{args.tenders}, line {number}: not a tender ({error})") from None
-        for match in index.match(tender if tender.regions else inferrer.with_regions(tender), now):
+        matches = index.match(tender if tender.regions else inferrer.with_regions(tender), now)
+        for match in sorted(matches, key=lambda m: (m.enterprise_id, m.profile_id)):
             stdout.write(json.dumps(match.to_dict(), ensure_ascii=False) + "\n")
             count += 1
     print(f"{count} matches from {len(lines)} tenders and {len(index)} profiles", file=stderr)

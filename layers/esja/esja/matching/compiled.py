@@ -26,12 +26,25 @@ class Codes:
     parents: frozenset[str]  # the codes exactly one level above a profile code
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Conditions:
+    """A profile's category, value and buyer conditions. Profiles with the same ones share one object,
+    compared by identity, so that the matcher works out what it decides once per tender."""
+
+    categories: frozenset[Category]
+    has_band: bool  # a minimum or maximum value was given
+    min_value: Decimal  # -Infinity when not given
+    max_value: Decimal  # Infinity when not given
+    buyers_allow: frozenset[str]
+    buyers_deny: frozenset[str]
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledProfile:
     # What every candidate is checked against comes first: slots are laid out in this order, and
     # these then share a cache line.
     can_match: bool  # an inactive profile, or one with neither a code nor a keyword, never matches
-    constrained: bool  # has a category, value or buyer condition
+    conditions: Conditions | None  # None: no category, value or buyer condition
     regions: frozenset[str]
     code_set: frozenset[str]
     parents: frozenset[str]  # the codes exactly one level above a profile code
@@ -41,12 +54,6 @@ class CompiledProfile:
     id: str
     codes: tuple[str, ...]  # normalised, in the profile's order, without repeats
     keywords: tuple[Keyword, ...]
-    categories: frozenset[Category]
-    has_band: bool  # a minimum or maximum value was given
-    min_value: Decimal  # -Infinity when not given
-    max_value: Decimal  # Infinity when not given
-    buyers_allow: frozenset[str]
-    buyers_deny: frozenset[str]
     profile: Profile
 
 
@@ -64,16 +71,10 @@ def compile_profile(profile: Profile) -> CompiledProfile:
         keyword_stems=_first_stems(keywords),
         excluded=_keywords(profile.excluded),
         regions=_regions(profile.regions),
-        categories=_categories(profile.categories),
-        has_band=profile.min_value is not None or profile.max_value is not None,
-        min_value=_NO_MINIMUM if profile.min_value is None else profile.min_value,
-        max_value=_NO_MAXIMUM if profile.max_value is None else profile.max_value,
-        buyers_allow=_names(profile.buyers_allow),
-        buyers_deny=_names(profile.buyers_deny),
+        conditions=_conditions(
+            profile.categories, profile.min_value, profile.max_value, profile.buyers_allow, profile.buyers_deny
+        ),
         can_match=profile.active and bool(codes.codes or keywords),
-        constrained=bool(profile.categories or profile.buyers_allow or profile.buyers_deny)
-        or profile.min_value is not None
-        or profile.max_value is not None,
     )
 
 
@@ -108,11 +109,25 @@ def _regions(raw: tuple[str, ...]) -> frozenset[str]:
     return frozenset(normalise_region_code(r) or r.strip().upper() for r in raw)
 
 
-@lru_cache(maxsize=64)
-def _categories(raw: tuple[Category, ...]) -> frozenset[Category]:
-    return frozenset(raw)
-
-
 @lru_cache(maxsize=_SHARED)
+def _conditions(
+    categories: tuple[Category, ...],
+    min_value: Decimal | None,
+    max_value: Decimal | None,
+    buyers_allow: tuple[str, ...],
+    buyers_deny: tuple[str, ...],
+) -> Conditions | None:
+    if not (categories or buyers_allow or buyers_deny) and min_value is None and max_value is None:
+        return None
+    return Conditions(
+        categories=frozenset(categories),
+        has_band=min_value is not None or max_value is not None,
+        min_value=_NO_MINIMUM if min_value is None else min_value,
+        max_value=_NO_MAXIMUM if max_value is None else max_value,
+        buyers_allow=_names(buyers_allow),
+        buyers_deny=_names(buyers_deny),
+    )
+
+
 def _names(raw: tuple[str, ...]) -> frozenset[str]:
     return frozenset(n for n in map(normalise_name, raw) if n)

@@ -41,7 +41,6 @@ class ProfileIndex:
     """
 
     def __init__(self, compiled: list[CompiledProfile]) -> None:
-        # Positions follow (enterprise_id, profile_id), so sorting candidates sorts the matches.
         self._profiles = compiled
         by_code: Filing = defaultdict(_places_filed)
         by_parent: Filing = defaultdict(_places_filed)
@@ -64,7 +63,7 @@ class ProfileIndex:
         return len(self._profiles)
 
     def match(self, tender: Tender, now: datetime) -> list[Match]:
-        """The tender's matches, sorted by (enterprise_id, profile_id)."""
+        """The tender's matches, in no particular order."""
         if not is_open(tender, now):
             return []  # most of a SEAO week: contracts and awards, not worth reading
         features = tender_features(tender, now)

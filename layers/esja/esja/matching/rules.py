@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 
-from esja.matching.compiled import CompiledProfile, compile_profile
+from esja.matching.compiled import CompiledProfile, Conditions, compile_profile
 from esja.matching.explain import (
     buyer_reason,
     category_reason,
@@ -41,7 +41,7 @@ from esja.matching.features import TenderFeatures
 from esja.matching.regions import region_fit
 from esja.matching.text import Keyword
 from esja.matching.unspsc import parent
-from esja.model import Category, Match, Profile, Reason, Tender
+from esja.model import Match, Profile, Reason, Tender
 
 # In tenths of a point.
 CODE_SCORE = 10
@@ -56,7 +56,9 @@ MAX_EXTRA_KEYWORDS = 3
 Hits = tuple[int, tuple[Reason, ...]]  # what a profile's codes or keywords find: tenths of a point, reasons
 KeywordHit = tuple[int, Reason]  # one keyword found: tenths of a point, and where
 _NO_HITS: Hits = (0, ())
-_UNSEEN: KeywordHit = (-1, Reason("", "", ""))  # a sentinel: no keyword is found with it
+# Sentinels for memos where None is a value: nothing is ever found or decided with these.
+_UNSEEN: KeywordHit = (-1, Reason("", "", ""))
+_UNSEEN_CONDITIONS: tuple[Reason, ...] = (Reason("", "", ""),)
 
 # Matches are built from a tuple of their fields, in C: `Match(...)` would first call the named tuple's
 # Python __new__ (0.05 s of a week matched against 100,000 profiles).
@@ -82,9 +84,10 @@ def match_pair(p: CompiledProfile, f: TenderFeatures) -> Match | None:
     if not (code_reasons or keyword_reasons):
         return None
     fit = region_fit(p.regions, f.scope, f.region_codes)
-    if fit is None or not _conditions_met(p, f) or _excluded(p.excluded, f):
+    c = p.conditions
+    if fit is None or (c is not None and not _conditions_met(c, f)) or _excluded(p.excluded, f):
         return None
-    reasons = code_reasons + keyword_reasons + fit.reasons + _condition_reasons(p, f)
+    reasons = code_reasons + keyword_reasons + fit.reasons + (_condition_reasons(c, f) if c is not None else ())
     return Match(p.enterprise_id, p.id, f.key, (code_tenths + keyword_tenths + fit.tenths) / 10, reasons)
 
 
@@ -102,11 +105,13 @@ class Found:
     by_keyword: set[int]
 
     def positions(self) -> list[int]:
-        return sorted(self.covering | self.related | self.by_keyword)
+        """Every candidate once, in no particular order."""
+        return list(self.covering | self.related | self.by_keyword)
 
 
 def match_found(profiles: Sequence[CompiledProfile], found: Found, f: TenderFeatures) -> list[Match]:
-    """`match_pair` for each candidate `found` in `profiles` (all of which `can_match`): the matches."""
+    """`match_pair` for each candidate `found` in `profiles` (all of which `can_match`): the matches, in
+    no particular order."""
     matches: list[Match] = []
     if not f.open:
         return matches
@@ -118,7 +123,7 @@ def match_found(profiles: Sequence[CompiledProfile], found: Found, f: TenderFeat
     keyword_memo: dict[int, Hits] = {}
     found_keywords: dict[int, KeywordHit | None] = {}
     excluded_memo: dict[int, bool] = {}
-    condition_memo: dict[tuple[frozenset[Category], bool, frozenset[str]], tuple[Reason, ...]] = {}
+    condition_memo: dict[Conditions, tuple[Reason, ...] | None] = {}  # None: not met
     covering, related, by_keyword = found.covering, found.related, found.by_keyword
     # Most tenders name one code: what `_code_hits` finds for every profile covering it.
     sole_code: Hits | None = (CODE_SCORE, (f.codes[0].reason,)) if len(f.codes) == 1 else None
@@ -127,7 +132,11 @@ def match_found(profiles: Sequence[CompiledProfile], found: Found, f: TenderFeat
     positions = found.positions()
     candidates = list(map(profiles.__getitem__, positions))
     for i, p, enterprise_id in zip(positions, candidates, list(map(_enterprise_id, candidates)), strict=True):
-        if p.constrained and not _conditions_met(p, f):
+        if (c := p.conditions) is None:
+            conditions: tuple[Reason, ...] | None = ()
+        elif (conditions := condition_memo.get(c, _UNSEEN_CONDITIONS)) is _UNSEEN_CONDITIONS:
+            conditions = condition_memo[c] = _condition_reasons(c, f) if _conditions_met(c, f) else None
+        if conditions is None:
             continue
         fit = fits[p.regions]
         if fit is None:
@@ -156,34 +165,30 @@ def match_found(profiles: Sequence[CompiledProfile], found: Found, f: TenderFeat
             if vetoed:
                 continue
         reasons += fit.reasons
-        if p.constrained:
-            shown = p.categories, p.has_band, p.buyers_allow  # all _condition_reasons reads of a profile
-            conditions = condition_memo.get(shown)
-            if conditions is None:
-                conditions = condition_memo[shown] = _condition_reasons(p, f)
+        if conditions:
             reasons += conditions
         matches.append(_new_match((enterprise_id, p.id, key, (tenths + fit.tenths) / 10, reasons)))
     return matches
 
 
-def _conditions_met(p: CompiledProfile, f: TenderFeatures) -> bool:
+def _conditions_met(c: Conditions, f: TenderFeatures) -> bool:
     category, value = f.category, f.value
-    if category is not None and p.categories and category not in p.categories:
+    if category is not None and c.categories and category not in c.categories:
         return False
-    if value is not None and p.has_band and not p.min_value <= value <= p.max_value:
+    if value is not None and c.has_band and not c.min_value <= value <= c.max_value:
         return False
-    if p.buyers_deny and not p.buyers_deny.isdisjoint(f.buyer_keys):
+    if c.buyers_deny and not c.buyers_deny.isdisjoint(f.buyer_keys):
         return False
-    return not (p.buyers_allow and p.buyers_allow.isdisjoint(f.buyer_keys))
+    return not (c.buyers_allow and c.buyers_allow.isdisjoint(f.buyer_keys))
 
 
-def _condition_reasons(p: CompiledProfile, f: TenderFeatures) -> tuple[Reason, ...]:
+def _condition_reasons(c: Conditions, f: TenderFeatures) -> tuple[Reason, ...]:
     reasons: list[Reason] = []
-    if f.category is not None and p.categories:
+    if f.category is not None and c.categories:
         reasons.append(category_reason(f.category))
-    if f.value is not None and p.has_band:
+    if f.value is not None and c.has_band:
         reasons.append(value_reason(f.value))
-    if p.buyers_allow and f.tender.buyer is not None:
+    if c.buyers_allow and f.tender.buyer is not None:
         name = f.tender.buyer.name
         reasons.append(buyer_reason(name.fr or name.en or "", name.en or name.fr or ""))
     return tuple(reasons)
