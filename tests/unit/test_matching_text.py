@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import snowballstemmer  # type: ignore[import-untyped]
+
 from esja.matching.text import compile_keyword, field_text, normalise_name, tokens
 from esja.matching.unspsc import normalise_unspsc
 
@@ -60,3 +64,18 @@ def test_unspsc_trailing_zero_pairs_give_the_level() -> None:
 
 def test_malformed_unspsc_codes_are_refused() -> None:
     assert [normalise_unspsc(c) for c in ("7611x", "7611150", "", "00000000")] == [None, None, None, None]
+
+
+def test_the_c_stemmers_give_the_pure_python_stems_on_real_notice_words(shared_data: Path) -> None:
+    # snowballstemmer hands out PyStemmer's C stemmers when PyStemmer is installed (the layer ships both):
+    # the same Snowball algorithms, which must give the same stems on what publishers write.
+    from snowballstemmer.english_stemmer import EnglishStemmer  # type: ignore[import-untyped]
+    from snowballstemmer.french_stemmer import FrenchStemmer  # type: ignore[import-untyped]
+
+    assert snowballstemmer.stemmer("french").__class__.__module__ == "Stemmer"
+    files = [*sorted((shared_data / "unspsc").glob("*.csv")), *sorted((shared_data / "seao").glob("*.json"))]
+    words = sorted({t for path in files for t in tokens(path.read_text(encoding="utf-8"))})
+    assert len(words) > 10_000
+    for language, pure in (("french", FrenchStemmer()), ("english", EnglishStemmer())):
+        c_stemmer = snowballstemmer.stemmer(language)
+        assert [c_stemmer.stemWord(w) for w in words] == [pure.stemWord(w) for w in words], language
