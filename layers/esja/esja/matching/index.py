@@ -2,10 +2,10 @@
 
 The index only prunes: it keeps every profile that *could* match (a code at or above a tender code,
 or one level below it, or the first word of a keyword among the tender's stems, named by a profile
-whose regions fit the tender's place) and hands each one to the same `match_found` as the brute
-force, saying which of its parts found it. Each list of profiles is split by the regions they name,
-so a tender reads only the lists of the places it fits: that pruning is exact, as `_places` follows
-the rules of `region_fit`.
+whose regions fit the tender's place) and hands each one to `match_found`, saying which of its parts
+found it; `match_found` applies the rules of `match_pair`, which the brute force applies to every pair.
+Each list of profiles is split by the regions they name, so a tender reads only the lists of the places
+it fits: that pruning is exact, as `_places` follows the rules of `region_fit`.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class ProfileIndex:
 
     @classmethod
     def build(cls, profiles: Iterable[Profile]) -> ProfileIndex:
+        # Whatever order the store lists them in, the same profiles give the same index.
         ordered = sorted(profiles, key=lambda p: (p.enterprise_id, p.id))
         return cls([c for c in map(compile_profile, ordered) if c.can_match])
 
