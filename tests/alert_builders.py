@@ -13,6 +13,7 @@ from typing import Any
 
 from esja.alerts.model import address_key
 from esja.alerts.service import AlertService
+from esja.bootstrap import build_alert_service
 from esja.config import Settings
 from esja.ingest.changes import Change, plan_change
 from esja.model import (
@@ -33,7 +34,6 @@ from esja.model import (
     Tender,
     Text,
 )
-from esja.services import build_alert_service
 from esja.store.enterprises import EnterpriseStore
 from esja.store.matches import MatchStore, alert_item
 from esja.store.subscriptions import SubscriptionStore

@@ -161,6 +161,7 @@ class DigestWorld:
         from esja.store.matches import MatchStore
         from esja.store.organizers import OrganizerStore
         from esja.store.pledges import PledgeStore
+        from esja.store.send_records import SendRecords, digest_key
         from esja.store.tenders import TenderStore
 
         self.aws = aws
@@ -171,6 +172,7 @@ class DigestWorld:
         self.tenders = TenderStore(names["TendersTable"], dynamodb)
         self.matches = MatchStore(names["MatchesTable"], dynamodb)
         self.pledges = PledgeStore(names["PledgesTable"], dynamodb)
+        self.sends = SendRecords(names["OrganizersTable"], dynamodb, key=digest_key)
         aws.client("sesv2").create_email_identity(EmailIdentity=aws.environment(DIGEST)["SENDER_EMAIL"])
 
     def publish(self, item: Tender, at: datetime = MONDAY) -> None:

@@ -16,19 +16,17 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from esja.config import Settings
-from esja.matching.service import Announcement
-from esja.services import build_match_service
+from esja.bootstrap import build_match_service
 
 logger = Logger()
 metrics = Metrics()
 copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
 processor = BatchProcessor(event_type=EventType.SQS)
-service = build_match_service(Settings.from_env())
+service = build_match_service()
 
 
 def record_handler(record: SQSRecord) -> None:
-    outcome = service.handle(Announcement.from_json(record.body))
+    outcome = service.handle_message(record.body)
     metrics.add_metric("MatchesRecorded", MetricUnit.Count, outcome.new_matches)
     metrics.add_metric("MatchUpdatesRecorded", MetricUnit.Count, outcome.updates)
 

@@ -9,22 +9,18 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from esja.config import Settings
-from esja.services import build_poll_service
-from esja.sources.catalogue import resolve_feed
+from esja.bootstrap import build_poll_service
 
 logger = Logger()
 metrics = Metrics()
 copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
-settings = Settings.from_env()
-service = build_poll_service(settings)
+service = build_poll_service()
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
-    feed = resolve_feed(dict(settings.feeds), event["source"], fmt=event.get("format"), url=event.get("url"))
-    report = service.poll(feed)
+    report = service.poll_source(event["source"], fmt=event.get("format"), url=event.get("url"))
     totals = report.totals
     metrics.add_metric("TendersFetched", MetricUnit.Count, totals["tenders"])
     metrics.add_metric("TendersChanged", MetricUnit.Count, totals["new"] + totals["changed"])

@@ -14,13 +14,12 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from esja.config import Settings
-from esja.services import build_alert_service
+from esja.bootstrap import build_alert_service
 
 logger = Logger()
 metrics = Metrics()
 copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
-service = build_alert_service(Settings.from_env())
+service = build_alert_service()
 
 
 @logger.inject_lambda_context

@@ -14,23 +14,18 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from esja.alerts.suppressions import record_ses_event
-from esja.config import Settings
-from esja.services import build_subscription_store
+from esja.bootstrap import build_suppression_recorder
 
 logger = Logger()
 metrics = Metrics()
 copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
-suppressions = build_subscription_store(Settings.from_env())
+recorder = build_suppression_recorder()
 
 
 # The event carries addresses: it is never logged.
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    totals = {"suppressed": 0, "already": 0, "ignored": 0}
-    for record in SNSEvent(event).records:
-        outcome = record_ses_event(record.sns.message, suppressions)
-        totals = {name: totals[name] + getattr(outcome, name) for name in totals}
-    metrics.add_metric("AddressesSuppressed", MetricUnit.Count, totals["suppressed"])
-    return totals
+    outcome = recorder.record(record.sns.message for record in SNSEvent(event).records)
+    metrics.add_metric("AddressesSuppressed", MetricUnit.Count, outcome.suppressed)
+    return outcome.as_dict()

@@ -8,15 +8,14 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from esja.config import Settings
-from esja.services import build_web_app
+from esja.bootstrap import build_web_app
 
 logger = Logger()
 copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
-app = build_web_app(Settings.from_env())
+app = build_web_app()
 
 
 # Personal data arrives in form bodies: the event itself is never logged.
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)  # type: ignore[no-any-return]
+    return app.resolve(event, context)

@@ -8,7 +8,7 @@ the event in ScheduleDeadLetterQueue); the retry sends only what is missing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -16,14 +16,12 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from esja.config import Settings
-from esja.digest.weeks import Week
-from esja.services import build_digest_service
+from esja.bootstrap import build_digest_service
 
 logger = Logger()
 metrics = Metrics()
 copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
-service = build_digest_service(Settings.from_env())
+service = build_digest_service()
 
 
 class DigestsNotSent(Exception):
@@ -33,12 +31,8 @@ class DigestsNotSent(Exception):
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
-    if event.get("week"):
-        week = Week.parse(event["week"])
-    else:
-        scheduled = event.get("scheduled_time")
-        week = Week.last_complete(datetime.fromisoformat(scheduled) if scheduled else datetime.now(UTC))
-    report = service.send_digests(week)
+    scheduled = event.get("scheduled_time")
+    report = service.send_week(event.get("week"), datetime.fromisoformat(scheduled) if scheduled else None)
     metrics.add_metric("DigestsSent", MetricUnit.Count, report.sent)
     metrics.add_metric("DigestsFailed", MetricUnit.Count, report.failed)
     metrics.add_metric("DigestsInDoubt", MetricUnit.Count, report.in_doubt)

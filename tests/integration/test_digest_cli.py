@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from esja.cli import main as cli
+from esja.sends import SendKey
 from local.outbox import sent_emails
 from local.runtime import LocalAws, environment
 from tests.digest_builders import DIGEST, ENV, ESBSL, RECENT, DigestWorld, enterprise, pledge, tender
@@ -95,7 +96,7 @@ def test_the_preview_renders_a_weeks_digest_without_sending_or_writing(
     assert "</html>" in html.read_text(encoding="utf-8")
     assert sent_emails() == []
     assert aws.client("s3").list_objects_v2(Bucket=aws.resources.names["ArchiveBucket"]).get("KeyCount") == 0
-    assert world.organizers.claim_digest(RECENT, "esbsl", MONDAY).value == "claimed"  # no send record was left
+    assert world.sends.claim(SendKey("esbsl", str(RECENT)), MONDAY).value == "claimed"  # no send record was left
 
 
 def test_the_preview_refuses_an_unknown_organizer_or_week(world: DigestWorld, aws: LocalAws) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from esja.alerts.model import Listing, Preferences, address_key
-from esja.digest.claims import Claim
 from esja.digest.signatories import SignatoryLink
 from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE
 from esja.model import Status
+from esja.sends import Claim, SendKey
 from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
+from esja.store.send_records import ALERT_RECORD_LIFETIME, SendRecords, alert_key
 from esja.store.subscriptions import SubscriptionStore
 from local.runtime import LocalAws
 from tests.digest_builders import CESIM, ESBSL, RECENT, DigestWorld, tender
@@ -40,18 +41,19 @@ def test_signatory_links_are_added_once_listed_and_removed(aws: LocalAws) -> Non
 
 
 def test_a_weeks_digest_is_claimed_once_then_known_as_sent_or_in_doubt(aws: LocalAws) -> None:
-    store = DigestWorld(aws).organizers
+    store = DigestWorld(aws).sends
     now = datetime.now(UTC)
+    this_week, last_week = SendKey("esbsl", str(RECENT)), SendKey("esbsl", str(RECENT.previous))
 
-    assert store.claim_digest(RECENT, "esbsl", now) is Claim.CLAIMED
-    assert store.claim_digest(RECENT, "esbsl", now) is Claim.IN_FLIGHT
-    store.sending(RECENT, "esbsl", "digests/x.html", now)
-    assert store.claim_digest(RECENT, "esbsl", now + timedelta(hours=1)) is Claim.IN_DOUBT
-    store.sent(RECENT, "esbsl", "message-1", now)
-    assert store.claim_digest(RECENT, "esbsl", now) is Claim.SENT
-    assert store.claim_digest(RECENT.previous, "esbsl", now) is Claim.CLAIMED
-    store.failed(RECENT.previous, "esbsl", "Rejected", now)
-    assert store.claim_digest(RECENT.previous, "esbsl", now) is Claim.CLAIMED
+    assert store.claim(this_week, now) is Claim.CLAIMED
+    assert store.claim(this_week, now) is Claim.IN_FLIGHT
+    store.sending(this_week, now, {"archive_key": "digests/x.html"})
+    assert store.claim(this_week, now + timedelta(hours=1)) is Claim.IN_DOUBT
+    store.sent(this_week, "message-1", now, {})
+    assert store.claim(this_week, now) is Claim.SENT
+    assert store.claim(last_week, now) is Claim.CLAIMED
+    store.failed(last_week, "Rejected", now)
+    assert store.claim(last_week, now) is Claim.CLAIMED
 
 
 def test_tenders_are_read_by_the_week_they_appeared_or_were_awarded_and_by_closing_date(aws: LocalAws) -> None:
@@ -87,13 +89,16 @@ def test_matches_are_read_with_whether_anyone_was_told(aws: LocalAws) -> None:
 
 def test_alert_deliveries_are_read_from_the_alerts_own_records(aws: LocalAws) -> None:
     subscriptions = SubscriptionStore(aws.resources.names["SubscriptionsTable"], aws.client("dynamodb"))
+    sends = SendRecords(
+        aws.resources.names["SubscriptionsTable"], aws.client("dynamodb"), key=alert_key, lifetime=ALERT_RECORD_LIFETIME
+    )
     listing = Listing((("coop", "Coop"),), (), Preferences("daily", "fr"), ())
     for n, address in enumerate(("a@example.org", "b@example.org", "c@example.org")):
         key = address_key(address)
         subscriptions.enrol(key, listing, MONDAY)
-        subscriptions.claim_send(key, "daily#x", MONDAY)
-        subscriptions.confirm_send(key, "daily#x", f"m{n}", 2, MONDAY + timedelta(minutes=n))
-    subscriptions.claim_send(address_key("a@example.org"), "daily#y", MONDAY)  # claimed, never confirmed
+        sends.claim(SendKey(key, "daily#x"), MONDAY)
+        sends.sent(SendKey(key, "daily#x"), f"m{n}", MONDAY + timedelta(minutes=n), {"tenders": "2"})
+    sends.claim(SendKey(address_key("a@example.org"), "daily#y"), MONDAY)  # claimed, never confirmed
     subscriptions.suppress(address_key("b@example.org"), reason="bounce", detail="Permanent", event_id="1", at=MONDAY)
     subscriptions.suppress(address_key("c@example.org"), reason="complaint", detail="abuse", event_id="2", at=MONDAY)
     subscriptions.unsubscribe(address_key("a@example.org"), how="page", wording_version="v", language="fr", now=MONDAY)

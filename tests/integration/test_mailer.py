@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from esja.mail.mailer import Email, Mailer, Rejected, SendingPaused
-from esja.store.errors import Throttled
+from esja.emails import Email
+from esja.errors import Rejected, SendingPaused, Throttled
+from esja.mail.mailer import Mailer
 from local.runtime import LocalAws
 
 SENDER = "alertes@esja.example.org"

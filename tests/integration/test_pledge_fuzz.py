@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from esja.bootstrap import build_web_app
 from esja.config import Settings
 from esja.pledges.form import read_pledge_form
 from esja.pledges.model import PledgeDetails, PledgeStatus
-from esja.services import build_web_app
 from esja.store.pledges import from_item
 from local.runtime import environment, local_aws
 from tests.pledge_builders import BASE_URL, WEB, WebClient, aged_form_token, event, pledge_fields

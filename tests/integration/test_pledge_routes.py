@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from esja.bootstrap import build_web_app
 from esja.cli import main as cli
 from esja.config import Settings
 from esja.pledges.service import PER_EMAIL_WINDOW, PER_SOURCE_LIMIT, PER_SOURCE_WINDOW
-from esja.services import build_web_app
 from local.outbox import sent_emails
 from local.runtime import ROOT, LocalAws, environment
 from local.serve import web_environment

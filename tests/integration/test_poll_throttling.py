@@ -7,8 +7,8 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from esja.bootstrap import build_poll_service
 from esja.config import Settings
-from esja.services import build_poll_service
 from esja.sources.catalogue import FeedConfig
 from esja.sources.http import HttpFetcher
 from esja.store.feeds import FeedStateStore

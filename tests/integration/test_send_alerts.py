@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from email.header import decode_header, make_header
 from typing import Any
 
+import botocore.endpoint
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 from esja.alerts.model import address_key
+from esja.bootstrap import aws_client
 from esja.cli import main as cli
 from esja.model import Status
 from local.outbox import sent_emails
@@ -60,6 +64,30 @@ def fail_sending(client: Any, code: str, *, times: int = 1_000, only_to: str | N
 
     client.meta.events.register("provide-client-params.sesv2.SendEmail", fail)
     return refused
+
+
+def throttle_answers(client: Any, *, times: int) -> list[str]:
+    """Make SES's HTTP answer « slow down » `times` times, as it does past the account's rate."""
+    refused: list[str] = []
+
+    def answer(request: Any, **_: Any) -> AWSResponse | None:
+        if len(refused) == times:
+            return None
+        refused.append(request.url)
+        request.url = "https://throttled.invalid/"  # so that moto, answering after us, does not send it
+        body = b'{"message": "Maximum sending rate exceeded."}'
+        return AWSResponse(request.url, 429, {"x-amzn-ErrorType": "TooManyRequestsException"}, _Raw(body))
+
+    client.meta.events.register_first("before-send.sesv2.SendEmail", answer)
+    return refused
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
 
 
 # --- What a subscriber receives ------------------------------------------------------------------------
@@ -190,17 +218,16 @@ def test_a_crash_after_ses_accepted_the_email_is_never_sent_again_in_that_period
     assert len(emails_to(JULIE)) == 1
 
 
-def test_ses_throttling_is_retried(world: AlertWorld) -> None:
+def test_ses_throttling_is_retried(world: AlertWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     world.match("coop", tender("a"))
-    ses = world.ses()
-    refused = fail_sending(ses, "TooManyRequestsException", times=2)
+    ses = aws_client("sesv2", world.aws.session)  # as the function builds it: the SDK's retries are ours
+    refused = throttle_answers(ses, times=2)
     pauses: list[float] = []
-    service = world.service(ses)
-    service._sleep = pauses.append
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", pauses.append)
 
-    report = service.send_alerts("daily")
+    report = world.service(ses).send_alerts("daily")
 
-    assert report.sent == 1 and len(refused) == 2 and pauses == [1.0, 2.0]
+    assert report.sent == 1 and len(refused) == 2 and len(pauses) == 2  # the SDK paused before each retry
     assert len(emails_to(JULIE)) == 1
 
 
@@ -208,9 +235,8 @@ def test_throttling_that_outlasts_the_retries_stops_the_run_and_keeps_everything
     world.match("coop", tender("a"))
     world.match("voisins", tender("b"))
     ses = world.ses()
-    fail_sending(ses, "TooManyRequestsException")
+    fail_sending(ses, "TooManyRequestsException")  # as SES answers once the SDK's retries are spent
     service = world.service(ses)
-    service._sleep = lambda _: None
 
     report = service.send_alerts("daily")
 

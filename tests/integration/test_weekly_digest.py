@@ -13,11 +13,12 @@ import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
 from esja.alerts.model import address_key
+from esja.bootstrap import build_digest_service
 from esja.config import Settings
 from esja.digest.links import archive_key
 from esja.digest.service import DigestService
 from esja.model import Buyer, Supplier, Text
-from esja.services import build_digest_service
+from esja.sends import SendKey
 from esja.store.subscriptions import SubscriptionStore
 from local.http_adapter import to_event
 from local.outbox import SentEmail, sent_emails
@@ -224,8 +225,8 @@ def test_a_run_that_died_while_preparing_is_taken_over_later_but_not_while_it_ma
     world: DigestWorld, aws: LocalAws
 ) -> None:
     now = datetime.now(UTC)
-    world.organizers.claim_digest(RECENT, "esbsl", now - timedelta(minutes=20))  # died 20 minutes ago
-    world.organizers.claim_digest(RECENT, "cesim", now - timedelta(minutes=1))  # may still be running
+    world.sends.claim(SendKey("esbsl", str(RECENT)), now - timedelta(minutes=20))  # died 20 minutes ago
+    world.sends.claim(SendKey("cesim", str(RECENT)), now - timedelta(minutes=1))  # may still be running
 
     report = service(aws).send_digests(RECENT)
 

@@ -12,12 +12,13 @@ from importlib import resources
 import pytest
 
 from esja.alerts.compose import AlertLinks, compose_alert, join_names
-from esja.alerts.model import FREQUENCIES, ConsentRef, Listing, Preferences, ProfileRef
+from esja.alerts.model import ConsentRef, Listing, Preferences, ProfileRef
 from esja.alerts.plan import AlertPlan, TenderEntry
 from esja.config import SenderIdentity
+from esja.emails import Email
 from esja.l10n import LANGUAGES
-from esja.mail.mailer import Email
 from esja.model import (
+    FREQUENCIES,
     Buyer,
     Category,
     Classification,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from esja.clock import TIME_ZONE
 from esja.digest.weeks import Week
-from esja.l10n import TIME_ZONE
 from esja.store.tenders import iso_week
 
 

@@ -21,17 +21,15 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from esja.sources.catalogue import FORMATS
 
 if TYPE_CHECKING:
-    from esja.config import Settings
     from esja.digest.signatories import SignatoryLink
     from esja.matching.profiles_csv import ImportResult
-    from esja.store.enterprises import EnterpriseStore
-    from esja.store.organizers import OrganizerStore
-    from esja.store.pledges import PledgeStore
+
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
@@ -127,16 +125,13 @@ def _parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _poll(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.config import ConfigurationError, Settings
-    from esja.services import build_poll_service
-    from esja.sources.catalogue import resolve_feed
+    from esja.bootstrap import build_poll_service
 
+    service = _build(build_poll_service)
     try:
-        settings = Settings.from_env()
-        feed = resolve_feed(dict(settings.feeds), args.source, fmt=args.format, url=args.url)
-    except (ConfigurationError, ValueError) as error:
+        report = service.poll_source(args.source, fmt=args.format, url=args.url)
+    except ValueError as error:
         raise CliError(str(error)) from None
-    report = build_poll_service(settings).poll(feed)
     if args.json:
         stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -162,7 +157,9 @@ def _import_enterprises(args: argparse.Namespace, stdout: TextIO, stderr: TextIO
     print(f"{len(result.enterprises)} enterprises, {len(result.profiles)} profiles read from {args.file}", file=stdout)
     if args.dry_run:
         return 0
-    summary = _enterprise_store().save(result.enterprises, result.profiles)
+    from esja.bootstrap import build_enterprise_book
+
+    summary = _build(build_enterprise_book).save(result)
     print(
         f"enterprises changed: {summary.enterprises_changed}, profiles changed: {summary.profiles_changed}, "
         f"profiles removed: {summary.profiles_removed}, unchanged: {summary.unchanged}",
@@ -172,47 +169,29 @@ def _import_enterprises(args: argparse.Namespace, stdout: TextIO, stderr: TextIO
 
 
 def _export_enterprises(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.matching.profiles_csv import write_profiles_csv
+    from esja.bootstrap import build_enterprise_book
 
-    enterprises, profiles = _enterprise_store().load()
-    stdout.write(write_profiles_csv(enterprises, profiles))
+    stdout.write(_build(build_enterprise_book).export_csv())
     return 0
 
 
-def _settings(*resources: str) -> Settings:
-    """The settings from the environment, with the resources a command needs (else a clear message)."""
-    from esja.config import ConfigurationError, Settings
+def _build(build: Callable[[], T]) -> T:
+    """A use case wired from the environment, or a clear message naming what is missing."""
+    from esja.config import ConfigurationError
 
     try:
-        settings = Settings.from_env()
-        settings.require(*resources)
+        return build()
     except ConfigurationError as error:
         raise CliError(str(error)) from None
-    return settings
-
-
-def _enterprise_store() -> EnterpriseStore:
-    from esja.services import aws_client
-    from esja.store.enterprises import EnterpriseStore
-
-    return EnterpriseStore(_settings("enterprises_table").enterprises_table, aws_client("dynamodb"))
-
-
-def _pledge_store() -> PledgeStore:
-    from esja.services import aws_client
-    from esja.store.pledges import PledgeStore
-
-    return PledgeStore(_settings("pledges_table").pledges_table, aws_client("dynamodb"))
 
 
 def _export_pledges(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.pledges.export import write_pledges_csv
-    from esja.services import utc_now
+    from esja.bootstrap import build_pledge_export
+    from esja.pledges.model import PledgeStatus
 
-    found = _pledge_store().everything(utc_now())
-    chosen = [p for p in found if args.status in (None, p.status)]
-    stdout.write(write_pledges_csv(chosen))
-    print(f"{len(chosen)} pledges", file=stderr)
+    exported = _build(build_pledge_export).export(PledgeStatus(args.status) if args.status else None)
+    stdout.write(exported.csv)
+    print(f"{exported.count} pledges", file=stderr)
     return 0
 
 
@@ -247,13 +226,12 @@ def _match(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def _preview_alert(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from esja.alerts.service import UnknownEnterprise
-    from esja.config import ConfigurationError, Settings
-    from esja.services import build_alert_service
+    from esja.bootstrap import build_alert_service
 
+    service = _build(lambda: build_alert_service(sending=False))
     try:
-        service = build_alert_service(Settings.from_env(), sending=False)
         preview = service.preview(args.enterprise, args.lang)
-    except (ConfigurationError, UnknownEnterprise) as error:
+    except UnknownEnterprise as error:
         raise CliError(str(error)) from None
     print(f"frequency: {preview.frequency}, language: {preview.language}, status: {preview.status}", file=stderr)
     if preview.email is None:
@@ -307,38 +285,28 @@ def _add_digest_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     digest_preview.set_defaults(run=_preview_digest)
 
 
-def _organizer_store() -> OrganizerStore:
-    from esja.services import aws_client
-    from esja.store.organizers import OrganizerStore
-
-    return OrganizerStore(_settings("organizers_table").organizers_table, aws_client("dynamodb"))
-
-
 def _link_signatory(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.digest.signatories import SignatoryLink
-    from esja.services import utc_now
+    from esja.bootstrap import build_digest_setup
+    from esja.digest.setup import UnknownPledge, signatory_links
 
-    wanted = [SignatoryLink(args.pledge_id, buyer_id=args.buyer_id)] if args.buyer_id else []
-    wanted += [SignatoryLink(args.pledge_id, buyer_name=args.buyer_name)] if args.buyer_name else []
-    if not wanted:
-        raise CliError("give --buyer-id, --buyer-name or both")
-    store = _organizer_store()
+    try:
+        wanted = signatory_links(args.pledge_id, buyer_id=args.buyer_id, buyer_name=args.buyer_name)
+    except ValueError:
+        raise CliError("give --buyer-id, --buyer-name or both") from None
+    setup = _build(build_digest_setup)
     if args.remove:
-        for link in wanted:
-            removed = store.remove_link(link)
+        for link, removed in setup.unlink(wanted):
             print(f"{'removed' if removed else 'no such link'}: {_link_words(link)}", file=stdout)
         return 0
-    pledge = _pledge_store().get(args.pledge_id)
-    if pledge is None:
-        raise CliError(f"no pledge {args.pledge_id!r} (see `esja pledges export`)")
-    for link in wanted:
-        added = store.add_link(link, utc_now())
-        print(
-            f"{'linked' if added else 'already linked'}: {pledge.details.institution_name} → {_link_words(link)}",
-            file=stdout,
-        )
-    if pledge.status != "confirmed":
-        print(f"note: this pledge is {pledge.status}; its links count once it is confirmed", file=stderr)
+    try:
+        linked = _build(lambda: setup.link(wanted))
+    except UnknownPledge:
+        raise CliError(f"no pledge {args.pledge_id!r} (see `esja pledges export`)") from None
+    institution = linked.pledge.details.institution_name
+    for link, added in linked.links:
+        print(f"{'linked' if added else 'already linked'}: {institution} → {_link_words(link)}", file=stdout)
+    if linked.pledge.status != "confirmed":
+        print(f"note: this pledge is {linked.pledge.status}; its links count once it is confirmed", file=stderr)
     return 0
 
 
@@ -347,7 +315,9 @@ def _link_words(link: SignatoryLink) -> str:
 
 
 def _list_signatory_links(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    for link in _organizer_store().links():
+    from esja.bootstrap import build_digest_setup
+
+    for link in _build(build_digest_setup).links():
         print(f"{link.pledge_id}\t{_link_words(link)}", file=stdout)
     return 0
 
@@ -365,28 +335,35 @@ def _import_organizers(args: argparse.Namespace, stdout: TextIO, stderr: TextIO)
     print(f"{len(read.organizers)} organizers read from {args.file}", file=stdout)
     if args.dry_run:
         return 0
-    saved = _organizer_store().save_organizers(read.organizers)
+    from esja.bootstrap import build_digest_setup
+
+    saved = _build(build_digest_setup).save_organizers(read.organizers)
     print(f"written: {saved.written}, removed: {saved.removed}, unchanged: {saved.unchanged}", file=stdout)
     return 0
 
 
 def _list_organizers(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    for organizer in _organizer_store().organizers():
+    from esja.bootstrap import build_digest_setup
+
+    for organizer in _build(build_digest_setup).organizers():
         print(f"{organizer.id}\t{organizer.name}\t{organizer.language}\t{'; '.join(organizer.regions)}", file=stdout)
     return 0
 
 
 def _preview_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.config import ConfigurationError, Settings
+    from esja.bootstrap import build_digest_service
+    from esja.clock import utc_now
     from esja.digest.service import UnknownOrganizer
     from esja.digest.weeks import Week
-    from esja.services import build_digest_service, utc_now
 
     try:
         week = Week.parse(args.week) if args.week else Week.last_complete(utc_now())
-        service = build_digest_service(Settings.from_env(), sending=False)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    service = _build(lambda: build_digest_service(sending=False))
+    try:
         previews = service.preview(week, args.organizer, args.lang)
-    except (ConfigurationError, UnknownOrganizer, ValueError) as error:
+    except UnknownOrganizer as error:
         raise CliError(str(error)) from None
     if not previews:
         print("no organizer: load them with `esja organizers import FILE.csv`", file=stderr)

@@ -9,31 +9,32 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
 
-LANGUAGES = ("fr", "en")
-DEFAULT_LANGUAGE = "fr"
-TIME_ZONE = ZoneInfo("America/Toronto")
+from esja.clock import TIME_ZONE
+from esja.model import Language, one_of
+
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
+DEFAULT_LANGUAGE: Language = "fr"
 _LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 _MONEY = {"fr": ("#,##0 ¤", "#,##0.00 ¤"), "en": ("¤#,##0", "¤#,##0.00")}  # (whole dollars, with cents)
 
 
-def language(value: str | None) -> str:
+def language(value: str | None) -> Language:
     """A supported language code from any input ("en-CA", "EN", None → "fr")."""
     code = (value or "").strip().lower()[:2]
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return one_of(code, LANGUAGES) or DEFAULT_LANGUAGE
 
 
-def negotiate(accept_language: str | None) -> str:
+def negotiate(accept_language: str | None) -> Language:
     """The first supported language of an Accept-Language header, French when none is."""
     for part in (accept_language or "").split(","):
         code = part.split(";", 1)[0].strip().lower()[:2]
         if code in LANGUAGES:
-            return code
+            return language(code)
     return DEFAULT_LANGUAGE
 
 

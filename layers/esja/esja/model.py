@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar, get_args
 
 
 class Status(StrEnum):
@@ -198,9 +198,6 @@ class Tender:
         )
 
 
-FIELD_NAMES = ("key", *(f.name for f in fields(Tender)))
-
-
 def _plain(value: Any) -> Any:
     """asdict() output → JSON-ready values: ISO dates, decimal strings, lists."""
     if isinstance(value, dict):
@@ -249,16 +246,21 @@ def _regions(raw: dict[str, Any] | None) -> Regions | None:
 
 # --- Enterprises and their alert profiles ---
 
-REASON_KINDS = (
-    "unspsc",
-    "unspsc-related",
-    "keyword",
-    "region",
-    "region-unknown",
-    "category",
-    "value",
-    "buyer",
-)
+ReasonKind = Literal["unspsc", "unspsc-related", "keyword", "region", "region-unknown", "category", "value", "buyer"]
+REASON_KINDS: tuple[ReasonKind, ...] = get_args(ReasonKind)
+Language = Literal["fr", "en"]
+Frequency = Literal["instant", "daily", "weekly"]  # how often a subscriber hears of new tenders
+FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
+LegalForm = Literal["coop", "non-profit", "mutual", "other"]
+UpdateKind = Literal["amended", "cancelled"]  # what befell a tender an enterprise was told about
+
+
+S = TypeVar("S", bound=str)
+
+
+def one_of(value: str, allowed: tuple[S, ...]) -> S | None:
+    """`value` as one of the allowed values (a Literal's), None when it is none of them."""
+    return next((choice for choice in allowed if choice == value), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,8 +277,8 @@ class Subscriber:
     # Personal information (Law 25): kept out of repr so it never reaches a log by accident.
     email: str = field(repr=False)
     name: str = field(repr=False)
-    language: str  # "fr" or "en"
-    frequency: str  # "instant", "daily" or "weekly"
+    language: Language
+    frequency: Frequency
     consent: Consent
 
 
@@ -285,7 +287,7 @@ class Enterprise:
     id: str
     name: str
     neq: str | None = None  # Québec enterprise number, 10 digits
-    legal_form: str = "other"  # "coop", "non-profit", "mutual", "other"
+    legal_form: LegalForm = "other"
     regions_served: tuple[str, ...] = ()
     subscribers: tuple[Subscriber, ...] = ()
 
@@ -314,7 +316,7 @@ class Profile:
 class Reason:
     """One reason an alert was sent, ready to show in either language."""
 
-    kind: str  # one of REASON_KINDS
+    kind: ReasonKind
     fr: str
     en: str
 

@@ -21,8 +21,8 @@ from esja import l10n
 from esja.alerts.model import Listing, ProfileRef
 from esja.alerts.plan import REMINDER_WINDOW, AlertPlan, TenderEntry
 from esja.config import SenderIdentity
+from esja.emails import Email
 from esja.geo.regions import region_name
-from esja.mail.mailer import Email
 from esja.model import Scope, Tender, Text
 from esja.rendering import catalogue, environment, translator
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Literal
 
-from esja.model import Consent, Match
+from esja.model import Consent, Frequency, Language, Match, UpdateKind
 
-FREQUENCIES = ("instant", "daily", "weekly")
+SuppressionReason = Literal["bounce", "complaint"]
 
 
 def normalise_address(email: str) -> str:
@@ -34,8 +35,8 @@ class ProfileRef:
 
 @dataclass(frozen=True, slots=True)
 class Preferences:
-    frequency: str
-    language: str
+    frequency: Frequency
+    language: Language
     reminders: bool = True  # the closing-soon section
     paused: bool = False
     profiles_off: frozenset[str] = frozenset()  # ProfileRef.ref of the profiles turned off
@@ -91,7 +92,7 @@ class SubscriberState:
     listing: Listing | None = None
     preferences: Preferences | None = None  # the subscriber's own choices, over the import's defaults
     unsubscribed_at: datetime | None = None
-    suppressed: str | None = None  # "bounce" or "complaint"
+    suppressed: SuppressionReason | None = None
 
     def effective(self, defaults: Preferences) -> Preferences:
         return self.preferences or defaults
@@ -107,7 +108,7 @@ class AlertItem:
     recorded_at: datetime
     match: Match | None = None  # matches only
     profile_ids: tuple[str, ...] = ()
-    change: str | None = None  # updates only: "amended" or "cancelled"
+    change: UpdateKind | None = None  # updates only
     is_open: bool = True  # still in the open index (its tender may still concern someone)
     sent_to: frozenset[str] = frozenset()  # subscriber ids told about it
     reminded_to: frozenset[str] = frozenset()  # subscriber ids reminded that it closes soon
@@ -115,3 +116,14 @@ class AlertItem:
     @property
     def is_match(self) -> bool:
         return self.match is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecord:
+    """One entry of the append-only log: what happened, when, how, under which wording."""
+
+    kind: Literal["consent", "unsubscribe", "preferences"]
+    at: datetime
+    how: str
+    wording_version: str
+    details: dict[str, Any] = field(default_factory=dict)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from esja.alerts.model import FREQUENCIES
-from esja.l10n import TIME_ZONE
+from esja.clock import TIME_ZONE
+from esja.model import FREQUENCIES
 
 
 def run_period(frequency: str, scheduled_at: datetime) -> str:

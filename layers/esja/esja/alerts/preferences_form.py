@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from esja.alerts.model import FREQUENCIES, Listing, Preferences
+from esja.alerts.model import Listing, Preferences
 from esja.l10n import LANGUAGES
+from esja.model import FREQUENCIES, one_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,18 +21,18 @@ class PreferencesForm:
 
 
 def read_preferences(fields: Mapping[str, Sequence[str]], listing: Listing) -> PreferencesForm:
-    frequency = _one(fields, "frequency")
-    language = _one(fields, "language")
+    frequency = one_of(_one(fields, "frequency"), FREQUENCIES)
+    language = one_of(_one(fields, "language"), LANGUAGES)
     known = {p.ref for p in listing.profiles}
     kept_on = set(fields.get("profiles", ()))
     errors = []
-    if frequency not in FREQUENCIES:
+    if frequency is None:
         errors.append("preferences.error.frequency")
-    if language not in LANGUAGES:
+    if language is None:
         errors.append("preferences.error.language")
     if not kept_on <= known:
         errors.append("preferences.error.profiles")
-    if errors:
+    if frequency is None or language is None or errors:
         return PreferencesForm(None, tuple(errors))
     return PreferencesForm(
         Preferences(

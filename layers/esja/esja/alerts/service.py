@@ -2,11 +2,12 @@
 
 For each recipient whose frequency is the run's:
 1. read what is pending (open index) and plan the alert; nothing to say, no e-mail;
-2. claim the period's send record (conditional put): a replay of the run finds it and sends nothing;
+2. claim the period's send record (esja.sends): a replay of the run finds it and sends nothing;
 3. re-read the items strongly consistent and plan again (the index lags a little);
-4. send; SES refusing (throttled past retries, paused, rejected) frees the claim and changes nothing;
+4. send; SES refusing (throttled past the SDK's retries, paused, rejected) frees the claim and changes
+   nothing;
 5. only then mark the items told to this subscriber, and confirm the send record.
-A crash between SES's acceptance and step 5 leaves the claim "sending": the period is never sent
+A crash between SES's acceptance and step 5 leaves the claim « sending »: the period is never sent
 again, and the items, still pending, go in the next period's alert — nothing is lost, and a
 duplicate needs a crash within that instant. Account-wide refusals (sending paused, throttling that
 outlasts the retries) stop the run with everything else pending; any other failure costs only its
@@ -17,11 +18,11 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Protocol
+from enum import StrEnum
+from typing import Literal, Protocol, assert_never
 
 from esja.alerts.compose import AlertLinks, compose_alert
 from esja.alerts.links import SubscriberLinks
@@ -31,15 +32,15 @@ from esja.alerts.plan import AlertPlan, plan_alert
 from esja.alerts.recipients import recipients_of
 from esja.config import SenderIdentity
 from esja.digest.signatories import SignatoryIndex
+from esja.emails import Email, Sender
+from esja.errors import SendingPaused, Throttled
 from esja.ingest.changes import StoredVersion
-from esja.mail.mailer import Email, Rejected, SendingPaused
 from esja.model import Enterprise, Profile, Tender
-from esja.store.errors import Throttled
+from esja.sends import Claim, SendKey, SendLedger, SendOnce
 
 logger = logging.getLogger(__name__)
 
 RESERVE_SECONDS = 60.0  # stop starting recipients this close to the Lambda timeout; the rest stay pending
-THROTTLE_BACKOFF = (1.0, 2.0, 4.0)  # after the SDK's own retries: three more tries, then stop the run
 
 
 class EnterpriseSource(Protocol):
@@ -60,17 +61,27 @@ class AlertItems(Protocol):
 class Subscriptions(Protocol):
     def state(self, address_key: str) -> SubscriberState: ...
     def enrol(self, address_key: str, listing: Listing, now: datetime) -> SubscriberState: ...
-    def claim_send(self, address_key: str, period: str, now: datetime) -> bool: ...
-    def confirm_send(self, address_key: str, period: str, message_id: str, tenders: int, now: datetime) -> None: ...
-    def release_send(self, address_key: str, period: str, reason: str, now: datetime) -> None: ...
-
-
-class Sender(Protocol):
-    def send(self, email: Email) -> str: ...
 
 
 class UnknownEnterprise(LookupError):
     pass
+
+
+class Outcome(StrEnum):
+    """What became of one recipient in a run: each is a RunReport counter."""
+
+    SENT = "sent"
+    NOTHING_NEW = "nothing_new"
+    ALREADY_SENT = "already_sent"
+    OTHER_FREQUENCY = "other_frequency"
+    PAUSED = "paused"
+    UNSUBSCRIBED = "unsubscribed"
+    SUPPRESSED = "suppressed"
+    FAILED = "failed"
+    DEFERRED = "deferred"
+
+
+Status = Literal["active", "paused", "unsubscribed", "suppressed"]
 
 
 @dataclass(slots=True)
@@ -88,7 +99,30 @@ class RunReport:
     suppressed: int = 0
     failed: int = 0
     deferred: int = 0  # not reached (sending stopped, or out of time): pending for the next run
-    stopped: str | None = None  # why the run stopped early: "sending-paused", "throttled"
+    stopped: Literal["sending-paused", "throttled"] | None = None  # why the run stopped early
+
+    def count(self, outcome: Outcome) -> None:
+        match outcome:
+            case Outcome.SENT:
+                self.sent += 1
+            case Outcome.NOTHING_NEW:
+                self.nothing_new += 1
+            case Outcome.ALREADY_SENT:
+                self.already_sent += 1
+            case Outcome.OTHER_FREQUENCY:
+                self.other_frequency += 1
+            case Outcome.PAUSED:
+                self.paused += 1
+            case Outcome.UNSUBSCRIBED:
+                self.unsubscribed += 1
+            case Outcome.SUPPRESSED:
+                self.suppressed += 1
+            case Outcome.FAILED:
+                self.failed += 1
+            case Outcome.DEFERRED:
+                self.deferred += 1
+            case _:
+                assert_never(outcome)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -98,7 +132,7 @@ class RunReport:
 class AlertPreview:
     frequency: str
     language: str
-    status: str  # "active", "paused", "unsubscribed", "suppressed"
+    status: Status
     email: Email | None  # None: nothing to send
 
 
@@ -119,22 +153,22 @@ class AlertService:
         matches: AlertItems,
         tenders: TenderReader,
         subscriptions: Subscriptions,
+        sends: SendLedger,
         mailer: Sender | None,  # None: previews only
         links: SubscriberLinks,
         sender: SenderIdentity,
         clock: Callable[[], datetime],
-        sleep: Callable[[float], None] = time.sleep,
         signatories: Callable[[datetime], SignatoryIndex] | None = None,  # read once per run
     ) -> None:
         self._enterprises = enterprises
         self._matches = matches
         self._tenders = tenders
         self._subscriptions = subscriptions
-        self._mailer = mailer
+        self._sends = SendOnce(sends, mailer, clock)
+        self._previews_only = mailer is None
         self._links = links
         self._sender = sender
         self._clock = clock
-        self._sleep = sleep
         self._signatories = signatories
 
     def send_alerts(
@@ -151,9 +185,9 @@ class AlertService:
         for recipient in recipients_of(enterprises, profiles):
             run.report.recipients += 1
             if run.report.stopped or time_left() < RESERVE_SECONDS:
-                run.report.deferred += 1
+                run.report.count(Outcome.DEFERRED)
                 continue
-            self._serve_safely(recipient, run)
+            run.report.count(self._serve_safely(recipient, run))
         return run.report
 
     def preview(self, enterprise_id: str, lang: str | None = None) -> AlertPreview:
@@ -175,25 +209,24 @@ class AlertService:
         email = None if plan.empty else self._compose(recipient, state.subscriber_id or "preview", plan, language, run)
         return AlertPreview(preferences.frequency, language, _status(state, preferences), email)
 
-    def _serve_safely(self, recipient: Recipient, run: _Run) -> None:
+    def _serve_safely(self, recipient: Recipient, run: _Run) -> Outcome:
         try:
-            outcome = self._serve(recipient, run)
+            return self._serve(recipient, run)
         except SendingPaused:
             logger.error("SES is not sending: run stopped, every alert left pending")
-            run.report.stopped, run.report.deferred = "sending-paused", run.report.deferred + 1
+            run.report.stopped = "sending-paused"
+            return Outcome.DEFERRED
         except Throttled:
             logger.error("AWS kept throttling: run stopped, every alert left pending")
-            run.report.stopped, run.report.deferred = "throttled", run.report.deferred + 1
+            run.report.stopped = "throttled"
+            return Outcome.DEFERRED
         except Exception as error:  # one recipient's failure must not cost the others their alert
             # The type only: a message could quote an address (e.g. a malformed one in a header).
             logger.error("alert failed", extra={"error": type(error).__name__, "enterprises": recipient.enterprise_ids})
-            run.report.failed += 1
-        else:
-            setattr(run.report, outcome, getattr(run.report, outcome) + 1)
+            return Outcome.FAILED
 
-    def _serve(self, recipient: Recipient, run: _Run) -> str:
-        """One recipient; returns the RunReport counter to move."""
-        if self._mailer is None:
+    def _serve(self, recipient: Recipient, run: _Run) -> Outcome:
+        if self._previews_only:
             raise RuntimeError("this AlertService was built for previews only")
         state = self._subscriptions.enrol(recipient.key, recipient.listing, run.now)
         sid = state.subscriber_id
@@ -201,48 +234,49 @@ class AlertService:
         preferences = state.effective(recipient.listing.defaults)
         status = _status(state, preferences)
         if status != "active":
-            return status
+            return Outcome(status)
         if preferences.frequency != run.report.frequency:
-            return "other_frequency"
+            return Outcome.OTHER_FREQUENCY
         items = self._gather(recipient)
         plan = self._plan(sid, items, recipient, preferences, run)
         self._retire(plan, run)
         if plan.empty:
-            return "nothing_new"
-        if not self._subscriptions.claim_send(recipient.key, run.report.period, run.now):
-            return "already_sent"
-        return self._send_claimed(recipient, sid, items, preferences, run)
+            return Outcome.NOTHING_NEW
+        key = SendKey(recipient.key, run.report.period)
+        if self._sends.claim(key) is not Claim.CLAIMED:
+            return Outcome.ALREADY_SENT
+        return self._send_claimed(key, recipient, run, sid=sid, items=items, preferences=preferences)
 
     def _send_claimed(
-        self, recipient: Recipient, sid: str, items: Sequence[AlertItem], preferences: Preferences, run: _Run
-    ) -> str:
+        self,
+        key: SendKey,
+        recipient: Recipient,
+        run: _Run,
+        *,
+        sid: str,
+        items: Sequence[AlertItem],
+        preferences: Preferences,
+    ) -> Outcome:
         """The period is ours: send, then mark; free the period only when nothing can have gone out."""
-        key, period = recipient.key, run.report.period
         try:
             # Again on the items as stored now (the index lags; a concurrent run may have told some).
             fresh = self._matches.items((i.enterprise_id, i.item) for i in items)
             plan = self._plan(sid, fresh, recipient, preferences, run)
             email = None if plan.empty else self._compose(recipient, sid, plan, preferences.language, run)
         except Exception as error:
-            self._subscriptions.release_send(key, period, type(error).__name__, run.now)
+            self._sends.release(key, type(error).__name__)
             raise
         if email is None:
-            self._subscriptions.release_send(key, period, "nothing left", run.now)
-            return "nothing_new"
-        try:
-            message_id = self._send(email)
-        except (Throttled, SendingPaused, Rejected) as error:
-            # SES answered no: nothing went out, the period may be tried again.
-            self._subscriptions.release_send(key, period, type(error).__name__, run.now)
-            raise
-        # Any other error (a lost answer) may hide an accepted message: the claim stays, no second try.
+            self._sends.release(key, "nothing left")
+            return Outcome.NOTHING_NEW
+        message_id = self._sends.send(key, email)
         for delivery in plan.deliveries:
             self._matches.mark_told(
                 delivery.enterprise_id, delivery.item, sid, sent=delivery.sent, reminded=delivery.reminded
             )
-        self._subscriptions.confirm_send(key, period, message_id, plan.tender_count, self._clock())
+        self._sends.confirm(key, message_id, tenders=str(plan.tender_count))
         run.report.tenders += plan.tender_count
-        return "sent"
+        return Outcome.SENT
 
     def _gather(self, recipient: Recipient) -> list[AlertItem]:
         items = [item for e in recipient.enterprise_ids for item in self._matches.open_items(e)]
@@ -296,17 +330,8 @@ class AlertService:
     def _signatories_at(self, now: datetime) -> SignatoryIndex | None:
         return self._signatories(now) if self._signatories else None
 
-    def _send(self, email: Email) -> str:
-        assert self._mailer is not None
-        for pause in THROTTLE_BACKOFF:
-            try:
-                return self._mailer.send(email)
-            except Throttled:
-                self._sleep(pause)
-        return self._mailer.send(email)
 
-
-def _status(state: SubscriberState, preferences: Preferences) -> str:
+def _status(state: SubscriberState, preferences: Preferences) -> Status:
     if state.suppressed:
         return "suppressed"
     if state.unsubscribed_at:

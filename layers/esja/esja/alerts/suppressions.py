@@ -9,17 +9,18 @@ identity notifications say "notificationType" and are read the same way.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from esja.alerts.model import address_key
+from esja.alerts.model import SuppressionReason, address_key
 
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
     address: str = field(repr=False)  # personal information: never in a repr
-    reason: str  # "bounce" or "complaint"
+    reason: SuppressionReason
     detail: str  # "Permanent/General", "abuse"…
     event_id: str  # SES's feedback id: the same event delivered twice has the same
     at: datetime
@@ -31,9 +32,14 @@ class SuppressionOutcome:
     already: int = 0  # address suppressed before (or the same event handled again)
     ignored: int = 0  # events that suppress nothing (transient bounces, deliveries…)
 
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
 
 class SuppressionList(Protocol):
-    def suppress(self, address_key: str, *, reason: str, detail: str, event_id: str, at: datetime) -> bool: ...
+    def suppress(
+        self, address_key: str, *, reason: SuppressionReason, detail: str, event_id: str, at: datetime
+    ) -> bool: ...
 
 
 def suppressions_in(message: str) -> list[Suppression]:
@@ -53,8 +59,23 @@ def suppressions_in(message: str) -> list[Suppression]:
     return []
 
 
+class SuppressionRecorder:
+    def __init__(self, suppressions: SuppressionList) -> None:
+        self._suppressions = suppressions
+
+    def record(self, messages: Iterable[str]) -> SuppressionOutcome:
+        """Every address the events name, suppressed once: the same event twice changes nothing."""
+        outcome = SuppressionOutcome()
+        for message in messages:
+            _record(message, self._suppressions, outcome)
+        return outcome
+
+
 def record_ses_event(message: str, suppressions: SuppressionList) -> SuppressionOutcome:
-    outcome = SuppressionOutcome()
+    return SuppressionRecorder(suppressions).record([message])
+
+
+def _record(message: str, suppressions: SuppressionList, outcome: SuppressionOutcome) -> None:
     found = suppressions_in(message)
     if not found:
         outcome.ignored += 1
@@ -70,11 +91,10 @@ def record_ses_event(message: str, suppressions: SuppressionList) -> Suppression
             outcome.suppressed += 1
         else:
             outcome.already += 1
-    return outcome
 
 
 def _each(
-    feedback: dict[str, Any], recipients: str, reason: str, detail: str, event: dict[str, Any]
+    feedback: dict[str, Any], recipients: str, reason: SuppressionReason, detail: str, event: dict[str, Any]
 ) -> list[Suppression]:
     event_id = feedback.get("feedbackId") or event.get("mail", {}).get("messageId", "")
     at = datetime.fromisoformat(feedback["timestamp"])

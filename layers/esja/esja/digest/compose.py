@@ -17,8 +17,8 @@ from esja import l10n
 from esja.config import SenderIdentity
 from esja.digest.outcomes import ContractWon
 from esja.digest.sections import NO_CATEGORY, Amount, Digest, FamilyGroup, Figure, Row, TenderLine
+from esja.emails import Email
 from esja.geo.regions import is_region_code, region_name
-from esja.mail.mailer import Email
 from esja.model import Tender
 from esja.rendering import catalogue, render
 

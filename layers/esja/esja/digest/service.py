@@ -2,7 +2,7 @@
 
 The week's data is read once (tenders, matches, enterprises, pledges, signatory links, alert
 deliveries) and the contracts won it reveals are recorded for good. Then, per organizer:
-1. claim the week's send record (conditional put, « preparing »): a replay finds it and sends nothing;
+1. claim the week's send record (esja.sends, « preparing »): a replay finds it and sends nothing;
 2. render the e-mail and archive its page in S3 (a failure here frees the claim: nothing went out);
 3. mark the record « sending », ask SES, mark it « sent » with SES's message id.
 SES refusing (throttled, paused, rejected) frees the claim for the next run. A crash before step 3
@@ -17,10 +17,10 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Protocol
+from enum import StrEnum
+from typing import Protocol, assert_never
 
 from esja.config import SenderIdentity
-from esja.digest.claims import Claim
 from esja.digest.compose import archive_page, compose_digest
 from esja.digest.facts import WeekFacts
 from esja.digest.links import DigestLinks, archive_key
@@ -30,10 +30,11 @@ from esja.digest.sections import build_digest
 from esja.digest.signatories import SignatoryLink
 from esja.digest.week_data import MatchRecord, SeenTender, SubscriptionEvent, WeekData
 from esja.digest.weeks import Week
-from esja.mail.mailer import Email, Rejected, SendingPaused
+from esja.emails import Email, Sender
+from esja.errors import REFUSED
 from esja.model import Enterprise, Profile
 from esja.pledges.model import Pledge
-from esja.store.errors import Throttled
+from esja.sends import Claim, SendKey, SendLedger, SendOnce
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +42,6 @@ logger = logging.getLogger(__name__)
 class OrganizerBook(Protocol):
     def organizers(self) -> list[Organizer]: ...
     def links(self) -> list[SignatoryLink]: ...
-    def claim_digest(self, week: Week, organizer_id: str, now: datetime) -> Claim: ...
-    def sending(self, week: Week, organizer_id: str, archive_key: str, now: datetime) -> None: ...
-    def sent(self, week: Week, organizer_id: str, message_id: str, now: datetime) -> None: ...
-    def failed(self, week: Week, organizer_id: str, reason: str, now: datetime) -> None: ...
 
 
 class TenderSource(Protocol):
@@ -74,12 +71,16 @@ class Archive(Protocol):
     def put(self, key: str, page: str) -> None: ...
 
 
-class Sender(Protocol):
-    def send(self, email: Email) -> str: ...
-
-
 class UnknownOrganizer(LookupError):
     pass
+
+
+class Sending(StrEnum):
+    """What became of a claimed digest."""
+
+    SENT = "sent"
+    IN_DOUBT = "in_doubt"
+    FAILED = "failed"
 
 
 @dataclass(slots=True)
@@ -92,6 +93,23 @@ class RunReport:
     in_doubt: int = 0  # a run died while asking SES: not sent again (see the module's docstring)
     failed: int = 0  # nothing went out; the next run (Lambda's retry, or a re-run) tries again
     contracts_recorded: int = 0  # contracts won recorded for the first time
+
+    def count(self, outcome: Claim | Sending) -> None:
+        match outcome:
+            case Claim.CLAIMED:
+                raise ValueError("a claim is no outcome")
+            case Sending.SENT:
+                self.sent += 1
+            case Claim.SENT:
+                self.already_sent += 1
+            case Claim.IN_FLIGHT:
+                self.in_flight += 1
+            case Claim.IN_DOUBT | Sending.IN_DOUBT:
+                self.in_doubt += 1
+            case Sending.FAILED:
+                self.failed += 1
+            case _:
+                assert_never(outcome)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -114,6 +132,7 @@ class DigestService:
         enterprises: EnterpriseSource,
         pledges: PledgeSource,
         events: EventSource,
+        sends: SendLedger,
         archive: Archive | None,  # None, with mailer None: previews only
         mailer: Sender | None,
         links: DigestLinks,
@@ -127,10 +146,16 @@ class DigestService:
         self._pledges = pledges
         self._events = events
         self._archive = archive
-        self._mailer = mailer
+        self._sends = SendOnce(sends, mailer, clock)
+        self._previews_only = mailer is None
         self._links = links
         self._sender = sender
         self._clock = clock
+
+    def send_week(self, week: str | None = None, scheduled_at: datetime | None = None) -> RunReport:
+        """The week named (« 2026-W47 »), else the last complete one at the schedule's time (now if none):
+        a replay of the schedule names the same week. ValueError for a name that is no week."""
+        return self.send_digests(Week.parse(week) if week else Week.last_complete(scheduled_at or self._clock()))
 
     def send_digests(self, week: Week) -> RunReport:
         report = RunReport(str(week))
@@ -141,8 +166,7 @@ class DigestService:
             report.contracts_recorded += self._matches.record_won(won, now)
         for organizer in self._organizers.organizers():
             report.organizers += 1
-            outcome = self._serve(organizer, facts)
-            setattr(report, outcome, getattr(report, outcome) + 1)
+            report.count(self._serve(organizer, facts))
         return report
 
     def preview(self, week: Week, organizer_id: str | None = None, lang: str | None = None) -> list[DigestPreview]:
@@ -176,41 +200,37 @@ class DigestService:
             events=tuple(self._events.since(previous.start)),
         )
 
-    def _serve(self, organizer: Organizer, facts: WeekFacts) -> str:
-        """One organizer; returns the RunReport counter to move."""
-        if self._mailer is None or self._archive is None:
+    def _serve(self, organizer: Organizer, facts: WeekFacts) -> Claim | Sending:
+        if self._previews_only or self._archive is None:
             raise RuntimeError("this DigestService was built for previews only")
         week = facts.week
-        claim = self._organizers.claim_digest(week, organizer.id, self._clock())
+        key = SendKey(organizer.id, str(week))
+        claim = self._sends.claim(key)
         if claim is not Claim.CLAIMED:
             if claim is Claim.IN_DOUBT:
                 logger.error("digest in doubt: not sent again", extra={"organizer": organizer.id, "week": str(week)})
-            return claim.value
-        key = archive_key(organizer.id, week)
+            return claim
+        page_key = archive_key(organizer.id, week)
         try:
             email, page = self._render(organizer, facts)
-            self._archive.put(key, page)
+            self._archive.put(page_key, page)
         except Exception as error:  # one organizer's failure must not cost the others their digest
-            self._organizers.failed(week, organizer.id, type(error).__name__, self._clock())
+            self._sends.release(key, type(error).__name__)
             # The type only: a message could quote the organizer's address.
             logger.error("digest not prepared", extra={"organizer": organizer.id, "error": type(error).__name__})
-            return "failed"
-        self._organizers.sending(week, organizer.id, key, self._clock())
+            return Sending.FAILED
         try:
-            message_id = self._mailer.send(email)
-        except (Throttled, SendingPaused, Rejected) as error:
-            # SES answered no: nothing went out, the next run may try again.
-            self._organizers.failed(week, organizer.id, type(error).__name__, self._clock())
+            message_id = self._sends.send(key, email, archive_key=page_key)
+        except REFUSED as error:  # SES answered no: nothing went out, the next run may try again
             logger.error("digest refused by SES", extra={"organizer": organizer.id, "error": type(error).__name__})
-            return "failed"
-        except Exception as error:
-            # No answer: SES may have accepted it. Left « sending »: never sent twice.
+            return Sending.FAILED
+        except Exception as error:  # no answer: SES may have accepted it; left « sending », never sent twice
             logger.error(
                 "digest in doubt: SES gave no answer", extra={"organizer": organizer.id, "error": type(error).__name__}
             )
-            return "in_doubt"
-        self._organizers.sent(week, organizer.id, message_id, self._clock())
-        return "sent"
+            return Sending.IN_DOUBT
+        self._sends.confirm(key, message_id)
+        return Sending.SENT
 
     def _render(self, organizer: Organizer, facts: WeekFacts) -> tuple[Email, str]:
         digest = build_digest(facts, organizer)

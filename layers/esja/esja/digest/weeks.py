@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from esja.l10n import TIME_ZONE
+from esja.clock import TIME_ZONE
 
 _LABEL = re.compile(r"(\d{4})-W(\d{2})")
 

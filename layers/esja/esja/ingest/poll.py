@@ -7,20 +7,21 @@ next run retries it; a bad record inside a good file is counted and skipped, nev
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
+from esja.errors import StoreError
 from esja.ingest.changes import Change, Stale, StoredVersion, plan_change
+from esja.ingest.feed_state import FeedState
 from esja.model import Tender
-from esja.sources.catalogue import FeedConfig
+from esja.sources.catalogue import DEFAULT_FEEDS, FeedConfig, resolve_feed
 from esja.sources.ckan import list_seao_files, pending_seao_files
 from esja.sources.formats import parse
 from esja.sources.http import Fetched, FetchError
 from esja.sources.parsed import FeedError
-from esja.store.errors import StoreError
-from esja.store.feeds import FeedState
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +46,19 @@ class FeedStates(Protocol):
     def save(self, state: FeedState) -> None: ...
 
 
+class FileOutcome(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not-modified"
+    FAILED = "failed"
+
+
 COUNTS = ("records", "tenders", "new", "changed", "unchanged", "skipped", "rejected", "announced")
 
 
 @dataclass(slots=True)
 class FileReport:
     name: str
-    outcome: str = "ok"  # ok | not-modified | failed
+    outcome: FileOutcome = FileOutcome.OK
     error: str | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
 
@@ -63,7 +70,7 @@ class PollReport:
 
     @property
     def ok(self) -> bool:
-        return all(f.outcome != "failed" for f in self.files)
+        return all(f.outcome is not FileOutcome.FAILED for f in self.files)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -74,7 +81,7 @@ class PollReport:
             "feed": self.feed,
             "ok": self.ok,
             **self.totals,
-            "files": [{"name": f.name, "outcome": f.outcome, "error": f.error, **f.counts} for f in self.files],
+            "files": [{"name": f.name, "outcome": f.outcome.value, "error": f.error, **f.counts} for f in self.files],
         }
 
 
@@ -89,6 +96,7 @@ class PollService:
         clock: Callable[[], datetime],
         enrich: Callable[[Tender], Tender] = lambda tender: tender,
         seao_backfill_weeks: int = 1,
+        feeds: Mapping[str, FeedConfig] = DEFAULT_FEEDS,
     ) -> None:
         self._fetcher = fetcher
         self._states = feed_states
@@ -97,6 +105,12 @@ class PollService:
         self._clock = clock
         self._enrich = enrich
         self._backfill = timedelta(weeks=seao_backfill_weeks)
+        self._feeds = dict(feeds)
+
+    def poll_source(self, source: str, *, fmt: str | None = None, url: str | None = None) -> PollReport:
+        """The feed a schedule or an operator names: a known one (its URL may be overridden), or any feed
+        given with its format and URL; ValueError when it cannot be one."""
+        return self.poll(resolve_feed(self._feeds, source, fmt=fmt, url=url))
 
     def poll(self, feed: FeedConfig) -> PollReport:
         state = self._states.load(feed.name)
@@ -106,7 +120,7 @@ class PollService:
         else:
             self._poll_single(feed, state, report)
         now = self._clock().isoformat()
-        failures = [f for f in report.files if f.outcome == "failed"]
+        failures = [f for f in report.files if f.outcome is FileOutcome.FAILED]
         if failures:
             state.last_error, state.last_error_at = "; ".join(str(f.error) for f in failures), now
         else:
@@ -126,7 +140,7 @@ class PollService:
             _fail(file, error)
             return
         if fetched.not_modified:
-            file.outcome = "not-modified"
+            file.outcome = FileOutcome.NOT_MODIFIED
             return
         try:
             if self._ingest_file(feed, fetched.body, file):
@@ -199,6 +213,6 @@ class PollService:
 
 
 def _fail(file: FileReport, error: Exception) -> None:
-    file.outcome = "failed"
+    file.outcome = FileOutcome.FAILED
     file.error = str(error)
     logger.error("feed file failed", extra={"file": file.name, "error": file.error})

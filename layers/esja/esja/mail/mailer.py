@@ -9,8 +9,7 @@ everything pending), Rejected (this recipient only).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import Address
@@ -20,35 +19,17 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from esja.store.errors import StoreError, Throttled
+from esja.emails import Email
+from esja.errors import Rejected, SendingPaused, Throttled
+from esja.store.errors import THROTTLING_CODES, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
 _PAUSED = frozenset({"SendingPausedException", "AccountSuspendedException", "LimitExceededException"})
-_THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
 # Headers set raw (List-Unsubscribe) are written as they are: a URL has no whitespace to fold at, and the
 # default policy would rather RFC 2047-encode it, which mail clients cannot read as a URL.
 _POLICY = policy.default.clone(refold_source="none")
-
-
-class SendingPaused(StoreError):
-    """SES is not sending for this account (paused, suspended, daily quota): stop and retry later."""
-
-
-class Rejected(StoreError):
-    """SES refused this one message (bad address, …); the others can still go."""
-
-
-@dataclass(frozen=True, slots=True)
-class Email:
-    to: str
-    subject: str
-    text: str
-    html: str
-    language: str = "fr"
-    unsubscribe_url: str | None = None  # commercial e-mails: List-Unsubscribe (RFC 8058 one-click)
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Mailer:
@@ -93,8 +74,8 @@ class Mailer:
         try:
             answer = self._client.send_email(**request)  # type: ignore[arg-type]
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in _THROTTLED:
+            code = error_code(error)
+            if code in THROTTLING_CODES:
                 raise Throttled(f"SES throttled: {code}") from error
             if code in _PAUSED:
                 raise SendingPaused(f"SES is not sending: {code}") from error

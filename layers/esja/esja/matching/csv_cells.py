@@ -6,23 +6,22 @@ message in French and English. Multi-valued cells hold items separated by « ; �
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
+from typing import TypeVar
 
+from esja.clock import TIME_ZONE
+from esja.emails import InvalidAddress, checked_address
 from esja.matching.regions import normalise_region_code
 from esja.matching.text import compile_keyword, normalise
 from esja.matching.unspsc import normalise_unspsc
-from esja.model import Category
+from esja.model import Category, Frequency, Language, LegalForm
 
 SEPARATOR = ";"
-LOCAL_TIME = ZoneInfo("America/Toronto")  # esja.l10n.TIME_ZONE, without loading Babel for an import
+S = TypeVar("S", bound=str)
 
-# Deliberately simple: catches typos (no @, spaces, no domain); delivery proves the rest.
-_EMAIL = re.compile(r"[^@\s;,<>\"]+@[^@\s;,<>\"]+\.[^@\s;,<>\".]{2,}")
-
-LEGAL_FORMS = {
+LEGAL_FORMS: dict[str, LegalForm] = {
     "coop": "coop",
     "cooperative": "coop",
     "non profit": "non-profit",
@@ -35,7 +34,7 @@ LEGAL_FORMS = {
     "other": "other",
     "autre": "other",
 }
-CATEGORIES = {
+CATEGORIES: dict[str, str] = {
     "goods": "goods",
     "biens": "goods",
     "services": "services",
@@ -43,8 +42,15 @@ CATEGORIES = {
     "works": "works",
     "travaux": "works",
 }
-LANGUAGES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en", "english": "en"}
-FREQUENCIES = {
+LANGUAGES: dict[str, Language] = {
+    "fr": "fr",
+    "francais": "fr",
+    "french": "fr",
+    "en": "en",
+    "anglais": "en",
+    "english": "en",
+}
+FREQUENCIES: dict[str, Frequency] = {
     "instant": "instant",
     "immediat": "instant",
     "daily": "daily",
@@ -101,15 +107,15 @@ def categories(cell: str) -> tuple[Category, ...]:
     return tuple(dict.fromkeys(Category(_choice(c, CATEGORIES, "catégorie", "category")) for c in items(cell)))
 
 
-def legal_form(cell: str) -> str:
+def legal_form(cell: str) -> LegalForm:
     return _choice(cell, LEGAL_FORMS, "forme juridique", "legal form") if cell else "other"
 
 
-def language(cell: str) -> str:
+def language(cell: str) -> Language:
     return _choice(cell, LANGUAGES, "langue", "language") if cell else "fr"
 
 
-def frequency(cell: str) -> str:
+def frequency(cell: str) -> Frequency:
     return _choice(cell, FREQUENCIES, "fréquence", "frequency") if cell else "daily"
 
 
@@ -148,9 +154,10 @@ def flag(cell: str) -> bool:
 
 
 def email(cell: str) -> str:
-    if not _EMAIL.fullmatch(cell):
-        raise CellError(f"adresse courriel invalide {_fr(cell)}", f"invalid e-mail address {_en(cell)}")
-    return cell
+    try:
+        return checked_address(cell)
+    except InvalidAddress:
+        raise CellError(f"adresse courriel invalide {_fr(cell)}", f"invalid e-mail address {_en(cell)}") from None
 
 
 def moment(cell: str) -> datetime:
@@ -164,10 +171,10 @@ def moment(cell: str) -> datetime:
             f"date invalide {_fr(cell)} (AAAA-MM-JJ ou AAAA-MM-JJTHH:MM)",
             f"invalid date {_en(cell)} (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
         ) from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=LOCAL_TIME)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=TIME_ZONE)
 
 
-def _choice(cell: str, choices: dict[str, str], fr_what: str, en_what: str) -> str:
+def _choice(cell: str, choices: Mapping[str, S], fr_what: str, en_what: str) -> S:
     found = choices.get(normalise(cell).replace("-", " ").strip())
     if found is None:
         allowed = ", ".join(dict.fromkeys(choices.values()))

@@ -54,7 +54,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from esja.matching import csv_cells as cells
-from esja.model import Consent, Enterprise, Profile, Subscriber
+from esja.model import Consent, Enterprise, Frequency, Language, LegalForm, Profile, Subscriber
 
 ENTERPRISE_COLUMNS = ("enterprise_id", "enterprise_name", "neq", "legal_form", "regions_served")
 PROFILE_COLUMNS = (
@@ -158,7 +158,7 @@ class _Enterprise:
     line: int
     name: str
     neq: str | None
-    legal_form: str
+    legal_form: LegalForm
     regions_served: tuple[str, ...]
     subscribers: dict[str, Subscriber] = field(default_factory=dict)
 
@@ -276,8 +276,8 @@ class _Reader:
 
     def _subscriber(self, enterprise: _Enterprise) -> None:
         email = self._parse("subscriber_email", cells.email, "")
-        language = self._parse("subscriber_language", cells.language, "fr")
-        frequency = self._parse("subscriber_frequency", cells.frequency, "daily")
+        language: Language = self._parse("subscriber_language", cells.language, "fr")
+        frequency: Frequency = self._parse("subscriber_frequency", cells.frequency, "daily")
         # CASL: no alert without a record of express consent.
         at = self._parse("consent_at", cells.moment, None) if self._required("consent_at") else None
         how, wording = self._required("consent_how"), self._required("consent_wording")

@@ -57,8 +57,8 @@ Hits = tuple[int, tuple[Reason, ...]]  # what a profile's codes or keywords find
 KeywordHit = tuple[int, Reason]  # one keyword found: tenths of a point, and where
 _NO_HITS: Hits = (0, ())
 # Sentinels for memos where None is a value: nothing is ever found or decided with these.
-_UNSEEN: KeywordHit = (-1, Reason("", "", ""))
-_UNSEEN_CONDITIONS: tuple[Reason, ...] = (Reason("", "", ""),)
+_UNSEEN: KeywordHit = (-1, Reason("keyword", "", ""))
+_UNSEEN_CONDITIONS: tuple[Reason, ...] = (Reason("region", "", ""),)
 
 # Matches are built from a tuple of their fields, in C: `Match(...)` would first call the named tuple's
 # Python __new__ (0.05 s of a week matched against 100,000 profiles).

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from esja.ingest.changes import StoredVersion
+from esja.ingest.changes import ChangeKind, StoredVersion
 from esja.matching.index import ProfileIndex
-from esja.model import Enterprise, Match, Profile, Status, Tender
+from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
 
 
 class TenderNotStoredYet(Exception):
@@ -25,14 +25,15 @@ class TenderNotStoredYet(Exception):
 @dataclass(frozen=True, slots=True)
 class Announcement:
     tender_key: str
-    change: str
+    change: ChangeKind
     content_hash: str
     revision: str
 
     @classmethod
     def from_json(cls, body: str) -> Announcement:
+        """A message of the match queue (esja.store.match_queue)."""
         raw = json.loads(body)
-        return cls(raw["tender_key"], raw["change"], raw["content_hash"], raw.get("revision", ""))
+        return cls(raw["tender_key"], ChangeKind(raw["change"]), raw["content_hash"], raw.get("revision", ""))
 
 
 @dataclass(slots=True)
@@ -54,7 +55,7 @@ class ProfileSource(Protocol):
 class MatchRecorder(Protocol):
     def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool: ...
     def record_update(
-        self, enterprise_id: str, tender_key: str, change: str, tender_hash: str, now: datetime
+        self, enterprise_id: str, tender_key: str, change: UpdateKind, tender_hash: str, now: datetime
     ) -> bool: ...
     def enterprises_matched(self, tender_key: str) -> list[str]: ...
 
@@ -85,6 +86,9 @@ class MatchService:
         self._version = version
         return True
 
+    def handle_message(self, body: str) -> MatchOutcome:
+        return self.handle(Announcement.from_json(body))
+
     def handle(self, announcement: Announcement) -> MatchOutcome:
         stored = self._tenders.get(announcement.tender_key)
         if stored is None or stored[1].revision < announcement.revision:
@@ -92,8 +96,8 @@ class MatchService:
         tender, version = stored
         now = self._clock()
         outcome = MatchOutcome(tender.key)
-        if announcement.change != "new":
-            change = "cancelled" if tender.status is Status.CANCELLED else "amended"
+        if announcement.change is not ChangeKind.NEW:
+            change: UpdateKind = "cancelled" if tender.status is Status.CANCELLED else "amended"
             for enterprise_id in self._matches.enterprises_matched(tender.key):
                 outcome.updates += self._matches.record_update(
                     enterprise_id, tender.key, change, version.content_hash, now

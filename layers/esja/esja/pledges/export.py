@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from esja.pledges.model import Pledge
+from esja.pledges.model import Pledge, PledgeStatus
 
 COLUMNS = (
     "pledge_id",
@@ -34,6 +36,28 @@ COLUMNS = (
     "consent_version",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class PledgeReader(Protocol):
+    def everything(self, now: datetime) -> Iterable[Pledge]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeFile:
+    csv: str
+    count: int
+
+
+class PledgeExport:
+    """Every pledge not yet purged, for the organizers: personal information, so each export is theirs to keep safe."""
+
+    def __init__(self, pledges: PledgeReader, clock: Callable[[], datetime]) -> None:
+        self._pledges = pledges
+        self._clock = clock
+
+    def export(self, status: PledgeStatus | None = None) -> PledgeFile:
+        chosen = [p for p in self._pledges.everything(self._clock()) if status in (None, p.status)]
+        return PledgeFile(write_pledges_csv(chosen), len(chosen))
 
 
 def write_pledges_csv(pledges: Iterable[Pledge]) -> str:

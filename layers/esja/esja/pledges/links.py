@@ -69,8 +69,5 @@ class PledgeLinks:
     def withdraw(self, token: str, lang: str) -> str:
         return self._url(WITHDRAW_PATH, {TOKEN_FIELD: token, "lang": lang})
 
-    def registry(self, lang: str) -> str:
-        return self._url(REGISTRY_PATH, {"lang": lang})
-
     def _url(self, path: str, query: dict[str, str]) -> str:
         return f"{self.base_url.rstrip('/')}{path}?{urlencode(query)}"

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from esja.config import SenderIdentity
+from esja.emails import Sender
+from esja.errors import Rejected
 from esja.pledges.bot_defences import TIME_TRAP_FIELD, TimeTrap, Trap
+from esja.pledges.confirmation_email import compose_confirmation
 from esja.pledges.form import FormResult, read_pledge_form
 from esja.pledges.links import (
     CONFIRMATION_LIFETIME,
@@ -34,6 +39,8 @@ from esja.pledges.model import (
     RegistryEntry,
 )
 from esja.tokens import InvalidToken, TokenSigner
+
+logger = logging.getLogger(__name__)
 
 # Enough for the people of one office signing one after the other; few enough that the form cannot be
 # used to flood an inbox.
@@ -58,10 +65,6 @@ class RateLimits(Protocol):
         ...
 
 
-class ConfirmationSender(Protocol):
-    def send_confirmation(self, pledge: Pledge, confirm_url: str, withdraw_url: str) -> None: ...
-
-
 class Outcome(StrEnum):
     SENT = "sent"  # also the answer to a bot, and to an address that asked too often: nothing tells them apart
     INVALID = "invalid"
@@ -83,14 +86,16 @@ class PledgeService:
         *,
         pledges: PledgeRepository,
         rate_limits: RateLimits,
-        confirmations: ConfirmationSender,
+        mailer: Sender,
+        sender: SenderIdentity,
         links: PledgeLinks,
         keys: Sequence[str],
         clock: Callable[[], datetime],
     ) -> None:
         self._pledges = pledges
         self._limits = rate_limits
-        self._confirmations = confirmations
+        self._mailer = mailer
+        self._sender = sender
         self._links = links
         self._clock = clock
         self._time_trap = TimeTrap(keys, clock)
@@ -134,9 +139,7 @@ class PledgeService:
             purge_at=now + UNCONFIRMED_RETENTION,
         )
         self._pledges.add(pledge)
-        self._confirmations.send_confirmation(
-            pledge, self._links.confirm(confirmation, language), self.withdrawal_link(pledge, language)
-        )
+        self._send_confirmation(pledge, confirmation)
         return Submission(Outcome.SENT)
 
     def pending(self, token: str) -> Pledge | None:
@@ -196,6 +199,20 @@ class PledgeService:
 
     def registry(self) -> list[RegistryEntry]:
         return self._pledges.registry(self._clock())
+
+    def _send_confirmation(self, pledge: Pledge, token: str) -> None:
+        email = compose_confirmation(
+            pledge,
+            confirm_url=self._links.confirm(token, pledge.language),
+            withdraw_url=self.withdrawal_link(pledge, pledge.language),
+            sender=self._sender,
+        )
+        try:
+            self._mailer.send(email)
+        except Rejected:
+            # SES refused this address (suppressed, malformed for SES): the page answers as for any
+            # address, and the pending pledge is purged with the other unconfirmed ones.
+            logger.warning("confirmation e-mail refused by SES", extra={"pledge_id": pledge.id})
 
     def _counter(self, kind: str, value: str) -> str:
         return f"{kind}#" + hmac.new(self._counter_key, value.lower().encode(), hashlib.sha256).hexdigest()

@@ -17,15 +17,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any, TypeGuard
-from zoneinfo import ZoneInfo
 
+from esja.clock import TIME_ZONE
 from esja.model import Address, Award, Buyer, Category, Classification, Money, Status, Supplier, Tender, Text
 from esja.sources.parsed import FeedError, Parsed, Rejected
 
 Json = Mapping[str, Any]
-
-# Québec and federal publishers write local dates and times without an offset: they mean Eastern time.
-PUBLISHER_TZ = ZoneInfo("America/Toronto")
 
 _EMPTY: Json = MappingProxyType({})
 _CANCELLED = frozenset({"cancelled", "unsuccessful", "withdrawn"})
@@ -44,9 +41,10 @@ RECORD_ERRORS = (ValueError, TypeError, ArithmeticError)
 
 
 def parse_datetime(raw: str) -> datetime:
-    """ISO 8601 → aware datetime; a date alone or a time without offset is Eastern local time."""
+    """ISO 8601 → aware datetime; a date alone or a time without offset is Eastern local time (Québec and
+    federal publishers write local dates and times without an offset)."""
     value = datetime.fromisoformat(raw)
-    return value if value.tzinfo is not None else value.replace(tzinfo=PUBLISHER_TZ)
+    return value if value.tzinfo is not None else value.replace(tzinfo=TIME_ZONE)
 
 
 def one_line(text: str) -> str:
@@ -284,7 +282,7 @@ def normalise_release(
         published_at=_datetime(tender, "datePublished") or _datetime(release, "date"),
         closing_at=closing,
         amendment_number=amendment_number,
-        amendment_date=issued.astimezone(PUBLISHER_TZ).date() if issued else None,
+        amendment_date=issued.astimezone(TIME_ZONE).date() if issued else None,
         url=_notice_url(tender),
         value=_money(tender, "value"),
         languages=_languages(lang, title, description),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from esja.store.errors import store_error
+from esja.store.errors import error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -30,7 +30,7 @@ class DigestArchive:
         try:
             answer = self._client.get_object(Bucket=self._bucket, Key=key)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            if error_code(error) in ("NoSuchKey", "404"):
                 return None
             raise store_error(error, "reading an archived digest") from error
         return answer["Body"].read().decode("utf-8")

@@ -19,7 +19,7 @@ from esja.digest.outcomes import ContractWon
 from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
 from esja.digest.weeks import Week
 from esja.model import Status, Tender
-from esja.store.errors import store_error
+from esja.store.errors import CONDITION_FAILED, error_code, store_error
 from esja.store.matches import alert_item
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 FIRST_SEEN_INDEX = "by_first_seen_week"
 STATUS_WEEK_INDEX = "by_status_week"
 CLOSING_INDEX = "by_status_closing"
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 class TenderWeeks:
@@ -115,7 +114,7 @@ class MatchHistory:
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(enterprise_id)"
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == _CONDITION_FAILED:
+            if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "recording a contract won") from error
         return True

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from esja.matching.enterprise_book import SaveSummary
 from esja.model import Category, Consent, Enterprise, Profile, Subscriber
 from esja.store.errors import store_error
 
@@ -22,18 +22,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 CATALOGUE = {"enterprise_id": {"S": "_catalogue"}, "item": {"S": "version"}}
-
-
-@dataclass(frozen=True, slots=True)
-class SaveSummary:
-    enterprises_changed: int = 0
-    profiles_changed: int = 0
-    profiles_removed: int = 0
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.enterprises_changed or self.profiles_changed or self.profiles_removed)
 
 
 class EnterpriseStore:

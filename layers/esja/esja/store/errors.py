@@ -1,9 +1,12 @@
-"""The store's own errors: callers never match AWS error strings."""
+"""AWS's error codes → the project's own errors (esja.errors): callers never match AWS error strings."""
 
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
+from esja.errors import StoreError, Throttled
+
+# Every service's name for « slow down », DynamoDB's, SQS's, S3's and SES's alike.
 THROTTLING_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -14,17 +17,14 @@ THROTTLING_CODES = frozenset(
         "RequestThrottled",
     }
 )
+CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
-class StoreError(Exception):
-    """An AWS call failed; nothing after it was done, so the next run catches up."""
-
-
-class Throttled(StoreError):
-    """AWS kept throttling after the SDK's own retries."""
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def store_error(error: ClientError, action: str) -> StoreError:
-    code = error.response.get("Error", {}).get("Code", "")
+    code = error_code(error)
     kind = Throttled if code in THROTTLING_CODES else StoreError
     return kind(f"{action}: {code or type(error).__name__}")

@@ -3,40 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from esja.ingest.feed_state import FeedState
 from esja.store.errors import store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-_KEEP_PROCESSED = 400  # SEAO publishes 52 weekly + 12 monthly files a year
-
-
-@dataclass(slots=True)
-class FeedState:
-    feed: str
-    processed: list[str] = field(default_factory=list)  # SEAO file names already read
-    since: date | None = None  # SEAO: files ending on or before this day are history, never read
-    etag: str | None = None
-    last_modified: str | None = None
-    last_success_at: str | None = None
-    last_error: str | None = None
-    last_error_at: str | None = None
-    last_counts: dict[str, int] = field(default_factory=dict)
-    totals: dict[str, int] = field(default_factory=dict)
-
-    def mark_processed(self, name: str) -> None:
-        if name not in self.processed:
-            self.processed = [*self.processed, name][-_KEEP_PROCESSED:]
-
-    def add_counts(self, counts: dict[str, int]) -> None:
-        for name, value in counts.items():
-            self.totals[name] = self.totals.get(name, 0) + value
 
 
 class FeedStateStore:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from esja.errors import StoreError
 from esja.ingest.changes import Change
-from esja.store.errors import StoreError, store_error
+from esja.store.errors import store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from esja.alerts.model import AlertItem
+from esja.errors import Throttled
 from esja.model import Match
-from esja.store.errors import Throttled, store_error
+from esja.store.errors import CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -166,7 +167,7 @@ class MatchStore:
                 ExpressionAttributeValues=values,
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == CONDITION_FAILED:
                 return
             raise store_error(error, "marking a match as told") from error
 
@@ -181,7 +182,7 @@ class MatchStore:
                 ExpressionAttributeValues={":closed": {"S": "closed"}},
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == CONDITION_FAILED:
                 return
             raise store_error(error, "closing a match") from error
 
@@ -191,7 +192,7 @@ class MatchStore:
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(enterprise_id)"
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "recording a match") from error
         return True

@@ -5,7 +5,7 @@ Items (pk, sk):
   ("organizer", <organizer id>)                  name, email, language, regions
   ("signatory-link", <pledge id>#id#<buyer id>)  a signatory buys as this SEAO buyer id (OP-…)
   ("signatory-link", <pledge id>#name#<key>)     … or under this name (buyer_name as typed)
-  ("digest#<week>", <organizer id>)              the week's digest: preparing → sending → sent (or failed)
+  ("digest#<week>", <organizer id>)              the week's digest (esja.store.send_records)
 
 The links are not kept in the Pledges table: every item there is a pledge (its export and registry read
 them all), and the pledge form's function has no business with them.
@@ -14,31 +14,21 @@ them all), and the pledge form's function has no business with them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from esja.digest.claims import PREPARING_TIMEOUT, Claim
 from esja.digest.organizers import Organizer
+from esja.digest.setup import SavedOrganizers
 from esja.digest.signatories import SignatoryLink, buyer_id_key, buyer_key
-from esja.digest.weeks import Week
-from esja.store.errors import store_error
+from esja.store.errors import CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 ORGANIZER = "organizer"
 LINK = "signatory-link"
-_CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-@dataclass(frozen=True, slots=True)
-class SavedOrganizers:
-    written: int
-    removed: int
-    unchanged: int
 
 
 class OrganizerStore:
@@ -73,7 +63,10 @@ class OrganizerStore:
 
     def add_link(self, link: SignatoryLink, now: datetime) -> bool:
         """True if the link is new."""
-        item = _key(LINK, _link_sort_key(link)) | {"pledge_id": {"S": link.pledge_id}, "linked_at": {"S": _at(now)}}
+        item = _key(LINK, _link_sort_key(link)) | {
+            "pledge_id": {"S": link.pledge_id},
+            "linked_at": {"S": now.astimezone(UTC).isoformat(timespec="seconds")},
+        }
         if link.buyer_id:
             item["buyer_id"] = {"S": link.buyer_id.strip()}
         if link.buyer_name:
@@ -90,59 +83,7 @@ class OrganizerStore:
             raise store_error(error, "removing a signatory link") from error
         return "Attributes" in answer
 
-    # --- one digest per organizer and week ---
-
-    def claim_digest(self, week: Week, organizer_id: str, now: datetime) -> Claim:
-        item = _key(f"digest#{week}", organizer_id) | {"state": {"S": "preparing"}, "claimed_at": {"S": _at(now)}}
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=item,
-                ConditionExpression=(
-                    "attribute_not_exists(pk) OR #state = :failed OR (#state = :preparing AND claimed_at < :stale)"
-                ),
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={
-                    ":failed": {"S": "failed"},
-                    ":preparing": {"S": "preparing"},
-                    ":stale": {"S": _at(now - PREPARING_TIMEOUT)},
-                },
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
-                raise store_error(error, "claiming a digest") from error
-            state = error.response.get("Item", {}).get("state", {}).get("S")  # type: ignore[attr-defined]
-            return {"sent": Claim.SENT, "preparing": Claim.IN_FLIGHT}.get(str(state), Claim.IN_DOUBT)
-        return Claim.CLAIMED
-
-    def sending(self, week: Week, organizer_id: str, archive_key: str, now: datetime) -> None:
-        """Just before SES is asked: from now on, a crash leaves the digest in doubt, never sent twice."""
-        self._update_digest(week, organizer_id, "sending", {"archive_key": archive_key, "sending_at": _at(now)})
-
-    def sent(self, week: Week, organizer_id: str, message_id: str, now: datetime) -> None:
-        self._update_digest(week, organizer_id, "sent", {"message_id": message_id, "sent_at": _at(now)})
-
-    def failed(self, week: Week, organizer_id: str, reason: str, now: datetime) -> None:
-        """Nothing went out (SES said no, or the run failed before asking it): the next run tries again."""
-        self._update_digest(week, organizer_id, "failed", {"failure": reason, "failed_at": _at(now)})
-
     # --- plumbing ---
-
-    def _update_digest(self, week: Week, organizer_id: str, state: str, fields: dict[str, str]) -> None:
-        names = {"#state": "state"} | {f"#{name}": name for name in fields}
-        values = {":state": {"S": state}} | {f":{name}": {"S": value} for name, value in fields.items()}
-        assignments = ", ".join(["#state = :state", *(f"#{name} = :{name}" for name in fields)])
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=_key(f"digest#{week}", organizer_id),
-                UpdateExpression=f"SET {assignments}",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            raise store_error(error, f"recording a digest as {state}") from error
 
     def _partition(self, pk: str, action: str) -> list[dict[str, Any]]:
         try:
@@ -159,7 +100,7 @@ class OrganizerStore:
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == _CONDITION_FAILED:
+            if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, action) from error
         return True
@@ -167,11 +108,6 @@ class OrganizerStore:
 
 def _key(pk: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
-
-
-def _at(moment: datetime) -> str:
-    """UTC, one format: these strings compare in time order (the claim's condition relies on it)."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _by_id(organizer: Organizer) -> str:

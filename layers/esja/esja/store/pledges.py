@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from esja.model import Category
 from esja.pledges.model import InstitutionType, Pledge, PledgeDetails, PledgeStatus, RegistryEntry, fold
-from esja.store.errors import store_error
+from esja.store.errors import CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 REGISTRY_INDEX = "registry"
 CONFIRMED_INDEX = "by_confirmed_key"
 PUBLIC = "public"  # the one partition of the registry index: hundreds of signatories, not millions
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 _NOT_EXPIRED = "attribute_not_exists(expires_at) OR expires_at > :now"
 
 Item = dict[str, Any]
@@ -147,7 +146,7 @@ class PledgeStore:
                 TableName=self._table, Key=_key(pledge_id), ReturnValues="ALL_NEW", **request
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == _CONDITION_FAILED:
+            if error_code(error) == CONDITION_FAILED:
                 return None
             raise store_error(error, action) from error
         return from_item(answer["Attributes"])

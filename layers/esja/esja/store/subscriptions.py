@@ -6,8 +6,7 @@ Partition `address#<sha256 of the address>`:
   state#preferences   the subscriber's own choices (frequency, language, reminders, pause, profiles off)
   state#unsubscribed  written once, on the first unsubscribe
   state#suppressed    written once, on the first hard bounce or complaint (SES events)
-  send#<period>       one alert per period: claimed before sending, confirmed once SES accepted it
-                      (expires after 35 days: only replays within a period need it)
+  send#<period>       one alert per period (esja.store.send_records)
   log#<when>#<kind>…  append-only proof: consents (from the import), unsubscribes, preference changes
 Partition `subscriber#<id>`, item `address`: from a link's subscriber id back to the address key.
 """
@@ -16,35 +15,29 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
-from esja.alerts.model import ConsentRef, Listing, Preferences, ProfileRef, SubscriberState
+from esja.alerts.model import (
+    ConsentRecord,
+    ConsentRef,
+    Listing,
+    Preferences,
+    ProfileRef,
+    SubscriberState,
+    SuppressionReason,
+)
 from esja.model import Consent
-from esja.store.errors import store_error
+from esja.store.errors import CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-SEND_RECORD_LIFETIME = timedelta(days=35)
-
 
 class AlreadyRegistered(Exception):
     """Another run registered the address first; its id wins."""
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentRecord:
-    """One entry of the append-only log: what happened, when, how, under which wording."""
-
-    kind: str  # "consent", "unsubscribe", "preferences"
-    at: datetime
-    how: str
-    wording_version: str
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 class SubscriptionStore:
@@ -74,7 +67,7 @@ class SubscriptionStore:
             listing=listing_from_json(subscriber["listing"]["S"]) if subscriber else None,
             preferences=preferences_from_json(preferences["preferences"]["S"]) if preferences else None,
             unsubscribed_at=datetime.fromisoformat(unsubscribed["at"]["S"]) if unsubscribed else None,
-            suppressed=suppressed["reason"]["S"] if suppressed else None,
+            suppressed=cast("SuppressionReason", suppressed["reason"]["S"]) if suppressed else None,
         )
 
     def address_of(self, subscriber_id: str) -> str | None:
@@ -154,59 +147,9 @@ class SubscriptionStore:
         try:
             self._client.transact_write_items(TransactItems=actions)
         except ClientError as error:
-            if _code(error) == "TransactionCanceledException":
+            if error_code(error) == "TransactionCanceledException":
                 raise AlreadyRegistered from error
             raise store_error(error, "registering a subscriber") from error
-
-    # --- one alert per period ---
-
-    def claim_send(self, address_key: str, period: str, now: datetime) -> bool:
-        """Take the period's alert for this address; False if a run already took it (sent, or in flight
-        and perhaps accepted by SES: sending again could send twice). A failed attempt can be retaken."""
-        item = {
-            "pk": {"S": _pk(address_key)},
-            "sk": {"S": f"send#{period}"},
-            "state": {"S": "sending"},
-            "claimed_at": {"S": now.isoformat()},
-            "expires_at": {"N": str(int((now + SEND_RECORD_LIFETIME).timestamp()))},
-        }
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=item,
-                ConditionExpression="attribute_not_exists(pk) OR #state = :failed",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":failed": {"S": "failed"}},
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise store_error(error, "claiming an alert") from error
-        return True
-
-    def confirm_send(self, address_key: str, period: str, message_id: str, tenders: int, now: datetime) -> None:
-        self._update(
-            address_key,
-            f"send#{period}",
-            "SET #state = :sent, message_id = :m, tenders = :n, sent_at = :now",
-            {
-                ":sent": {"S": "sent"},
-                ":m": {"S": message_id},
-                ":n": {"N": str(tenders)},
-                ":now": {"S": now.isoformat()},
-            },
-            names={"#state": "state"},
-        )
-
-    def release_send(self, address_key: str, period: str, reason: str, now: datetime) -> None:
-        """SES did not take the message: the next attempt in this period may try again."""
-        self._update(
-            address_key,
-            f"send#{period}",
-            "SET #state = :failed, failure = :why, failed_at = :now",
-            {":failed": {"S": "failed"}, ":why": {"S": reason}, ":now": {"S": now.isoformat()}},
-            names={"#state": "state"},
-        )
 
     # --- what the subscriber decides ---
 
@@ -255,9 +198,11 @@ class SubscriptionStore:
 
     # --- what SES reports ---
 
-    def suppress(self, address_key: str, *, reason: str, detail: str, event_id: str, at: datetime) -> bool:
+    def suppress(
+        self, address_key: str, *, reason: SuppressionReason, detail: str, event_id: str, at: datetime
+    ) -> bool:
         """Stop every alert to the address; True the first time. The same event twice changes nothing."""
-        item = {
+        item: dict[str, Any] = {
             "pk": {"S": _pk(address_key)},
             "sk": {"S": "state#suppressed"},
             "reason": {"S": reason},
@@ -268,7 +213,7 @@ class SubscriptionStore:
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
+            if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "suppressing an address") from error
         return True
@@ -299,7 +244,7 @@ class SubscriptionStore:
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
+            if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "appending to the consent log") from error
         return True
@@ -313,7 +258,7 @@ class SubscriptionStore:
                 ]
             )
         except ClientError as error:
-            if _code(error) == "TransactionCanceledException":
+            if error_code(error) == "TransactionCanceledException":
                 return False
             raise store_error(error, action) from error
         return True
@@ -321,10 +266,6 @@ class SubscriptionStore:
 
 def _pk(address_key: str) -> str:
     return f"address#{address_key}"
-
-
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def _log(

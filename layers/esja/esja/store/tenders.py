@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from esja.digest.weeks import Week
+from esja.errors import Throttled
 from esja.ingest.changes import Change, StoredVersion
-from esja.l10n import TIME_ZONE
 from esja.model import Status, Tender
-from esja.store.errors import Throttled, store_error
+from esja.store.errors import store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -89,8 +90,7 @@ class TenderStore:
 
 def iso_week(moment: datetime) -> str:
     """« 2026-W48 »: the ISO week in Montréal, as the digest names weeks."""
-    year, week, _ = moment.astimezone(TIME_ZONE).isocalendar()
-    return f"{year}-W{week:02d}"
+    return str(Week.containing(moment))
 
 
 def _version(item: dict[str, Any]) -> StoredVersion:

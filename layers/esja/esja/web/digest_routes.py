@@ -10,19 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from esja.digest.links import ARCHIVE_PATH, TOKEN_FIELD, DigestLinks
 from esja.tokens import InvalidToken
 from esja.web.openapi import LANG, described, html, query
-from esja.web.pages import HTML, error_page, page_language
+from esja.web.pages import HTML, error_page
+from esja.web.requests import RequestReader
 
 # The site's policy, but for the inline styles an e-mail's body is made of.
 ARCHIVE_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+ARCHIVE_HEADERS = {
+    "Content-Security-Policy": ARCHIVE_CSP,
+    "Cache-Control": "private, no-store",
+    "X-Robots-Tag": "noindex",
+}
 TOKEN = query(TOKEN_FIELD, "The signed token of the link in a digest e-mail", required=True)
 
 
@@ -33,12 +39,7 @@ class ArchiveReader(Protocol):
 def digest_router(*, archive: Callable[[], ArchiveReader], links: DigestLinks) -> Router:
     """`archive` gives the archive's reader when a page first needs it."""
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
-
-    def resolver() -> APIGatewayHttpResolver:
-        app = router.api_resolver
-        if not isinstance(app, APIGatewayHttpResolver):
-            raise TypeError("the digest archive is served by an APIGatewayHttpResolver")
-        return app
+    request = RequestReader(router)
 
     @router.get(
         ARCHIVE_PATH,
@@ -52,10 +53,9 @@ def digest_router(*, archive: Callable[[], ArchiveReader], links: DigestLinks) -
         openapi_extensions=described(parameters=[TOKEN, LANG]),
     )
     def archived_digest() -> Response[str]:
-        lang = page_language(resolver())
-        token = (resolver().current_event.query_string_parameters or {}).get(TOKEN_FIELD, "")
+        lang = request.language()
         try:
-            key = links.archived(token)
+            key = links.archived(request.query(TOKEN_FIELD))
         except InvalidToken:
             return error_page(lang, 400, "digest.archive.invalid")
         page = archive().get(key)

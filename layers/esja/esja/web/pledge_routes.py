@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from esja.config import SenderIdentity
+from esja.errors import StoreError
 from esja.geo.regions import all_regions, region_name
 from esja.model import Category
 from esja.pledges.bot_defences import HONEYPOT_FIELD, MAX_SECONDS, MIN_SECONDS, TIME_TRAP_FIELD
@@ -37,11 +38,11 @@ from esja.pledges.links import (
 )
 from esja.pledges.model import InstitutionType
 from esja.pledges.service import Outcome, PledgeService
-from esja.store.errors import StoreError
-from esja.web.forms import BadForm, read_form
+from esja.web.forms import BadForm
 from esja.web.openapi import LANG, described, html, query
 from esja.web.pages import error_page, page_language
 from esja.web.pages import page as render_page
+from esja.web.requests import RequestReader
 
 TAGS = ["Pledges"]
 TOKEN = query(TOKEN_FIELD, "The token of the link e-mailed to the signatory", required=True)
@@ -58,32 +59,84 @@ def page(template: str, lang: str, *, status: int = 200, **context: Any) -> Resp
     return render_page(template, lang, status=status, paths=PATHS, token_field=TOKEN_FIELD, **context)
 
 
-def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
-    router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
+class PledgePages:
+    """Each page: read the request, ask the use case (esja.pledges.service), render."""
 
-    def resolver() -> APIGatewayHttpResolver:
-        app = router.api_resolver
-        if not isinstance(app, APIGatewayHttpResolver):
-            raise TypeError("the pledge pages are served by an APIGatewayHttpResolver")
-        return app
+    def __init__(self, service: PledgeService, sender: SenderIdentity, request: RequestReader) -> None:
+        self._service = service
+        self._sender = sender
+        self._request = request
 
-    def lang() -> str:
-        return page_language(resolver())
+    def landing(self) -> Response[str]:
+        return page("pages/landing.html", self._request.language())
 
-    def token_in_query() -> str:
-        return (resolver().current_event.query_string_parameters or {}).get(TOKEN_FIELD, "")
+    def form(self) -> Response[str]:
+        return self._form_page(self._request.language(), token=self._service.new_form_token())
 
-    def token_in_form() -> str:
-        sent = read_form(resolver().current_event).get(TOKEN_FIELD, [])
+    def submit(self) -> Response[str]:
+        language, event = self._request.language(), self._request.app.current_event
+        submission = self._service.submit(
+            self._request.form(), language=language, source=event.request_context.http.source_ip
+        )
+        if submission.outcome is Outcome.SENT:
+            # Post/Redirect/Get: reloading the page does not sign again.
+            return Response(303, headers={"Location": f"{SENT_PATH}?lang={language}"})
+        return self._form_page(
+            language,
+            token=submission.form_token,
+            form=submission.form,
+            status=STATUS[submission.outcome],
+            notice="" if submission.outcome is Outcome.INVALID else f"pledge.notice.{submission.outcome}",
+        )
+
+    def sent(self) -> Response[str]:
+        return page("pages/pledge_sent.html", self._request.language())
+
+    def confirmation(self) -> Response[str]:
+        language, token = self._request.language(), self._request.query(TOKEN_FIELD)
+        pledge = self._service.pending(token)
+        if pledge is None:
+            return self._invalid_link(language, "confirm")
+        return page("pages/pledge_confirm.html", language, details=pledge.details, token=token, region_name=region_name)
+
+    def confirm(self) -> Response[str]:
+        language = self._request.language()
+        pledge = self._service.confirm(self._form_token())
+        if pledge is None:
+            return self._invalid_link(language, "confirm")
+        withdraw_url = self._service.withdrawal_link(pledge, language)
+        return page("pages/pledge_confirmed.html", language, details=pledge.details, withdraw_url=withdraw_url)
+
+    def withdrawal(self) -> Response[str]:
+        language, token = self._request.language(), self._request.query(TOKEN_FIELD)
+        pledge = self._service.withdrawable(token)
+        if pledge is None:
+            return self._invalid_link(language, "withdraw")
+        return page("pages/pledge_withdraw.html", language, pledge=pledge, token=token)
+
+    def withdraw(self) -> Response[str]:
+        language = self._request.language()
+        pledge = self._service.withdraw(self._form_token())
+        if pledge is None:
+            return self._invalid_link(language, "withdraw")
+        return page("pages/pledge_withdrawn.html", language, details=pledge.details)
+
+    def registry(self) -> Response[str]:
+        entries = self._service.registry()
+        return page("pages/registry.html", self._request.language(), entries=entries, region_name=region_name)
+
+    def _form_token(self) -> str:
+        sent = self._request.form().get(TOKEN_FIELD, [])
         if len(sent) != 1:
             raise BadForm("one token expected")
         return sent[0]
 
-    def invalid_link(language: str, what: str) -> Response[str]:
-        return page("pages/pledge_link_invalid.html", language, status=400, what=what, contact=sender.contact_email)
+    def _invalid_link(self, language: str, what: str) -> Response[str]:
+        contact = self._sender.contact_email
+        return page("pages/pledge_link_invalid.html", language, status=400, what=what, contact=contact)
 
-    def form_page(
-        language: str, *, token: str, form: FormResult | None = None, status: int = 200, notice: str = ""
+    def _form_page(
+        self, language: str, *, token: str, form: FormResult | None = None, status: int = 200, notice: str = ""
     ) -> Response[str]:
         return page(
             "pages/pledge_form.html",
@@ -95,30 +148,34 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
             notice=notice,
             form_token=token,
             **_form_choices(language),
-            sender=sender,
+            sender=self._sender,
         )
 
-    @router.get(
+
+def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
+    router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
+    pages = PledgePages(service, sender, RequestReader(router))
+    _form_routes(router, pages)
+    _link_routes(router, pages)
+    return router
+
+
+def _form_routes(router: Router, pages: PledgePages) -> None:
+    router.get(
         LANDING_PATH,
         summary="Landing page of the programme",
         tags=TAGS,
         responses={200: html("The programme, and links to sign and to the registry")},
         openapi_extensions=described(parameters=[LANG]),
-    )
-    def landing() -> Response[str]:
-        return page("pages/landing.html", lang())
-
-    @router.get(
+    )(pages.landing)
+    router.get(
         FORM_PATH,
         summary="The pledge form, with its collection notice (Law 25)",
         tags=TAGS,
         responses={200: html("The form")},
         openapi_extensions=described(parameters=[LANG]),
-    )
-    def pledge_form() -> Response[str]:
-        return form_page(lang(), token=service.new_form_token())
-
-    @router.post(
+    )(pages.form)
+    router.post(
         FORM_PATH,
         middlewares=[failures_as_pages],
         summary="Sign: the pledge is kept pending and a confirmation link is e-mailed",
@@ -131,112 +188,59 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
             429: html("Too many pledges from this address: try again later"),
         },
         openapi_extensions=described(parameters=[LANG], form=_pledge_form_schema()),
-    )
-    def submit() -> Response[str]:
-        language = lang()
-        event = resolver().current_event
-        submission = service.submit(read_form(event), language=language, source=event.request_context.http.source_ip)
-        if submission.outcome is Outcome.SENT:
-            # Post/Redirect/Get: reloading the page does not sign again.
-            return Response(303, headers={"Location": f"{SENT_PATH}?lang={language}"})
-        return form_page(
-            language,
-            token=submission.form_token,
-            form=submission.form,
-            status=STATUS[submission.outcome],
-            notice="" if submission.outcome is Outcome.INVALID else f"pledge.notice.{submission.outcome}",
-        )
-
-    @router.get(
+    )(pages.submit)
+    router.get(
         SENT_PATH,
         summary="Check your inbox",
         tags=TAGS,
         responses={200: html("The confirmation link is on its way")},
         openapi_extensions=described(parameters=[LANG]),
-    )
-    def sent() -> Response[str]:
-        return page("pages/pledge_sent.html", lang())
-
-    @router.get(
-        CONFIRM_PATH,
-        middlewares=[failures_as_pages],
-        summary="The page the confirmation link opens: a button confirms (a GET changes nothing)",
-        tags=TAGS,
-        responses={200: html("The pledge to confirm"), 400: html("The link is not valid, used, or expired")},
-        openapi_extensions=described(parameters=[TOKEN, LANG]),
-    )
-    def confirmation_page() -> Response[str]:
-        language, token = lang(), token_in_query()
-        pledge = service.pending(token)
-        if pledge is None:
-            return invalid_link(language, "confirm")
-        return page("pages/pledge_confirm.html", language, details=pledge.details, token=token, region_name=region_name)
-
-    @router.post(
-        CONFIRM_PATH,
-        middlewares=[failures_as_pages],
-        summary="Confirm the pledge (single use)",
-        tags=TAGS,
-        responses={
-            200: html("Confirmed, with the withdrawal link"),
-            400: html("The link is not valid, used, or expired"),
-        },
-        openapi_extensions=described(parameters=[LANG], form=_token_form_schema()),
-    )
-    def confirm() -> Response[str]:
-        language = lang()
-        pledge = service.confirm(token_in_form())
-        if pledge is None:
-            return invalid_link(language, "confirm")
-        return page(
-            "pages/pledge_confirmed.html",
-            language,
-            details=pledge.details,
-            withdraw_url=service.withdrawal_link(pledge, language),
-        )
-
-    @router.get(
-        WITHDRAW_PATH,
-        middlewares=[failures_as_pages],
-        summary="The page the withdrawal link opens: a button withdraws",
-        tags=TAGS,
-        responses={200: html("The pledge to withdraw (or already withdrawn)"), 400: html("The link is not valid")},
-        openapi_extensions=described(parameters=[TOKEN, LANG]),
-    )
-    def withdrawal_page() -> Response[str]:
-        language, token = lang(), token_in_query()
-        pledge = service.withdrawable(token)
-        if pledge is None:
-            return invalid_link(language, "withdraw")
-        return page("pages/pledge_withdraw.html", language, pledge=pledge, token=token)
-
-    @router.post(
-        WITHDRAW_PATH,
-        middlewares=[failures_as_pages],
-        summary="Withdraw the pledge: off the registry at once, deleted after 30 days",
-        tags=TAGS,
-        responses={200: html("Withdrawn"), 400: html("The link is not valid")},
-        openapi_extensions=described(parameters=[LANG], form=_token_form_schema()),
-    )
-    def withdraw() -> Response[str]:
-        language = lang()
-        pledge = service.withdraw(token_in_form())
-        if pledge is None:
-            return invalid_link(language, "withdraw")
-        return page("pages/pledge_withdrawn.html", language, details=pledge.details)
-
-    @router.get(
+    )(pages.sent)
+    router.get(
         REGISTRY_PATH,
         middlewares=[failures_as_pages],
         summary="The public registry of confirmed pledges whose signatories consented to appear",
         tags=TAGS,
         responses={200: html("Institutions, their region and signatory, by name")},
         openapi_extensions=described(parameters=[LANG]),
-    )
-    def registry() -> Response[str]:
-        return page("pages/registry.html", lang(), entries=service.registry(), region_name=region_name)
+    )(pages.registry)
 
-    return router
+
+def _link_routes(router: Router, pages: PledgePages) -> None:
+    """The pages the links in the e-mails open (a GET shows a button), and their buttons' POSTs."""
+    invalid = html("The link is not valid, used, or expired")
+    router.get(
+        CONFIRM_PATH,
+        middlewares=[failures_as_pages],
+        summary="The page the confirmation link opens: a button confirms (a GET changes nothing)",
+        tags=TAGS,
+        responses={200: html("The pledge to confirm"), 400: invalid},
+        openapi_extensions=described(parameters=[TOKEN, LANG]),
+    )(pages.confirmation)
+    router.post(
+        CONFIRM_PATH,
+        middlewares=[failures_as_pages],
+        summary="Confirm the pledge (single use)",
+        tags=TAGS,
+        responses={200: html("Confirmed, with the withdrawal link"), 400: invalid},
+        openapi_extensions=described(parameters=[LANG], form=_token_form_schema()),
+    )(pages.confirm)
+    router.get(
+        WITHDRAW_PATH,
+        middlewares=[failures_as_pages],
+        summary="The page the withdrawal link opens: a button withdraws",
+        tags=TAGS,
+        responses={200: html("The pledge to withdraw (or already withdrawn)"), 400: html("The link is not valid")},
+        openapi_extensions=described(parameters=[TOKEN, LANG]),
+    )(pages.withdrawal)
+    router.post(
+        WITHDRAW_PATH,
+        middlewares=[failures_as_pages],
+        summary="Withdraw the pledge: off the registry at once, deleted after 30 days",
+        tags=TAGS,
+        responses={200: html("Withdrawn"), 400: html("The link is not valid")},
+        openapi_extensions=described(parameters=[LANG], form=_token_form_schema()),
+    )(pages.withdraw)
 
 
 def failures_as_pages(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:

@@ -1,37 +1,52 @@
-"""Composition: the use cases wired to their AWS adapters, built once per container from Settings."""
+"""The wiring module: the use cases built on their AWS adapters, once per container, from Settings.
+
+The one module that knows both sides. Handlers import it (and Powertools) and nothing else of ours; the
+domain never imports it (the import-linter contracts in pyproject.toml hold both). Each build_* reads
+the environment when given no Settings (a function's cold start), takes clients from its caller (tests,
+the local runtime) or makes them (AWS_ENDPOINT_URL honoured), and imports only what its use case needs,
+so no function pays at cold start for another's.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import boto3
 from botocore.config import Config
 
+from esja.clock import utc_now
 from esja.config import Settings
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+    from aws_lambda_powertools.event_handler.api_gateway import Router
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
+    from esja.alerts.choices import SubscriberChoices
     from esja.alerts.service import AlertService
+    from esja.alerts.suppressions import SuppressionRecorder
     from esja.digest.service import DigestService
+    from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
     from esja.geo import Gazetteer
     from esja.ingest.poll import PollService
+    from esja.mail.mailer import Mailer
+    from esja.matching.enterprise_book import EnterpriseBook
     from esja.matching.service import MatchService
+    from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.sources.http import HttpFetcher
-    from esja.store.subscriptions import SubscriptionStore
 
-# Each build_* function imports what its use case needs, so no function pays for another's at cold start.
-
-# Adaptive retries absorb throttling; short timeouts keep a stuck call from eating the Lambda's time.
+# The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
+# what still fails reaches the use case as Throttled. Short timeouts keep a stuck call from eating the
+# Lambda's time.
 AWS_CONFIG = Config(
     retries={"mode": "adaptive", "max_attempts": 10},
     connect_timeout=5,
@@ -39,10 +54,14 @@ AWS_CONFIG = Config(
 )
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
+@overload
+def aws_client(service: Literal["dynamodb"], session: boto3.Session | None = None) -> DynamoDBClient: ...
+@overload
+def aws_client(service: Literal["s3"], session: boto3.Session | None = None) -> S3Client: ...
+@overload
+def aws_client(service: Literal["sesv2"], session: boto3.Session | None = None) -> SESV2Client: ...
+@overload
+def aws_client(service: Literal["sqs"], session: boto3.Session | None = None) -> SQSClient: ...
 def aws_client(service: str, session: boto3.Session | None = None) -> Any:
     """A client honouring AWS_ENDPOINT_URL (moto locally) through boto3's own configuration."""
     return (session or _session()).client(service, config=AWS_CONFIG)  # type: ignore[call-overload]
@@ -54,8 +73,18 @@ def _session() -> boto3.Session:
     return boto3.Session()
 
 
+def _read(settings: Settings | None, *resources: str) -> Settings:
+    """The settings given, or the environment's; ConfigurationError names what a use case lacks."""
+    settings = settings or Settings.from_env()
+    settings.require(*resources)
+    return settings
+
+
+# --- poll_tenders, match_tenders ---
+
+
 def build_poll_service(
-    settings: Settings,
+    settings: Settings | None = None,
     *,
     dynamodb: DynamoDBClient | None = None,
     sqs: SQSClient | None = None,
@@ -69,7 +98,7 @@ def build_poll_service(
     from esja.store.match_queue import MatchQueue
     from esja.store.tenders import TenderStore
 
-    settings.require("tenders_table", "feeds_table", "match_queue_url")
+    settings = _read(settings, "tenders_table", "feeds_table", "match_queue_url")
     dynamodb = dynamodb or aws_client("dynamodb")
     fetcher = fetcher or HttpFetcher(
         timeout_seconds=settings.http_timeout_seconds,
@@ -84,6 +113,7 @@ def build_poll_service(
         clock=utc_now,
         enrich=RegionInferrer(gazetteer(settings, fetcher, s3)).with_regions,
         seao_backfill_weeks=settings.seao_backfill_weeks,
+        feeds=settings.feeds,
     )
 
 
@@ -100,14 +130,14 @@ def gazetteer(settings: Settings, fetcher: HttpFetcher, s3: S3Client | None = No
     return official_gazetteer(fetcher, cache, utc_now(), settings.municipalities_url)
 
 
-def build_match_service(settings: Settings, *, dynamodb: DynamoDBClient | None = None) -> MatchService:
+def build_match_service(settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None) -> MatchService:
     # Imported here so the other functions do not pay for the matcher's stemmers at cold start.
     from esja.matching.service import MatchService
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
     from esja.store.tenders import TenderStore
 
-    settings.require("tenders_table", "enterprises_table", "matches_table")
+    settings = _read(settings, "tenders_table", "enterprises_table", "matches_table")
     dynamodb = dynamodb or aws_client("dynamodb")
     return MatchService(
         tenders=TenderStore(settings.tenders_table, dynamodb),
@@ -117,8 +147,11 @@ def build_match_service(settings: Settings, *, dynamodb: DynamoDBClient | None =
     )
 
 
+# --- send_alerts, ses_events ---
+
+
 def build_alert_service(
-    settings: Settings,
+    settings: Settings | None = None,
     *,
     dynamodb: DynamoDBClient | None = None,
     sesv2: SESV2Client | None = None,
@@ -131,27 +164,31 @@ def build_alert_service(
     from esja.mail.mailer import Mailer
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
+    from esja.store.send_records import ALERT_RECORD_LIFETIME, SendRecords, alert_key
     from esja.store.subscriptions import SubscriptionStore
     from esja.store.tenders import TenderStore
 
-    settings.require("enterprises_table", "matches_table", "tenders_table", "subscriptions_table", "public_base_url")
+    settings = _read(
+        settings, "enterprises_table", "matches_table", "tenders_table", "subscriptions_table", "public_base_url"
+    )
     dynamodb = dynamodb or aws_client("dynamodb")
     mailer = None
     if sending:
         settings.require("sender_email", "ses_configuration_set")
-        options: dict[str, Any] = {
-            "sender_email": settings.sender_email,
-            "sender_name": settings.sender.organisation,
-            "configuration_set": settings.ses_configuration_set,
-        }
         sesv2 = sesv2 or aws_client("sesv2")
         rate = settings.ses_max_send_rate
-        mailer = Mailer(sesv2, max_per_second=rate, **options) if rate else Mailer.at_account_rate(sesv2, **options)
+        through = settings.ses_configuration_set  # bounces and complaints reach ses_events
+        mailer = (
+            _mailer(settings, sesv2, max_per_second=rate, configuration_set=through)
+            if rate
+            else Mailer.at_account_rate(sesv2, configuration_set=through, **_sender(settings))
+        )
     return AlertService(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
         matches=MatchStore(settings.matches_table, dynamodb),
         tenders=TenderStore(settings.tenders_table, dynamodb),
         subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        sends=SendRecords(settings.subscriptions_table, dynamodb, key=alert_key, lifetime=ALERT_RECORD_LIFETIME),
         mailer=mailer,
         links=SubscriberLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
@@ -173,25 +210,14 @@ def signatory_index(settings: Settings, dynamodb: DynamoDBClient) -> Callable[[d
     return lambda now: SignatoryIndex.build(registry.listed(now), organizers.links())
 
 
-def build_subscription_store(settings: Settings, *, dynamodb: DynamoDBClient | None = None) -> SubscriptionStore:
+def build_suppression_recorder(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
+) -> SuppressionRecorder:
+    from esja.alerts.suppressions import SuppressionRecorder
     from esja.store.subscriptions import SubscriptionStore
 
-    settings.require("subscriptions_table")
-    return SubscriptionStore(settings.subscriptions_table, dynamodb or aws_client("dynamodb"))
-
-
-def build_subscription_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: tuple[str, ...]) -> Any:
-    """Unsubscribe and preferences pages, for the web function."""
-    from esja.alerts.links import SubscriberLinks
-    from esja.web.subscription_routes import subscription_router
-
-    settings.require("public_base_url")
-    return subscription_router(
-        subscriptions=build_subscription_store(settings, dynamodb=dynamodb),
-        links=SubscriberLinks(settings.public_base_url, keys),
-        sender=settings.sender,
-        clock=utc_now,
-    )
+    settings = _read(settings, "subscriptions_table")
+    return SuppressionRecorder(SubscriptionStore(settings.subscriptions_table, dynamodb or aws_client("dynamodb")))
 
 
 def signing_keys(settings: Settings) -> tuple[str, ...]:
@@ -205,49 +231,25 @@ def signing_keys(settings: Settings) -> tuple[str, ...]:
     return tuple(key for key in (secret.get("previous"), secret.get("current")) if key)
 
 
-def build_pledge_service(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, keys: tuple[str, ...]
-) -> PledgeService:
-    from esja.mail.mailer import Mailer
-    from esja.mail.pledge_confirmation import PledgeConfirmationMailer
-    from esja.pledges.links import PledgeLinks
-    from esja.pledges.service import PledgeService
-    from esja.store.pledges import PledgeStore
-    from esja.store.rate_limits import RateLimitStore
-
-    settings.require("pledges_table", "rate_limits_table", "sender_email", "public_base_url")
-    mailer = Mailer(
-        sesv2,
-        sender_email=settings.sender_email,
-        sender_name=settings.sender.organisation,
-        configuration_set=settings.ses_configuration_set or None,
-    )
-    return PledgeService(
-        pledges=PledgeStore(settings.pledges_table, dynamodb),
-        rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
-        confirmations=PledgeConfirmationMailer(mailer, settings.sender),
-        links=PledgeLinks(settings.public_base_url),
-        keys=keys,
-        clock=utc_now,
-    )
+# --- web ---
 
 
 def build_web_app(
-    settings: Settings, *, dynamodb: DynamoDBClient | None = None, sesv2: SESV2Client | None = None
-) -> Any:
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sesv2: SESV2Client | None = None
+) -> APIGatewayHttpResolver:
     """The public web function's resolver, with every feature's router."""
     from esja.alerts.links import ONE_CLICK_PATH
     from esja.web.app import create_app
     from esja.web.openapi import add_openapi_route
     from esja.web.pledge_routes import pledge_router
+    from esja.web.subscription_routes import subscription_router
 
-    settings.require("public_base_url")
+    settings = _read(settings, "public_base_url")
     dynamodb = dynamodb or aws_client("dynamodb")
-    sesv2 = sesv2 or aws_client("sesv2")
     keys = signing_keys(settings)
     routers = [
         pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
-        build_subscription_router(settings, dynamodb=dynamodb, keys=keys),
+        subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
         build_digest_router(settings, keys=keys),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
@@ -256,7 +258,45 @@ def build_web_app(
     return app
 
 
-def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Any:
+def build_pledge_service(
+    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client | None, keys: tuple[str, ...]
+) -> PledgeService:
+    from esja.pledges.links import PledgeLinks
+    from esja.pledges.service import PledgeService
+    from esja.store.pledges import PledgeStore
+    from esja.store.rate_limits import RateLimitStore
+
+    settings.require("pledges_table", "rate_limits_table", "sender_email", "public_base_url")
+    return PledgeService(
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+        mailer=_mailer(
+            settings, sesv2 or aws_client("sesv2"), configuration_set=settings.ses_configuration_set or None
+        ),
+        sender=settings.sender,
+        links=PledgeLinks(settings.public_base_url),
+        keys=keys,
+        clock=utc_now,
+    )
+
+
+def build_subscriber_choices(
+    settings: Settings, *, dynamodb: DynamoDBClient, keys: tuple[str, ...]
+) -> SubscriberChoices:
+    """Unsubscribe and preferences, for the pages the links in the alerts open."""
+    from esja.alerts.choices import SubscriberChoices
+    from esja.alerts.links import SubscriberLinks
+    from esja.store.subscriptions import SubscriptionStore
+
+    settings.require("subscriptions_table", "public_base_url")
+    return SubscriberChoices(
+        SubscriptionStore(settings.subscriptions_table, dynamodb),
+        SubscriberLinks(settings.public_base_url, keys),
+        utc_now,
+    )
+
+
+def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Router:
     """The archived digests the organizers' e-mails link to, for the web function."""
     from esja.digest.links import DigestLinks
     from esja.store.digest_archive import DigestArchive
@@ -272,8 +312,11 @@ def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Any:
     return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys))
 
 
+# --- weekly_digest ---
+
+
 def build_digest_service(
-    settings: Settings,
+    settings: Settings | None = None,
     *,
     dynamodb: DynamoDBClient | None = None,
     s3: S3Client | None = None,
@@ -284,14 +327,15 @@ def build_digest_service(
     # Imported here: the digest's templates and stores are for weekly_digest and the CLI only.
     from esja.digest.links import DigestLinks
     from esja.digest.service import DigestService
-    from esja.mail.mailer import Mailer
     from esja.store.digest_archive import DigestArchive
     from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
     from esja.store.enterprises import EnterpriseStore
     from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
+    from esja.store.send_records import SendRecords, digest_key
 
-    settings.require(
+    settings = _read(
+        settings,
         "organizers_table",
         "tenders_table",
         "matches_table",
@@ -306,12 +350,7 @@ def build_digest_service(
         settings.require("archive_bucket", "sender_email")
         archive = DigestArchive(settings.archive_bucket, s3 or aws_client("s3"))
         # A few organizers: one e-mail a second stays under any SES account's rate, without asking SES.
-        mailer = Mailer(
-            sesv2 or aws_client("sesv2"),
-            sender_email=settings.sender_email,
-            sender_name=settings.sender.organisation,
-            max_per_second=settings.ses_max_send_rate or 1.0,
-        )
+        mailer = _mailer(settings, sesv2 or aws_client("sesv2"), max_per_second=settings.ses_max_send_rate or 1.0)
     return DigestService(
         organizers=OrganizerStore(settings.organizers_table, dynamodb),
         tenders=TenderWeeks(settings.tenders_table, dynamodb),
@@ -319,9 +358,62 @@ def build_digest_service(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
         pledges=PledgeStore(settings.pledges_table, dynamodb),
         events=SubscriptionEvents(settings.subscriptions_table, dynamodb),
+        sends=SendRecords(settings.organizers_table, dynamodb, key=digest_key),
         archive=archive,
         mailer=mailer,
         links=DigestLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
     )
+
+
+# --- the command line's own use cases ---
+
+
+def build_enterprise_book(settings: Settings | None = None) -> EnterpriseBook:
+    from esja.matching.enterprise_book import EnterpriseBook
+    from esja.store.enterprises import EnterpriseStore
+
+    settings = _read(settings, "enterprises_table")
+    return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb")))
+
+
+def build_pledge_export(settings: Settings | None = None) -> PledgeExport:
+    from esja.pledges.export import PledgeExport
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(settings, "pledges_table")
+    return PledgeExport(PledgeStore(settings.pledges_table, aws_client("dynamodb")), utc_now)
+
+
+def build_digest_setup(settings: Settings | None = None) -> DigestSetup:
+    from esja.digest.setup import DigestSetup
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(settings, "organizers_table")
+    dynamodb = aws_client("dynamodb")
+
+    def pledges() -> PledgeStore:
+        return PledgeStore(_read(settings, "pledges_table").pledges_table, dynamodb)
+
+    return DigestSetup(OrganizerStore(settings.organizers_table, dynamodb), pledges, utc_now)
+
+
+# --- plumbing ---
+
+
+def _sender(settings: Settings) -> dict[str, Any]:
+    return {"sender_email": settings.sender_email, "sender_name": settings.sender.organisation}
+
+
+def _mailer(
+    settings: Settings,
+    sesv2: SESV2Client,
+    *,
+    max_per_second: float | None = None,
+    configuration_set: str | None = None,
+) -> Mailer:
+    from esja.mail.mailer import Mailer
+
+    return Mailer(sesv2, configuration_set=configuration_set, max_per_second=max_per_second, **_sender(settings))
