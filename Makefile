@@ -33,10 +33,11 @@ demo: $(BIN)/.installed ## run the whole pipeline on embedded moto with the bund
 test: $(BIN)/.installed ## run the test suite (unit, integration, template)
 	$(BIN)/pytest -n 2 -q
 
-lint: $(BIN)/.installed ## ruff and mypy
+lint: $(BIN)/.installed ## ruff, mypy (the tests too) and the import contracts (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy layers/esja functions local benchmarks
+	$(BIN)/mypy layers/esja functions local benchmarks tests
+	$(BIN)/lint-imports
 
 bench: $(BIN)/.installed ## run the benchmarks in benchmarks/ (figures and ratios against in-run baselines)
 	@failed=""; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; done; \

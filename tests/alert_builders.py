@@ -22,6 +22,8 @@ from esja.model import (
     Classification,
     Consent,
     Enterprise,
+    Frequency,
+    Language,
     Match,
     Money,
     Profile,
@@ -70,7 +72,7 @@ def tender(native_id: str, title: str = "Entretien ménager des édifices munici
     return replace(base, **changes)
 
 
-def subscriber(address: str, language: str = "fr", frequency: str = "daily") -> Subscriber:
+def subscriber(address: str, language: Language = "fr", frequency: Frequency = "daily") -> Subscriber:
     return Subscriber(email=address, name="Julie Pelletier", language=language, frequency=frequency, consent=CONSENT)
 
 

@@ -182,6 +182,6 @@ def test_the_honeypot_is_hidden_from_people_and_assistive_technology(site: Local
     page.goto(site.url("/engagement"))
 
     honeypot = page.locator("#website")
-    assert not honeypot.is_visible() or honeypot.bounding_box()["x"] < 0  # type: ignore[index]
+    assert not honeypot.is_visible() or honeypot.bounding_box()["x"] < 0
     assert honeypot.get_attribute("tabindex") == "-1"
     assert page.locator(".honeypot").get_attribute("aria-hidden") == "true"

@@ -70,11 +70,12 @@ def matches(aws: LocalAws) -> MatchStore:
 
 
 def items(aws: LocalAws, enterprise_id: str) -> list[dict[str, Any]]:
-    return aws.client("dynamodb").query(
+    found: list[dict[str, Any]] = aws.client("dynamodb").query(
         TableName=aws.resources.names["MatchesTable"],
         KeyConditionExpression="enterprise_id = :e",
         ExpressionAttributeValues={":e": {"S": enterprise_id}},
     )["Items"]
+    return found
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from botocore.exceptions import ClientError
@@ -479,7 +479,7 @@ def test_ses_throttling_shows_a_try_again_page(aws: LocalAws) -> None:
     with environment(aws.environment(WEB, **web.env)):
         app = build_web_app(Settings.from_env(), dynamodb=aws.client("dynamodb"), sesv2=ses)
 
-    answer = app.resolve(form_post({**pledge_fields(), "form_token": aged_form_token(web.keys)}), None)
+    answer = app.resolve(form_post({**pledge_fields(), "form_token": aged_form_token(web.keys)}), cast(Any, None))
 
     assert answer["statusCode"] == 503 and "Réessayez dans quelques minutes" in answer["body"]
 

@@ -25,12 +25,14 @@ WEEK = "/seao/hebdo_20261116_20261122.json"
 
 def poll_seao(aws: LocalAws, publisher: FeedServer, **env: str) -> dict[str, Any]:
     feeds = {"seao": {"format": "seao", "url": publisher.url(f"{CKAN_PATH}?id={SEAO_DATASET_ID}")}}
-    return aws.invoke(POLL, {"source": "seao"}, {"FEEDS": json.dumps(feeds), **QUIET, **env})
+    report: dict[str, Any] = aws.invoke(POLL, {"source": "seao"}, {"FEEDS": json.dumps(feeds), **QUIET, **env})
+    return report
 
 
 def poll_csv(aws: LocalAws, publisher: FeedServer) -> dict[str, Any]:
     event = {"source": "canadabuys-new", "format": "canadabuys", "url": publisher.url("/new.csv")}
-    return aws.invoke(POLL, event, QUIET)
+    report: dict[str, Any] = aws.invoke(POLL, event, QUIET)
+    return report
 
 
 def serve_seao(publisher: FeedServer, files: dict[str, Route]) -> None:
@@ -39,7 +41,7 @@ def serve_seao(publisher: FeedServer, files: dict[str, Route]) -> None:
 
 
 def stored(aws: LocalAws, key: str) -> dict[str, Any] | None:
-    item = (
+    item: dict[str, Any] | None = (
         aws.client("dynamodb")
         .get_item(TableName=aws.resources.names["TendersTable"], Key={"tender_key": {"S": key}})
         .get("Item")

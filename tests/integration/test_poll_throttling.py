@@ -26,8 +26,8 @@ def throttle(client: Any, operation: str, times: int) -> None:
     def answer(**_: Any) -> None:
         if remaining[0] > 0:
             remaining[0] -= 1
-            error = {"Code": "ProvisionedThroughputExceededException", "Message": "Rate exceeded"}
-            raise ClientError({"Error": error}, operation)
+            response: Any = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "Rate exceeded"}}
+            raise ClientError(response, operation)
 
     client.meta.events.register(f"before-call.dynamodb.{operation}", answer)
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 from email.header import decode_header, make_header
 from typing import Any
 
-import botocore.endpoint
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 from botocore.exceptions import ClientError
 
 from esja.alerts.model import address_key
@@ -76,7 +76,8 @@ def throttle_answers(client: Any, *, times: int) -> list[str]:
         refused.append(request.url)
         request.url = "https://throttled.invalid/"  # so that moto, answering after us, does not send it
         body = b'{"message": "Maximum sending rate exceeded."}'
-        return AWSResponse(request.url, 429, {"x-amzn-ErrorType": "TooManyRequestsException"}, _Raw(body))
+        headers = HTTPHeaders.from_dict({"x-amzn-ErrorType": "TooManyRequestsException"})
+        return AWSResponse(request.url, 429, headers, _Raw(body))
 
     client.meta.events.register_first("before-send.sesv2.SendEmail", answer)
     return refused
@@ -223,7 +224,7 @@ def test_ses_throttling_is_retried(world: AlertWorld, monkeypatch: pytest.Monkey
     ses = aws_client("sesv2", world.aws.session)  # as the function builds it: the SDK's retries are ours
     refused = throttle_answers(ses, times=2)
     pauses: list[float] = []
-    monkeypatch.setattr(botocore.endpoint.time, "sleep", pauses.append)
+    monkeypatch.setattr("botocore.endpoint.time.sleep", pauses.append)
 
     report = world.service(ses).send_alerts("daily")
 

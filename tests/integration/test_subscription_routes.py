@@ -74,7 +74,7 @@ def links(keys: list[str] | None = None) -> SubscriberLinks:
 
 
 def sid(world: AlertWorld) -> str:
-    found = world.state(JULIE).subscriber_id
+    found: str | None = world.state(JULIE).subscriber_id
     assert found
     return found
 

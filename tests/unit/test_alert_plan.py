@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from esja.alerts.model import AlertItem, Preferences, ProfileRef
 from esja.alerts.plan import AlertPlan, plan_alert
-from esja.model import Match, Reason, Status, Tender, Text
+from esja.model import Match, Reason, Status, Tender, Text, UpdateKind
 
 NOW = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 SID = "sub-1"
@@ -36,7 +36,7 @@ def match(key: str, enterprise: str = "coop", profiles: tuple[str, ...] = ("mena
     return replace(item, **state)  # type: ignore[arg-type]
 
 
-def update(key: str, change: str, enterprise: str = "coop", **state: object) -> AlertItem:
+def update(key: str, change: UpdateKind, enterprise: str = "coop", **state: object) -> AlertItem:
     item = AlertItem(enterprise, f"update#{key}#h2", key, NOW - timedelta(hours=2), change=change)
     return replace(item, **state)  # type: ignore[arg-type]
 

@@ -1,0 +1,58 @@
+"""The architecture's two rules are import-linter contracts (pyproject.toml, run by `make lint`): the
+domain imports no adapter and no AWS, and a handler imports nothing of ours but the wiring module.
+Each test lints a copy of the tree, clean and then with one bad import, so a contract that could never
+fail would be seen here."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def copy_of_the_tree(to: Path) -> Path:
+    shutil.copytree(ROOT / "layers" / "esja" / "esja", to / "esja", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "functions", to / "functions", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", to / "pyproject.toml")
+    return to
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(tree)}  # the copy's esja, not the installed one
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=tree, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def add_import(module: Path, line: str) -> None:
+    module.write_text(module.read_text(encoding="utf-8") + f"\n{line}  # noqa\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("module", "bad_import", "broken"),
+    [
+        ("esja/alerts/plan.py", "from esja.store.tenders import TenderStore", "esja.alerts.plan -> esja.store.tenders"),
+        ("esja/ingest/changes.py", "import botocore.exceptions", "esja.ingest.changes -> botocore"),
+        ("esja/matching/rules.py", "import esja.mail.mailer", "esja.matching.rules -> esja.mail.mailer"),
+        ("functions/send_alerts/app.py", "from esja.alerts.service import AlertService", "-> esja.alerts.service"),
+    ],
+)
+def test_an_import_across_the_edges_breaks_a_contract(
+    tmp_path: Path, module: str, bad_import: str, broken: str
+) -> None:
+    tree = copy_of_the_tree(tmp_path)
+    clean = lint_imports(tree)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    add_import(tree / module, bad_import)
+    linted = lint_imports(tree)
+
+    assert linted.returncode == 1
+    assert "BROKEN" in linted.stdout and broken in linted.stdout
