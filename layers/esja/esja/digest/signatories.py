@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from esja.geo.names import PARTICLES, fold
+from esja.geo.names import PARTICLES, fold_keeping_length
 from esja.geo.organisations import BuyerKind, main_name, read_buyer_name
 from esja.model import Scope, Tender
 from esja.pledges.model import Pledge
@@ -46,7 +46,7 @@ def buyer_key(name: str) -> str:
     cleaned = " ".join(name.split())
     # « Santé Québec - Lanaudière », « Santé Québec Bas-Saint-Laurent - Service de l'approvisionnement »:
     # the region follows Santé Québec, dash or not; the unit comes after.
-    health = _SANTE_QUEBEC.match(fold(cleaned))
+    health = _SANTE_QUEBEC.match(fold_keeping_length(cleaned))
     if health:
         rest = cleaned[health.end() :]
         return f"sante quebec {buyer_key(rest)}".strip() if rest else "sante quebec"

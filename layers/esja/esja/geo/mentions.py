@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from enum import IntEnum
 
 from esja.geo.gazetteer import Gazetteer, Place, mrc_key
-from esja.geo.names import ABBREVIATIONS, PARTICLES, Words, fold, raw_words, words
+from esja.geo.names import ABBREVIATIONS, PARTICLES, Words, fold_keeping_length, raw_words, words
 from esja.geo.regions import REGION_ALIASES, all_regions
 
 
@@ -207,7 +207,7 @@ class PlaceFinder:
     def find(self, text: str) -> list[Mention]:
         if not text:
             return []
-        folded = fold(text)
+        folded = fold_keeping_length(text)
         if self._content_spellings.isdisjoint(raw_words(folded)):
             return []
         found: list[Mention] = []

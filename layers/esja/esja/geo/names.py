@@ -36,7 +36,7 @@ def _fold_match(match: re.Match[str]) -> str:
     return _FOLD.get(char, char)
 
 
-def fold(text: str) -> str:
+def fold_keeping_length(text: str) -> str:
     """Lower case without accents, same length as `text` (œ and æ stay single characters)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer (rare: « İ »)
@@ -58,7 +58,7 @@ def raw_words(folded: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return [word_key(m.group()) for m in _WORD.finditer(fold(text))]
+    return [word_key(m.group()) for m in _WORD.finditer(fold_keeping_length(text))]
 
 
 def name_key(name: str) -> str:
@@ -91,7 +91,7 @@ class Words:
 
     def __init__(self, text: str, folded: str | None = None) -> None:
         self.text = text
-        self._folded = fold(text) if folded is None else folded
+        self._folded = fold_keeping_length(text) if folded is None else folded
         keys = _WORD.findall(self._folded)
         if "œ" in self._folded or "æ" in self._folded or not _SHORT_FORMS.isdisjoint(keys):
             keys = [word_key(key) for key in keys]

@@ -10,21 +10,18 @@ aside). Stems are cached: every tender repeats words seen before.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]  # ships no type hints; runs PyStemmer (C) when installed
 
+from esja.folding import fold
+
 Stems = frozenset[str]
 
 # Folded to a space before tokenising: apostrophes (« l’entretien »), hyphens and dashes.
 _SEPARATORS = re.compile("['’‘ʼ`´/\\-\u2010-\u2015]")
-# Letters NFKD does not decompose.
-_LIGATURES = (("œ", "oe"), ("æ", "ae"), ("ß", "ss"), ("ø", "o"), ("ł", "l"), ("đ", "d"))
 _WORD = re.compile(r"[^\W_]+")
-# The combining marks NFKD splits off Latin letters (é → e + ◌́), the only accents French and English use.
-_ACCENTS = re.compile("[\u0300-\u036f]")
 _QUOTES = "\"'“”„«»‹›‘’ \t\u00a0\u202f"
 
 # Stop words never match on their own and are skipped inside phrases, so « nettoyage de vitres »
@@ -42,14 +39,8 @@ _ENGLISH = snowballstemmer.stemmer("english")
 
 
 def normalise(text: str) -> str:
-    """Lowercase, accents stripped, apostrophes and hyphens turned into spaces."""
-    folded = _SEPARATORS.sub(" ", text.lower())
-    if folded.isascii():
-        return folded
-    for letter, letters in _LIGATURES:
-        if letter in folded:
-            folded = folded.replace(letter, letters)
-    return _ACCENTS.sub("", unicodedata.normalize("NFKD", folded))
+    """Folded (esja.folding), apostrophes and hyphens turned into spaces."""
+    return fold(_SEPARATORS.sub(" ", text))
 
 
 def tokens(text: str) -> list[str]:

@@ -1,8 +1,8 @@
 """The pledge form as the browser sends it → validated PledgeDetails, or the errors of each field.
 
 Strict: every text has a length range and no control or bidirectional-override characters; every
-choice is one of ours; the e-mail address is checked by email-validator (syntax only: no DNS on the
-request path). Errors are codes with parameters; their French and English wording is in
+choice is one of ours; the e-mail address is checked as every address is (esja.emails: syntax only, no
+DNS on the request path). Errors are codes with parameters; their French and English wording is in
 templates/i18n/pledges.json under `pledge.error.<code>`.
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from esja.emails import InvalidAddress, checked_address
 from esja.geo.regions import all_regions
 from esja.model import Category
 from esja.pledges.model import InstitutionType, PledgeDetails
@@ -154,20 +155,14 @@ def _choice_errors(name: str, value: str, allowed: set[str]) -> list[FieldError]
 
 
 def _email(value: str) -> tuple[str, list[FieldError]]:
-    # Imported here: ~25 ms that only a POST of the form needs, not every page's cold start.
-    from email_validator import EmailNotValidError, validate_email
-
     if not value:
         return "", [FieldError("email", "required")]
     if len(value) > MAX_LENGTH["email"]:
         return "", [FieldError("email", "too_long", {"max": MAX_LENGTH["email"]})]
     try:
-        # SES sends to ASCII addresses only: no internationalised local part; a Unicode domain is
-        # kept in its ASCII (IDNA) form.
-        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError:
+        return checked_address(value), []
+    except InvalidAddress:
         return "", [FieldError("email", "email")]
-    return checked.ascii_email or checked.normalized, []
 
 
 def _phone_errors(value: str) -> list[FieldError]:

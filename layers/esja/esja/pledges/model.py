@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from esja.folding import fold_name
 from esja.model import Category
 
 # The version of the declaration's text and of the collection notice the signatory saw (Law 25: keep
@@ -58,7 +57,7 @@ class PledgeDetails:
     @property
     def signatory_key(self) -> str:
         """One signatory for one institution: a newer confirmed pledge with the same key replaces the older."""
-        return f"{self.email.lower()}#{fold(self.institution_name)}"
+        return f"{self.email.lower()}#{fold_name(self.institution_name)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +95,3 @@ class RegistryEntry:
     signatory_name: str
     signatory_title: str
     confirmed_at: datetime
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """A name in comparable, sortable form: « Ville de Lévis » and "VILLE DE LEVIS" fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return _SPACES.sub(" ", "".join(c for c in decomposed if not unicodedata.combining(c))).strip()

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from esja.folding import fold_name
 from esja.model import Category
-from esja.pledges.model import InstitutionType, Pledge, PledgeDetails, PledgeStatus, RegistryEntry, fold
+from esja.pledges.model import InstitutionType, Pledge, PledgeDetails, PledgeStatus, RegistryEntry
 from esja.store.errors import CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class PledgeStore:
         if pledge.details.registry_consent:
             listed = ", registry_partition = :public, registry_sort = :sort"
             values[":public"] = {"S": PUBLIC}
-            values[":sort"] = {"S": f"{fold(pledge.details.institution_name)}#{pledge.id}"}
+            values[":sort"] = {"S": f"{fold_name(pledge.details.institution_name)}#{pledge.id}"}
         return self._update(
             pledge.id,
             "confirming a pledge",
