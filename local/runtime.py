@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -116,7 +117,7 @@ def local_aws(template_path: Path = TEMPLATE) -> Iterator[LocalAws]:
     from moto import mock_aws  # only the local runtime and the tests import moto
 
     with environment(LOCAL_ENVIRONMENT), mock_aws():
-        session = boto3.Session(region_name=REGION)
+        session = _session()
         template = load_template(template_path)
         resources = create_resources(
             template,
@@ -125,6 +126,13 @@ def local_aws(template_path: Path = TEMPLATE) -> Iterator[LocalAws]:
             s3=session.client("s3"),
         )
         yield LocalAws(template, resources, session)
+
+
+@lru_cache(maxsize=1)
+def _session() -> boto3.Session:
+    """One session for every moto world of a process: it loads botocore's service models once, not for each
+    client (moto, imported by then, stubs every client a session makes while a world is on)."""
+    return boto3.Session(region_name=REGION)
 
 
 @contextmanager

@@ -3,8 +3,10 @@ intrinsic functions the local runtime evaluates (Ref, GetAtt, Sub, Join, Select,
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -51,8 +53,15 @@ _CloudFormationLoader.add_multi_constructor("!", _construct_intrinsic)
 
 
 def load_template(path: str | Path) -> Template:
-    """The template as the dicts CloudFormation sees (its JSON form), short tags expanded."""
-    with Path(path).open(encoding="utf-8") as stream:
+    """The template as the dicts CloudFormation sees (its JSON form), short tags expanded: a copy of its own
+    for each caller, parsed once per version of the file (YAML parsing is the slow part of a moto world)."""
+    resolved = Path(path).resolve()
+    return copy.deepcopy(_parsed(resolved, resolved.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _parsed(path: Path, _version: int) -> Template:
+    with path.open(encoding="utf-8") as stream:
         template = yaml.load(stream, Loader=_CloudFormationLoader)  # noqa: S506 (a SafeLoader subclass)
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         raise TemplateError(f"{path}: not a CloudFormation template (no Resources)")

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from esja.mail.mailer import Mailer
     from esja.matching.enterprise_book import EnterpriseBook
     from esja.matching.service import MatchService
+    from esja.model import Tender
     from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.sources.http import HttpFetcher
@@ -91,7 +92,6 @@ def build_poll_service(
     s3: S3Client | None = None,
     fetcher: HttpFetcher | None = None,
 ) -> PollService:
-    from esja.geo import RegionInferrer
     from esja.ingest.poll import PollService
     from esja.sources.http import HttpFetcher
     from esja.store.feeds import FeedStateStore
@@ -111,10 +111,22 @@ def build_poll_service(
         tenders=TenderStore(settings.tenders_table, dynamodb),
         announcer=MatchQueue(settings.match_queue_url, sqs or aws_client("sqs")),
         clock=utc_now,
-        enrich=RegionInferrer(gazetteer(settings, fetcher, s3)).with_regions,
+        enrich=_with_regions(settings, fetcher, s3),
         seao_backfill_weeks=settings.seao_backfill_weeks,
         feeds=settings.feeds,
     )
+
+
+def _with_regions(settings: Settings, fetcher: HttpFetcher, s3: S3Client | None) -> Callable[[Tender], Tender]:
+    """Region inference, built for the first tender of the container: a run that stops before reading a
+    feed (an unknown feed, a publisher down) does not fetch the municipalities list."""
+    from esja.geo import RegionInferrer
+
+    @lru_cache(maxsize=1)
+    def inferrer() -> RegionInferrer:
+        return RegionInferrer(gazetteer(settings, fetcher, s3))
+
+    return lambda tender: inferrer().with_regions(tender)
 
 
 def gazetteer(settings: Settings, fetcher: HttpFetcher, s3: S3Client | None = None) -> Gazetteer:
