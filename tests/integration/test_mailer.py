@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-from email.message import Message
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from esja.emails import Email
 from esja.errors import Rejected, SendingPaused, Throttled
 from esja.mail.mailer import Mailer
 from local.runtime import LocalAws
+from tests.alert_builders import outgoing
 
 SENDER = "alertes@esja.example.org"
 ALERT = Email(
@@ -29,17 +29,6 @@ def ses(aws: LocalAws) -> Any:
     client = aws.client("sesv2")
     client.create_email_identity(EmailIdentity=SENDER)
     return client
-
-
-def outgoing(client: Any) -> list[Message]:
-    """What the mailer hands SES, read on the request itself (moto drops custom headers)."""
-    sent: list[Message] = []
-
-    def capture(params: dict[str, Any], **_: Any) -> None:
-        sent.append(email.message_from_bytes(params["Content"]["Raw"]["Data"]))
-
-    client.meta.events.register("provide-client-params.sesv2.SendEmail", capture)
-    return sent
 
 
 def fail_with(client: Any, code: str) -> None:

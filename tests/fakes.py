@@ -1,0 +1,702 @@
+"""In-memory implementations of every port the use cases declare (their Protocols), for fast unit tests.
+
+Each fake is as strict as the adapter it stands for (esja.store, esja.mail): a conditional write that
+DynamoDB would refuse is refused here too, a missing item is missing, and what is read back is a copy,
+never the object that was written. `fail(operation)` makes the next calls of an operation raise what
+AWS would make the adapter raise (Throttled by default). The adapters themselves are tested on moto.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from esja.alerts.model import (
+    AlertItem,
+    ConsentRecord,
+    ConsentRef,
+    Listing,
+    Preferences,
+    SubscriberState,
+    SuppressionReason,
+)
+from esja.config import SenderIdentity
+from esja.digest.organizers import Organizer
+from esja.digest.outcomes import ContractWon
+from esja.digest.setup import SavedOrganizers
+from esja.digest.signatories import SignatoryLink, buyer_id_key, buyer_key
+from esja.digest.week_data import BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
+from esja.digest.weeks import Week
+from esja.emails import Email, Sender
+from esja.errors import Rejected, SendingPaused, StoreError, Throttled
+from esja.folding import fold_name
+from esja.ingest.changes import Change, StoredVersion, plan_change
+from esja.ingest.feed_state import FeedState
+from esja.ingest.reference_data import CachedFile
+from esja.matching.enterprise_book import SaveSummary
+from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
+from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry
+from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
+from esja.sources.http import Fetched, FetchError
+
+if TYPE_CHECKING:
+    from esja.alerts import choices, suppressions
+    from esja.alerts import service as alerts
+    from esja.digest import service as digest
+    from esja.digest import setup
+    from esja.ingest import poll, reference_data
+    from esja.matching import enterprise_book
+    from esja.matching import service as matching
+    from esja.pledges import export
+    from esja.pledges import service as pledges
+
+T = TypeVar("T")
+
+
+@dataclass
+class Fake:
+    """What every fake shares: injected failures, and the calls it received."""
+
+    calls: list[str] = field(default_factory=list)
+    _failures: dict[str, list[Exception]] = field(default_factory=lambda: defaultdict(list))
+
+    def fail(self, operation: str, error: Exception | None = None, *, times: int = 1) -> None:
+        """The next `times` calls of `operation` raise `error` (AWS throttling outlasting the retries)."""
+        self._failures[operation] += [error or Throttled(f"{operation}: ThrottlingException")] * times
+
+    def _call(self, operation: str) -> None:
+        self.calls.append(operation)
+        if self._failures[operation]:
+            raise self._failures[operation].pop(0)
+
+
+# --- poll_tenders ---
+
+
+@dataclass(slots=True)
+class Published:
+    body: bytes | FetchError
+    etag: str | None = None
+    hits: int = 0
+
+
+@dataclass
+class FakePublisher:
+    """The feeds' web servers: a URL answers its body, an error, or « not modified » to its own ETag."""
+
+    files: dict[str, Published] = field(default_factory=dict)
+
+    def publish(self, url: str, body: bytes | FetchError, etag: str | None = None) -> None:
+        self.files[url] = Published(body, etag)
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        published = self.files.get(url)
+        if published is None:
+            raise FetchError(f"{url}: HTTP 404")
+        published.hits += 1
+        if isinstance(published.body, FetchError):
+            raise published.body
+        if etag is not None and etag == published.etag:
+            return Fetched(url, not_modified=True, etag=etag, last_modified=last_modified)
+        return Fetched(url, body=published.body, etag=published.etag)
+
+
+@dataclass
+class FakeFeedStates(Fake):
+    saved: dict[str, FeedState] = field(default_factory=dict)
+
+    def load(self, feed: str) -> FeedState:
+        self._call("load")
+        return copy.deepcopy(self.saved.get(feed, FeedState(feed)))
+
+    def save(self, state: FeedState) -> None:
+        self._call("save")
+        self.saved[state.feed] = copy.deepcopy(state)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTender:
+    tender: Tender
+    version: StoredVersion
+
+
+@dataclass
+class FakeTenders(Fake):
+    """The Tenders table: what the poll writes, the matcher and the alerts read, and the digest by week."""
+
+    stored: dict[str, StoredTender] = field(default_factory=dict)
+
+    def stored_versions(self, keys: Sequence[str]) -> dict[str, StoredVersion]:
+        self._call("stored_versions")
+        return {key: self.stored[key].version for key in keys if key in self.stored}
+
+    def write(self, changes: Sequence[Change]) -> int:
+        self._call("write")
+        for change in changes:
+            version = StoredVersion(
+                change.content_hash,
+                change.tender.revision,
+                change.tender.status,
+                change.change_count,
+                change.first_seen_at,
+                change.status_since,
+            )
+            self.stored[change.tender.key] = StoredTender(change.tender, version)
+        return len(changes)
+
+    def get(self, key: str) -> tuple[Tender, StoredVersion] | None:
+        self._call("get")
+        found = self.stored.get(key)
+        return (found.tender, found.version) if found else None
+
+    def publish(self, tender: Tender, at: datetime) -> Change:
+        """Stored as the poll stores it, seen at `at`."""
+        stored = self.stored.get(tender.key)
+        change = plan_change(tender, stored.version if stored else None, at)
+        assert isinstance(change, Change), "a tender published again must have changed"
+        self.write([change])
+        return change
+
+    def first_seen_in(self, week: Week) -> list[SeenTender]:
+        return [_seen(s) for s in self.stored.values() if Week.containing(s.version.first_seen_at) == week]
+
+    def awarded_in(self, week: Week) -> list[SeenTender]:
+        return [
+            _seen(s)
+            for s in self.stored.values()
+            if s.version.status is Status.AWARDED and Week.containing(s.version.status_since) == week
+        ]
+
+    def closing_after(self, moment: datetime) -> list[SeenTender]:
+        closing = [s for s in self.stored.values() if s.tender.closing_at and s.tender.closing_at > moment]
+        return [_seen(s) for s in closing]
+
+
+def _seen(stored: StoredTender) -> SeenTender:
+    return SeenTender(stored.tender, stored.version.first_seen_at, stored.version.status_since)
+
+
+@dataclass
+class FakeMatchQueue(Fake):
+    announced: list[Change] = field(default_factory=list)
+
+    def announce(self, changes: Sequence[Change]) -> int:
+        self._call("announce")
+        self.announced += changes
+        return len(changes)
+
+
+@dataclass
+class FakeReferenceCache:
+    files: dict[str, CachedFile] = field(default_factory=dict)
+
+    def read(self, name: str) -> CachedFile | None:
+        return self.files.get(name)
+
+    def write(self, name: str, file: CachedFile) -> None:
+        self.files[name] = file
+
+
+# --- match_tenders, the enterprises' spreadsheet ---
+
+
+@dataclass
+class FakeEnterprises(Fake):
+    """The Enterprises table: the spreadsheet's enterprises and profiles, and a version that moves with them."""
+
+    enterprises: dict[str, Enterprise] = field(default_factory=dict)
+    profiles: dict[tuple[str, str], Profile] = field(default_factory=dict)
+    _version: int = 0
+
+    def save(self, enterprises: Sequence[Enterprise], profiles: Sequence[Profile]) -> SaveSummary:
+        self._call("save")
+        listed = {e.id for e in enterprises}
+        wanted = {(p.enterprise_id, p.id): p for p in profiles}
+        changed_enterprises = [e for e in enterprises if self.enterprises.get(e.id) != e]
+        changed_profiles = [p for key, p in wanted.items() if self.profiles.get(key) != p]
+        removed = [key for key in self.profiles if key[0] in listed and key not in wanted]
+        self.enterprises |= {e.id: e for e in enterprises}
+        self.profiles = {k: p for k, p in self.profiles.items() if k not in removed} | wanted
+        summary = SaveSummary(
+            len(changed_enterprises),
+            len(changed_profiles),
+            len(removed),
+            len(enterprises) + len(wanted) - len(changed_enterprises) - len(changed_profiles),
+        )
+        self._version += summary.changed
+        return summary
+
+    def load(self) -> tuple[list[Enterprise], list[Profile]]:
+        self._call("load")
+        return sorted(self.enterprises.values(), key=lambda e: e.id), sorted(
+            self.profiles.values(), key=lambda p: (p.enterprise_id, p.id)
+        )
+
+    def version(self) -> int:
+        return self._version
+
+
+@dataclass(frozen=True, slots=True)
+class MatchItem:
+    """A Matches item: the AlertItem the alerts read, with the state the adapter keeps beside it."""
+
+    alert: AlertItem
+    tender_hash: str
+    alert_state: str = "pending"  # pending | sent | closed
+
+
+@dataclass
+class FakeMatches(Fake):
+    """The Matches table: matches and updates written once, who was told, and the contracts won."""
+
+    items_by_key: dict[tuple[str, str], MatchItem] = field(default_factory=dict)
+    won: dict[tuple[str, str], ContractWon] = field(default_factory=dict)
+
+    def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool:
+        self._call("record_match")
+        alert = AlertItem(
+            match.enterprise_id, f"match#{match.tender_key}", match.tender_key, now, match, tuple(profile_ids)
+        )
+        return self._put_once(MatchItem(alert, tender_hash))
+
+    def record_update(
+        self, enterprise_id: str, tender_key: str, change: UpdateKind, tender_hash: str, now: datetime
+    ) -> bool:
+        self._call("record_update")
+        item = f"update#{tender_key}#{tender_hash}"
+        return self._put_once(MatchItem(AlertItem(enterprise_id, item, tender_key, now, change=change), tender_hash))
+
+    def enterprises_matched(self, tender_key: str) -> list[str]:
+        return sorted({e for (e, item) in self.items_by_key if item == f"match#{tender_key}"})
+
+    def open_items(self, enterprise_id: str) -> list[AlertItem]:
+        self._call("open_items")
+        return [m.alert for (e, _), m in self.items_by_key.items() if e == enterprise_id and m.alert.is_open]
+
+    def items(self, keys: Iterable[tuple[str, str]]) -> list[AlertItem]:
+        self._call("items")
+        return [self.items_by_key[key].alert for key in dict.fromkeys(keys) if key in self.items_by_key]
+
+    def mark_told(self, enterprise_id: str, item: str, subscriber_id: str, *, sent: bool, reminded: bool) -> None:
+        self._call("mark_told")
+        stored = self.items_by_key.get((enterprise_id, item))
+        if stored is None:  # the adapter's condition: never create a half item
+            return
+        alert = stored.alert
+        alert = replace(alert, sent_to=alert.sent_to | {subscriber_id}) if sent else alert
+        alert = replace(alert, reminded_to=alert.reminded_to | {subscriber_id}) if reminded else alert
+        state = "sent" if sent else stored.alert_state
+        self.items_by_key[(enterprise_id, item)] = replace(stored, alert=alert, alert_state=state)
+
+    def close(self, enterprise_id: str, item: str) -> None:
+        self._call("close")
+        stored = self.items_by_key.get((enterprise_id, item))
+        if stored is not None and stored.alert.is_open:
+            self.items_by_key[(enterprise_id, item)] = MatchItem(
+                replace(stored.alert, is_open=False), stored.tender_hash, "closed"
+            )
+
+    def records_of(self, enterprise_id: str) -> list[MatchRecord]:
+        return [
+            MatchRecord(e, m.alert.tender_key, m.alert.recorded_at, bool(m.alert.sent_to))
+            for (e, _), m in self.items_by_key.items()
+            if e == enterprise_id and m.alert.is_match
+        ]
+
+    def record_won(self, won: ContractWon, now: datetime) -> bool:
+        self._call("record_won")
+        key = (won.enterprise_id, won.record_key)
+        if key in self.won:
+            return False
+        self.won[key] = won
+        return True
+
+    def _put_once(self, item: MatchItem) -> bool:
+        key = (item.alert.enterprise_id, item.alert.item)
+        if key in self.items_by_key:
+            return False
+        self.items_by_key[key] = item
+        return True
+
+
+# --- send_alerts, ses_events, the subscription pages ---
+
+
+@dataclass(slots=True)
+class Subscribed:
+    subscriber_id: str
+    listing: Listing
+    preferences: Preferences | None = None
+    unsubscribed_at: datetime | None = None
+    suppressed: SuppressionReason | None = None
+    log: list[ConsentRecord] = field(default_factory=list)
+
+
+@dataclass
+class FakeSubscriptions(Fake):
+    """The Subscriptions table, by address key: never an address."""
+
+    by_address: dict[str, Subscribed] = field(default_factory=dict)
+    events: list[SubscriptionEvent] = field(default_factory=list)
+    _ids: Iterator[str] = field(default_factory=lambda: (f"subscriber-{n}" for n in itertools.count(1)))
+
+    def state(self, address_key: str) -> SubscriberState:
+        self._call("state")
+        known = self.by_address.get(address_key)
+        if known is None:
+            return SubscriberState()
+        return SubscriberState(
+            known.subscriber_id, known.listing, known.preferences, known.unsubscribed_at, known.suppressed
+        )
+
+    def address_of(self, subscriber_id: str) -> str | None:
+        return next((key for key, s in self.by_address.items() if s.subscriber_id == subscriber_id), None)
+
+    def enrol(self, address_key: str, listing: Listing, now: datetime) -> SubscriberState:
+        self._call("enrol")
+        known = self.by_address.setdefault(address_key, Subscribed(next(self._ids), listing))
+        logged = {(r.details.get("enterprise_id"), r.at, r.wording_version) for r in known.log if r.kind == "consent"}
+        for consent in listing.consents:
+            if (consent.enterprise_id, consent.consent.at, consent.consent.wording_version) not in logged:
+                known.log.append(_consent_record(consent))
+        known.listing = listing
+        return self.state(address_key)
+
+    def unsubscribe(self, address_key: str, *, how: str, wording_version: str, language: str, now: datetime) -> bool:
+        self._call("unsubscribe")
+        known = self._known(address_key)
+        if known.unsubscribed_at is not None:  # the adapter's conditional writes: the first one only
+            return False
+        known.unsubscribed_at = now
+        known.log.append(ConsentRecord("unsubscribe", now, how, wording_version, {"language": language}))
+        self.events.append(SubscriptionEvent(UNSUBSCRIBE, now))
+        return True
+
+    def save_preferences(
+        self, address_key: str, preferences: Preferences, *, how: str, wording_version: str, now: datetime
+    ) -> None:
+        self._call("save_preferences")
+        known = self._known(address_key)
+        known.preferences = preferences
+        known.log.append(ConsentRecord("preferences", now, how, wording_version, {"frequency": preferences.frequency}))
+
+    def history(self, address_key: str) -> list[ConsentRecord]:
+        return sorted(self.by_address[address_key].log, key=lambda r: r.at)
+
+    def suppress(
+        self, address_key: str, *, reason: SuppressionReason, detail: str, event_id: str, at: datetime
+    ) -> bool:
+        self._call("suppress")
+        known = self._known(address_key)
+        if known.suppressed is not None:
+            return False
+        known.suppressed = reason
+        self.events.append(SubscriptionEvent(COMPLAINT if reason == "complaint" else BOUNCE, at))
+        return True
+
+    def since(self, moment: datetime) -> list[SubscriptionEvent]:
+        return [event for event in self.events if event.at >= moment]
+
+    def _known(self, address_key: str) -> Subscribed:
+        """The address's items; the adapter writes them whether or not an alert run registered it."""
+        return self.by_address.setdefault(address_key, Subscribed("", Listing((), (), Preferences("daily", "fr"), ())))
+
+
+def _consent_record(consent: ConsentRef) -> ConsentRecord:
+    given = consent.consent
+    return ConsentRecord(
+        "consent", given.at, given.how, given.wording_version, {"enterprise_id": consent.enterprise_id}
+    )
+
+
+@dataclass(slots=True)
+class SendRecord:
+    state: str  # preparing | sending | sent | failed
+    claimed_at: datetime
+    details: dict[str, str] = field(default_factory=dict)
+    message_id: str | None = None
+
+
+@dataclass
+class FakeSendLedger(Fake):
+    """Send records (esja.sends): the claim's condition as the adapter writes it."""
+
+    records: dict[SendKey, SendRecord] = field(default_factory=dict)
+
+    def claim(self, key: SendKey, now: datetime) -> Claim:
+        self._call("claim")
+        record = self.records.get(key)
+        if (
+            record is None
+            or record.state == "failed"
+            or (record.state == "preparing" and record.claimed_at < now - PREPARING_TIMEOUT)
+        ):
+            self.records[key] = SendRecord("preparing", now)
+            return Claim.CLAIMED
+        return {"sent": Claim.SENT, "preparing": Claim.IN_FLIGHT}.get(record.state, Claim.IN_DOUBT)
+
+    def sending(self, key: SendKey, now: datetime, details: Mapping[str, str]) -> None:
+        self._update(key, "sending", details)
+
+    def sent(self, key: SendKey, message_id: str, now: datetime, details: Mapping[str, str]) -> None:
+        self._update(key, "sent", details).message_id = message_id
+
+    def failed(self, key: SendKey, reason: str, now: datetime) -> None:
+        self._update(key, "failed", {"failure": reason})
+
+    def state(self, key: SendKey) -> str | None:
+        record = self.records.get(key)
+        return record.state if record else None
+
+    def _update(self, key: SendKey, state: str, details: Mapping[str, str]) -> SendRecord:
+        self._call(state)
+        record = self.records.setdefault(key, SendRecord(state, datetime.min.replace(tzinfo=UTC)))  # an update creates
+        record.state = state
+        record.details |= details
+        return record
+
+
+@dataclass
+class FakeMailer:
+    """SES: every accepted e-mail kept; `refuse` makes it answer no, as the adapter would raise."""
+
+    sent: list[Email] = field(default_factory=list)
+    _refusals: list[tuple[Exception, str | None]] = field(default_factory=list)
+
+    def refuse(self, error: Exception, *, times: int = 1, only_to: str | None = None) -> None:
+        self._refusals += [(error, only_to)] * times
+
+    def send(self, email: Email) -> str:
+        for refusal in self._refusals:
+            if refusal[1] in (None, email.to):
+                self._refusals.remove(refusal)
+                raise refusal[0]
+        self.sent.append(email)
+        return f"message-{len(self.sent)}"
+
+    def to(self, address: str) -> list[Email]:
+        return [email for email in self.sent if email.to == address]
+
+
+THROTTLED, PAUSED, REJECTED = Throttled("SES throttled"), SendingPaused("SES paused"), Rejected("SES refused")
+
+
+# --- weekly_digest, the organizers' set-up ---
+
+
+@dataclass
+class FakeOrganizers(Fake):
+    by_id: dict[str, Organizer] = field(default_factory=dict)
+    links_by_key: dict[str, SignatoryLink] = field(default_factory=dict)
+
+    def organizers(self) -> list[Organizer]:
+        return sorted(self.by_id.values(), key=lambda o: o.id)
+
+    def save_organizers(self, organizers: Sequence[Organizer]) -> SavedOrganizers:
+        self._call("save_organizers")
+        wanted = {o.id: o for o in organizers}
+        written = [o for o in organizers if self.by_id.get(o.id) != o]
+        removed = [key for key in self.by_id if key not in wanted]
+        self.by_id = wanted
+        return SavedOrganizers(len(written), len(removed), len(wanted) - len(written))
+
+    def links(self) -> list[SignatoryLink]:
+        return list(self.links_by_key.values())
+
+    def add_link(self, link: SignatoryLink, now: datetime) -> bool:
+        self._call("add_link")
+        key = _link_key(link)
+        if key in self.links_by_key:
+            return False
+        name = " ".join(link.buyer_name.split()) if link.buyer_name else None
+        self.links_by_key[key] = SignatoryLink(link.pledge_id, link.buyer_id and link.buyer_id.strip(), name)
+        return True
+
+    def remove_link(self, link: SignatoryLink) -> bool:
+        return self.links_by_key.pop(_link_key(link), None) is not None
+
+
+def _link_key(link: SignatoryLink) -> str:
+    if link.buyer_id:
+        return f"{link.pledge_id}#id#{buyer_id_key(link.buyer_id)}"
+    if link.buyer_name:
+        return f"{link.pledge_id}#name#{buyer_key(link.buyer_name)}"
+    raise ValueError("a link names a buyer id or a buyer name")
+
+
+@dataclass
+class FakeArchive(Fake):
+    pages: dict[str, str] = field(default_factory=dict)
+
+    def put(self, key: str, page: str) -> None:
+        self._call("put")
+        self.pages[key] = page
+
+    def get(self, key: str) -> str | None:
+        return self.pages.get(key)
+
+
+# --- the pledges ---
+
+
+@dataclass
+class FakePledges(Fake):
+    """The Pledges table, with the adapter's conditions on each write and its reads past retention."""
+
+    by_id: dict[str, Pledge] = field(default_factory=dict)
+
+    def add(self, pledge: Pledge) -> None:
+        self._call("add")
+        if pledge.id in self.by_id:
+            raise StoreError("saving a pledge: ConditionalCheckFailedException")
+        self.by_id[pledge.id] = pledge
+
+    def get(self, pledge_id: str) -> Pledge | None:
+        self._call("get")
+        return self.by_id.get(pledge_id)
+
+    def confirm(self, pledge: Pledge, at: datetime) -> Pledge | None:
+        self._call("confirm")
+        stored = self.by_id.get(pledge.id)
+        still_pending = (
+            stored is not None
+            and stored.status is PledgeStatus.PENDING
+            and stored.token_digest == pledge.token_digest
+            and stored.token_expires_at is not None
+            and stored.token_expires_at > at
+        )
+        return self._update(pledge.id, still_pending, status=PledgeStatus.CONFIRMED, confirmed_at=at, purge_at=None)
+
+    def withdraw(
+        self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None
+    ) -> Pledge | None:
+        self._call("withdraw")
+        stored = self.by_id.get(pledge_id)
+        in_force = stored is not None and stored.status in (PledgeStatus.PENDING, PledgeStatus.CONFIRMED)
+        changes = {"withdrawn_at": at, "purge_at": purge_at, "replaced_by": replaced_by}
+        return self._update(pledge_id, in_force, status=PledgeStatus.WITHDRAWN, **changes)
+
+    def _update(self, pledge_id: str, condition: bool, **changes: Any) -> Pledge | None:
+        """The adapter's conditional update: nothing written unless the condition holds; the link is spent."""
+        if not condition:
+            return None
+        updated = replace(self.by_id[pledge_id], token_digest=None, token_expires_at=None, **changes)
+        self.by_id[pledge_id] = updated
+        return updated
+
+    def confirmed_of(self, signatory_key: str) -> list[str]:
+        return [
+            p.id
+            for p in self.by_id.values()
+            if p.status is PledgeStatus.CONFIRMED and p.details.signatory_key == signatory_key
+        ]
+
+    def registry(self, now: datetime) -> list[RegistryEntry]:
+        listed = sorted(
+            (p for p in self.by_id.values() if p.listed and not p.is_purged(now)),
+            key=lambda p: f"{fold_name(p.details.institution_name)}#{p.id}",
+        )
+        return [_entry(p) for p in listed]
+
+    def everything(self, now: datetime) -> list[Pledge]:
+        return [p for p in self.by_id.values() if not p.is_purged(now)]
+
+
+def _entry(pledge: Pledge) -> RegistryEntry:
+    details = pledge.details
+    assert pledge.confirmed_at is not None
+    return RegistryEntry(
+        details.institution_name,
+        details.institution_type,
+        details.region,
+        details.signatory_name,
+        details.signatory_title,
+        pledge.confirmed_at,
+    )
+
+
+@dataclass
+class FakeRateLimits(Fake):
+    """Counters per window: the adapter's condition lets a hit count only while under the limit."""
+
+    hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def hit(self, key: str, limit: int, window: timedelta, now: datetime) -> bool:
+        self._call("hit")
+        seconds = int(window.total_seconds())
+        counter = f"{key}#{int(now.timestamp()) // seconds * seconds}"
+        if self.hits[counter] >= limit:
+            return False
+        self.hits[counter] += 1
+        return True
+
+
+class Clock:
+    """A clock the test moves: `clock()` is now, `clock.advance(...)` moves it on."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: Any) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+class FakeWorld:
+    """Every port's fake, shared as the tables are in AWS (what the poll writes, the matcher reads), and
+    the use cases built on them by their constructors' parameter names, as esja.bootstrap builds the real
+    ones: a parameter is the world's attribute of that name, unless given."""
+
+    def __init__(self, now: datetime) -> None:
+        self.clock = Clock(now)
+        self.fetcher = FakePublisher()
+        self.feed_states = FakeFeedStates()
+        self.tenders = FakeTenders()
+        self.announcer = FakeMatchQueue()
+        self.enterprises = FakeEnterprises()
+        self.profiles = self.enterprises  # the matcher's name for the same table
+        self.matches = FakeMatches()
+        self.subscriptions = FakeSubscriptions()
+        self.events = self.subscriptions  # the digest reads the alerts' records
+        self.sends = FakeSendLedger()
+        self.mailer = FakeMailer()
+        self.organizers = FakeOrganizers()
+        self.archive = FakeArchive()
+        self.pledges = FakePledges()
+        self.rate_limits = FakeRateLimits()
+        self.sender = SenderIdentity(contact_email="info@esja.example.org")
+
+    def build(self, use_case: Callable[..., T], **given: Any) -> T:
+        wanted = inspect.signature(use_case).parameters
+        return use_case(
+            **{name: getattr(self, name) for name in wanted if name not in given and hasattr(self, name)}, **given
+        )
+
+
+def _each_fake_is_its_port(world: FakeWorld) -> None:
+    """Never run: mypy checks here that each fake implements the Protocols of the use cases it serves."""
+    fakes = (world.fetcher, world.feed_states, world.tenders, world.announcer, FakeReferenceCache())
+    _poll: tuple[poll.Fetcher, poll.FeedStates, poll.TenderRepository, poll.Announcer, reference_data.ReferenceCache]
+    _poll = fakes
+    _match: tuple[
+        matching.TenderReader, matching.ProfileSource, matching.MatchRecorder, enterprise_book.EnterpriseTable
+    ]
+    _match = (world.tenders, world.enterprises, world.matches, world.enterprises)
+    _alerts: tuple[alerts.EnterpriseSource, alerts.AlertItems, alerts.Subscriptions, Sender, SendLedger]
+    _alerts = (world.enterprises, world.matches, world.subscriptions, world.mailer, world.sends)
+    _links: tuple[choices.SubscriptionBook, suppressions.SuppressionList] = (world.subscriptions, world.subscriptions)
+    _digest: tuple[digest.OrganizerBook, digest.TenderSource, digest.MatchSource, digest.PledgeSource]
+    _digest = (world.organizers, world.tenders, world.matches, world.pledges)
+    _week: tuple[digest.EventSource, digest.Archive, setup.OrganizerDirectory, setup.PledgeLookup]
+    _week = (world.subscriptions, world.archive, world.organizers, world.pledges)
+    _pledges: tuple[pledges.PledgeRepository, pledges.RateLimits, export.PledgeReader]
+    _pledges = (world.pledges, world.rate_limits, world.pledges)
