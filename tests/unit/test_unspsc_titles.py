@@ -17,7 +17,9 @@ DATA = Path(__file__).resolve().parents[2] / "layers/esja/esja/unspsc/data"
 
 def test_shipped_table_is_exactly_what_derive_makes_from_the_reference_files(shared_data: Path) -> None:
     shipped = gzip.decompress((DATA / TABLE).read_bytes()).decode("utf-8")
-    assert shipped == derive(shared_data), "run python -m esja.unspsc.derive ../shared/data layers/esja/esja/unspsc/data"
+    assert shipped == derive(shared_data), (
+        "run python -m esja.unspsc.derive ../shared/data layers/esja/esja/unspsc/data"
+    )
 
 
 def test_table_stays_compact_and_covers_the_whole_old_list_and_the_newer_codes() -> None:
@@ -33,7 +35,11 @@ def test_table_stays_compact_and_covers_the_whole_old_list_and_the_newer_codes()
 def test_every_level_is_found_in_short_or_long_form() -> None:
     titles = unspsc_titles()
     assert titles.get("76") == titles.get("76000000") != None  # noqa: E711 - a segment
-    assert titles.get("7611") == titles.get("76110000") == Text("Nettoyage et entretien", "Cleaning and janitorial services")
+    assert (
+        titles.get("7611")
+        == titles.get("76110000")
+        == Text("Nettoyage et entretien", "Cleaning and janitorial services")
+    )
     assert titles.get("761115") == titles.get("76111500")
     assert titles.get("99999999") is None and titles.get("not a code") is None
 
@@ -57,7 +63,10 @@ def test_a_reader_sees_a_code_in_their_own_language_whatever_the_notice_gave() -
 
     assert code_title("76111501", "fr", seao_french_only) == ("Services de nettoyage des bâtiments", "fr")
     assert code_title("76111501", "en", seao_french_only) == ("Building cleaning services", "en")
-    assert code_title("24101517", "en", Text("Tracteur électrique")) == ("Tracteur électrique", "fr")  # no English known
+    assert code_title("24101517", "en", Text("Tracteur électrique")) == (
+        "Tracteur électrique",
+        "fr",
+    )  # no English known
     assert code_title("99999999", "fr") == ("", "fr")
 
 

@@ -102,17 +102,20 @@ def archive_page(digest: Digest, *, sender: SenderIdentity) -> str:
 
 
 def subject(digest: Digest, lang: str) -> str:
-    return wording("digest.subject", lang, week=digest.week, organizer=digest.organizer.name)
+    return wording("digest.subject", lang, week=week_name(digest, lang), organizer=digest.organizer.name)
+
+
+def week_name(digest: Digest, lang: str) -> str:
+    """« semaine du 30 novembre au 6 décembre 2026 », "week of November 30 to December 6, 2026": the week
+    by its days, as a reader says it (never « 2026-W49 »)."""
+    return wording("digest.week", lang, days=l10n.date_range(digest.week.monday, digest.week.sunday, lang))
 
 
 def digest_context(digest: Digest, lang: str, sender: SenderIdentity) -> dict[str, object]:
-    week = digest.week
     new, alerts, outcomes = digest.new_tenders, digest.alerts, digest.outcomes
     return {
         "subject": subject(digest, lang),
-        "week": str(week),
-        "first_day": l10n.day(week.monday, lang),
-        "last_day": l10n.day(week.sunday, lang),
+        "week": week_name(digest, lang),
         "as_of": l10n.date_time(digest.as_of, lang),
         "organizer": digest.organizer.name,
         "regions": ", ".join(_region(code, lang) for code in digest.organizer.regions),
