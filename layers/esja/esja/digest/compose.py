@@ -9,21 +9,30 @@ image, and show in Outlook and Gmail alike. The plain-text part draws them with 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from esja import l10n
 from esja.config import SenderIdentity
 from esja.digest.outcomes import ContractWon
-from esja.digest.sections import NO_CATEGORY, Amount, Digest, FamilyGroup, Figure, Row, TenderLine
+from esja.digest.sections import (
+    BUILT_IN_SOURCES,
+    NO_CATEGORY,
+    Amount,
+    Digest,
+    FamilyGroup,
+    Figure,
+    Publisher,
+    Row,
+    TenderLine,
+)
 from esja.geo.regions import is_region_code, region_name
 from esja.mail.mailer import Email
 from esja.model import Tender
 from esja.rendering import catalogue, render
 
 TEXT_BAR_WIDTH = 24  # characters of the longest bar in the plain-text part
-KNOWN_SOURCES = ("seao", "canadabuys")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +130,10 @@ def digest_context(digest: Digest, lang: str, sender: SenderIdentity) -> dict[st
         "regions": ", ".join(_region(code, lang) for code in digest.organizer.regions),
         "sender": sender,
         "new": {
-            "total": figure(new.total, lang),
+            "in_quebec": figure(new.in_quebec, lang),
+            "canada_wide": figure(new.canada_wide, lang),
             "in_regions": figure(new.in_regions, lang),
-            "by_source": bars([_row(r, _source(r.key, lang)) for r in new.by_source], lang),
+            "by_source": bars([_row(r, _source(r.key, new.publishers, lang)) for r in new.by_source], lang),
             "by_region": bars([_row(r, _region(r.key, lang)) for r in new.by_region], lang),
             "by_category": bars([_row(r, _category(r.key, lang)) for r in new.by_category], lang),
         },
@@ -270,8 +280,19 @@ def _change(difference: int, lang: str) -> str:
     return f"{'+' if difference > 0 else '−'}{l10n.count(abs(difference), lang)}"
 
 
-def _source(source: str, lang: str) -> str:
-    return wording(f"digest.source.{source}", lang) if source in KNOWN_SOURCES else source
+def _source(source: str, publishers: Mapping[str, Publisher], lang: str) -> str:
+    """A feed's display name: SEAO, CanadaBuys (AchatsCanada), or the buyer publishing in it."""
+    if source in BUILT_IN_SOURCES:
+        return wording(f"digest.source.{source}", lang)
+    publisher = publishers.get(source)
+    if publisher is None:
+        return wording("digest.source.unnamed", lang)
+    name = publisher.name.read_in(lang)[0]
+    if publisher.other_buyers == 1:
+        return wording("digest.source.with_other", lang, name=name)
+    if publisher.other_buyers:
+        return wording("digest.source.with_others", lang, name=name, others=l10n.count(publisher.other_buyers, lang))
+    return name
 
 
 def _region(code: str, lang: str) -> str:
