@@ -94,7 +94,7 @@ def test_each_organizer_gets_the_digest_of_the_week_that_ended_in_its_language(w
     text = french.part("text/plain")
     assert "Entretien ménager" in text and "Entreprises signalées\u00a0: Les Ateliers Mon Choix" in text
     assert "Adresses en échec définitif\u00a0: 1" in text
-    assert "Les Ateliers Mon Choix — " in text  # the contract won
+    assert "Les Ateliers Mon Choix – " in text  # the contract won
     assert french.part("text/html").count('style="background:#0b5e55;height:10px') >= 3  # bars
 
 
