@@ -103,9 +103,12 @@ class Scope(StrEnum):
     UNKNOWN = "unknown"  # nothing to go on: never presented as a guess
 
 
+QUEBEC_WIDE = "QC"  # evidence about the whole province (a delivery label), weaker than any region named
+
+
 @dataclass(frozen=True, slots=True)
 class RegionEvidence:
-    code: str  # official administrative region code, "01" … "17"
+    code: str  # official administrative region code, "01" … "17", or QUEBEC_WIDE
     how: str  # what it was inferred from, e.g. "buyer postal code G5L 4X2"
     confidence: float  # 0–1
 
@@ -117,7 +120,8 @@ class Regions:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return tuple(sorted({e.code for e in self.evidence}))
+        """The administrative regions, without the province-wide evidence."""
+        return tuple(sorted({e.code for e in self.evidence if e.code != QUEBEC_WIDE}))
 
 
 @dataclass(frozen=True, slots=True)
