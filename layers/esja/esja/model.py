@@ -321,6 +321,7 @@ class Reason:
     kind: str  # one of REASON_KINDS
     fr: str
     en: str
+    code: str = ""  # the tender's UNSPSC code (as published) a code reason is about: an alert marks it
 
 
 class Match(NamedTuple):
@@ -339,7 +340,7 @@ class Match(NamedTuple):
             "profile_id": self.profile_id,
             "tender_key": self.tender_key,
             "score": self.score,
-            "reasons": [{"kind": r.kind, "fr": r.fr, "en": r.en} for r in self.reasons],
+            "reasons": [_reason(r) for r in self.reasons],
         }
 
     @classmethod
@@ -349,5 +350,10 @@ class Match(NamedTuple):
             profile_id=data["profile_id"],
             tender_key=data["tender_key"],
             score=float(data["score"]),
-            reasons=tuple(Reason(r["kind"], r["fr"], r["en"]) for r in data["reasons"]),
+            reasons=tuple(Reason(r["kind"], r["fr"], r["en"], r.get("code", "")) for r in data["reasons"]),
         )
+
+
+def _reason(reason: Reason) -> dict[str, str]:
+    said = {"kind": reason.kind, "fr": reason.fr, "en": reason.en}
+    return {**said, "code": reason.code} if reason.code else said

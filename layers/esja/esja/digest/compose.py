@@ -31,6 +31,7 @@ from esja.geo.regions import is_region_code, region_name
 from esja.mail.mailer import Email
 from esja.model import Tender
 from esja.rendering import catalogue, render
+from esja.sources.notice_pages import notice_page
 
 TEXT_BAR_WIDTH = 24  # characters of the longest bar in the plain-text part
 
@@ -233,7 +234,7 @@ def tender_view(line: TenderLine, lang: str) -> TenderView:
         buyer=tender.buyer.name.read_in(lang)[0] if tender.buyer else "",
         closing=l10n.date_time(tender.closing_at, lang) if tender.closing_at else "",
         regions=_regions(tender, lang),
-        url=_public_link(tender.url),
+        url=notice_page(tender.url, lang),
         enterprises=", ".join(line.enterprises),
         signatory=line.signatory or "",
     )
@@ -307,8 +308,3 @@ def _category(category: str, lang: str) -> str:
 def _regions(tender: Tender, lang: str) -> str:
     regions = tender.regions
     return ", ".join(region_name(code, lang) for code in regions.codes) if regions else ""
-
-
-def _public_link(url: str | None) -> str:
-    """Only web addresses become links: a feed could carry a javascript: or data: URL."""
-    return url if url and url.lower().startswith(("https://", "http://")) else ""
