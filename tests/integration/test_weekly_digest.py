@@ -91,6 +91,7 @@ def test_each_organizer_gets_the_digest_of_the_week_that_ended_in_its_language(w
     assert english.subject == f"ESJA digest for the week of {date_range(*days, 'en')} – CÉSIM"
     assert french.message["Content-Language"] == "fr" and english.message["Content-Language"] == "en"
     assert french.message["List-Unsubscribe"] is None
+    assert french.message["Reply-To"] == english.message["Reply-To"] == "info@esja.example.org"
     text = french.part("text/plain")
     assert "Entretien ménager" in text and "Entreprises signalées\u00a0: Les Ateliers Mon Choix" in text
     assert "Adresses en échec définitif\u00a0: 1" in text

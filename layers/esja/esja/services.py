@@ -142,6 +142,7 @@ def build_alert_service(
         options: dict[str, Any] = {
             "sender_email": settings.sender_email,
             "sender_name": settings.sender.organisation,
+            "reply_to": settings.sender.contact_email or None,
             "configuration_set": settings.ses_configuration_set,
         }
         sesv2 = sesv2 or aws_client("sesv2")
@@ -220,6 +221,7 @@ def build_pledge_service(
         sesv2,
         sender_email=settings.sender_email,
         sender_name=settings.sender.organisation,
+        reply_to=settings.sender.contact_email or None,
         configuration_set=settings.ses_configuration_set or None,
     )
     return PledgeService(
@@ -310,6 +312,7 @@ def build_digest_service(
             sesv2 or aws_client("sesv2"),
             sender_email=settings.sender_email,
             sender_name=settings.sender.organisation,
+            reply_to=settings.sender.contact_email or None,
             max_per_second=settings.ses_max_send_rate or 1.0,
         )
     return DigestService(
