@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -43,6 +43,7 @@ class AlertLinks:
     unsubscribe: str  # the page behind the footer link (GET shows a button)
     one_click: str  # List-Unsubscribe: mail clients POST to it (RFC 8058)
     preferences: str
+    calendar: Mapping[str, str] = field(default_factory=dict)  # tender key → « Ajouter à mon agenda »
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class TenderView:
     regions: str
     value: str
     url: str  # the notice's page in the reader's language
+    calendar: str = ""  # the closing date as an event for the reader's calendar (esja.alerts.calendar)
     reasons: tuple[str, ...] = ()  # what the card does not already show
     fits: frozenset[str] = frozenset()  # rows that fit the profile: region(-wide), category, value, buyer
     profiles: tuple[str, ...] = ()
@@ -105,7 +107,10 @@ def compose_alert(
     title = subject(plan, enterprises, lang)
     sections = []
     for kind, entries in (("new", plan.new), ("updates", plan.updates), ("reminders", plan.reminders)):
-        views = [tender_view(e, lang, now, names, signed=e.tender.key in signed) for e in entries]
+        views = [
+            replace(tender_view(e, lang, now, names, signed=e.tender.key in signed), calendar=_calendar(e, links))
+            for e in entries
+        ]
         if views:
             sections.append(
                 Section(kind, tuple(_card(v, "html", lang) for v in views), tuple(_card(v, "txt", lang) for v in views))
@@ -126,6 +131,12 @@ def compose_alert(
         language=lang,
         unsubscribe_url=links.one_click,
     )
+
+
+def _calendar(entry: TenderEntry, links: AlertLinks) -> str:
+    """The calendar link of a tender still to bid on: its closing date known, not cancelled."""
+    closes = entry.tender.closing_at is not None and entry.change != "cancelled"
+    return links.calendar.get(entry.tender.key, "") if closes else ""
 
 
 def subject(plan: AlertPlan, enterprises: str, lang: str) -> str:
