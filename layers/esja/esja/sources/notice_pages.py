@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 
-from esja.sources.canadabuys import NOTICE_PAGE
-
 CANADABUYS_PAGES = {
-    "en": NOTICE_PAGE,
+    "en": "https://canadabuys.canada.ca/en/tender-opportunities/tender-notice/{}",
     "fr": "https://canadabuys.canada.ca/fr/occasions-de-marche/appels-d-offres/{}",
 }
 _MERX_LANGUAGE = re.compile(r"(?i)(^https://www\.merx\.com/.*[?&]language=)(en|fr)\b")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -20,12 +20,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from esja.alerts.calendar import closing_event, file_name
 from esja.alerts.links import CALENDAR_PATH, TOKEN_FIELD, SubscriberLinks
-from esja.ingest.changes import StoredVersion
-from esja.model import Tender
 from esja.sources.notice_pages import notice_page
 from esja.tokens import InvalidToken
 from esja.web.openapi import LANG, described, html, query
 from esja.web.pages import error_page, page_language
+
+if TYPE_CHECKING:
+    from esja.ingest.changes import StoredVersion
+    from esja.model import Tender
 
 CALENDAR = "text/calendar; charset=utf-8"
 TOKEN = query(
