@@ -51,7 +51,7 @@ class CodeView:
     code: str  # as the publisher wrote it
     words: str  # its title, in the reader's language when known (esja.unspsc)
     words_lang: str
-    fit: str = ""  # "code": one of the profile's codes covers it; "broader": one level above one
+    mark: str = ""  # « votre code », « plus général que votre code »: how it fits the reader's profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +71,14 @@ class TenderView:
     url: str  # the notice's page in the reader's language
     calendar: str = ""  # the closing date as an event for the reader's calendar (esja.alerts.calendar)
     reasons: tuple[str, ...] = ()  # what the card does not already show
-    fits: frozenset[str] = frozenset()  # rows that fit the profile: region(-wide), category, value, buyer
+    marks: tuple[tuple[str, str], ...] = ()  # (row, words) of the rows that fit: region, category, value, buyer
     profiles: tuple[str, ...] = ()
     change: str = ""  # the update's wording
     signed: bool = False  # the buyer signed the declaration (the badge; esja.digest.signatories)
+
+    def mark(self, row: str) -> str:
+        """How a row fits the reader's profile (« votre région »), "" when it is just a fact."""
+        return next((words for marked, words in self.marks if marked == row), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,7 @@ def compose_alert(
     sections = []
     for kind, entries in (("new", plan.new), ("updates", plan.updates), ("reminders", plan.reminders)):
         views = [
-            replace(tender_view(e, lang, now, names, signed=e.tender.key in signed), calendar=_calendar(e, links))
+            tender_view(e, lang, now, names, signed=e.tender.key in signed, calendar=_calendar(e, links))
             for e in entries
         ]
         if views:
@@ -150,34 +154,50 @@ def subject(plan: AlertPlan, enterprises: str, lang: str) -> str:
 
 
 def tender_view(
-    entry: TenderEntry, lang: str, now: datetime, enterprise_names: Mapping[str, str], *, signed: bool = False
+    entry: TenderEntry,
+    lang: str,
+    now: datetime,
+    enterprise_names: Mapping[str, str],
+    *,
+    signed: bool = False,
+    calendar: str = "",
 ) -> TenderView:
-    return _view(entry, lang, now, tuple(enterprise_names.items()), signed)
+    return _view(entry, lang, now, tuple(enterprise_names.items()), signed, calendar)
 
 
 @lru_cache(maxsize=4096)
 def _view(
-    entry: TenderEntry, lang: str, now: datetime, enterprise_names: tuple[tuple[str, str], ...], signed: bool
+    entry: TenderEntry,
+    lang: str,
+    now: datetime,
+    enterprise_names: tuple[tuple[str, str], ...],
+    signed: bool,
+    calendar: str,
 ) -> TenderView:
     described = _described(entry.tender, lang, now)
     names = dict(enterprise_names)
     fitting_codes = {r.code: CODE_FITS[r.kind] for r in entry.reasons if r.kind in CODE_FITS and r.code}
     shown_rows = {"region"} | {row for row in ("category", "value", "buyer") if getattr(described, row)}
     rest = [r for r in entry.reasons if not _marked(r, fitting_codes.keys() & _codes(described), shown_rows)]
+    marks = {ROW_FITS[r.kind]: _mark(r, entry.tender) for r in entry.reasons if ROW_FITS.get(r.kind) in shown_rows}
     return replace(
         described,
         days_left="" if entry.change == "cancelled" else described.days_left,
-        unspsc=tuple(replace(c, fit=fitting_codes.get(c.code, "")) for c in described.unspsc),
+        unspsc=tuple(
+            replace(c, mark=wording(f"alerts.fit.{fitting_codes[c.code]}", lang)) if c.code in fitting_codes else c
+            for c in described.unspsc
+        ),
         reasons=tuple(r.en if lang == "en" else r.fr for r in rest),
-        fits=frozenset(_fit(r, entry.tender) for r in entry.reasons if ROW_FITS.get(r.kind) in shown_rows),
+        marks=tuple((row, wording(f"alerts.fit.{key}", lang)) for row, key in marks.items()),
         profiles=tuple(_profile(p, names) for p in entry.profiles),
         change=wording(f"alerts.change.{entry.change}", lang) if entry.change else "",
         signed=signed,
+        calendar=calendar,
     )
 
 
-def _fit(reason: Reason, tender: Tender) -> str:
-    """The row a reason marks: a province- or Canada-wide tender fits without being in « your region »."""
+def _mark(reason: Reason, tender: Tender) -> str:
+    """Which words mark a row: a province- or Canada-wide tender fits without being in « your region »."""
     row = ROW_FITS[reason.kind]
     wide = row == "region" and tender.regions is not None and tender.regions.scope is not Scope.REGIONS
     return "region-wide" if wide else row
