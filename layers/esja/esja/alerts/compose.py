@@ -162,7 +162,7 @@ def tender_view(
     signed: bool = False,
     calendar: str = "",
 ) -> TenderView:
-    return _view(entry, lang, now, tuple(enterprise_names.items()), signed, calendar)
+    return _view(entry, lang, now, tuple(enterprise_names.items()), signed=signed, calendar=calendar)
 
 
 @lru_cache(maxsize=4096)
@@ -171,6 +171,7 @@ def _view(
     lang: str,
     now: datetime,
     enterprise_names: tuple[tuple[str, str], ...],
+    *,
     signed: bool,
     calendar: str,
 ) -> TenderView:
