@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,17 @@ def test_an_import_across_the_edges_breaks_a_contract(
 
     assert linted.returncode == 1
     assert "BROKEN" in linted.stdout and broken in linted.stdout
+
+
+def test_every_module_of_the_package_is_on_one_side_of_the_edge() -> None:
+    """A new module is named in the contract, as domain or as adapter, or this fails: none escapes the rule."""
+    [domain] = [
+        c
+        for c in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+        if "esja.model" in c["source_modules"]
+    ]
+    sides = {*domain["source_modules"], *(m for m in domain["forbidden_modules"] if m.startswith("esja."))}
+    package = ROOT / "layers" / "esja" / "esja"
+    modules = {f"esja.{p.stem}" for p in package.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+
+    assert modules - {"esja.__init__"} == sides

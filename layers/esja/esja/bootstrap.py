@@ -262,6 +262,7 @@ def build_web_app(
     routers = [
         pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
         subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
+        build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
@@ -290,6 +291,25 @@ def build_pledge_service(
         keys=keys,
         clock=utc_now,
     )
+
+
+def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: tuple[str, ...]) -> Router:
+    """« Ajouter à mon agenda »: a tender's closing as an event, for the web function."""
+    from urllib.parse import urlsplit
+
+    from esja.alerts.calendar import ClosingEvents
+    from esja.alerts.links import SubscriberLinks
+    from esja.store.tenders import TenderStore
+    from esja.web.calendar_routes import calendar_router
+
+    settings.require("tenders_table", "public_base_url")
+    events = ClosingEvents(
+        TenderStore(settings.tenders_table, dynamodb),
+        SubscriberLinks(settings.public_base_url, keys),
+        uid_domain=urlsplit(settings.public_base_url).hostname or "esja",
+        clock=utc_now,
+    )
+    return calendar_router(events)
 
 
 def build_subscriber_choices(
@@ -416,7 +436,12 @@ def build_digest_setup(settings: Settings | None = None) -> DigestSetup:
 
 
 def _sender(settings: Settings) -> dict[str, Any]:
-    return {"sender_email": settings.sender_email, "sender_name": settings.sender.organisation}
+    """Who every e-mail is from; a reply reaches the programme's contact, not the sending address."""
+    return {
+        "sender_email": settings.sender_email,
+        "sender_name": settings.sender.organisation,
+        "reply_to": settings.sender.contact_email or None,
+    }
 
 
 def _mailer(
