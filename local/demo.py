@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from email import policy
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from esja.cli import format_report_table
 from esja.cli import main as cli
+from esja.clock import TIME_ZONE
 from esja.sources.catalogue import SEAO_DATASET_ID
 from esja.store.pledges import PledgeStore
 from local.digest_demo import run_weekly_digest
@@ -29,7 +29,7 @@ from local.runtime import ROOT, LocalAws, environment, local_aws
 from local.serve import web_environment
 
 OUT = ROOT / "out"
-TORONTO = ZoneInfo("America/Toronto")
+
 POLL = "PollTendersFunction"
 MATCH = "MatchTendersFunction"
 SEND = "SendAlertsFunction"
@@ -188,7 +188,7 @@ def sign_a_pledge(aws: LocalAws) -> bool:
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     with FeedServer() as server, local_aws() as aws:
-        server.routes.update(sample_routes(server.base_url, datetime.now(TORONTO).date()))
+        server.routes.update(sample_routes(server.base_url, datetime.now(TIME_ZONE).date()))
         env, events = feed_events(server)
 
         print("== 1. Poll every feed (SEAO via its CKAN listing, CanadaBuys CSVs, a generic OCDS feed)")

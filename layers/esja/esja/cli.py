@@ -196,13 +196,10 @@ def _export_pledges(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
 
 
 def _match(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.geo import RegionInferrer
-    from esja.matching.index import ProfileIndex
+    from esja.matching.service import FileMatcher
     from esja.model import Tender
 
-    profiles = _read_profiles(args.profiles, args.lang).profiles
-    index = ProfileIndex.build(p for p in profiles if p.active)
-    inferrer = RegionInferrer()
+    matcher = FileMatcher(_read_profiles(args.profiles, args.lang).profiles)
     now = datetime.now(UTC)
     count = 0
     try:
@@ -216,11 +213,10 @@ def _match(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             tender = Tender.from_dict(json.loads(line))
         except (ValueError, KeyError, TypeError) as error:
             raise CliError(f"{args.tenders}, line {number}: not a tender ({error})") from None
-        matches = index.match(tender if tender.regions else inferrer.with_regions(tender), now)
-        for match in sorted(matches, key=lambda m: (m.enterprise_id, m.profile_id)):
+        for match in matcher.matches(tender, now):
             stdout.write(json.dumps(match.to_dict(), ensure_ascii=False) + "\n")
             count += 1
-    print(f"{count} matches from {len(lines)} tenders and {len(index)} profiles", file=stderr)
+    print(f"{count} matches from {len(lines)} tenders and {len(matcher)} profiles", file=stderr)
     return 0
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from esja.matching.regions import ALL_QUEBEC, CANADA
-from esja.model import Enterprise, Scope, Tender
+from esja.model import Enterprise, Language, Scope, Tender
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +15,7 @@ class Organizer:
     name: str
     # Personal information (a staff member's address): kept out of repr, hence out of logs.
     email: str = field(repr=False)
-    language: str = "fr"
+    language: Language = "fr"
     regions: tuple[str, ...] = ()  # "01" … "17", or "QC": all of Québec
 
     def covers(self, code: str) -> bool:

@@ -17,6 +17,7 @@ from esja.digest.organizers import Organizer
 from esja.matching import csv_cells as cells
 from esja.matching.profiles_csv import CsvError
 from esja.matching.regions import CANADA
+from esja.model import Language
 
 COLUMNS = ("organizer_id", "name", "email", "language", "regions")
 T = TypeVar("T")
@@ -84,7 +85,7 @@ def _organizer(line: int, values: dict[str, str], errors: list[CsvError]) -> Org
             )
         )
     email = cell("email", cells.email, "")
-    language = cell("language", cells.language, "fr")
+    language: Language = cell("language", cells.language, "fr")
     regions: tuple[str, ...] = cell("regions", cells.region_codes, ())
     if CANADA in regions:
         errors.append(

@@ -32,7 +32,7 @@ from esja.digest.week_data import MatchRecord, SeenTender, SubscriptionEvent, We
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
 from esja.errors import REFUSED
-from esja.model import Enterprise, Profile
+from esja.model import Enterprise, Language, Profile
 from esja.pledges.model import Pledge
 from esja.sends import Claim, SendKey, SendLedger, SendOnce
 
@@ -169,7 +169,7 @@ class DigestService:
             report.count(self._serve(organizer, facts))
         return report
 
-    def preview(self, week: Week, organizer_id: str | None = None, lang: str | None = None) -> list[DigestPreview]:
+    def preview(self, week: Week, organizer_id: str | None = None, lang: Language | None = None) -> list[DigestPreview]:
         """The digests as they would be sent, rendered; nothing is written, archived or sent."""
         organizers = self._organizers.organizers()
         if organizer_id is not None:
@@ -238,5 +238,5 @@ class DigestService:
         return compose_digest(digest, archive_url=url, sender=self._sender), archive_page(digest, sender=self._sender)
 
 
-def _in_language(organizer: Organizer, lang: str) -> Organizer:
+def _in_language(organizer: Organizer, lang: Language) -> Organizer:
     return Organizer(organizer.id, organizer.name, organizer.email, lang, organizer.regions)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from esja.digest.signatories import SignatoryLink
 from esja.digest.weeks import Week
@@ -16,7 +17,11 @@ from esja.model import Enterprise, Status, Tender
 from esja.pledges.model import Pledge
 
 # The kinds of SubscriptionEvent (esja.store.digest_sources reads them from the Subscriptions table).
-ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE = "alert-sent", "bounce", "complaint", "unsubscribe"
+EventKind = Literal["alert-sent", "bounce", "complaint", "unsubscribe"]
+ALERT_SENT: EventKind = "alert-sent"
+BOUNCE: EventKind = "bounce"
+COMPLAINT: EventKind = "complaint"
+UNSUBSCRIBE: EventKind = "unsubscribe"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +59,7 @@ class MatchRecord:
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionEvent:
-    kind: str  # ALERT_SENT, BOUNCE, COMPLAINT or UNSUBSCRIBE
+    kind: EventKind
     at: datetime
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 from esja.geo.mamh import PLACEHOLDER_NAME, Borough, Municipality, parse_arr, parse_mun
 from esja.geo.names import PARTICLES, name_key, strip_leading, words
@@ -31,7 +32,7 @@ from esja.geo.tables import (
 @dataclass(frozen=True, slots=True)
 class Place:
     name: str  # as officially written
-    kind: str  # "municipality", "borough" or "locality"
+    kind: Literal["municipality", "borough", "locality"]
     region: str
     share: float = 1.0  # of the place's territory in that region (Canada Post localities may span two)
     designation: str = ""  # MAMH designation of a municipality (Ville, Paroisse…)
@@ -176,7 +177,7 @@ def _index_mrcs(municipalities: tuple[Municipality, ...]) -> dict[str, tuple[str
 def _index_bodies(bodies: tuple[PublicBody, ...]) -> dict[tuple[str, str], tuple[PublicBody, ...]]:
     found: defaultdict[tuple[str, str], list[PublicBody]] = defaultdict(list)
     for body in bodies:
-        keys = set()
+        keys: set[tuple[str, str]] = set()
         for name in (body.name, body.short_name):
             read = read_buyer_name(name)
             if read.kind.value == body.kind and read.subject:

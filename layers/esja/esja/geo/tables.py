@@ -11,14 +11,19 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO, get_args
 
 from esja.geo.mamh import Borough, Municipality
+from esja.model import one_of
 
 if TYPE_CHECKING:
     from _csv import Writer
 
 Shares = tuple[tuple[str, float], ...]  # (region code, share of the territory), largest first
+
+
+BodyKind = Literal["health", "school", "college", "university"]
+BODY_KINDS: tuple[BodyKind, ...] = get_args(BodyKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +36,7 @@ class Locality:
 
 @dataclass(frozen=True, slots=True)
 class PublicBody:
-    kind: str  # "health", "school", "college" or "university"
+    kind: BodyKind
     name: str
     short_name: str
     regions: Shares
@@ -101,8 +106,16 @@ def write_localities(localities: Iterable[Locality], out: TextIO) -> None:
 
 def read_public_bodies(text: str) -> tuple[PublicBody, ...]:
     return tuple(
-        PublicBody(row["kind"], row["name"], row["short_name"], parse_shares(row["regions"])) for row in _reader(text)
+        PublicBody(_kind(row["kind"]), row["name"], row["short_name"], parse_shares(row["regions"]))
+        for row in _reader(text)
     )
+
+
+def _kind(value: str) -> BodyKind:
+    kind = one_of(value, BODY_KINDS)
+    if kind is None:
+        raise ValueError(f"unknown kind of public body {value!r}")
+    return kind
 
 
 def write_public_bodies(bodies: Iterable[PublicBody], out: TextIO) -> None:

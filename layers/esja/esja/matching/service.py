@@ -8,7 +8,7 @@ The profile index is built once per container and rebuilt when the profiles' ver
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -116,3 +116,21 @@ def best_per_enterprise(matches: Sequence[Match]) -> list[tuple[Match, tuple[str
         (max(group, key=lambda m: (m.score, m.profile_id)), tuple(m.profile_id for m in group))
         for group in grouped.values()
     ]
+
+
+class FileMatcher:
+    """The matcher without AWS (`esja match`): a spreadsheet's active profiles, and each tender's matches
+    in a stable order, its regions inferred (esja.geo) when it comes without."""
+
+    def __init__(self, profiles: Iterable[Profile]) -> None:
+        from esja.geo import RegionInferrer  # the matching function never needs it: tenders come inferred
+
+        self._index = ProfileIndex.build(p for p in profiles if p.active)
+        self._inferrer = RegionInferrer()
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def matches(self, tender: Tender, now: datetime) -> list[Match]:
+        found = self._index.match(tender if tender.regions else self._inferrer.with_regions(tender), now)
+        return sorted(found, key=lambda m: (m.enterprise_id, m.profile_id))

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
@@ -35,7 +35,7 @@ class StoredMatch:
     profile_ids: tuple[str, ...]
     tender_hash: str
     matched_at: datetime
-    alert_state: str  # pending | sent | closed (the alerts use case moves it)
+    alert_state: Literal["pending", "sent", "closed"]  # the alerts use case moves it
 
 
 OPEN_INDEX = "open_by_enterprise"

@@ -155,19 +155,13 @@ class PledgePages:
 def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
     pages = PledgePages(service, sender, RequestReader(router))
+    _page_routes(router, pages)
     _form_routes(router, pages)
     _link_routes(router, pages)
     return router
 
 
 def _form_routes(router: Router, pages: PledgePages) -> None:
-    router.get(
-        LANDING_PATH,
-        summary="Landing page of the programme",
-        tags=TAGS,
-        responses={200: html("The programme, and links to sign and to the registry")},
-        openapi_extensions=described(parameters=[LANG]),
-    )(pages.landing)
     router.get(
         FORM_PATH,
         summary="The pledge form, with its collection notice (Law 25)",
@@ -189,6 +183,17 @@ def _form_routes(router: Router, pages: PledgePages) -> None:
         },
         openapi_extensions=described(parameters=[LANG], form=_pledge_form_schema()),
     )(pages.submit)
+
+
+def _page_routes(router: Router, pages: PledgePages) -> None:
+    """The pages that only show: the landing, « check your inbox », the public registry."""
+    router.get(
+        LANDING_PATH,
+        summary="Landing page of the programme",
+        tags=TAGS,
+        responses={200: html("The programme, and links to sign and to the registry")},
+        openapi_extensions=described(parameters=[LANG]),
+    )(pages.landing)
     router.get(
         SENT_PATH,
         summary="Check your inbox",
