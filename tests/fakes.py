@@ -30,7 +30,7 @@ from esja.config import SenderIdentity
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
 from esja.digest.setup import SavedOrganizers
-from esja.digest.signatories import SignatoryLink, buyer_id_key, buyer_key
+from esja.digest.signatories import SignatoryLink
 from esja.digest.week_data import BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
@@ -511,7 +511,7 @@ class FakeOrganizers(Fake):
 
     def add_link(self, link: SignatoryLink, now: datetime) -> bool:
         self._call("add_link")
-        key = _link_key(link)
+        key = link.key
         if key in self.links_by_key:
             return False
         name = " ".join(link.buyer_name.split()) if link.buyer_name else None
@@ -519,15 +519,7 @@ class FakeOrganizers(Fake):
         return True
 
     def remove_link(self, link: SignatoryLink) -> bool:
-        return self.links_by_key.pop(_link_key(link), None) is not None
-
-
-def _link_key(link: SignatoryLink) -> str:
-    if link.buyer_id:
-        return f"{link.pledge_id}#id#{buyer_id_key(link.buyer_id)}"
-    if link.buyer_name:
-        return f"{link.pledge_id}#name#{buyer_key(link.buyer_name)}"
-    raise ValueError("a link names a buyer id or a buyer name")
+        return self.links_by_key.pop(link.key, None) is not None
 
 
 @dataclass

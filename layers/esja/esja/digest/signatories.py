@@ -31,6 +31,15 @@ class SignatoryLink:
     buyer_id: str | None = None
     buyer_name: str | None = None
 
+    @property
+    def key(self) -> str:
+        """The same link whatever the case and spacing it was typed with: « OP-1 » is « op-1 »."""
+        if self.buyer_id:
+            return f"{self.pledge_id}#id#{buyer_id_key(self.buyer_id)}"
+        if self.buyer_name:
+            return f"{self.pledge_id}#name#{buyer_key(self.buyer_name)}"
+        raise ValueError("a link names a buyer id or a buyer name")
+
 
 @dataclass(frozen=True, slots=True)
 class Signatory:

@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from esja.digest.organizers import Organizer
 from esja.digest.setup import SavedOrganizers
-from esja.digest.signatories import SignatoryLink, buyer_id_key, buyer_key
+from esja.digest.signatories import SignatoryLink
 from esja.store.errors import CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class OrganizerStore:
 
     def add_link(self, link: SignatoryLink, now: datetime) -> bool:
         """True if the link is new."""
-        item = _key(LINK, _link_sort_key(link)) | {
+        item = _key(LINK, link.key) | {
             "pledge_id": {"S": link.pledge_id},
             "linked_at": {"S": now.astimezone(UTC).isoformat(timespec="seconds")},
         }
@@ -76,9 +76,7 @@ class OrganizerStore:
     def remove_link(self, link: SignatoryLink) -> bool:
         """True if the link existed."""
         try:
-            answer = self._client.delete_item(
-                TableName=self._table, Key=_key(LINK, _link_sort_key(link)), ReturnValues="ALL_OLD"
-            )
+            answer = self._client.delete_item(TableName=self._table, Key=_key(LINK, link.key), ReturnValues="ALL_OLD")
         except ClientError as error:
             raise store_error(error, "removing a signatory link") from error
         return "Attributes" in answer
@@ -131,14 +129,6 @@ def _organizer(item: dict[str, Any]) -> Organizer:
         language=item["language"]["S"],
         regions=tuple(code["S"] for code in item["regions"]["L"]),
     )
-
-
-def _link_sort_key(link: SignatoryLink) -> str:
-    if link.buyer_id:
-        return f"{link.pledge_id}#id#{buyer_id_key(link.buyer_id)}"
-    if link.buyer_name:
-        return f"{link.pledge_id}#name#{buyer_key(link.buyer_name)}"
-    raise ValueError("a link names a buyer id or a buyer name")
 
 
 def _link(item: dict[str, Any]) -> SignatoryLink:
