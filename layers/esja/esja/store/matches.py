@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import ClientError
 
 from esja.alerts.model import AlertItem
-from esja.errors import Throttled
 from esja.model import Match
+from esja.store.batches import Batches
 from esja.store.errors import CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
@@ -39,15 +39,13 @@ class StoredMatch:
 
 
 OPEN_INDEX = "open_by_enterprise"
-_GET_BATCH = 100  # BatchGetItem limit
-_ATTEMPTS = 8  # for keys DynamoDB leaves unprocessed under load, beyond the SDK's own retries
 
 
 class MatchStore:
     def __init__(self, table_name: str, client: DynamoDBClient, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self._table = table_name
         self._client = client
-        self._sleep = sleep
+        self._batches = Batches(table_name, client, sleep)
 
     def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool:
         """Write the match unless the enterprise already has one for this tender; True when written."""
@@ -127,22 +125,7 @@ class MatchStore:
     def items(self, keys: Iterable[tuple[str, str]]) -> list[AlertItem]:
         """These items as stored now (strongly consistent), missing ones left out."""
         unique = [{"enterprise_id": {"S": e}, "item": {"S": i}} for e, i in dict.fromkeys(keys)]
-        found: list[AlertItem] = []
-        for start in range(0, len(unique), _GET_BATCH):
-            request: Any = {self._table: {"Keys": unique[start : start + _GET_BATCH], "ConsistentRead": True}}
-            for attempt in range(_ATTEMPTS):
-                try:
-                    answer = self._client.batch_get_item(RequestItems=request)
-                except ClientError as error:
-                    raise store_error(error, "reading matches") from error
-                found += [alert_item(item) for item in answer.get("Responses", {}).get(self._table, [])]
-                request = answer.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                self._sleep(min(0.05 * 2**attempt, 5.0))
-            else:
-                raise Throttled("reading matches: keys left unprocessed after retries")
-        return found
+        return [alert_item(item) for item in self._batches.get(unique, "reading matches", ConsistentRead=True)]
 
     def mark_told(self, enterprise_id: str, item: str, subscriber_id: str, *, sent: bool, reminded: bool) -> None:
         """Record that the subscriber was told (and/or reminded); adding to a set is idempotent."""

@@ -11,69 +11,34 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from esja.digest.weeks import Week
-from esja.errors import Throttled
 from esja.ingest.changes import Change, StoredVersion
 from esja.model import Status, Tender
+from esja.store.batches import Batches
 from esja.store.errors import store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-_GET_BATCH = 100  # BatchGetItem limit
-_WRITE_BATCH = 25  # BatchWriteItem limit
-_ATTEMPTS = 8  # for items DynamoDB leaves unprocessed under load, beyond the SDK's own retries
 
 
 class TenderStore:
     def __init__(self, table_name: str, client: DynamoDBClient, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self._table = table_name
         self._client = client
-        self._sleep = sleep
+        self._batches = Batches(table_name, client, sleep)
 
     def stored_versions(self, keys: Sequence[str]) -> dict[str, StoredVersion]:
-        versions: dict[str, StoredVersion] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), _GET_BATCH):
-            request: dict[str, Any] = {
-                self._table: {
-                    "Keys": [{"tender_key": {"S": key}} for key in unique[start : start + _GET_BATCH]],
-                    "ProjectionExpression": (
-                        "tender_key, content_hash, revision, #s, change_count, first_seen_at, status_since"
-                    ),
-                    "ExpressionAttributeNames": {"#s": "status"},
-                }
-            }
-            for attempt in range(_ATTEMPTS):
-                try:
-                    answer = self._client.batch_get_item(RequestItems=request)
-                except ClientError as error:
-                    raise store_error(error, "reading stored tenders") from error
-                for item in answer.get("Responses", {}).get(self._table, []):
-                    versions[item["tender_key"]["S"]] = _version(item)
-                request = dict(answer.get("UnprocessedKeys") or {})
-                if not request:
-                    break
-                self._backoff(attempt)
-            else:
-                raise Throttled("reading stored tenders: keys left unprocessed after retries")
-        return versions
+        found = self._batches.get(
+            [{"tender_key": {"S": key}} for key in dict.fromkeys(keys)],
+            "reading stored tenders",
+            ProjectionExpression="tender_key, content_hash, revision, #s, change_count, first_seen_at, status_since",
+            ExpressionAttributeNames={"#s": "status"},
+        )
+        return {item["tender_key"]["S"]: _version(item) for item in found}
 
     def write(self, changes: Iterable[Change]) -> int:
-        puts = [{"PutRequest": {"Item": _item(change)}} for change in changes]
-        for start in range(0, len(puts), _WRITE_BATCH):
-            pending: list[Any] = puts[start : start + _WRITE_BATCH]
-            for attempt in range(_ATTEMPTS):
-                try:
-                    answer = self._client.batch_write_item(RequestItems={self._table: pending})
-                except ClientError as error:
-                    raise store_error(error, "writing tenders") from error
-                pending = list(answer.get("UnprocessedItems", {}).get(self._table, []))
-                if not pending:
-                    break
-                self._backoff(attempt)
-            else:
-                raise Throttled("writing tenders: items left unprocessed after retries")
-        return len(puts)
+        items = [_item(change) for change in changes]
+        self._batches.put(items, "writing tenders")
+        return len(items)
 
     def get(self, key: str) -> tuple[Tender, StoredVersion] | None:
         """The stored tender and its version (strongly consistent: the poll may have just written it)."""
@@ -83,9 +48,6 @@ class TenderStore:
             raise store_error(error, "reading a tender") from error
         item = answer.get("Item")
         return (Tender.from_dict(json.loads(item["tender"]["S"])), _version(item)) if item else None
-
-    def _backoff(self, attempt: int) -> None:
-        self._sleep(min(0.05 * 2**attempt, 5.0))
 
 
 def iso_week(moment: datetime) -> str:
