@@ -53,7 +53,8 @@ def test_an_empty_amount_is_no_value_and_the_notice_is_kept(amounts: Parsed) -> 
 )
 def test_a_number_written_as_text_is_read_as_the_number(amounts: Parsed, ocid: str, value: Money) -> None:
     assert tender_of(amounts, ocid).value == value
-    assert any(ocid in r for r in amounts.repaired()["tender.value.amount (number written as text: read as the number)"])
+    read_as_numbers = amounts.repaired()["tender.value.amount (number written as text: read as the number)"]
+    assert any(ocid in record for record in read_as_numbers)
 
 
 @pytest.mark.parametrize("ocid", ["ocds-ej3mpl-2026-4413", "ocds-ej3mpl-2026-4414"], ids=["1.250.000", "a definir"])
@@ -270,7 +271,7 @@ def test_canadabuys_row_without_a_title_takes_its_description_first_sentence(can
 DRIFTED_VALUES = ("180739.2", "a definir", "14/10/2026", "10065", "1 250 000,50", "December 15", "001A", "42 180,75")
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.*")))
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.*") if p.suffix in {".json", ".csv"}))
 def test_repairs_name_the_record_and_field_never_the_content(name: str) -> None:
     parsed = read(name)
 

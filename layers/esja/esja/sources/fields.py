@@ -107,6 +107,11 @@ class RepairLog:
         return [Repair(record, field, how) for field, how in self._made]
 
 
+def _scalar(value: Any) -> bool:
+    """Text or a number: what may stand for text (true/false never does)."""
+    return isinstance(value, str | int | Decimal) and not isinstance(value, bool)
+
+
 def _step(path: str) -> str:
     return path.rsplit(".", 1)[-1].removesuffix("[]").removesuffix("_en").removesuffix("_fr")
 
@@ -215,7 +220,7 @@ class Fields:
         if isinstance(value, int | Decimal) and not isinstance(value, bool):
             self.note(key, NUMBER_AS_TEXT)
             return str(value)
-        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str | int | Decimal):
+        if isinstance(value, list) and len(value) == 1 and _scalar(value[0]):
             self.note(key, ONE_ITEM)
             return str(value[0]).strip() or None
         self.note(key, dropped(value, "text"))
