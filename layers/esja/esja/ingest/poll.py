@@ -30,7 +30,6 @@ from esja.store.feeds import FeedState
 logger = logging.getLogger(__name__)
 
 _CHUNK = 100  # tenders compared and written together
-MAX_LINKED_RELEASES = 100  # linked releases fetched per run; a file that links to more is read over several runs
 REPAIR_EXAMPLES = 10  # records named per kind of repair in a report and in the Feeds table (all are counted)
 
 
@@ -133,7 +132,7 @@ class PollService:
         clock: Callable[[], datetime],
         enrich: Callable[[Tender], Tender] = lambda tender: tender,
         seao_backfill_weeks: int = 1,
-        max_linked_releases: int = MAX_LINKED_RELEASES,
+        max_linked_releases: int = 100,  # a file that links to more is read over several runs
     ) -> None:
         self._fetcher = fetcher
         self._states = feed_states
