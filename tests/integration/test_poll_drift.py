@@ -28,7 +28,10 @@ def stored(aws: LocalAws, key: str) -> dict[str, Any] | None:
     item = aws.client("dynamodb").get_item(
         TableName=aws.resources.names["TendersTable"], Key={"tender_key": {"S": key}}
     )
-    return json.loads(item["Item"]["tender"]["S"]) if "Item" in item else None
+    if "Item" not in item:
+        return None
+    tender: dict[str, Any] = json.loads(item["Item"]["tender"]["S"])
+    return tender
 
 
 def serve_linked(publisher: FeedServer) -> None:
@@ -130,3 +133,14 @@ def test_a_linked_address_that_gives_no_release_costs_only_its_record(aws: Local
 
     assert report["ok"] and (report["new"], report["rejected"]) == (1, 1)
     assert report["files"][0]["linked_left"] == 0
+
+
+def test_only_web_addresses_are_followed(aws: LocalAws, publisher: FeedServer) -> None:
+    serve_linked(publisher)
+    package = json.loads(publisher.routes[RECORDS].body)  # type: ignore[arg-type]
+    package["records"][1]["releases"][0]["url"] = "file:///etc/passwd"
+    publisher.routes[RECORDS] = Route(json.dumps(package).encode())
+
+    report = poll_linked(aws, publisher)
+
+    assert report["ok"] and (report["new"], report["rejected"], report["linked"]) == (1, 1, 2)

@@ -30,6 +30,7 @@ from esja.store.feeds import FeedState
 logger = logging.getLogger(__name__)
 
 _CHUNK = 100  # tenders compared and written together
+_WEB = ("https://", "http://")
 REPAIR_EXAMPLES = 10  # records named per kind of repair in a report and in the Feeds table (all are counted)
 
 
@@ -266,7 +267,8 @@ class PollService:
         found: list[tuple[LinkedRecord, list[Json]]] = []
         position = start
         for linked in parsed.linked[start:]:
-            urls = list(dict.fromkeys(url.partition("#")[0] for url in linked.urls))
+            # Only web addresses are followed (a file:// link in a publisher's file is never read).
+            urls = list(dict.fromkeys(url.partition("#")[0] for url in linked.urls if url.startswith(_WEB)))
             wanted = [url for url in urls if url not in fetched]
             if len(fetched) + len(wanted) > links:
                 break
