@@ -44,7 +44,8 @@ def serve_linked(publisher: FeedServer) -> None:
 
 def poll_linked(aws: LocalAws, publisher: FeedServer, **env: str) -> dict[str, Any]:
     event = {"source": "state-purchasing", "format": "ocds", "url": publisher.url(RECORDS)}
-    return aws.invoke(POLL, event, {**QUIET, **env})
+    report: dict[str, Any] = aws.invoke(POLL, event, {**QUIET, **env})
+    return report
 
 
 def test_seao_week_with_drifted_fields_stores_every_notice_and_records_what_was_repaired(
