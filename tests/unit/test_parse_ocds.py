@@ -310,9 +310,9 @@ def test_status_follows_the_tender_its_awards_and_the_clock(
         (b"\n\t ", "empty"),
         (b'{"releases": [{"ocid": "ocds-1", "tender": {"title": "Ro', "truncated"),
         (b"not json", "not valid JSON"),
-        (b'"a string"', "one JSON object, this one holds str"),
+        (b'"a string"', "one JSON object, this one holds text"),
         (b'{"uri": "https://example.org", "version": "1.1"}', "no releases"),
-        (b'{"records": "none"}', "records is str, not an array"),
+        (b'{"records": "none"}', "records is text, not an array"),
     ],
     ids=["zero bytes", "blank", "truncated", "not JSON", "a string", "no releases or records", "records not an array"],
 )

@@ -106,7 +106,7 @@ def load_package(data: bytes) -> dict[str, Any]:
     except RecursionError as exc:
         raise FeedError("not readable JSON: nested too deeply") from exc
     if not isinstance(package, dict):
-        raise FeedError(f"an OCDS file holds one JSON object, this one holds {_kind(package)}")
+        raise FeedError(f"an OCDS file holds one JSON object, this one holds {kind_of(package)}")
     return package
 
 
@@ -179,7 +179,7 @@ def _contents(package: Json) -> tuple[Iterable[tuple[str, Any]], Callable[[Any],
 def _entries(package: Json, key: str) -> Iterator[tuple[str, Any]]:
     items = package[key]
     if not isinstance(items, list):
-        raise FeedError(f"not OCDS: {key} is {_kind(items)}, not an array")
+        raise FeedError(f"not OCDS: {key} is {kind_of(items)}, not an array")
     for index, item in enumerate(items):
         yield f"{key}[{index}]", item
 
@@ -287,7 +287,7 @@ def linked_releases(data: bytes) -> list[Json]:
     if "releases" in package:
         releases = package["releases"]
         if not isinstance(releases, list):
-            raise FeedError(f"not OCDS: releases is {_kind(releases)}, not an array")
+            raise FeedError(f"not OCDS: releases is {kind_of(releases)}, not an array")
         return [release for release in releases if isinstance(release, dict)]
     if "ocid" in package:
         return [package]
@@ -586,7 +586,3 @@ def _required_id(release: Fields, key: str) -> str:
     if not value:
         raise Drift(f"no {key}")
     return value
-
-
-def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
