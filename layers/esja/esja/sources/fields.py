@@ -227,19 +227,10 @@ class Fields:
         return None
 
     def datetime(self, key: str) -> datetime | None:
-        value = self.raw.get(key)
-        if value is None:
+        text = self._written(key, self._single(key), UNREADABLE_DATE)
+        if text is None:
             return None
-        if isinstance(value, list) and len(value) == 1:
-            self.note(key, ONE_ITEM)
-            value = value[0]
-        if not isinstance(value, str):
-            self.note(key, UNREADABLE_DATE)
-            return None
-        if not value.strip():
-            self.note(key, EMPTY)
-            return None
-        moment = read_datetime(value.strip())
+        moment = read_datetime(text)
         if moment is None:
             self.note(key, UNREADABLE_DATE)
         return moment
@@ -250,22 +241,35 @@ class Fields:
             return value
         if isinstance(value, int) and not isinstance(value, bool):
             return Decimal(value)
-        if value is None:
+        value = self._single(key)
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return Decimal(value)
+        text = self._written(key, value, NOT_A_NUMBER)
+        if text is None:
             return None
+        amount = read_amount(text)
+        self.note(key, NOT_A_NUMBER if amount is None else NUMBER_IN_TEXT)
+        return amount
+
+    def _single(self, key: str) -> Any:
+        """The value, an array of one read as its item."""
+        value = self.raw.get(key)
         if isinstance(value, list) and len(value) == 1:
             self.note(key, ONE_ITEM)
-            value = value[0]
-            if isinstance(value, Decimal | int) and not isinstance(value, bool):
-                return Decimal(value)
+            return value[0]
+        return value
+
+    def _written(self, key: str, value: Any, unreadable: str) -> str | None:
+        """The text a date or an amount is written in; None (noted as `unreadable`, or empty) without one."""
+        if value is None:
+            return None
         if not isinstance(value, str):
-            self.note(key, NOT_A_NUMBER)
+            self.note(key, unreadable)
             return None
         if not value.strip():
             self.note(key, EMPTY)
             return None
-        amount = read_amount(value)
-        self.note(key, NOT_A_NUMBER if amount is None else NUMBER_IN_TEXT)
-        return amount
+        return value.strip()
 
     def whole_number(self, key: str) -> int | None:
         value = self.raw.get(key)
