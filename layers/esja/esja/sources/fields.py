@@ -227,8 +227,11 @@ class Fields:
         return None
 
     def datetime(self, key: str) -> datetime | None:
-        text = self._written(key, self._single(key), UNREADABLE_DATE)
-        if text is None:
+        value = self.raw.get(key)
+        text = value.strip() if isinstance(value, str) else self._written(key, self._single(key), UNREADABLE_DATE)
+        if not text:
+            if text == "":
+                self.note(key, EMPTY)
             return None
         moment = read_datetime(text)
         if moment is None:
