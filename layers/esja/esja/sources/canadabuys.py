@@ -15,6 +15,7 @@ from datetime import date, datetime
 from esja.model import Address, Buyer, Category, Classification, Status, Tender, Text
 from esja.sources.fields import NOT_WHOLE, UNREADABLE_DATE, RepairLog, derived_from, read_datetime
 from esja.sources.notice import one_line, status_by_closing, title_from_description
+from esja.sources.notice_pages import CANADABUYS_PAGES
 from esja.sources.parsed import RECORD_ERRORS, Drift, FeedError, Parsed, Rejected, Repair, rejection_reason
 
 TITLE_EN = "title-titre-eng"
@@ -56,8 +57,9 @@ KEY_COLUMNS = (TITLE_EN, TITLE_FR, REFERENCE, AMENDMENT_NUMBER, CLOSING, STATUS_
 # whole file unreadable, run after run; a 16 MiB bound still stops a runaway quote.
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
-# « *URL » is empty for notices keyed cb-…; the notice page then lives at this address.
-NOTICE_PAGE = "https://canadabuys.canada.ca/en/tender-opportunities/tender-notice/{}"
+# « *URL » is empty for notices keyed cb-…; the notice page then lives at this address (and in French at
+# its twin: esja.sources.notice_pages).
+NOTICE_PAGE = CANADABUYS_PAGES["en"]
 
 _CATEGORIES = {
     "GD": Category.GOODS,
