@@ -41,6 +41,9 @@ OUT_OF_RANGE = "out of range: unknown"
 # A number as people write it: « 180739.2 », « 180739,20 », « 180 739,20 » (spaces between thousands).
 _AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?")
 _AMOUNT_SEPARATORS = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, ",": "."})
+# Tuples, not `int | Decimal`: isinstance builds a union anew on every call, and these are hot.
+_NUMBER = (int, Decimal)
+_SCALAR = (str, int, Decimal)
 _BILINGUAL = {key: (f"{key}_en", f"{key}_fr") for key in ("title", "description", "name")}
 NO_TEXT = Text()
 _EMPTY: Json = MappingProxyType({})
@@ -74,7 +77,7 @@ def kind_of(value: Any) -> str:
         return "true/false"
     if isinstance(value, str):
         return "text"
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, (*_NUMBER, float)):
         return "a number"
     return "an array" if isinstance(value, list) else "an object"
 
@@ -109,7 +112,7 @@ class RepairLog:
 
 def _scalar(value: Any) -> bool:
     """Text or a number: what may stand for text (true/false never does)."""
-    return isinstance(value, str | int | Decimal) and not isinstance(value, bool)
+    return isinstance(value, _SCALAR) and not isinstance(value, bool)
 
 
 def _step(path: str) -> str:
@@ -212,12 +215,14 @@ class Fields:
         value = self.raw.get(key)
         if isinstance(value, str):
             return value.strip() or None
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        if value is None:
+            return None
+        if isinstance(value, _NUMBER) and not isinstance(value, bool):
             return str(value)
-        return None if value is None else self._as_text(key, value)
+        return self._as_text(key, value)
 
     def _as_text(self, key: str, value: Any) -> str | None:
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        if isinstance(value, _NUMBER) and not isinstance(value, bool):
             self.note(key, NUMBER_AS_TEXT)
             return str(value)
         if isinstance(value, list) and len(value) == 1 and _scalar(value[0]):
@@ -245,7 +250,7 @@ class Fields:
         if isinstance(value, int) and not isinstance(value, bool):
             return Decimal(value)
         value = self._single(key)
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        if isinstance(value, _NUMBER) and not isinstance(value, bool):
             return Decimal(value)
         text = self._written(key, value, NOT_A_NUMBER)
         if text is None:
