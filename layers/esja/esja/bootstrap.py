@@ -114,6 +114,7 @@ def build_poll_service(
         enrich=_with_regions(settings, fetcher, s3),
         seao_backfill_weeks=settings.seao_backfill_weeks,
         feeds=settings.feeds,
+        max_linked_releases=settings.max_linked_releases,
     )
 
 
