@@ -15,7 +15,6 @@ from esja.alerts.model import address_key
 from esja.alerts.service import AlertService
 from esja.bootstrap import build_alert_service
 from esja.config import Settings
-from esja.ingest.changes import Change, plan_change
 from esja.model import (
     Buyer,
     Category,
@@ -36,12 +35,11 @@ from esja.model import (
     Tender,
     Text,
 )
-from esja.store.enterprises import EnterpriseStore
-from esja.store.matches import MatchStore, alert_item
+from esja.store.matches import alert_item
 from esja.store.subscriptions import SubscriptionStore
-from esja.store.tenders import TenderStore
 from local.outbox import SentEmail, sent_emails
 from local.runtime import LocalAws
+from tests.moto_tables import MotoTables
 
 SEND = "SendAlertsFunction"
 WEB = "WebFunction"
@@ -90,17 +88,12 @@ REASONS = (
 )
 
 
-class AlertWorld:
+class AlertWorld(MotoTables):
     """The tables of template.yaml on moto, with what the alerts read, and the functions that send them."""
 
     def __init__(self, aws: LocalAws) -> None:
-        self.aws = aws
-        dynamodb = aws.client("dynamodb")
-        names = aws.resources.names
-        self.enterprises = EnterpriseStore(names["EnterprisesTable"], dynamodb)
-        self.tenders = TenderStore(names["TendersTable"], dynamodb)
-        self.matches = MatchStore(names["MatchesTable"], dynamodb)
-        self.subscriptions = SubscriptionStore(names["SubscriptionsTable"], dynamodb)
+        super().__init__(aws)
+        self.subscriptions = SubscriptionStore(self.names["SubscriptionsTable"], self.dynamodb)
         self.sender = aws.environment(SEND)["SENDER_EMAIL"]
         aws.client("sesv2").create_email_identity(EmailIdentity=self.sender)
 
@@ -109,11 +102,7 @@ class AlertWorld:
 
     def publish(self, *tenders: Tender) -> None:
         for item in tenders:
-            stored = self.tenders.get(item.key)
-            change = plan_change(item, stored[1] if stored else None, NOW)
-            if change is not None:  # None: stored already, as it is
-                assert isinstance(change, Change)
-                self.tenders.write([change])
+            self.store_tender(item, NOW)
 
     def match(self, enterprise_id: str, item: Tender, profile_ids: Sequence[str] = ("menage",)) -> None:
         self.publish(item)

@@ -12,7 +12,6 @@ from esja.digest.organizers import Organizer
 from esja.digest.signatories import SignatoryLink
 from esja.digest.week_data import MatchRecord, SeenTender, SubscriptionEvent, WeekData
 from esja.digest.weeks import Week
-from esja.ingest.changes import Change, plan_change
 from esja.model import (
     Award,
     Buyer,
@@ -33,6 +32,7 @@ from esja.model import (
 )
 from esja.pledges.model import CONSENT_VERSION, InstitutionType, Pledge, PledgeDetails, PledgeStatus
 from local.runtime import LocalAws
+from tests.moto_tables import MotoTables
 
 WEEK = Week.parse("2026-W47")  # Monday 16 to Sunday 22 November 2026
 RECENT = Week.last_complete(datetime.now(UTC))  # for the tests on moto: a week already over, whatever the date
@@ -153,33 +153,22 @@ def week_data(
     )
 
 
-class DigestWorld:
+class DigestWorld(MotoTables):
     """The tables and bucket of template.yaml on moto, filled as the other functions fill them."""
 
     def __init__(self, aws: LocalAws) -> None:
-        from esja.store.enterprises import EnterpriseStore
-        from esja.store.matches import MatchStore
         from esja.store.organizers import OrganizerStore
         from esja.store.pledges import PledgeStore
         from esja.store.send_records import SendRecords, digest_key
-        from esja.store.tenders import TenderStore
 
-        self.aws = aws
-        dynamodb = aws.client("dynamodb")
-        names = aws.resources.names
-        self.organizers = OrganizerStore(names["OrganizersTable"], dynamodb)
-        self.enterprises = EnterpriseStore(names["EnterprisesTable"], dynamodb)
-        self.tenders = TenderStore(names["TendersTable"], dynamodb)
-        self.matches = MatchStore(names["MatchesTable"], dynamodb)
-        self.pledges = PledgeStore(names["PledgesTable"], dynamodb)
-        self.sends = SendRecords(names["OrganizersTable"], dynamodb, key=digest_key)
+        super().__init__(aws)
+        self.organizers = OrganizerStore(self.names["OrganizersTable"], self.dynamodb)
+        self.pledges = PledgeStore(self.names["PledgesTable"], self.dynamodb)
+        self.sends = SendRecords(self.names["OrganizersTable"], self.dynamodb, key=digest_key)
         aws.client("sesv2").create_email_identity(EmailIdentity=aws.environment(DIGEST)["SENDER_EMAIL"])
 
     def publish(self, item: Tender, at: datetime = MONDAY) -> None:
-        stored = self.tenders.get(item.key)
-        change = plan_change(item, stored[1] if stored else None, at.astimezone(UTC))
-        assert isinstance(change, Change)
-        self.tenders.write([change])
+        assert self.store_tender(item, at.astimezone(UTC)), "published again unchanged"
 
     def match(self, enterprise_id: str, item: Tender, at: datetime = MONDAY) -> None:
         reasons = (Reason("unspsc", "code UNSPSC 76111500", "UNSPSC code 76111500"),)

@@ -17,6 +17,15 @@ from local.serve import web_environment
 BASE_URL = "http://127.0.0.1:3000"
 HOST = "127.0.0.1:3000"
 WEB = "WebFunction"
+# The pledge pages: their addresses are in e-mails already sent, so they never change.
+PLEDGE_PAGES = (
+    "/",
+    "/engagement",
+    "/engagement/envoye",
+    "/engagement/confirmation",
+    "/engagement/retrait",
+    "/registre",
+)
 
 Fields = Mapping[str, str | Sequence[str]]
 

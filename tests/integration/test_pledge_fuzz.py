@@ -24,7 +24,7 @@ from esja.pledges.form import read_pledge_form
 from esja.pledges.model import PledgeDetails, PledgeStatus
 from esja.store.pledges import from_item
 from local.runtime import environment, local_aws
-from tests.pledge_builders import BASE_URL, WEB, WebClient, aged_form_token, event, pledge_fields
+from tests.pledge_builders import BASE_URL, PLEDGE_PAGES, WEB, WebClient, aged_form_token, event, pledge_fields
 
 GET_EXAMPLES = 2000
 FORM_EXAMPLES = 1100  # the costly ones: half of them store a pledge and send its e-mail
@@ -44,16 +44,7 @@ PAYLOADS = (
     "</title><script>x()</script>",
     "<iframe src=javascript:alert(1)>",
 )
-PATHS = (
-    "/",
-    "/engagement",
-    "/engagement/envoye",
-    "/engagement/confirmation",
-    "/engagement/retrait",
-    "/registre",
-    "/openapi.json",
-    "/static/site.css",
-)
+PATHS = (*PLEDGE_PAGES, "/openapi.json", "/static/site.css")
 VALID = {name: [value] if isinstance(value, str) else list(value) for name, value in pledge_fields().items()}
 
 

@@ -21,7 +21,7 @@ from esja.pledges.service import PER_EMAIL_WINDOW, PER_SOURCE_LIMIT, PER_SOURCE_
 from local.outbox import sent_emails
 from local.runtime import ROOT, LocalAws, environment
 from local.serve import web_environment
-from tests.pledge_builders import WEB, WebClient, aged_form_token, form_post, links_in, pledge_fields
+from tests.pledge_builders import PLEDGE_PAGES, WEB, WebClient, aged_form_token, form_post, links_in, pledge_fields
 
 ARTIFACTS = ROOT / "out" / "artifacts"
 
@@ -491,14 +491,7 @@ def test_the_openapi_document_describes_every_pledge_route(web: WebClient) -> No
     assert answer["statusCode"] == 200
     document = json.loads(answer["body"])
     paths = document["paths"]
-    assert {
-        "/",
-        "/engagement",
-        "/engagement/envoye",
-        "/engagement/confirmation",
-        "/engagement/retrait",
-        "/registre",
-    } <= set(paths)
+    assert set(PLEDGE_PAGES) <= set(paths)
     form = paths["/engagement"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
     assert form["properties"]["region"]["enum"][0] == "01" and "declaration" in form["required"]
     assert paths["/engagement/confirmation"]["get"]["parameters"][0]["name"] == "jeton"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from email.header import decode_header, make_header
+from email.message import Message
 from email.utils import parseaddr
 from typing import Any
 
@@ -110,14 +111,19 @@ def test_a_subscriber_gets_one_email_with_every_pending_tender_soonest_closing_f
     assert world.pending_for(MARC) == {"seao:late", "seao:soon"}  # his own run will tell him
 
 
-def test_every_alert_carries_one_click_unsubscribe_headers_on_the_outgoing_request(world: AlertWorld) -> None:
+def one_alert_as_sent(world: AlertWorld) -> Message:
+    """The use case wired as the function wires it sends one alert, read on the request to SES."""
     world.match("coop", tender("a"))
     ses = world.ses()
     sent = outgoing(ses)
-
     world.service(ses).send_alerts("daily")
-
     [message] = sent
+    return message
+
+
+def test_every_alert_carries_one_click_unsubscribe_headers_on_the_outgoing_request(world: AlertWorld) -> None:
+    message = one_alert_as_sent(world)
+
     unsubscribe = message["List-Unsubscribe"]
     assert re.fullmatch(r"<https://esja\.example\.org/desabonnement/un-clic\?jeton=[\w.\-]+>", unsubscribe)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -126,13 +132,8 @@ def test_every_alert_carries_one_click_unsubscribe_headers_on_the_outgoing_reque
 
 
 def test_replying_to_an_alert_reaches_the_programmes_contact(world: AlertWorld) -> None:
-    world.match("coop", tender("a"))
-    ses = world.ses()
-    sent = outgoing(ses)
+    message = one_alert_as_sent(world)
 
-    world.service(ses).send_alerts("daily")
-
-    [message] = sent
     assert message["Reply-To"] == world.aws.environment(SEND)["SENDER_CONTACT_EMAIL"] == "info@esja.example.org"
     assert parseaddr(message["From"])[1] != message["Reply-To"]  # not the unattended sending address
 

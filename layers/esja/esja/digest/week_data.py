@@ -59,6 +59,8 @@ class MatchRecord:
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionEvent:
+    """What befell an alert address, counted by the digest (never the address itself)."""
+
     kind: EventKind
     at: datetime
 

@@ -36,6 +36,8 @@ class Locality:
 
 @dataclass(frozen=True, slots=True)
 class PublicBody:
+    """A health body, school service centre, cégep or university, and the regions it serves."""
+
     kind: BodyKind
     name: str
     short_name: str

@@ -10,10 +10,12 @@ asked for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -53,6 +55,35 @@ def described(*, parameters: Sequence[Mapping[str, Any]] = (), form: Mapping[str
     if form is not None:
         extra["requestBody"] = {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": form}}}
     return extra
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One route of a router: its handler, and what the OpenAPI document says of it."""
+
+    method: Literal["GET", "POST"]
+    path: str
+    handler: Callable[[], Response[str]]
+    summary: str
+    responses: Mapping[int, OpenAPIResponse]
+    parameters: Sequence[Mapping[str, Any]] = (LANG,)
+    form: Mapping[str, Any] | None = None  # the POSTed form, as JSON Schema
+    description: str | None = None
+    middlewares: Sequence[Callable[..., Response[str]]] = ()
+
+
+def add_pages(router: Router, tags: list[str], pages: Iterable[Page]) -> None:
+    for page in pages:
+        add = router.get if page.method == "GET" else router.post
+        add(
+            page.path,
+            summary=page.summary,
+            description=page.description,
+            tags=tags,
+            responses=dict(page.responses),
+            middlewares=list(page.middlewares) or None,
+            openapi_extensions=described(parameters=page.parameters, form=page.form),
+        )(page.handler)
 
 
 def add_openapi_route(app: APIGatewayHttpResolver) -> None:

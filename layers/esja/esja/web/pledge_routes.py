@@ -7,6 +7,7 @@ into the page, escaped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -39,7 +40,7 @@ from esja.pledges.links import (
 from esja.pledges.model import InstitutionType
 from esja.pledges.service import Outcome, PledgeService
 from esja.web.forms import BadForm
-from esja.web.openapi import LANG, described, html, query
+from esja.web.openapi import LANG, Page, add_pages, html, query
 from esja.web.pages import error_page, page_language
 from esja.web.pages import page as render_page
 from esja.web.requests import RequestReader
@@ -59,13 +60,13 @@ def page(template: str, lang: str, *, status: int = 200, **context: Any) -> Resp
     return render_page(template, lang, status=status, paths=PATHS, token_field=TOKEN_FIELD, **context)
 
 
+@dataclass(frozen=True, slots=True)
 class PledgePages:
     """Each page: read the request, ask the use case (esja.pledges.service), render."""
 
-    def __init__(self, service: PledgeService, sender: SenderIdentity, request: RequestReader) -> None:
-        self._service = service
-        self._sender = sender
-        self._request = request
+    _service: PledgeService
+    _sender: SenderIdentity
+    _request: RequestReader
 
     def landing(self) -> Response[str]:
         return page("pages/landing.html", self._request.language())
@@ -155,97 +156,96 @@ class PledgePages:
 def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
     pages = PledgePages(service, sender, RequestReader(router))
-    _page_routes(router, pages)
-    _form_routes(router, pages)
-    _link_routes(router, pages)
+    add_pages(router, TAGS, [*_shown(pages), *_signing(pages), *_linked(pages)])
     return router
 
 
-def _form_routes(router: Router, pages: PledgePages) -> None:
-    router.get(
+def _shown(pages: PledgePages) -> list[Page]:
+    """The pages that only show: the landing, « check your inbox », the public registry."""
+    return [
+        Page(
+            "GET",
+            LANDING_PATH,
+            pages.landing,
+            "Landing page of the programme",
+            {200: html("The programme, and links to sign and to the registry")},
+        ),
+        Page("GET", SENT_PATH, pages.sent, "Check your inbox", {200: html("The confirmation link is on its way")}),
+        Page(
+            "GET",
+            REGISTRY_PATH,
+            pages.registry,
+            "The public registry of confirmed pledges whose signatories consented to appear",
+            {200: html("Institutions, their region and signatory, by name")},
+            middlewares=[failures_as_pages],
+        ),
+    ]
+
+
+def _signing(pages: PledgePages) -> list[Page]:
+    shown = Page(
+        "GET", FORM_PATH, pages.form, "The pledge form, with its collection notice (Law 25)", {200: html("The form")}
+    )
+    sent = Page(
+        "POST",
         FORM_PATH,
-        summary="The pledge form, with its collection notice (Law 25)",
-        tags=TAGS,
-        responses={200: html("The form")},
-        openapi_extensions=described(parameters=[LANG]),
-    )(pages.form)
-    router.post(
-        FORM_PATH,
-        middlewares=[failures_as_pages],
-        summary="Sign: the pledge is kept pending and a confirmation link is e-mailed",
-        description="The same answer whether or not the address already signed. Nothing is stored on error.",
-        tags=TAGS,
-        responses={
+        pages.submit,
+        "Sign: the pledge is kept pending and a confirmation link is e-mailed",
+        {
             303: {"description": f"Sent (or silently ignored): see {SENT_PATH}"},
             400: html("The form could not be read, or was too old: shown again"),
             422: html("The form with an error next to each field and a summary"),
             429: html("Too many pledges from this address: try again later"),
         },
-        openapi_extensions=described(parameters=[LANG], form=_pledge_form_schema()),
-    )(pages.submit)
-
-
-def _page_routes(router: Router, pages: PledgePages) -> None:
-    """The pages that only show: the landing, « check your inbox », the public registry."""
-    router.get(
-        LANDING_PATH,
-        summary="Landing page of the programme",
-        tags=TAGS,
-        responses={200: html("The programme, and links to sign and to the registry")},
-        openapi_extensions=described(parameters=[LANG]),
-    )(pages.landing)
-    router.get(
-        SENT_PATH,
-        summary="Check your inbox",
-        tags=TAGS,
-        responses={200: html("The confirmation link is on its way")},
-        openapi_extensions=described(parameters=[LANG]),
-    )(pages.sent)
-    router.get(
-        REGISTRY_PATH,
+        form=_pledge_form_schema(),
+        description="The same answer whether or not the address already signed. Nothing is stored on error.",
         middlewares=[failures_as_pages],
-        summary="The public registry of confirmed pledges whose signatories consented to appear",
-        tags=TAGS,
-        responses={200: html("Institutions, their region and signatory, by name")},
-        openapi_extensions=described(parameters=[LANG]),
-    )(pages.registry)
+    )
+    return [shown, sent]
 
 
-def _link_routes(router: Router, pages: PledgePages) -> None:
+def _linked(pages: PledgePages) -> list[Page]:
     """The pages the links in the e-mails open (a GET shows a button), and their buttons' POSTs."""
-    invalid = html("The link is not valid, used, or expired")
-    router.get(
-        CONFIRM_PATH,
-        middlewares=[failures_as_pages],
-        summary="The page the confirmation link opens: a button confirms (a GET changes nothing)",
-        tags=TAGS,
-        responses={200: html("The pledge to confirm"), 400: invalid},
-        openapi_extensions=described(parameters=[TOKEN, LANG]),
-    )(pages.confirmation)
-    router.post(
-        CONFIRM_PATH,
-        middlewares=[failures_as_pages],
-        summary="Confirm the pledge (single use)",
-        tags=TAGS,
-        responses={200: html("Confirmed, with the withdrawal link"), 400: invalid},
-        openapi_extensions=described(parameters=[LANG], form=_token_form_schema()),
-    )(pages.confirm)
-    router.get(
-        WITHDRAW_PATH,
-        middlewares=[failures_as_pages],
-        summary="The page the withdrawal link opens: a button withdraws",
-        tags=TAGS,
-        responses={200: html("The pledge to withdraw (or already withdrawn)"), 400: html("The link is not valid")},
-        openapi_extensions=described(parameters=[TOKEN, LANG]),
-    )(pages.withdrawal)
-    router.post(
-        WITHDRAW_PATH,
-        middlewares=[failures_as_pages],
-        summary="Withdraw the pledge: off the registry at once, deleted after 30 days",
-        tags=TAGS,
-        responses={200: html("Withdrawn"), 400: html("The link is not valid")},
-        openapi_extensions=described(parameters=[LANG], form=_token_form_schema()),
-    )(pages.withdraw)
+    invalid, token = html("The link is not valid, used, or expired"), _token_form_schema()
+    guarded = [failures_as_pages]
+    return [
+        Page(
+            "GET",
+            CONFIRM_PATH,
+            pages.confirmation,
+            "The page the confirmation link opens: a button confirms (a GET changes nothing)",
+            {200: html("The pledge to confirm"), 400: invalid},
+            (TOKEN, LANG),
+            middlewares=guarded,
+        ),
+        Page(
+            "POST",
+            CONFIRM_PATH,
+            pages.confirm,
+            "Confirm the pledge (single use)",
+            {200: html("Confirmed, with the withdrawal link"), 400: invalid},
+            form=token,
+            middlewares=guarded,
+        ),
+        Page(
+            "GET",
+            WITHDRAW_PATH,
+            pages.withdrawal,
+            "The page the withdrawal link opens: a button withdraws",
+            {200: html("The pledge to withdraw (or already withdrawn)"), 400: html("The link is not valid")},
+            (TOKEN, LANG),
+            middlewares=guarded,
+        ),
+        Page(
+            "POST",
+            WITHDRAW_PATH,
+            pages.withdraw,
+            "Withdraw the pledge: off the registry at once, deleted after 30 days",
+            {200: html("Withdrawn"), 400: html("The link is not valid")},
+            form=token,
+            middlewares=guarded,
+        ),
+    ]
 
 
 def failures_as_pages(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:

@@ -9,10 +9,12 @@ and changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from esja.alerts.choices import LinkProblem, SubscriberChoices, Unsubscribing, Visitor
 from esja.alerts.links import ONE_CLICK_PATH, PREFERENCES_PATH, TOKEN_FIELD, UNSUBSCRIBE_PATH
@@ -20,8 +22,8 @@ from esja.config import SenderIdentity
 from esja.l10n import LANGUAGES
 from esja.model import FREQUENCIES
 from esja.web.forms import BadForm
-from esja.web.openapi import LANG, described, html, query
-from esja.web.pages import page
+from esja.web.openapi import LANG, Page, add_pages, html, query
+from esja.web.pages import page, page_language
 from esja.web.requests import RequestReader
 
 ONE_CLICK_BODY = {"List-Unsubscribe": ["One-Click"]}
@@ -30,20 +32,18 @@ TOKEN = query(TOKEN_FIELD, "The signed token of the link in an alert e-mail", re
 INVALID = html("The link is not valid, or expired: nothing changed")
 
 
+@dataclass(frozen=True, slots=True)
 class SubscriptionPages:
-    """Each page: read the request, ask the use case, render."""
+    """Each page: read the request, ask the use case (esja.alerts.choices), render. A link the use case
+    refuses (LinkProblem) is answered by `link_problems`, the routes' middleware."""
 
-    def __init__(self, choices: SubscriberChoices, sender: SenderIdentity, request: RequestReader) -> None:
-        self._choices = choices
-        self._sender = sender
-        self._request = request
+    _choices: SubscriberChoices
+    _sender: SenderIdentity
+    _request: RequestReader
 
     def unsubscribe_page(self) -> Response[str]:
         lang, token = self._request.language(), self._request.query(TOKEN_FIELD)
-        try:
-            visitor = self._choices.unsubscribing(token)
-        except LinkProblem as problem:
-            return self.link_problem(problem.kind, lang)
+        visitor = self._choices.unsubscribing(token)
         return page(
             "pages/unsubscribe.html",
             lang,
@@ -56,10 +56,7 @@ class SubscriptionPages:
 
     def unsubscribe(self, token: str, way: Unsubscribing) -> Response[str]:
         lang = self._request.language()
-        try:
-            self._choices.unsubscribe(token, way=way, language=lang)
-        except LinkProblem as problem:
-            return self.link_problem(problem.kind, lang)
+        self._choices.unsubscribe(token, way=way, language=lang)
         return page("pages/unsubscribe_done.html", lang, contact=self._sender.contact_email)
 
     def unsubscribe_by_form(self) -> Response[str]:
@@ -72,22 +69,22 @@ class SubscriptionPages:
 
     def preferences_page(self) -> Response[str]:
         lang, token = self._request.language(), self._request.query(TOKEN_FIELD)
-        try:
-            visitor = self._choices.managing(token)
-        except LinkProblem as problem:
-            return self.link_problem(problem.kind, lang)
-        return self._preferences(visitor, token, lang)
+        return self._preferences(self._choices.managing(token), token, lang)
 
     def save_preferences(self) -> Response[str]:
         lang, fields = self._request.language(), self._form()
         token = _single(fields, TOKEN_FIELD)
-        try:
-            result = self._choices.save_preferences(token, fields)
-        except LinkProblem as problem:
-            return self.link_problem(problem.kind, lang)
+        result = self._choices.save_preferences(token, fields)
         if result.saved is None:
             return self._preferences(result.visitor, token, lang, status=400, errors=result.errors)
         return self._preferences(result.visitor, token, result.saved.language, saved=True)  # in the language chosen
+
+    def link_problems(self, app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
+        """A route middleware: a link the use case refuses gets its page (and the security headers)."""
+        try:
+            return next_middleware(app)
+        except LinkProblem as problem:
+            return self.link_problem(problem.kind, page_language(app))
 
     def link_problem(self, kind: str, lang: str) -> Response[str]:
         """kind: "invalid", "expired", or "request" (not a one-click request)."""
@@ -126,62 +123,66 @@ class SubscriptionPages:
 def subscription_router(choices: SubscriberChoices, sender: SenderIdentity) -> Router:
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
     pages = SubscriptionPages(choices, sender, RequestReader(router))
-    _unsubscribe_routes(router, pages)
-    _preferences_routes(router, pages)
+    routes = [*_unsubscribing(pages), *_preferences(pages)]
+    add_pages(router, TAGS, [replace(route, middlewares=[pages.link_problems]) for route in routes])
     return router
 
 
-def _unsubscribe_routes(router: Router, pages: SubscriptionPages) -> None:
-    button = html("The button to unsubscribe")
-    router.get(
-        UNSUBSCRIBE_PATH,
-        summary="The page the unsubscribe link of an alert opens: a button unsubscribes (a GET changes nothing)",
-        tags=TAGS,
-        responses={200: button, 400: INVALID},
-        openapi_extensions=described(parameters=[TOKEN, LANG]),
-    )(pages.unsubscribe_page)
-    router.post(
-        UNSUBSCRIBE_PATH,
-        summary="Unsubscribe the address from every alert",
-        tags=TAGS,
-        responses={200: html("Unsubscribed"), 400: INVALID},
-        openapi_extensions=described(parameters=[LANG], form=_token_form_schema()),
-    )(pages.unsubscribe_by_form)
-    router.get(
-        ONE_CLICK_PATH,
-        summary="The List-Unsubscribe address opened in a browser: the same page as the unsubscribe link",
-        tags=TAGS,
-        responses={200: button, 400: INVALID},
-        openapi_extensions=described(parameters=[TOKEN, LANG]),
-    )(pages.unsubscribe_page)
-    router.post(
-        ONE_CLICK_PATH,
-        summary="RFC 8058 one-click unsubscribe, POSTed by mail clients (List-Unsubscribe-Post)",
-        description="Body `List-Unsubscribe=One-Click`; authorised by the signed token alone (cross-site).",
-        tags=TAGS,
-        responses={200: html("Unsubscribed"), 400: html("Not a one-click request, or a bad token: nothing changed")},
-        openapi_extensions=described(parameters=[TOKEN], form=_one_click_schema()),
-    )(pages.one_click)
+def _unsubscribing(pages: SubscriptionPages) -> list[Page]:
+    button, done = {200: html("The button to unsubscribe"), 400: INVALID}, {200: html("Unsubscribed"), 400: INVALID}
+    return [
+        Page(
+            "GET",
+            UNSUBSCRIBE_PATH,
+            pages.unsubscribe_page,
+            "The page the unsubscribe link of an alert opens: a button unsubscribes (a GET changes nothing)",
+            button,
+            (TOKEN, LANG),
+        ),
+        Page(
+            "POST",
+            UNSUBSCRIBE_PATH,
+            pages.unsubscribe_by_form,
+            "Unsubscribe the address from every alert",
+            done,
+            form=_token_form_schema(),
+        ),
+        Page(
+            "GET",
+            ONE_CLICK_PATH,
+            pages.unsubscribe_page,
+            "The List-Unsubscribe address opened in a browser: the same page as the unsubscribe link",
+            button,
+            (TOKEN, LANG),
+        ),
+        Page(
+            "POST",
+            ONE_CLICK_PATH,
+            pages.one_click,
+            "RFC 8058 one-click unsubscribe, POSTed by mail clients (List-Unsubscribe-Post)",
+            {200: html("Unsubscribed"), 400: html("Not a one-click request, or a bad token: nothing changed")},
+            (TOKEN,),
+            form=_one_click_schema(),
+            description="Body `List-Unsubscribe=One-Click`; authorised by the signed token alone (cross-site).",
+        ),
+    ]
 
 
-def _preferences_routes(router: Router, pages: SubscriptionPages) -> None:
-    router.get(
-        PREFERENCES_PATH,
-        summary="The preferences page: frequency, language, reminders, pause, profiles",
-        tags=TAGS,
-        responses={200: html("The preferences form"), 400: INVALID},
-        openapi_extensions=described(parameters=[TOKEN, LANG]),
-    )(pages.preferences_page)
-    router.post(
-        PREFERENCES_PATH,
-        summary="Save the preferences",
-        tags=TAGS,
-        responses={
-            200: html("Saved; the page answers in the language chosen"),
-            400: html("Not saved: nothing changed"),
-        },
-        openapi_extensions=described(parameters=[LANG], form=_preferences_form_schema()),
-    )(pages.save_preferences)
+def _preferences(pages: SubscriptionPages) -> list[Page]:
+    shown = {200: html("The preferences form"), 400: INVALID}
+    saved = {200: html("Saved; the page answers in the language chosen"), 400: html("Not saved: nothing changed")}
+    summary = "The preferences page: frequency, language, reminders, pause, profiles"
+    return [
+        Page("GET", PREFERENCES_PATH, pages.preferences_page, summary, shown, (TOKEN, LANG)),
+        Page(
+            "POST",
+            PREFERENCES_PATH,
+            pages.save_preferences,
+            "Save the preferences",
+            saved,
+            form=_preferences_form_schema(),
+        ),
+    ]
 
 
 def _single(fields: dict[str, list[str]], name: str) -> str:
