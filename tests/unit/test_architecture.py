@@ -71,3 +71,21 @@ def test_every_module_of_the_package_is_on_one_side_of_the_edge() -> None:
     modules = {f"esja.{p.stem}" for p in package.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
 
     assert modules - {"esja.__init__"} == sides
+
+
+def test_importing_the_domain_loads_no_aws_sdk_and_no_adapter() -> None:
+    """At run time too: every module of the domain's packages imported, in a fresh interpreter."""
+    probe = """
+import importlib, pkgutil, sys
+import esja
+for package in ("sources", "geo", "matching", "alerts", "pledges", "digest", "ingest"):
+    root = importlib.import_module(f"esja.{package}")
+    for module in pkgutil.walk_packages(root.__path__, f"esja.{package}."):
+        importlib.import_module(module.name)
+outside = ("botocore", "boto3", "esja.store", "esja.mail")
+print(sorted(m for m in sys.modules if m.startswith(outside)))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "layers" / "esja")}
+    loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+
+    assert loaded.stdout.strip() == "[]"
