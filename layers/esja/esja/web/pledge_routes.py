@@ -206,8 +206,11 @@ def _signing(pages: PledgePages) -> list[Page]:
 
 def _linked(pages: PledgePages) -> list[Page]:
     """The pages the links in the e-mails open (a GET shows a button), and their buttons' POSTs."""
-    invalid, token = html("The link is not valid, used, or expired"), _token_form_schema()
-    guarded = [failures_as_pages]
+    return [*_confirming(pages), *_withdrawing(pages)]
+
+
+def _confirming(pages: PledgePages) -> list[Page]:
+    invalid, guarded = html("The link is not valid, used, or expired"), [failures_as_pages]
     return [
         Page(
             "GET",
@@ -224,9 +227,15 @@ def _linked(pages: PledgePages) -> list[Page]:
             pages.confirm,
             "Confirm the pledge (single use)",
             {200: html("Confirmed, with the withdrawal link"), 400: invalid},
-            form=token,
+            form=_token_form_schema(),
             middlewares=guarded,
         ),
+    ]
+
+
+def _withdrawing(pages: PledgePages) -> list[Page]:
+    guarded = [failures_as_pages]
+    return [
         Page(
             "GET",
             WITHDRAW_PATH,
@@ -242,7 +251,7 @@ def _linked(pages: PledgePages) -> list[Page]:
             pages.withdraw,
             "Withdraw the pledge: off the registry at once, deleted after 30 days",
             {200: html("Withdrawn"), 400: html("The link is not valid")},
-            form=token,
+            form=_token_form_schema(),
             middlewares=guarded,
         ),
     ]
