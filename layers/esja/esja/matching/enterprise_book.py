@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from esja.matching.profiles_csv import ImportResult, write_profiles_csv
 from esja.model import Enterprise, Profile
+
+if TYPE_CHECKING:  # the spreadsheet's reader is for the command line: the stores import SaveSummary from here
+    from esja.matching.profiles_csv import ImportResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,4 +41,6 @@ class EnterpriseBook:
         return self._enterprises.save(read.enterprises, read.profiles)
 
     def export_csv(self) -> str:
+        from esja.matching.profiles_csv import write_profiles_csv
+
         return write_profiles_csv(*self._enterprises.load())
