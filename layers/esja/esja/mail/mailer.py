@@ -3,7 +3,7 @@
 An e-mail has a plain-text and an HTML part, the sender's name, and — for commercial e-mails —
 `List-Unsubscribe` (https) with `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
 SES errors become the project's own: Throttled (try again later), SendingPaused (stop the run, keep
-everything pending), Rejected (this recipient only).
+everything pending), Rejected (this recipient only); no answer in time, a plain StoreError.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from esja.store.errors import StoreError, Throttled
+from esja.store.errors import StoreError, Throttled, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -99,6 +99,8 @@ class Mailer:
             if code in _PAUSED:
                 raise SendingPaused(f"SES is not sending: {code}") from error
             raise Rejected(f"SES refused the message: {code}") from error
+        except BotoCoreError as error:  # no answer in time: whether SES took the message is unknown
+            raise store_error(error, "sending an e-mail") from error
         return answer["MessageId"]
 
     def mime(self, email: Email) -> bytes:

@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.alerts.model import AlertItem
 from esja.model import Match
-from esja.store.errors import Throttled, store_error
+from esja.store.errors import AWS_ERRORS, Throttled, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -93,7 +91,7 @@ class MatchStore:
             )
             for page in pages:
                 found.update(item["enterprise_id"]["S"] for item in page["Items"])
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a tender's matches") from error
         return sorted(found)
 
@@ -106,7 +104,7 @@ class MatchStore:
                 ExpressionAttributeValues={":e": {"S": enterprise_id}, ":m": {"S": "match#"}},
             )
             return [_stored(item) for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading an enterprise's matches") from error
 
     def open_items(self, enterprise_id: str) -> list[AlertItem]:
@@ -120,7 +118,7 @@ class MatchStore:
                 ExpressionAttributeValues={":e": {"S": enterprise_id}},
             )
             return [alert_item(item) for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading an enterprise's open matches") from error
 
     def items(self, keys: Iterable[tuple[str, str]]) -> list[AlertItem]:
@@ -132,7 +130,7 @@ class MatchStore:
             for attempt in range(_ATTEMPTS):
                 try:
                     answer = self._client.batch_get_item(RequestItems=request)
-                except ClientError as error:
+                except AWS_ERRORS as error:
                     raise store_error(error, "reading matches") from error
                 found += [alert_item(item) for item in answer.get("Responses", {}).get(self._table, [])]
                 request = answer.get("UnprocessedKeys") or {}
@@ -165,8 +163,8 @@ class MatchStore:
                 ConditionExpression="attribute_exists(enterprise_id)",  # never create a half item
                 ExpressionAttributeValues=values,
             )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "ConditionalCheckFailedException":
                 return
             raise store_error(error, "marking a match as told") from error
 
@@ -180,8 +178,8 @@ class MatchStore:
                 ConditionExpression="attribute_exists(open_since)",
                 ExpressionAttributeValues={":closed": {"S": "closed"}},
             )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "ConditionalCheckFailedException":
                 return
             raise store_error(error, "closing a match") from error
 
@@ -190,8 +188,8 @@ class MatchStore:
             self._client.put_item(
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(enterprise_id)"
             )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "ConditionalCheckFailedException":
                 return False
             raise store_error(error, "recording a match") from error
         return True

@@ -24,7 +24,7 @@ from esja.digest.claims import PREPARING_TIMEOUT, Claim
 from esja.digest.organizers import Organizer
 from esja.digest.signatories import SignatoryLink, buyer_id_key, buyer_key
 from esja.digest.weeks import Week
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -62,7 +62,7 @@ class OrganizerStore:
                 self._client.put_item(TableName=self._table, Item=item)
             for key in removed:
                 self._client.delete_item(TableName=self._table, Key=_key(ORGANIZER, key))
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "saving organizers") from error
         return SavedOrganizers(len(written), len(removed), len(wanted) - len(written))
 
@@ -86,7 +86,7 @@ class OrganizerStore:
             answer = self._client.delete_item(
                 TableName=self._table, Key=_key(LINK, _link_sort_key(link)), ReturnValues="ALL_OLD"
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "removing a signatory link") from error
         return "Attributes" in answer
 
@@ -109,8 +109,8 @@ class OrganizerStore:
                 },
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
+        except AWS_ERRORS as error:
+            if not isinstance(error, ClientError) or error_code(error) != _CONDITION_FAILED:
                 raise store_error(error, "claiming a digest") from error
             state = error.response.get("Item", {}).get("state", {}).get("S")  # type: ignore[attr-defined]
             return {"sent": Claim.SENT, "preparing": Claim.IN_FLIGHT}.get(str(state), Claim.IN_DOUBT)
@@ -141,7 +141,7 @@ class OrganizerStore:
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, f"recording a digest as {state}") from error
 
     def _partition(self, pk: str, action: str) -> list[dict[str, Any]]:
@@ -152,14 +152,14 @@ class OrganizerStore:
                 ExpressionAttributeValues={":pk": {"S": pk}},
             )
             return [item for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, action) from error
 
     def _put_once(self, item: dict[str, Any], action: str) -> bool:
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == _CONDITION_FAILED:
+        except AWS_ERRORS as error:
+            if error_code(error) == _CONDITION_FAILED:
                 return False
             raise store_error(error, action) from error
         return True

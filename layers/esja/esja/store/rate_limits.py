@@ -9,9 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -40,8 +38,8 @@ class RateLimitStore:
                     ":expires": {"N": str(start + seconds + _GRACE_SECONDS)},
                 },
             )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "ConditionalCheckFailedException":
                 return False
             raise store_error(error, "counting a request") from error
         return True

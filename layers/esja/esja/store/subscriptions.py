@@ -20,11 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.alerts.model import ConsentRef, Listing, Preferences, ProfileRef, SubscriberState
 from esja.model import Consent
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -62,7 +60,7 @@ class SubscriptionStore:
                 ExpressionAttributeValues={":p": {"S": _pk(address_key)}, ":s": {"S": "state#"}},
                 ConsistentRead=True,
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a subscriber") from error
         items = {item["sk"]["S"]: item for item in answer["Items"]}
         subscriber = items.get("state#subscriber")
@@ -85,7 +83,7 @@ class SubscriptionStore:
                 Key={"pk": {"S": f"subscriber#{subscriber_id}"}, "sk": {"S": "address"}},
                 ConsistentRead=True,
             ).get("Item")
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a subscriber id") from error
         return item["address_key"]["S"] if item else None
 
@@ -153,8 +151,8 @@ class SubscriptionStore:
         ]
         try:
             self._client.transact_write_items(TransactItems=actions)
-        except ClientError as error:
-            if _code(error) == "TransactionCanceledException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "TransactionCanceledException":
                 raise AlreadyRegistered from error
             raise store_error(error, "registering a subscriber") from error
 
@@ -178,8 +176,8 @@ class SubscriptionStore:
                 ExpressionAttributeNames={"#state": "state"},
                 ExpressionAttributeValues={":failed": {"S": "failed"}},
             )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "ConditionalCheckFailedException":
                 return False
             raise store_error(error, "claiming an alert") from error
         return True
@@ -237,7 +235,7 @@ class SubscriptionStore:
                     {"Put": {"TableName": self._table, "Item": log, "ConditionExpression": "attribute_not_exists(pk)"}},
                 ]
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "saving preferences") from error
 
     def history(self, address_key: str) -> list[ConsentRecord]:
@@ -250,7 +248,7 @@ class SubscriptionStore:
                 ConsistentRead=True,
             )
             return [_record(item) for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading the consent log") from error
 
     # --- what SES reports ---
@@ -267,8 +265,8 @@ class SubscriptionStore:
         }
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "ConditionalCheckFailedException":
                 return False
             raise store_error(error, "suppressing an address") from error
         return True
@@ -292,14 +290,14 @@ class SubscriptionStore:
                 ExpressionAttributeValues=values,
                 **({"ExpressionAttributeNames": names} if names else {}),  # type: ignore[arg-type]
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, f"updating {sk.split('#', maxsplit=1)[0]}") from error
 
     def _append_once(self, item: dict[str, Any]) -> bool:
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "ConditionalCheckFailedException":
                 return False
             raise store_error(error, "appending to the consent log") from error
         return True
@@ -312,8 +310,8 @@ class SubscriptionStore:
                     for item in items
                 ]
             )
-        except ClientError as error:
-            if _code(error) == "TransactionCanceledException":
+        except AWS_ERRORS as error:
+            if error_code(error) == "TransactionCanceledException":
                 return False
             raise store_error(error, action) from error
         return True
@@ -321,10 +319,6 @@ class SubscriptionStore:
 
 def _pk(address_key: str) -> str:
     return f"address#{address_key}"
-
-
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def _log(

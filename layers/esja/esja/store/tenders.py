@@ -8,12 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.ingest.changes import Change, StoredVersion
 from esja.l10n import TIME_ZONE
 from esja.model import Status, Tender
-from esja.store.errors import Throttled, store_error
+from esja.store.errors import AWS_ERRORS, Throttled, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -45,7 +43,7 @@ class TenderStore:
             for attempt in range(_ATTEMPTS):
                 try:
                     answer = self._client.batch_get_item(RequestItems=request)
-                except ClientError as error:
+                except AWS_ERRORS as error:
                     raise store_error(error, "reading stored tenders") from error
                 for item in answer.get("Responses", {}).get(self._table, []):
                     versions[item["tender_key"]["S"]] = _version(item)
@@ -64,7 +62,7 @@ class TenderStore:
             for attempt in range(_ATTEMPTS):
                 try:
                     answer = self._client.batch_write_item(RequestItems={self._table: pending})
-                except ClientError as error:
+                except AWS_ERRORS as error:
                     raise store_error(error, "writing tenders") from error
                 pending = list(answer.get("UnprocessedItems", {}).get(self._table, []))
                 if not pending:
@@ -78,7 +76,7 @@ class TenderStore:
         """The stored tender and its version (strongly consistent: the poll may have just written it)."""
         try:
             answer = self._client.get_item(TableName=self._table, Key={"tender_key": {"S": key}}, ConsistentRead=True)
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a tender") from error
         item = answer.get("Item")
         return (Tender.from_dict(json.loads(item["tender"]["S"])), _version(item)) if item else None
