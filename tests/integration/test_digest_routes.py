@@ -9,6 +9,7 @@ import pytest
 from esja.digest.links import DigestLinks, archive_key
 from esja.digest.weeks import Week
 from esja.store.digest_archive import DigestArchive
+from esja.tokens import SigningKeys
 from esja.web.app import create_app
 from esja.web.digest_routes import digest_router
 from local.http_adapter import to_event
@@ -25,7 +26,7 @@ class Site:
     def __init__(self, aws: LocalAws) -> None:
         archive = DigestArchive(aws.resources.names["ArchiveBucket"], aws.client("s3"))
         archive.put(archive_key("esbsl", WEEK), PAGE)
-        self.links = DigestLinks(BASE_URL, ["key"])
+        self.links = DigestLinks(BASE_URL, SigningKeys("key"))
         self.app = create_app(
             public_base_url=BASE_URL, routers=[digest_router(archive=lambda: archive, links=self.links)]
         )
@@ -52,7 +53,7 @@ def test_the_link_in_the_email_opens_the_archived_digest(site: Site) -> None:
         "script" not in headers["Content-Security-Policy"]
         and "default-src 'none'" in headers["Content-Security-Policy"]
     )
-    assert headers["Cache-Control"] == "private, no-store" and headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Cache-Control"] == "private, no-store" and headers["Referrer-Policy"] == "same-origin"
 
 
 def test_an_altered_link_is_refused_in_the_readers_language(site: Site) -> None:

@@ -10,14 +10,17 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botocore.exceptions import ClientError
 
 from esja.cli import main as cli
 from esja.config import Settings
+from esja.pledges.links import CONFIRMATION_LIFETIME, WITHDRAWAL_LINK_LIFETIME, WITHDRAWAL_PURPOSE
 from esja.pledges.service import PER_EMAIL_WINDOW, PER_SOURCE_LIMIT, PER_SOURCE_WINDOW
 from esja.services import build_web_app
+from esja.tokens import SigningKeys, TokenSigner
 from local.outbox import sent_emails
 from local.runtime import ROOT, LocalAws, environment
 from local.serve import web_environment
@@ -117,7 +120,7 @@ def test_every_pledge_page_carries_the_security_headers(web: WebClient) -> None:
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
         assert headers["X-Content-Type-Options"] == "nosniff", path
         assert headers["Strict-Transport-Security"].startswith("max-age="), path
-        assert headers["Referrer-Policy"] == "no-referrer", path
+        assert headers["Referrer-Policy"] == "same-origin", path
 
 
 # --- Signing -----------------------------------------------------------------------------------------
@@ -463,6 +466,25 @@ def test_the_confirmed_page_offers_the_withdrawal_link(web: WebClient) -> None:
     withdraw = re.search(r'href="(http://127.0.0.1:3000/engagement/retrait\?[^"]+)"', confirmed["body"])
     assert withdraw
     assert web.get(withdraw[1].replace("http://127.0.0.1:3000", "").replace("&amp;", "&"))["statusCode"] == 200
+
+
+def withdrawal_link_end(link: str, keys: tuple[str, ...]) -> datetime:
+    token = parse_qs(urlsplit(html.unescape(link)).query)["jeton"][0]
+    signer = TokenSigner(SigningKeys.from_list(keys), WITHDRAWAL_PURPOSE)
+    return signer.verify(token, int(WITHDRAWAL_LINK_LIFETIME.total_seconds())).expires_at
+
+
+def test_the_withdrawal_link_of_the_confirmed_page_ends_with_the_confirmation_link(web: WebClient) -> None:
+    web.submit()
+    mailed = links_in(sent_emails()[0])
+    confirmed = confirm(web, mailed["confirm"])
+
+    on_the_page = re.search(r'href="(http://127.0.0.1:3000/engagement/retrait\?[^"]+)"', confirmed["body"])
+    assert on_the_page
+    # The page was opened with a link valid 72 hours: it hands out nothing that lives longer…
+    assert withdrawal_link_end(on_the_page[1], web.keys) <= datetime.now(UTC) + CONFIRMATION_LIFETIME
+    # …while the withdrawal link of the e-mail lives as long as the pledge may.
+    assert withdrawal_link_end(mailed["withdraw"], web.keys) > datetime.now(UTC) + timedelta(days=3000)
 
 
 # --- Faults, API description, export -----------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from esja.pledges.service import PledgeService
     from esja.sources.http import HttpFetcher
     from esja.store.subscriptions import SubscriptionStore
+    from esja.tokens import KeySource
 
 # Each build_* function imports what its use case needs, so no function pays for another's at cold start.
 
@@ -37,15 +37,23 @@ AWS_CONFIG = Config(
     connect_timeout=5,
     read_timeout=20,
 )
+# The web function answers a person: it fails fast, with the 503 page, rather than after 10 attempts. A call
+# gives up after 2 x (1 s + 2 s) plus at most 1 s of back-off = 7 s, well inside its 15 s Lambda timeout
+# (DynamoDB, SES and S3 answer its small requests in milliseconds).
+WEB_AWS_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 2},
+    connect_timeout=1,
+    read_timeout=2,
+)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def aws_client(service: str, session: boto3.Session | None = None) -> Any:
+def aws_client(service: str, session: boto3.Session | None = None, *, config: Config = AWS_CONFIG) -> Any:
     """A client honouring AWS_ENDPOINT_URL (moto locally) through boto3's own configuration."""
-    return (session or _session()).client(service, config=AWS_CONFIG)  # type: ignore[call-overload]
+    return (session or _session()).client(service, config=config)  # type: ignore[call-overload]
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +188,7 @@ def build_subscription_store(settings: Settings, *, dynamodb: DynamoDBClient | N
     return SubscriptionStore(settings.subscriptions_table, dynamodb or aws_client("dynamodb"))
 
 
-def build_subscription_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: tuple[str, ...]) -> Any:
+def build_subscription_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Any:
     """Unsubscribe and preferences pages, for the web function."""
     from esja.alerts.links import SubscriberLinks
     from esja.web.subscription_routes import subscription_router
@@ -194,19 +202,21 @@ def build_subscription_router(settings: Settings, *, dynamodb: DynamoDBClient, k
     )
 
 
-def signing_keys(settings: Settings) -> tuple[str, ...]:
-    """Keys for signed links: SIGNING_KEYS locally; in AWS, the secret {"previous": …, "current": …}."""
-    if settings.signing_keys:
-        return settings.signing_keys
-    settings.require("signing_keys_secret_arn")
-    from aws_lambda_powertools.utilities.parameters import get_secret
+def signing_keys(settings: Settings, *, config: Config = AWS_CONFIG) -> KeySource:
+    """Keys for signed links: SIGNING_KEYS locally; in AWS, the secret {"previous", "current", "next"},
+    re-read every few minutes (esja.store.signing_keys)."""
+    from esja.tokens import SigningKeys
 
-    secret = json.loads(str(get_secret(settings.signing_keys_secret_arn, max_age=3600)))
-    return tuple(key for key in (secret.get("previous"), secret.get("current")) if key)
+    if settings.signing_keys:
+        return SigningKeys.from_list(settings.signing_keys)
+    settings.require("signing_keys_secret_arn")
+    from esja.store.signing_keys import SecretSigningKeys
+
+    return SecretSigningKeys(settings.signing_keys_secret_arn, aws_client("secretsmanager", config=config))
 
 
 def build_pledge_service(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, keys: tuple[str, ...]
+    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, keys: KeySource
 ) -> PledgeService:
     from esja.mail.mailer import Mailer
     from esja.mail.pledge_confirmation import PledgeConfirmationMailer
@@ -233,22 +243,26 @@ def build_pledge_service(
 
 
 def build_web_app(
-    settings: Settings, *, dynamodb: DynamoDBClient | None = None, sesv2: SESV2Client | None = None
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    sesv2: SESV2Client | None = None,
+    s3: S3Client | None = None,
 ) -> Any:
-    """The public web function's resolver, with every feature's router."""
+    """The public web function's resolver, with every feature's router; its AWS clients fail fast."""
     from esja.alerts.links import ONE_CLICK_PATH
     from esja.web.app import create_app
     from esja.web.openapi import add_openapi_route
     from esja.web.pledge_routes import pledge_router
 
     settings.require("public_base_url")
-    dynamodb = dynamodb or aws_client("dynamodb")
-    sesv2 = sesv2 or aws_client("sesv2")
-    keys = signing_keys(settings)
+    dynamodb = dynamodb or aws_client("dynamodb", config=WEB_AWS_CONFIG)
+    sesv2 = sesv2 or aws_client("sesv2", config=WEB_AWS_CONFIG)
+    keys = signing_keys(settings, config=WEB_AWS_CONFIG)
     routers = [
         pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
         build_subscription_router(settings, dynamodb=dynamodb, keys=keys),
-        build_digest_router(settings, keys=keys),
+        build_digest_router(settings, keys=keys, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)
@@ -256,7 +270,7 @@ def build_web_app(
     return app
 
 
-def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Any:
+def build_digest_router(settings: Settings, *, keys: KeySource, s3: S3Client | None = None) -> Any:
     """The archived digests the organizers' e-mails link to, for the web function."""
     from esja.digest.links import DigestLinks
     from esja.store.digest_archive import DigestArchive
@@ -267,7 +281,7 @@ def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Any:
     @lru_cache(maxsize=1)
     def archive() -> DigestArchive:
         # Built at the first request for an archive: an S3 client costs every page ~70 ms of cold start.
-        return DigestArchive(settings.archive_bucket, aws_client("s3"))
+        return DigestArchive(settings.archive_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
 
     return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys))
 

@@ -7,11 +7,11 @@ sending — and every signing key still listed verifies, so a key rotation break
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from esja.tokens import InvalidToken, TokenSigner
+from esja.tokens import InvalidToken, KeySource, TokenSigner
 
 UNSUBSCRIBE_PATH = "/desabonnement"
 ONE_CLICK_PATH = "/desabonnement/un-clic"  # POSTed by mail providers' servers (List-Unsubscribe-Post)
@@ -20,17 +20,26 @@ TOKEN_FIELD = "jeton"  # noqa: S105 - the name of the query parameter and form f
 LINK_LIFETIME = timedelta(days=90)
 
 
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Whom a valid link names, and until when it is good."""
+
+    subscriber_id: str
+    link_expires_at: datetime
+
+
 class SubscriberLinks:
-    def __init__(self, public_base_url: str, keys: Sequence[str]) -> None:
+    def __init__(self, public_base_url: str, keys: KeySource) -> None:
         self._base = public_base_url.rstrip("/")
         self._unsubscribe = TokenSigner(keys, "unsubscribe")
         self._preferences = TokenSigner(keys, "preferences")
 
-    def unsubscribe_token(self, subscriber_id: str) -> str:
-        return self._unsubscribe.sign({"s": subscriber_id})
+    def unsubscribe_token(self, subscriber_id: str, *, not_after: datetime | None = None) -> str:
+        """`not_after`: a page opened with a link hands out links that do not outlive it."""
+        return self._unsubscribe.sign({"s": subscriber_id}, not_after=not_after)
 
-    def preferences_token(self, subscriber_id: str) -> str:
-        return self._preferences.sign({"s": subscriber_id})
+    def preferences_token(self, subscriber_id: str, *, not_after: datetime | None = None) -> str:
+        return self._preferences.sign({"s": subscriber_id}, not_after=not_after)
 
     def unsubscribe_url(self, token: str, lang: str) -> str:
         return self._url(UNSUBSCRIBE_PATH, {TOKEN_FIELD: token, "lang": lang})
@@ -41,21 +50,21 @@ class SubscriberLinks:
     def preferences_url(self, token: str, lang: str) -> str:
         return self._url(PREFERENCES_PATH, {TOKEN_FIELD: token, "lang": lang})
 
-    def unsubscribing(self, token: str) -> str:
-        """The subscriber id an unsubscribe token names; raises InvalidToken or ExpiredToken."""
-        return _subscriber(self._unsubscribe, token)
+    def unsubscribing(self, token: str) -> Holder:
+        """Whom an unsubscribe token names; raises InvalidToken or ExpiredToken."""
+        return _holder(self._unsubscribe, token)
 
-    def managing(self, token: str) -> str:
-        """The subscriber id a preferences token names; raises InvalidToken or ExpiredToken."""
-        return _subscriber(self._preferences, token)
+    def managing(self, token: str) -> Holder:
+        """Whom a preferences token names; raises InvalidToken or ExpiredToken."""
+        return _holder(self._preferences, token)
 
     def _url(self, path: str, query: dict[str, str]) -> str:
         return f"{self._base}{path}?{urlencode(query)}"
 
 
-def _subscriber(signer: TokenSigner, token: str) -> str:
-    payload = signer.verify(token, int(LINK_LIFETIME.total_seconds()))
-    subscriber_id = payload.get("s")
+def _holder(signer: TokenSigner, token: str) -> Holder:
+    verified = signer.verify(token, int(LINK_LIFETIME.total_seconds()))
+    subscriber_id = verified.payload.get("s")
     if not isinstance(subscriber_id, str) or not subscriber_id:
         raise InvalidToken("the link is not valid")
-    return subscriber_id
+    return Holder(subscriber_id, verified.expires_at)

@@ -37,7 +37,6 @@ from esja.pledges.links import (
 )
 from esja.pledges.model import InstitutionType
 from esja.pledges.service import Outcome, PledgeService
-from esja.store.errors import StoreError
 from esja.web.forms import BadForm, read_form
 from esja.web.openapi import LANG, described, html, query
 from esja.web.pages import error_page, page_language
@@ -159,7 +158,6 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
 
     @router.get(
         CONFIRM_PATH,
-        middlewares=[failures_as_pages],
         summary="The page the confirmation link opens: a button confirms (a GET changes nothing)",
         tags=TAGS,
         responses={200: html("The pledge to confirm"), 400: html("The link is not valid, used, or expired")},
@@ -185,19 +183,18 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
     )
     def confirm() -> Response[str]:
         language = lang()
-        pledge = service.confirm(token_in_form())
-        if pledge is None:
+        confirmed = service.confirm(token_in_form())
+        if confirmed is None:
             return invalid_link(language, "confirm")
         return page(
             "pages/pledge_confirmed.html",
             language,
-            details=pledge.details,
-            withdraw_url=service.withdrawal_link(pledge, language),
+            details=confirmed.pledge.details,
+            withdraw_url=service.withdrawal_link(confirmed.pledge, language, not_after=confirmed.link_expires_at),
         )
 
     @router.get(
         WITHDRAW_PATH,
-        middlewares=[failures_as_pages],
         summary="The page the withdrawal link opens: a button withdraws",
         tags=TAGS,
         responses={200: html("The pledge to withdraw (or already withdrawn)"), 400: html("The link is not valid")},
@@ -227,7 +224,6 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
 
     @router.get(
         REGISTRY_PATH,
-        middlewares=[failures_as_pages],
         summary="The public registry of confirmed pledges whose signatories consented to appear",
         tags=TAGS,
         responses={200: html("Institutions, their region and signatory, by name")},
@@ -240,15 +236,12 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
 
 
 def failures_as_pages(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
-    """What a person can act on, as a page: a form no browser sends (400), AWS failing after the SDK's
-    retries (503: nothing was half done, try again). A route middleware, so inside the app's own and
-    these pages get the security headers too."""
+    """A form no browser sends, as a page (400). A route middleware, so inside the app's own and these
+    pages get the security headers too. (AWS failing is the app's 503 page, on every route.)"""
     try:
         return next_middleware(app)
     except (BadForm, MalformedForm):
         return error_page(page_language(app), 400, "pledge.error.malformed")
-    except StoreError:
-        return error_page(page_language(app), 503, "error.server")
 
 
 def _form_choices(lang: str) -> dict[str, Any]:

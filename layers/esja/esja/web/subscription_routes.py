@@ -10,14 +10,14 @@ gets a clear page in the reader's language, status 400, and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from esja.alerts.links import ONE_CLICK_PATH, PREFERENCES_PATH, TOKEN_FIELD, UNSUBSCRIBE_PATH, SubscriberLinks
+from esja.alerts.links import ONE_CLICK_PATH, PREFERENCES_PATH, TOKEN_FIELD, UNSUBSCRIBE_PATH, Holder, SubscriberLinks
 from esja.alerts.model import FREQUENCIES, Preferences, SubscriberState
 from esja.alerts.preferences_form import read_preferences
 from esja.config import SenderIdentity
@@ -53,11 +53,12 @@ class LinkProblem(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Visitor:
-    """Whom a valid link names."""
+    """Whom a valid link names; the links its page hands out expire with it (`link_expires_at`)."""
 
     subscriber_id: str
     address_key: str
     state: SubscriberState
+    link_expires_at: datetime
 
 
 class SubscriptionPages:
@@ -85,7 +86,7 @@ class SubscriptionPages:
             token_field=TOKEN_FIELD,
             enterprises=_enterprises(visitor.state),
             unsubscribed_at=visitor.state.unsubscribed_at,
-            preferences_url=self._links.preferences_url(self._links.preferences_token(visitor.subscriber_id), lang),
+            preferences_url=self._links.preferences_url(self._preferences_token(visitor), lang),
         )
 
     def unsubscribe(self, token: str, lang: str, *, how: str, wording: str) -> Response[str]:
@@ -122,7 +123,7 @@ class SubscriptionPages:
             wording_version=PREFERENCES_WORDING,
             now=self._clock(),
         )
-        saved = Visitor(visitor.subscriber_id, visitor.address_key, self._subscriptions.state(visitor.address_key))
+        saved = replace(visitor, state=self._subscriptions.state(visitor.address_key))
         return self._preferences(saved, token, result.preferences.language, saved=True)  # in the language chosen
 
     def link_problem(self, kind: str, lang: str) -> Response[str]:
@@ -131,20 +132,26 @@ class SubscriptionPages:
             "pages/unsubscribe_link_invalid.html", lang, status=400, kind=kind, contact=self._sender.contact_email
         )
 
-    def _visitor(self, token: str, verify: Callable[[str], str]) -> Visitor:
+    def _visitor(self, token: str, verify: Callable[[str], Holder]) -> Visitor:
         try:
-            subscriber_id = verify(token)
+            holder = verify(token)
         except ExpiredToken:
             raise LinkProblem("expired") from None
         except InvalidToken:
             raise LinkProblem("invalid") from None
-        address_key = self._subscriptions.address_of(subscriber_id)
+        address_key = self._subscriptions.address_of(holder.subscriber_id)
         if address_key is None:  # signed by us, yet for nobody we know
             raise LinkProblem("invalid")
         state = self._subscriptions.state(address_key)
         if state.listing is None:
             raise LinkProblem("invalid")
-        return Visitor(subscriber_id, address_key, state)
+        return Visitor(holder.subscriber_id, address_key, state, holder.link_expires_at)
+
+    def _preferences_token(self, visitor: Visitor) -> str:
+        return self._links.preferences_token(visitor.subscriber_id, not_after=visitor.link_expires_at)
+
+    def _unsubscribe_token(self, visitor: Visitor) -> str:
+        return self._links.unsubscribe_token(visitor.subscriber_id, not_after=visitor.link_expires_at)
 
     def _preferences(
         self,
@@ -170,7 +177,7 @@ class SubscriptionPages:
             frequencies=FREQUENCIES,
             languages=LANGUAGES,
             stopped=state.unsubscribed_at is not None or state.suppressed is not None,
-            unsubscribe_url=self._links.unsubscribe_url(self._links.unsubscribe_token(visitor.subscriber_id), lang),
+            unsubscribe_url=self._links.unsubscribe_url(self._unsubscribe_token(visitor), lang),
             saved=saved,
             errors=errors,
             contact=self._sender.contact_email,
