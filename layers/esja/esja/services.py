@@ -324,6 +324,7 @@ def build_digest_service(
             sesv2 or aws_client("sesv2"),
             sender_email=settings.sender_email,
             sender_name=settings.sender.organisation,
+            configuration_set=settings.ses_configuration_set or None,  # the digest's own: its bounces are seen
             max_per_second=settings.ses_max_send_rate or 1.0,
         )
     return DigestService(
