@@ -1,7 +1,7 @@
 """ses_events: SES bounce and complaint events (configuration set → SNS) suppress the address.
 
-A permanent bounce or a complaint stops every alert to that address; the same event delivered twice
-changes nothing. Addresses are never logged.
+A permanent bounce, or a complaint about an alert, stops every alert to that address; the same event
+delivered twice changes nothing. Addresses are never logged.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from esja.services import build_subscription_store
 logger = Logger()
 metrics = Metrics()
 copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
-suppressions = build_subscription_store(Settings.from_env())
+settings = Settings.from_env()
+suppressions = build_subscription_store(settings)
 
 
 # The event carries addresses: it is never logged.
@@ -30,7 +31,7 @@ suppressions = build_subscription_store(Settings.from_env())
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     totals = {"suppressed": 0, "already": 0, "ignored": 0}
     for record in SNSEvent(event).records:
-        outcome = record_ses_event(record.sns.message, suppressions)
+        outcome = record_ses_event(record.sns.message, suppressions, settings.ses_configuration_set)
         totals = {name: totals[name] + getattr(outcome, name) for name in totals}
     metrics.add_metric("AddressesSuppressed", MetricUnit.Count, totals["suppressed"])
     return totals

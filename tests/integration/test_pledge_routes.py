@@ -506,6 +506,22 @@ def test_ses_throttling_shows_a_try_again_page(aws: LocalAws) -> None:
     assert answer["statusCode"] == 503 and "Réessayez dans quelques minutes" in answer["body"]
 
 
+def test_confirmation_emails_go_through_the_transactional_configuration_set(aws: LocalAws) -> None:
+    web = WebClient(aws)
+    ses, sent_through = aws.client("sesv2"), []
+    ses.meta.events.register(
+        "provide-client-params.sesv2.SendEmail", lambda params, **_: sent_through.append(params["ConfigurationSetName"])
+    )
+    with environment(aws.environment(WEB, **web.env)):
+        app = build_web_app(Settings.from_env(), dynamodb=aws.client("dynamodb"), sesv2=ses)
+
+    answer = app.resolve(form_post({**pledge_fields(), "form_token": aged_form_token(web.keys)}), None)
+
+    assert answer["statusCode"] == 303
+    # Its own set: complaints about confirmations can never pause the alerts' set.
+    assert sent_through == [aws.resources.resolver(aws.template).resolve({"Ref": "TransactionalConfigurationSet"})]
+
+
 def test_the_openapi_document_describes_every_pledge_route(web: WebClient) -> None:
     answer = web.get("/openapi.json")
 
