@@ -18,7 +18,7 @@ from babel.numbers import format_currency, format_decimal
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 TIME_ZONE = ZoneInfo("America/Toronto")
-_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+LOCALES = {"fr": "fr_CA", "en": "en_CA"}  # the layer ships only their CLDR data (layers/esja/lean_layer.py)
 _MONEY = {"fr": ("#,##0 ¤", "#,##0.00 ¤"), "en": ("¤#,##0", "¤#,##0.00")}  # (whole dollars, with cents)
 
 
@@ -41,16 +41,16 @@ def date_time(moment: datetime, lang: str) -> str:
     """« 22 octobre 2026 à 10 h », « 22 octobre 2026 à 10 h 30 »; "October 22, 2026 at 10:30 a.m."."""
     local = moment.astimezone(TIME_ZONE)
     if lang == "en":
-        return _format_datetime(local, "MMMM d, y 'at' h:mm a", locale=_LOCALES["en"])
+        return _format_datetime(local, "MMMM d, y 'at' h:mm a", locale=LOCALES["en"])
     pattern = "d MMMM y 'à' H 'h'" if local.minute == 0 else "d MMMM y 'à' H 'h' mm"
-    return _format_datetime(local, pattern, locale=_LOCALES["fr"])
+    return _format_datetime(local, pattern, locale=LOCALES["fr"])
 
 
 def day(value: date | datetime, lang: str) -> str:
     """« 22 octobre 2026 », "October 22, 2026"."""
     if isinstance(value, datetime):
         value = value.astimezone(TIME_ZONE).date()
-    return _format_date(value, "long", locale=_LOCALES[language(lang)])
+    return _format_date(value, "long", locale=LOCALES[language(lang)])
 
 
 def money(amount: Decimal | int | float, lang: str) -> str:
@@ -58,12 +58,12 @@ def money(amount: Decimal | int | float, lang: str) -> str:
     lang = language(lang)
     whole = Decimal(amount) == Decimal(amount).to_integral_value()
     pattern = _MONEY[lang][0 if whole else 1]
-    return format_currency(amount, "CAD", format=pattern, locale=_LOCALES[lang], currency_digits=False)
+    return format_currency(amount, "CAD", format=pattern, locale=LOCALES[lang], currency_digits=False)
 
 
 def count(value: int, lang: str) -> str:
     """« 1 234 » (narrow no-break space), "1,234"."""
-    return format_decimal(value, locale=_LOCALES[language(lang)])
+    return format_decimal(value, locale=LOCALES[language(lang)])
 
 
 def days_left(closing: datetime, now: datetime) -> int:
