@@ -32,9 +32,9 @@ def with_parents(locales: Iterable[str]) -> set[str]:
 def prune(site: Path) -> tuple[set[str], int]:
     """Remove every locale's data but ESJA's; returns (the locales kept, the bytes removed)."""
     sys.path.insert(0, str(site))  # the layer's own babel and esja, not the build tool's
-    from esja.l10n import LOCALES
+    from esja.l10n import _LOCALES  # the locales esja.l10n formats with (its one table)
 
-    keep = with_parents(LOCALES.values())
+    keep = with_parents(_LOCALES.values())
     removed = 0
     for data in (site / "babel" / "locale-data").glob("*.dat"):
         if data.stem not in keep:

@@ -36,6 +36,7 @@ WEB_TABLES = {
     "PLEDGES_TABLE": "pledges",
     "RATE_LIMITS_TABLE": "rate-limits",
     "SUBSCRIPTIONS_TABLE": "subscriptions",
+    "TENDERS_TABLE": "tenders",
     "ARCHIVE_BUCKET": "archive",
     "SENDER_EMAIL": "alertes@esja.example.org",
 }
@@ -47,6 +48,7 @@ def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
     unsubscribe, preferences = subscriber.unsubscribe_token("sid"), subscriber.preferences_token("sid")
     withdrawal = TokenSigner(KEYS, WITHDRAWAL_PURPOSE).sign({"p": "0" * 32})
     digest = urlsplit(DigestLinks(BASE_URL, KEYS).archive_url("esbsl", Week.parse("2026-W47"), "fr")).query
+    calendar = urlsplit(subscriber.calendar_url("seao:ocds-ec9k95-20171369", "fr")).query
     form = {**pledge_fields(), "form_token": aged_form_token((KEY,))}
     return {
         "sign": ("POST", "/engagement?lang=fr", form),
@@ -62,6 +64,7 @@ def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
         "preferences page": ("GET", f"/preferences?jeton={preferences}&lang=fr", {}),
         "preferences": ("POST", "/preferences?lang=fr", {"jeton": preferences, "frequency": "daily", "language": "fr"}),
         "archived digest": ("GET", f"/sommaire?{digest}", {}),
+        "calendar event": ("GET", f"/agenda?{calendar}", {}),
     }
 
 

@@ -18,7 +18,7 @@ from babel.numbers import format_currency, format_decimal
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 TIME_ZONE = ZoneInfo("America/Toronto")
-LOCALES = {"fr": "fr_CA", "en": "en_CA"}  # the layer ships only their CLDR data (layers/esja/lean_layer.py)
+_LOCALES = {"fr": "fr_CA", "en": "en_CA"}  # the layer ships only their CLDR data (layers/esja/lean_layer.py)
 _MONEY = {"fr": ("#,##0 ¤", "#,##0.00 ¤"), "en": ("¤#,##0", "¤#,##0.00")}  # (whole dollars, with cents)
 
 
@@ -41,16 +41,16 @@ def date_time(moment: datetime, lang: str) -> str:
     """« 22 octobre 2026 à 10 h », « 22 octobre 2026 à 10 h 30 »; "October 22, 2026 at 10:30 a.m."."""
     local = moment.astimezone(TIME_ZONE)
     if lang == "en":
-        return _format_datetime(local, "MMMM d, y 'at' h:mm a", locale=LOCALES["en"])
+        return _format_datetime(local, "MMMM d, y 'at' h:mm a", locale=_LOCALES["en"])
     pattern = "d MMMM y 'à' H 'h'" if local.minute == 0 else "d MMMM y 'à' H 'h' mm"
-    return _format_datetime(local, pattern, locale=LOCALES["fr"])
+    return _format_datetime(local, pattern, locale=_LOCALES["fr"])
 
 
 def day(value: date | datetime, lang: str) -> str:
     """« 22 octobre 2026 », "October 22, 2026"."""
     if isinstance(value, datetime):
         value = value.astimezone(TIME_ZONE).date()
-    return _format_date(value, "long", locale=LOCALES[language(lang)])
+    return _format_date(value, "long", locale=_LOCALES[language(lang)])
 
 
 def money(amount: Decimal | int | float, lang: str) -> str:
@@ -58,14 +58,32 @@ def money(amount: Decimal | int | float, lang: str) -> str:
     lang = language(lang)
     whole = Decimal(amount) == Decimal(amount).to_integral_value()
     pattern = _MONEY[lang][0 if whole else 1]
-    return format_currency(amount, "CAD", format=pattern, locale=LOCALES[lang], currency_digits=False)
+    return format_currency(amount, "CAD", format=pattern, locale=_LOCALES[lang], currency_digits=False)
 
 
 def count(value: int, lang: str) -> str:
     """« 1 234 » (narrow no-break space), "1,234"."""
-    return format_decimal(value, locale=LOCALES[language(lang)])
+    return format_decimal(value, locale=_LOCALES[language(lang)])
 
 
 def days_left(closing: datetime, now: datetime) -> int:
     """Whole calendar days, in Montréal, from today to the closing day (0 = closes today)."""
     return (closing.astimezone(TIME_ZONE).date() - now.astimezone(TIME_ZONE).date()).days
+
+
+def date_range(first: date, last: date, lang: str) -> str:
+    """« 30 novembre au 6 décembre 2026 », « 1er au 7 mars 2027 »; "November 30 to December 6, 2026",
+    "March 1 to 7, 2027": a month or year is written once when both days share it."""
+    if language(lang) == "en":
+        start = _format_date(first, "MMMM d" if first.year == last.year else "MMMM d, y", locale=_LOCALES["en"])
+        same_month = (first.year, first.month) == (last.year, last.month)
+        end = _format_date(last, "d, y" if same_month else "MMMM d, y", locale=_LOCALES["en"])
+        return f"{start} to {end}"
+    start = _french_day(first)
+    if (first.year, first.month) != (last.year, last.month):
+        start += _format_date(first, " MMMM" if first.year == last.year else " MMMM y", locale=_LOCALES["fr"])
+    return f"{start} au {_french_day(last)}{_format_date(last, ' MMMM y', locale=_LOCALES['fr'])}"
+
+
+def _french_day(value: date) -> str:
+    return "1er" if value.day == 1 else str(value.day)  # « le 1er mars », never « le 1 mars »

@@ -21,6 +21,7 @@ class Status(StrEnum):
     CLOSED = "closed"
     CANCELLED = "cancelled"
     AWARDED = "awarded"
+    UNKNOWN = "unknown"  # no closing date could be read: never taken for open
 
 
 class Category(StrEnum):
@@ -103,9 +104,12 @@ class Scope(StrEnum):
     UNKNOWN = "unknown"  # nothing to go on: never presented as a guess
 
 
+QUEBEC_WIDE = "QC"  # evidence about the whole province (a delivery label), weaker than any region named
+
+
 @dataclass(frozen=True, slots=True)
 class RegionEvidence:
-    code: str  # official administrative region code, "01" … "17"
+    code: str  # official administrative region code, "01" … "17", or QUEBEC_WIDE
     how: str  # what it was inferred from, e.g. "buyer postal code G5L 4X2"
     confidence: float  # 0–1
 
@@ -117,7 +121,8 @@ class Regions:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return tuple(sorted({e.code for e in self.evidence}))
+        """The administrative regions, without the province-wide evidence."""
+        return tuple(sorted({e.code for e in self.evidence if e.code != QUEBEC_WIDE}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,7 @@ class Tender:
     languages: tuple[str, ...] = ()
     awards: tuple[Award, ...] = ()
     regions: Regions | None = None  # inferred after parsing (esja.geo), None until then
+    derived: tuple[str, ...] = ()  # fields ESJA made from the notice's other words ("title"), not the publisher
 
     @property
     def key(self) -> str:
@@ -158,7 +164,12 @@ class Tender:
         return tuple(c.code for c in self.classifications if c.scheme == "UNSPSC")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, **_plain(asdict(self))}
+        data = {"key": self.key, **_plain(asdict(self))}
+        if not self.derived:
+            # Left out when empty, so the content hash of every tender stored before `derived`
+            # existed stays the same: no tender looks amended just because ESJA was upgraded.
+            del data["derived"]
+        return data
 
     def content_hash(self) -> str:
         """Hash of everything a reader could notice; equal hashes mean nothing to store."""
@@ -195,6 +206,7 @@ class Tender:
             languages=tuple(data.get("languages") or ()),
             awards=tuple(_award(a) for a in data.get("awards") or ()),
             regions=_regions(data.get("regions")),
+            derived=tuple(data.get("derived") or ()),
         )
 
 
@@ -317,6 +329,7 @@ class Reason:
     kind: str  # one of REASON_KINDS
     fr: str
     en: str
+    code: str = ""  # the tender's UNSPSC code (as published) a code reason is about: an alert marks it
 
 
 class Match(NamedTuple):
@@ -335,7 +348,7 @@ class Match(NamedTuple):
             "profile_id": self.profile_id,
             "tender_key": self.tender_key,
             "score": self.score,
-            "reasons": [{"kind": r.kind, "fr": r.fr, "en": r.en} for r in self.reasons],
+            "reasons": [_reason(r) for r in self.reasons],
         }
 
     @classmethod
@@ -345,5 +358,10 @@ class Match(NamedTuple):
             profile_id=data["profile_id"],
             tender_key=data["tender_key"],
             score=float(data["score"]),
-            reasons=tuple(Reason(r["kind"], r["fr"], r["en"]) for r in data["reasons"]),
+            reasons=tuple(Reason(r["kind"], r["fr"], r["en"], r.get("code", "")) for r in data["reasons"]),
         )
+
+
+def _reason(reason: Reason) -> dict[str, str]:
+    said = {"kind": reason.kind, "fr": reason.fr, "en": reason.en}
+    return {**said, "code": reason.code} if reason.code else said

@@ -92,6 +92,7 @@ def build_poll_service(
         clock=utc_now,
         enrich=RegionInferrer(gazetteer(settings, fetcher, s3)).with_regions,
         seao_backfill_weeks=settings.seao_backfill_weeks,
+        max_linked_releases=settings.max_linked_releases,
     )
 
 
@@ -150,6 +151,7 @@ def build_alert_service(
         options: dict[str, Any] = {
             "sender_email": settings.sender_email,
             "sender_name": settings.sender.organisation,
+            "reply_to": settings.sender.contact_email or None,
             "configuration_set": settings.ses_configuration_set,
         }
         sesv2 = sesv2 or aws_client("sesv2")
@@ -230,6 +232,7 @@ def build_pledge_service(
         sesv2,
         sender_email=settings.sender_email,
         sender_name=settings.sender.organisation,
+        reply_to=settings.sender.contact_email or None,
         configuration_set=settings.ses_configuration_set or None,
     )
     return PledgeService(
@@ -262,12 +265,28 @@ def build_web_app(
     routers = [
         pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
         build_subscription_router(settings, dynamodb=dynamodb, keys=keys),
+        build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)
     add_openapi_route(app)
     return app
+
+
+def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Any:
+    """« Ajouter à mon agenda »: a tender's closing as an event, for the web function."""
+    from esja.alerts.links import SubscriberLinks
+    from esja.store.tenders import TenderStore
+    from esja.web.calendar_routes import calendar_router
+
+    settings.require("tenders_table", "public_base_url")
+    return calendar_router(
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        links=SubscriberLinks(settings.public_base_url, keys),
+        public_base_url=settings.public_base_url,
+        clock=utc_now,
+    )
 
 
 def build_digest_router(settings: Settings, *, keys: KeySource, s3: S3Client | None = None) -> Any:
@@ -325,6 +344,7 @@ def build_digest_service(
             sender_email=settings.sender_email,
             sender_name=settings.sender.organisation,
             configuration_set=settings.ses_configuration_set or None,  # the digest's own: its bounces are seen
+            reply_to=settings.sender.contact_email or None,
             max_per_second=settings.ses_max_send_rate or 1.0,
         )
     return DigestService(
