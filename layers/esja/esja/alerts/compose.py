@@ -24,7 +24,7 @@ from esja.config import SenderIdentity
 from esja.geo.regions import region_name
 from esja.mail.mailer import Email
 from esja.model import Scope, Tender, Text
-from esja.rendering import catalogue, environment, translator
+from esja.rendering import environment, translator, wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +60,6 @@ class Section:
     kind: str  # "new", "updates", "reminders": the order they come in
     html: tuple[Markup, ...]  # one rendered tender each
     text: tuple[Markup, ...]
-
-
-def wording(key: str, lang: str, **fields: Any) -> str:
-    """Catalogue wording as plain text (subjects, values): templates escape it where it lands."""
-    return catalogue()[key][lang].format(**fields)
 
 
 def compose_alert(
