@@ -251,7 +251,12 @@ def build_web_app(
         build_digest_router(settings, keys=keys),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
-    app = create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)
+    app = create_app(
+        public_base_url=settings.public_base_url,
+        sender=settings.sender,
+        routers=routers,
+        cross_site_posts=cross_site_posts,
+    )
     add_openapi_route(app)
     return app
 
@@ -269,7 +274,7 @@ def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Any:
         # Built at the first request for an archive: an S3 client costs every page ~70 ms of cold start.
         return DigestArchive(settings.archive_bucket, aws_client("s3"))
 
-    return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys))
+    return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys), sender=settings.sender)
 
 
 def build_digest_service(
