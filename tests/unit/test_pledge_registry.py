@@ -20,10 +20,14 @@ def test_people_of_one_institution_are_grouped_under_it_first_signatory_first() 
     assert rimouski.since == DAY  # pledged since its first confirmation
 
 
-def test_one_name_however_it_is_written_is_one_institution_shown_as_last_written() -> None:
-    [levis] = by_institution([entry("Ville de Lévis", "Marie", 0), entry("VILLE DE LEVIS", "Luc", 1)])
+def test_one_name_however_it_is_written_is_one_institution_shown_as_most_wrote_it() -> None:
+    [levis] = by_institution(
+        [entry("Ville de Lévis", "Marie", 0), entry("VILLE DE LEVIS", "Luc", 1), entry("Ville de Lévis", "Ana", 2)]
+    )
+    [tie] = by_institution([entry("Ville de Levis", "Marie", 0), entry("Ville de Lévis", "Luc", 1)])
 
-    assert levis.name == "VILLE DE LEVIS" and len(levis.signatories) == 2
+    assert levis.name == "Ville de Lévis" and len(levis.signatories) == 3
+    assert tie.name == "Ville de Lévis"  # the latest, on a tie: a correction comes after the slip
 
 
 def test_the_same_name_in_two_regions_is_two_institutions_in_order_of_name() -> None:

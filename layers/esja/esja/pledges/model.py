@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -127,20 +128,21 @@ class RegistryInstitution:
 
 def by_institution(entries: Iterable[RegistryEntry]) -> list[RegistryInstitution]:
     """One entry per institution, by name. An institution is a name (folded: « Ville de Lévis » and
-    "VILLE DE LEVIS" are one) in a region: Québec has several Saint-Joseph. Its name and type are as
-    its latest signatory wrote them."""
+    "VILLE DE LEVIS" are one) in a region: Québec has several Saint-Joseph. It is shown as most of its
+    signatories wrote it (the latest of them on a tie), with that signatory's type."""
     groups: dict[tuple[str, str], list[RegistryEntry]] = {}
     for entry in entries:
         groups.setdefault((fold(entry.institution_name), entry.region), []).append(entry)
     institutions = []
     for key in sorted(groups):
         signed = sorted(groups[key], key=lambda e: e.confirmed_at)
-        latest = signed[-1]
+        spellings = Counter(e.institution_name for e in signed)
+        shown = max(reversed(signed), key=lambda e: spellings[e.institution_name])  # max keeps the first: the latest
         institutions.append(
             RegistryInstitution(
-                name=latest.institution_name,
-                type=latest.institution_type,
-                region=latest.region,
+                name=shown.institution_name,
+                type=shown.institution_type,
+                region=shown.region,
                 signatories=tuple(Signatory(e.signatory_name, e.signatory_title, e.confirmed_at) for e in signed),
             )
         )
