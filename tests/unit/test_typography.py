@@ -1,4 +1,4 @@
-"""French typography: one rule (l10n.typeset), applied by the renderer to everything rendered in French.
+"""French typography: one rule (esja.typography.typeset), applied by the renderer to everything rendered in French.
 
 A non-breaking space (U+00A0) before « : ; ? ! », « $ » and « % », inside « », inside times (« 15 h 20 »)
 and between the digit groups of amounts; never inside a tag, an attribute, inline CSS or an address.
@@ -22,7 +22,6 @@ from esja.alerts.plan import AlertPlan, TenderEntry
 from esja.config import SenderIdentity
 from esja.digest.compose import archive_page, compose_digest
 from esja.geo.regions import region_name
-from esja.l10n import NBSP, typeset
 from esja.mail.mailer import Email
 from esja.mail.pledge_confirmation import PledgeConfirmationMailer
 from esja.pledges.form import read_pledge_form
@@ -30,6 +29,7 @@ from esja.pledges.links import PATHS
 from esja.pledges.model import CONSENT_VERSION, Pledge, PledgeDetails, PledgeStatus, RegistryInstitution, Signatory
 from esja.pledges.model import InstitutionType as Type
 from esja.pledges.summary import summary
+from esja.typography import NBSP, typeset
 from esja.web.pages import page
 from esja.web.pledge_routes import _form_choices
 from tests.pledge_builders import pledge_fields
@@ -115,6 +115,12 @@ def test_tags_attributes_inline_css_references_and_addresses_are_left_as_they_ar
     )
 
     assert typeset(html, "fr") == html.replace("Rappel :", f"Rappel{NBSP}:").replace("avis ;", f"avis{NBSP};")
+
+
+def test_a_tag_written_over_several_lines_is_left_as_it_is() -> None:
+    html = '<input type="text" id="x"\n value="Quoi ? Oui !"\n title="a: b">Rappel : x\n<p\n>Quoi?</p>'
+
+    assert typeset(html, "fr") == html.replace("Rappel :", f"Rappel{NBSP}:").replace("Quoi?<", f"Quoi{NBSP}?<")
 
 
 def test_english_is_left_as_it_is() -> None:
@@ -235,7 +241,8 @@ def _page_context(context: str | dict[str, object]) -> dict[str, Any]:
     if isinstance(context, dict):
         return {**common, **context}
     if context == "form":
-        errors = read_pledge_form({"phone": ["nope"], "email": ["x"]})
+        # What was typed goes back into value="…" attributes: punctuation there stays as typed.
+        errors = read_pledge_form({"institution_name": ["Ville de Québec : oui ? non !"], "email": ["x"]})
         return {
             **common,
             **_form_choices("fr"),

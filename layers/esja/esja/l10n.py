@@ -4,13 +4,11 @@
 English; always in Montréal's time (America/Toronto). Babel carries the CLDR data (month names,
 spacing) so no hand-written table can drift.
 
-French typography is one rule, `typeset`, which the renderer applies to everything it renders in
-French (pages, both parts of every e-mail, subjects) and these helpers to what they return.
+What Babel writes in French goes through the one typography rule (esja.typography.typeset).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -19,37 +17,13 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
 
+from esja.typography import typeset
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 TIME_ZONE = ZoneInfo("America/Toronto")
 _LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 _MONEY = {"fr": ("#,##0 ¤", "#,##0.00 ¤"), "en": ("¤#,##0", "¤#,##0.00")}  # (whole dollars, with cents)
-
-# The one non-breaking space of French text: U+00A0, the width of a word space. It is what the Office
-# québécois de la langue française asks for before « : », inside « » and in « 45 990 $ », what CLDR
-# puts between the digit groups of fr_CA (so Babel and we agree), and every mail client and font shows
-# it; U+202F, the narrow one, is missing from fonts older mail clients fall back on (a box, or a space
-# that breaks).
-NBSP = "\u00a0"
-_SPACE = "[ \t\u00a0\u202f\u2009]"  # a space as typed, as Babel writes it, or already non-breaking
-# What typography never touches: HTML comments, style and script elements, tags with their attributes
-# (inline CSS has colons), character references (« &#39; » ends with a semicolon), web and e-mail
-# addresses.
-_UNTOUCHED = re.compile(
-    r"<!--.*?-->|<(style|script)\b.*?</\1\s*>|<[a-z/!?][^>]*>"
-    r"|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);"
-    r"|\b(?:https?|mailto|tel):[^\s<>\"']*|\bwww\.[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    re.IGNORECASE | re.DOTALL,
-)
-_SPACED_PUNCTUATION = re.compile(rf"{_SPACE}+([:;?!]+)")
-# Punctuation written without its space: only where it ends a word (« 10:30 », « 3:1 » stay as written).
-_BARE_PUNCTUATION = re.compile(r"(?<=[^\s:;?!«(\[])([:;?!]+)(?=\s|\Z|[)\]»,.\"'”’])")
-_OPENING_QUOTE = re.compile(rf"«{_SPACE}*")
-_CLOSING_QUOTE = re.compile(rf"{_SPACE}*»")
-_UNIT = re.compile(rf"(?<=[0-9]){_SPACE}*([$%])")
-_TIME = re.compile(rf"(?<![0-9.,])([0-9]{{1,2}}){_SPACE}?h(?:{_SPACE}?([0-9]{{2}}))?(?![\w])")
-_DIGIT_GROUPS = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+(?![0-9])")
-_GROUP_SEPARATOR = re.compile("[ \u202f\u2009]")
 
 
 def language(value: str | None) -> str:
@@ -65,34 +39,6 @@ def negotiate(accept_language: str | None) -> str:
         if code in LANGUAGES:
             return code
     return DEFAULT_LANGUAGE
-
-
-def typeset(text: str, lang: str) -> str:
-    """Québec typography for French text, plain or HTML; other languages as they are.
-
-    A non-breaking space before « : ; ? ! », « $ » and « % », inside « », inside times (« 15 h 20 »)
-    and between the digit groups of amounts (« 45 990 $ »): added where missing, and any space found
-    there (typed, or Babel's) made the one non-breaking space. Tags, attributes, character references
-    and addresses are left as they are. Applying it twice changes nothing.
-    """
-    if lang != "fr":
-        return text
-    pieces, start = [], 0
-    for untouched in _UNTOUCHED.finditer(text):
-        pieces += [_typeset_prose(text[start : untouched.start()]), untouched[0]]
-        start = untouched.end()
-    pieces.append(_typeset_prose(text[start:]))
-    return "".join(pieces)
-
-
-def _typeset_prose(text: str) -> str:
-    text = _SPACED_PUNCTUATION.sub(NBSP + r"\1", text)
-    text = _BARE_PUNCTUATION.sub(NBSP + r"\1", text)
-    text = _OPENING_QUOTE.sub("«" + NBSP, text)
-    text = _CLOSING_QUOTE.sub(NBSP + "»", text)
-    text = _UNIT.sub(NBSP + r"\1", text)
-    text = _TIME.sub(lambda m: f"{m[1]}{NBSP}h{NBSP + m[2] if m[2] else ''}", text)
-    return _DIGIT_GROUPS.sub(lambda m: _GROUP_SEPARATOR.sub(NBSP, m[0]), text)
 
 
 def date_time(moment: datetime, lang: str) -> str:

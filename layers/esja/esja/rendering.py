@@ -4,7 +4,7 @@ strict undefined variables, and the French/English helpers every template gets.
 Wording lives in catalogues, one JSON file per feature under templates/i18n/ ({"key": {"fr", "en"}}),
 merged at load; templates write `{{ _("key") }}` or `{{ _("key", name=value) }}` (str.format fields).
 
-Whatever is rendered in French gets its typography here, once, on the whole output (l10n.typeset):
+Whatever is rendered in French gets its typography here, once, on the whole output (esja.typography):
 catalogues and templates are written with ordinary spaces, and Babel's spacing goes through the same
 rule.
 """
@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from esja import l10n
+from esja.typography import typeset
 
 
 class MissingWording(KeyError):
@@ -42,7 +43,7 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
 
 def wording(key: str, lang: str, **fields: Any) -> str:
     """Catalogue wording as plain text, typeset (subjects, values): templates escape it where it lands."""
-    return l10n.typeset(catalogue()[key][lang].format(**fields), lang)
+    return typeset(catalogue()[key][lang].format(**fields), lang)
 
 
 def translator(lang: str) -> Callable[..., Markup]:
@@ -65,7 +66,7 @@ class TypesetTemplate(Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         lang = dict(*args, **kwargs).get("lang")
         text = super().render(*args, **kwargs)
-        return l10n.typeset(text, lang) if isinstance(lang, str) else text
+        return typeset(text, lang) if isinstance(lang, str) else text
 
 
 @lru_cache(maxsize=1)
