@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from esja.cli import main as cli
+from esja.l10n import date_range
 from local.outbox import sent_emails
 from local.runtime import LocalAws, environment
 from tests.digest_builders import DIGEST, ENV, ESBSL, RECENT, DigestWorld, enterprise, pledge, tender
@@ -90,7 +91,7 @@ def test_the_preview_renders_a_weeks_digest_without_sending_or_writing(
     )
 
     assert code == 0
-    assert out.startswith(f"Subject: ESJA weekly digest {RECENT} — Économie sociale Bas-Saint-Laurent")
+    assert out.startswith(f"Subject: ESJA digest for the week of {date_range(RECENT.monday, RECENT.sunday, 'en')} – ")
     assert "Entretien ménager" in out and "Enterprises alerted: Coop de propreté" in out
     assert "</html>" in html.read_text(encoding="utf-8")
     assert sent_emails() == []

@@ -169,6 +169,7 @@ def test_the_confirmation_email_is_in_the_signatorys_language_and_names_the_send
         assert "Chantier de l'économie sociale" in part.replace("&#39;", "'")
         assert "4200, boul. Saint-Laurent" in part and "info@esja.example.org" in part
     assert email.message["List-Unsubscribe"] is None  # transactional
+    assert email.message["Reply-To"] == "info@esja.example.org"  # a reply reaches the programme
 
 
 def test_sent_page_says_to_check_the_inbox(web: WebClient) -> None:

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 from email.header import decode_header, make_header
+from email.utils import parseaddr
 from typing import Any
 
 import pytest
@@ -94,6 +95,18 @@ def test_every_alert_carries_one_click_unsubscribe_headers_on_the_outgoing_reque
     assert message["Content-Language"] == "fr"
     assert "Chantier de l'économie sociale" in str(make_header(decode_header(message["From"])))  # SenderOrganisation
     assert [part.get_content_type() for part in message.walk()][1:] == ["text/plain", "text/html"]
+
+
+def test_replying_to_an_alert_reaches_the_programmes_contact(world: AlertWorld) -> None:
+    world.match("coop", tender("a"))
+    ses = world.ses()
+    sent = outgoing(ses)
+
+    world.service(ses).send_alerts("daily")
+
+    [message] = sent
+    assert message["Reply-To"] == world.aws.environment(SEND)["SENDER_CONTACT_EMAIL"] == "info@esja.example.org"
+    assert parseaddr(message["From"])[1] != message["Reply-To"]  # not the unattended sending address
 
 
 def test_the_readers_language_is_used(world: AlertWorld) -> None:

@@ -283,5 +283,5 @@ def test_the_links_of_a_sent_alert_open_these_pages(world: AlertWorld, browser: 
 
     urls = re.findall(rf"{re.escape(BASE_URL)}/\S+", email.part("text/plain"))
 
-    assert len(urls) == 2 and all(browser.get(path(url))["statusCode"] == 200 for url in urls)
+    assert len(urls) == 3 and all(browser.get(path(url))["statusCode"] == 200 for url in urls)  # calendar too
     assert world.state(JULIE).unsubscribed_at is None

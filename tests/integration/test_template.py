@@ -141,6 +141,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("SubscriptionsTable", "dynamodb:GetItem"),
         ("SubscriptionsTable", "dynamodb:Query"),
         ("SubscriptionsTable", "dynamodb:PutItem"),
+        ("TendersTable", "dynamodb:GetItem"),  # « Ajouter à mon agenda »: one tender's closing date
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run

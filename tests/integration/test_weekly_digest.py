@@ -16,6 +16,7 @@ from esja.alerts.model import address_key
 from esja.config import Settings
 from esja.digest.links import archive_key
 from esja.digest.service import DigestService
+from esja.l10n import date_range
 from esja.model import Buyer, Supplier, Text
 from esja.services import build_digest_service
 from esja.store.subscriptions import SubscriptionStore
@@ -82,14 +83,19 @@ def test_each_organizer_gets_the_digest_of_the_week_that_ended_in_its_language(w
     assert (report["week"], report["organizers"], report["sent"]) == (str(RECENT), 2, 1 + 1)
     [french] = digests_to(ESBSL.email)
     [english] = digests_to(CESIM.email)
-    assert french.subject == f"Sommaire ESJA de la semaine {RECENT} — Économie sociale Bas-Saint-Laurent"
-    assert english.subject == f"ESJA weekly digest {RECENT} — CÉSIM"
+    days = RECENT.monday, RECENT.sunday
+    assert (
+        french.subject
+        == f"Sommaire ESJA de la semaine du {date_range(*days, 'fr')} – Économie sociale Bas-Saint-Laurent"
+    )
+    assert english.subject == f"ESJA digest for the week of {date_range(*days, 'en')} – CÉSIM"
     assert french.message["Content-Language"] == "fr" and english.message["Content-Language"] == "en"
     assert french.message["List-Unsubscribe"] is None
+    assert french.message["Reply-To"] == english.message["Reply-To"] == "info@esja.example.org"
     text = french.part("text/plain")
     assert "Entretien ménager" in text and "Entreprises signalées\u00a0: Les Ateliers Mon Choix" in text
     assert "Adresses en échec définitif\u00a0: 1" in text
-    assert "Les Ateliers Mon Choix — " in text  # the contract won
+    assert "Les Ateliers Mon Choix – " in text  # the contract won
     assert french.part("text/html").count('style="background:#0b5e55;height:10px') >= 3  # bars
 
 

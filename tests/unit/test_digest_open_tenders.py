@@ -3,12 +3,16 @@ they matched), and those that matched no enterprise, by UNSPSC family."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+from esja.config import SenderIdentity
+from esja.digest.compose import compose_digest
 from esja.digest.facts import WeekFacts, family_descriptions
-from esja.digest.sections import NO_FAMILY, Figure, closing_soon, unmatched
+from esja.digest.sections import NO_FAMILY, Figure, build_digest, closing_soon, unmatched
 from esja.model import Classification, Status, Text
 from tests.digest_builders import (
+    CESIM,
     ESBSL,
     LAST_MONDAY,
     MONDAY,
@@ -22,6 +26,7 @@ from tests.digest_builders import (
 )
 
 END = WEEK.end  # the digest's « now »
+CESIM_IN_01 = replace(CESIM, regions=("01",))  # an English reader
 
 
 def unspsc(code: str, words: str = "") -> tuple[Classification, ...]:
@@ -85,9 +90,11 @@ def test_open_tenders_that_matched_nobody_are_grouped_by_unspsc_family() -> None
         (NO_FAMILY, Figure(1, 0)),
     ]
     cleaning_family = section.families[0]
-    assert cleaning_family.description == Text("Services de nettoyage et d'entretien")  # the family's own title
+    assert cleaning_family.description == Text("Nettoyage et entretien", "Cleaning and janitorial services")
     assert [t.key for t in cleaning_family.tenders] == ["seao:clean", "seao:clean2"]
-    assert section.families[1].description == Text("Déchiquetage de documents")
+    assert section.families[1].description == Text(
+        "Services d'administration d'entreprise", "Business administration services"
+    )
 
 
 def test_a_match_recorded_after_the_weeks_end_does_not_count_for_that_week() -> None:
@@ -97,15 +104,29 @@ def test_a_match_recorded_after_the_weeks_end_does_not_count_for_that_week() -> 
     assert unmatched(WeekFacts(data), ESBSL).count == Figure(1, 0)
 
 
-def test_a_familys_title_is_its_broadest_code_seen_the_most_frequent_among_equals() -> None:
+def test_a_family_the_code_list_lacks_takes_the_title_of_its_broadest_code_seen_the_most_frequent() -> None:
     titles = family_descriptions(
         [
-            Classification("UNSPSC", "72101501", Text("Réparation")),
-            Classification("UNSPSC", "721015", Text("Services de soutien")),
-            Classification("UNSPSC", "72102900", Text("Entretien d'installations")),
-            Classification("UNSPSC", "72102900", Text("Entretien d'installations")),
-            Classification("GSIN", "7210", Text("autre schéma")),
+            Classification("UNSPSC", "72191501", Text("Réparation")),
+            Classification("UNSPSC", "721915", Text("Services de soutien")),
+            Classification("UNSPSC", "72192900", Text("Entretien d'installations")),
+            Classification("UNSPSC", "72192900", Text("Entretien d'installations")),
+            Classification("GSIN", "7219", Text("autre schéma")),
+            Classification("UNSPSC", "72160000", Text(None, "Tool maintenance")),  # the list has only French
         ]
     )
 
-    assert titles == {"7210": Text("Entretien d'installations")}
+    assert titles == {
+        "7219": Text("Entretien d'installations"),
+        "7216": Text("Service d'entretien et de réparation d'outils", "Tool maintenance"),
+    }
+
+
+def test_an_english_reader_sees_a_french_only_notices_family_in_english() -> None:
+    seao = tender("clean", classifications=unspsc("76111501", "Services de nettoyage des bâtiments"))
+    data = week_data(closing=(seen(seao),))
+
+    email = compose_digest(build_digest(WeekFacts(data), CESIM_IN_01), archive_url="", sender=SenderIdentity())
+
+    assert "7611 – Cleaning and janitorial services (1)" in email.text
+    assert "Nettoyage" not in email.text.split("4. ")[1].split("5. ")[0]

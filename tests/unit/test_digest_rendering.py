@@ -13,8 +13,10 @@ import pytest
 from esja.config import SenderIdentity
 from esja.digest.compose import archive_page, bars, compose_digest
 from esja.digest.facts import WeekFacts
+from esja.digest.organizers import Organizer
 from esja.digest.sections import Digest, build_digest
 from esja.digest.week_data import BOUNCE, SubscriptionEvent
+from esja.digest.weeks import Week
 from esja.l10n import money
 from esja.model import Buyer, Supplier, Text
 from esja.rendering import catalogue
@@ -32,6 +34,7 @@ from tests.digest_builders import (
     tender,
     week_data,
 )
+from tests.words import plain
 
 SENDER = SenderIdentity(mailing_address="4200, boul. Saint-Laurent, Montréal", contact_email="info@esja.example.org")
 HOSTILE = '<script>alert("x")</script> & <b>gras</b>'
@@ -56,25 +59,23 @@ def digest(organizer=ESBSL, title: str = "Entretien ménager des édifices") -> 
 def test_the_french_digest_names_the_week_and_every_section() -> None:
     email = compose_digest(digest(), archive_url=ARCHIVE_URL, sender=SENDER)
 
-    assert email.subject == "Sommaire ESJA de la semaine 2026-W47 — Économie sociale Bas-Saint-Laurent"
+    assert email.subject == "Sommaire ESJA de la semaine du 16 au 22 novembre 2026 – Économie sociale Bas-Saint-Laurent"
     assert email.language == "fr" and email.to == ESBSL.email
     text = email.text
-    assert "Sommaire de la semaine du 16 novembre 2026 au 22 novembre 2026" in text
+    assert "Sommaire de la semaine du 16 au 22 novembre 2026" in text
     for number in range(1, 9):
         assert f"\n{number}. " in text
     assert money(Decimal("118452.60"), "fr") in text
-    assert (
-        "Contrats obtenus par des entreprises inscrites\u00a0: 1 (semaine précédente\u00a0: 0, écart\u00a0: +1)" in text
-    )
+    assert "Contrats obtenus par des entreprises inscrites : 1 (semaine précédente : 0, écart : +1)" in plain(text)
     assert ARCHIVE_URL in text
 
 
 def test_the_english_digest_says_the_same_in_english() -> None:
     email = compose_digest(digest(CESIM), archive_url=ARCHIVE_URL, sender=SENDER)
 
-    assert email.subject == "ESJA weekly digest 2026-W47 — CÉSIM"
+    assert email.subject == "ESJA digest for the week of November 16 to 22, 2026 – CÉSIM"
     assert email.language == "en"
-    assert "Weekly digest: November 16, 2026 to November 22, 2026" in email.text
+    assert "Digest for the week of November 16 to 22, 2026" in email.text
     assert "Contracts won by registered enterprises: 1 (previous week: 0, change: +1)" in email.text
     assert "$118,452.60" in email.text
     assert "Sommaire" not in email.html
@@ -127,7 +128,33 @@ def test_the_archive_page_is_the_digest_without_a_link_to_itself() -> None:
     page = archive_page(digest(), sender=SENDER)
 
     assert "Copie archivée" in page and "jeton=" not in page
-    assert "Sommaire de la semaine du 16 novembre 2026" in page
+    assert "Sommaire de la semaine du 16 au 22 novembre 2026" in page
+
+
+@pytest.mark.parametrize(
+    ("week", "organizer", "words"),
+    [
+        ("2026-W49", ESBSL, "semaine du 30 novembre au 6 décembre 2026"),
+        ("2026-W49", CESIM, "week of November 30 to December 6, 2026"),
+        ("2026-W01", ESBSL, "semaine du 29 décembre 2025 au 4 janvier 2026"),
+        ("2026-W01", CESIM, "week of December 29, 2025 to January 4, 2026"),
+        ("2027-W09", ESBSL, "semaine du 1er au 7 mars 2027"),
+    ],
+)
+def test_the_week_is_named_by_its_days_in_the_subject_and_the_title_never_by_its_iso_number(
+    week: str, organizer: Organizer, words: str
+) -> None:
+    data = replace(week_data(), week=Week.parse(week))
+    digest = build_digest(WeekFacts(data), organizer)
+
+    email = compose_digest(digest, archive_url=ARCHIVE_URL, sender=SENDER)
+    page = archive_page(digest, sender=SENDER)
+
+    assert words in email.subject
+    assert re.search(rf"<h1[^>]*>[^<]*{words}</h1>", email.html) and re.search(rf"<h1[^>]*>[^<]*{words}</h1>", page)
+    assert f"<title>{email.subject}</title>" in page
+    for shown in (email.subject, email.text, email.html, page):
+        assert week not in shown and not re.search(r"\d{4}-W\d\d", shown)
 
 
 @pytest.mark.parametrize("organizer", [ESBSL, CESIM])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from esja.geo import RegionInferrer
-from esja.model import Address, Buyer, Regions, Scope, Status, Tender, Text
+from esja.model import QUEBEC_WIDE, Address, Buyer, Regions, Scope, Status, Tender, Text
 
 INFER = RegionInferrer()
 PSPC = Buyer(
@@ -78,3 +80,46 @@ def test_empty_labels_and_nothing_else_leave_only_a_weak_head_office_guess() -> 
 def test_raw_multi_line_label_cell_is_read_line_by_line() -> None:
     regions = INFER.infer(federal_tender("*Gatineau\n*National Capital Region (NCR)"))
     assert regions.codes == ("07",)
+
+
+def test_a_town_in_the_title_beats_the_province_wide_label_which_stays_as_weaker_evidence() -> None:
+    title = "Services de nettoyage – Édifice fédéral, Rimouski (Qc)"
+    regions = INFER.infer(federal_tender("*Quebec (except NCR)", "*Québec (sauf RCN)", title=title))
+
+    assert regions.scope is Scope.REGIONS and regions.codes == ("01",)
+    main, *rest = regions.evidence
+    assert (main.code, main.how) == ("01", "title mentions Rimouski")
+    [province] = [e for e in rest if e.code == QUEBEC_WIDE]
+    assert province.how == "CanadaBuys delivery region: Quebec (except NCR) (province-wide)"
+    assert province.confidence < main.confidence
+
+
+def test_a_federal_site_whose_description_names_its_town_is_in_that_towns_region() -> None:
+    shredding = replace(
+        federal_tender(
+            "*Quebec (except NCR)", title="Secure On-Site Document Shredding Services – Maurice Lamontagne Institute"
+        ),
+        title=Text(
+            "Services de déchiquetage sécurisé de documents sur place – Institut Maurice-Lamontagne",
+            "Secure On-Site Document Shredding Services – Maurice Lamontagne Institute",
+        ),
+        description=Text("L’Institut Maurice-Lamontagne de Pêches et Océans Canada, à Mont-Joli (Québec), requiert…"),
+    )
+
+    regions = INFER.infer(shredding)
+
+    assert regions.scope is Scope.REGIONS and regions.codes == ("01",)
+    assert regions.evidence[0].how == "description mentions Mont-Joli"
+
+
+def test_a_delivery_town_beside_the_province_label_is_the_tenders_region() -> None:
+    regions = INFER.infer(federal_tender("*Rimouski", "*Quebec (except NCR)", "*Québec (sauf RCN)"))
+
+    assert regions.scope is Scope.REGIONS and regions.codes == ("01",)
+    assert regions.evidence[-1].code == QUEBEC_WIDE
+
+
+def test_the_province_wide_label_alone_still_says_all_of_quebec() -> None:
+    regions = INFER.infer(federal_tender("*Quebec (except NCR)", title="Laundry services for federal offices"))
+
+    assert regions.scope is Scope.ALL_QUEBEC and regions.codes == ()

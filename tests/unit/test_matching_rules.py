@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from esja.model import (
     Tender,
     Text,
 )
+from tests.words import plain
 
 NOW = datetime(2026, 9, 21, 12, tzinfo=UTC)
 BAS_SAINT_LAURENT = Regions(Scope.REGIONS, (RegionEvidence("01", "buyer postal code G5L 4X2", 0.95),))
@@ -74,8 +76,9 @@ def kinds(m: Match | None) -> list[str]:
 def test_cleaning_coop_is_told_about_cleaning_tender() -> None:
     m = match(profile(unspsc=("7611",)), tender("Entretien ménager", codes=(CLEANING,)))
     assert m is not None
-    assert m.reasons[0].fr == "code UNSPSC 76111500 — Nettoyage de bâtiments"
-    assert m.reasons[0].en == "UNSPSC code 76111500 — Building cleaning services"
+    assert m.reasons[0].fr == "code UNSPSC 76111500 – Nettoyage de bâtiments"
+    assert m.reasons[0].en == "UNSPSC code 76111500 – Building cleaning services"
+    assert m.reasons[0].code == "76111500"  # an alert marks that code where it lists the tender's codes
     assert m.reasons[-1].fr == "région 01 Bas-Saint-Laurent"
 
 
@@ -84,6 +87,28 @@ def test_keyword_reason_says_where_it_was_found() -> None:
     assert m is not None
     assert m.reasons[0].fr == "mot-clé «\u00a0entretien ménager\u00a0» dans le titre"
     assert m.reasons[0].en == "keyword “entretien ménager” in the title"
+
+
+def test_a_keyword_in_one_language_of_a_bilingual_title_says_which() -> None:
+    shredding = replace(
+        tender(),
+        title=Text(
+            "Services de déchiquetage sécurisé de documents sur place – Institut Maurice-Lamontagne",
+            "Secure On-Site Document Shredding Services – Maurice Lamontagne Institute",
+        ),
+    )
+
+    english_word = match(profile(keywords=("shredding",)), shredding)
+    french_word = match(profile(keywords=("déchiquetage",)), shredding)
+    both = match(profile(keywords=("documents",)), shredding)
+
+    assert english_word is not None and french_word is not None and both is not None
+    assert plain(english_word.reasons[0].fr) == "mot-clé « shredding » dans le titre anglais"
+    assert english_word.reasons[0].en == "keyword “shredding” in the title"
+    assert plain(french_word.reasons[0].fr) == "mot-clé « déchiquetage » dans le titre"
+    assert french_word.reasons[0].en == "keyword “déchiquetage” in the French title"
+    assert both.reasons[0].en == "keyword “documents” in the title"
+    assert match(profile(keywords=("shredding",)), tender("Shredding")).reasons[0].fr.endswith("dans le titre")  # type: ignore[union-attr]
 
 
 def test_keyword_in_description_only() -> None:

@@ -74,3 +74,21 @@ def count(value: int, lang: str) -> str:
 def days_left(closing: datetime, now: datetime) -> int:
     """Whole calendar days, in Montréal, from today to the closing day (0 = closes today)."""
     return (closing.astimezone(TIME_ZONE).date() - now.astimezone(TIME_ZONE).date()).days
+
+
+def date_range(first: date, last: date, lang: str) -> str:
+    """« 30 novembre au 6 décembre 2026 », « 1er au 7 mars 2027 »; "November 30 to December 6, 2026",
+    "March 1 to 7, 2027": a month or year is written once when both days share it."""
+    if language(lang) == "en":
+        start = _format_date(first, "MMMM d" if first.year == last.year else "MMMM d, y", locale=_LOCALES["en"])
+        same_month = (first.year, first.month) == (last.year, last.month)
+        end = _format_date(last, "d, y" if same_month else "MMMM d, y", locale=_LOCALES["en"])
+        return f"{start} to {end}"
+    start = _french_day(first)
+    if (first.year, first.month) != (last.year, last.month):
+        start += _format_date(first, " MMMM" if first.year == last.year else " MMMM y", locale=_LOCALES["fr"])
+    return f"{start} au {_french_day(last)}{_format_date(last, ' MMMM y', locale=_LOCALES['fr'])}"
+
+
+def _french_day(value: date) -> str:
+    return "1er" if value.day == 1 else str(value.day)  # « le 1er mars », never « le 1 mars »

@@ -103,9 +103,12 @@ class Scope(StrEnum):
     UNKNOWN = "unknown"  # nothing to go on: never presented as a guess
 
 
+QUEBEC_WIDE = "QC"  # evidence about the whole province (a delivery label), weaker than any region named
+
+
 @dataclass(frozen=True, slots=True)
 class RegionEvidence:
-    code: str  # official administrative region code, "01" … "17"
+    code: str  # official administrative region code, "01" … "17", or QUEBEC_WIDE
     how: str  # what it was inferred from, e.g. "buyer postal code G5L 4X2"
     confidence: float  # 0–1
 
@@ -117,7 +120,8 @@ class Regions:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return tuple(sorted({e.code for e in self.evidence}))
+        """The administrative regions, without the province-wide evidence."""
+        return tuple(sorted({e.code for e in self.evidence if e.code != QUEBEC_WIDE}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +321,7 @@ class Reason:
     kind: str  # one of REASON_KINDS
     fr: str
     en: str
+    code: str = ""  # the tender's UNSPSC code (as published) a code reason is about: an alert marks it
 
 
 class Match(NamedTuple):
@@ -335,7 +340,7 @@ class Match(NamedTuple):
             "profile_id": self.profile_id,
             "tender_key": self.tender_key,
             "score": self.score,
-            "reasons": [{"kind": r.kind, "fr": r.fr, "en": r.en} for r in self.reasons],
+            "reasons": [_reason(r) for r in self.reasons],
         }
 
     @classmethod
@@ -345,5 +350,10 @@ class Match(NamedTuple):
             profile_id=data["profile_id"],
             tender_key=data["tender_key"],
             score=float(data["score"]),
-            reasons=tuple(Reason(r["kind"], r["fr"], r["en"]) for r in data["reasons"]),
+            reasons=tuple(Reason(r["kind"], r["fr"], r["en"], r.get("code", "")) for r in data["reasons"]),
         )
+
+
+def _reason(reason: Reason) -> dict[str, str]:
+    said = {"kind": reason.kind, "fr": reason.fr, "en": reason.en}
+    return {**said, "code": reason.code} if reason.code else said

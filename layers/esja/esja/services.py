@@ -142,6 +142,7 @@ def build_alert_service(
         options: dict[str, Any] = {
             "sender_email": settings.sender_email,
             "sender_name": settings.sender.organisation,
+            "reply_to": settings.sender.contact_email or None,
             "configuration_set": settings.ses_configuration_set,
         }
         sesv2 = sesv2 or aws_client("sesv2")
@@ -220,6 +221,7 @@ def build_pledge_service(
         sesv2,
         sender_email=settings.sender_email,
         sender_name=settings.sender.organisation,
+        reply_to=settings.sender.contact_email or None,
         configuration_set=settings.ses_configuration_set or None,
     )
     return PledgeService(
@@ -248,6 +250,7 @@ def build_web_app(
     routers = [
         pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
         build_subscription_router(settings, dynamodb=dynamodb, keys=keys),
+        build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
@@ -259,6 +262,22 @@ def build_web_app(
     )
     add_openapi_route(app)
     return app
+
+
+def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: tuple[str, ...]) -> Any:
+    """« Ajouter à mon agenda »: a tender's closing as an event, for the web function."""
+    from esja.alerts.links import SubscriberLinks
+    from esja.store.tenders import TenderStore
+    from esja.web.calendar_routes import calendar_router
+
+    settings.require("tenders_table", "public_base_url")
+    return calendar_router(
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        links=SubscriberLinks(settings.public_base_url, keys),
+        public_base_url=settings.public_base_url,
+        sender=settings.sender,
+        clock=utc_now,
+    )
 
 
 def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Any:
@@ -315,6 +334,7 @@ def build_digest_service(
             sesv2 or aws_client("sesv2"),
             sender_email=settings.sender_email,
             sender_name=settings.sender.organisation,
+            reply_to=settings.sender.contact_email or None,
             max_per_second=settings.ses_max_send_rate or 1.0,
         )
     return DigestService(

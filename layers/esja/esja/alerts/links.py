@@ -1,14 +1,18 @@
-"""The links every alert carries: unsubscribe (page and RFC 8058 one-click) and preferences.
+"""The links every alert carries: unsubscribe (page and RFC 8058 one-click), preferences, and each
+tender's « Ajouter à mon agenda ».
 
 A link holds a signed token with the subscriber's opaque id and nothing else: no address, no name.
 Tokens live 90 days — CASL wants an unsubscribe mechanism to keep working at least 60 days after
 sending — and every signing key still listed verifies, so a key rotation breaks no link already sent.
+A calendar link names a tender, nobody: signed so that the endpoint serves only the events of tenders
+we alerted about, never text of someone else's choosing; it lives as long as a tender may stay open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from esja.tokens import InvalidToken, TokenSigner
@@ -16,8 +20,10 @@ from esja.tokens import InvalidToken, TokenSigner
 UNSUBSCRIBE_PATH = "/desabonnement"
 ONE_CLICK_PATH = "/desabonnement/un-clic"  # POSTed by mail providers' servers (List-Unsubscribe-Post)
 PREFERENCES_PATH = "/preferences"
+CALENDAR_PATH = "/agenda"
 TOKEN_FIELD = "jeton"  # noqa: S105 - the name of the query parameter and form field, not a secret
 LINK_LIFETIME = timedelta(days=90)
+CALENDAR_LINK_LIFETIME = timedelta(days=400)
 
 
 class SubscriberLinks:
@@ -25,6 +31,10 @@ class SubscriberLinks:
         self._base = public_base_url.rstrip("/")
         self._unsubscribe = TokenSigner(keys, "unsubscribe")
         self._preferences = TokenSigner(keys, "preferences")
+        self._calendar = TokenSigner(keys, "calendar")
+        # One token per tender and language for the container's life: every e-mail of a run that lists
+        # the tender carries the same link, so its card is rendered once (esja.alerts.compose).
+        self.calendar_url = lru_cache(maxsize=4096)(self._calendar_url)
 
     def unsubscribe_token(self, subscriber_id: str) -> str:
         return self._unsubscribe.sign({"s": subscriber_id})
@@ -40,6 +50,16 @@ class SubscriberLinks:
 
     def preferences_url(self, token: str, lang: str) -> str:
         return self._url(PREFERENCES_PATH, {TOKEN_FIELD: token, "lang": lang})
+
+    def _calendar_url(self, tender_key: str, lang: str) -> str:
+        return self._url(CALENDAR_PATH, {TOKEN_FIELD: self._calendar.sign({"t": tender_key}), "lang": lang})
+
+    def calendar_tender(self, token: str) -> str:
+        """The tender key a calendar token names; raises InvalidToken or ExpiredToken."""
+        tender_key = self._calendar.verify(token, int(CALENDAR_LINK_LIFETIME.total_seconds())).get("t")
+        if not isinstance(tender_key, str) or not tender_key:
+            raise InvalidToken("the link is not valid")
+        return tender_key
 
     def unsubscribing(self, token: str) -> str:
         """The subscriber id an unsubscribe token names; raises InvalidToken or ExpiredToken."""

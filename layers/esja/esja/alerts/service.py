@@ -274,13 +274,14 @@ class AlertService:
 
     def _compose(self, recipient: Recipient, sid: str, plan: AlertPlan, lang: str, run: _Run) -> Email:
         unsubscribe = self._links.unsubscribe_token(sid)
+        entries = (*plan.new, *plan.updates, *plan.reminders)
         links = AlertLinks(
             unsubscribe=self._links.unsubscribe_url(unsubscribe, lang),
             one_click=self._links.one_click_url(unsubscribe),
             preferences=self._links.preferences_url(self._links.preferences_token(sid), lang),
+            calendar={e.tender.key: self._links.calendar_url(e.tender.key, lang) for e in entries},
         )
         listing = recipient.listing
-        entries = (*plan.new, *plan.updates, *plan.reminders)
         signed = frozenset(e.tender.key for e in entries if run.signatories and run.signatories.is_signatory(e.tender))
         return compose_alert(
             plan,

@@ -9,21 +9,31 @@ image, and show in Outlook and Gmail alike. The plain-text part draws them with 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from esja import l10n
 from esja.config import SenderIdentity
 from esja.digest.outcomes import ContractWon
-from esja.digest.sections import NO_CATEGORY, Amount, Digest, FamilyGroup, Figure, Row, TenderLine
+from esja.digest.sections import (
+    BUILT_IN_SOURCES,
+    NO_CATEGORY,
+    Amount,
+    Digest,
+    FamilyGroup,
+    Figure,
+    Publisher,
+    Row,
+    TenderLine,
+)
 from esja.geo.regions import is_region_code, region_name
 from esja.mail.mailer import Email
 from esja.model import Tender
 from esja.rendering import render, wording
+from esja.sources.notice_pages import notice_page
 
 TEXT_BAR_WIDTH = 24  # characters of the longest bar in the plain-text part
-KNOWN_SOURCES = ("seao", "canadabuys")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,25 +107,29 @@ def archive_page(digest: Digest, *, sender: SenderIdentity) -> str:
 
 
 def subject(digest: Digest, lang: str) -> str:
-    return wording("digest.subject", lang, week=digest.week, organizer=digest.organizer.name)
+    return wording("digest.subject", lang, week=week_name(digest, lang), organizer=digest.organizer.name)
+
+
+def week_name(digest: Digest, lang: str) -> str:
+    """« semaine du 30 novembre au 6 décembre 2026 », "week of November 30 to December 6, 2026": the week
+    by its days, as a reader says it (never « 2026-W49 »)."""
+    return wording("digest.week", lang, days=l10n.date_range(digest.week.monday, digest.week.sunday, lang))
 
 
 def digest_context(digest: Digest, lang: str, sender: SenderIdentity) -> dict[str, object]:
-    week = digest.week
     new, alerts, outcomes = digest.new_tenders, digest.alerts, digest.outcomes
     return {
         "subject": subject(digest, lang),
-        "week": str(week),
-        "first_day": l10n.day(week.monday, lang),
-        "last_day": l10n.day(week.sunday, lang),
+        "week": week_name(digest, lang),
         "as_of": l10n.date_time(digest.as_of, lang),
         "organizer": digest.organizer.name,
         "regions": ", ".join(_region(code, lang) for code in digest.organizer.regions),
         "sender": sender,
         "new": {
-            "total": figure(new.total, lang),
+            "in_quebec": figure(new.in_quebec, lang),
+            "canada_wide": figure(new.canada_wide, lang),
             "in_regions": figure(new.in_regions, lang),
-            "by_source": bars([_row(r, _source(r.key, lang)) for r in new.by_source], lang),
+            "by_source": bars([_row(r, _source(r.key, new.publishers, lang)) for r in new.by_source], lang),
             "by_region": bars([_row(r, _region(r.key, lang)) for r in new.by_region], lang),
             "by_category": bars([_row(r, _category(r.key, lang)) for r in new.by_category], lang),
         },
@@ -215,7 +229,7 @@ def tender_view(line: TenderLine, lang: str) -> TenderView:
         buyer=tender.buyer.name.read_in(lang)[0] if tender.buyer else "",
         closing=l10n.date_time(tender.closing_at, lang) if tender.closing_at else "",
         regions=_regions(tender, lang),
-        url=_public_link(tender.url),
+        url=notice_page(tender.url, lang),
         enterprises=", ".join(line.enterprises),
         signatory=line.signatory or "",
     )
@@ -262,8 +276,19 @@ def _change(difference: int, lang: str) -> str:
     return f"{'+' if difference > 0 else '−'}{l10n.count(abs(difference), lang)}"
 
 
-def _source(source: str, lang: str) -> str:
-    return wording(f"digest.source.{source}", lang) if source in KNOWN_SOURCES else source
+def _source(source: str, publishers: Mapping[str, Publisher], lang: str) -> str:
+    """A feed's display name: SEAO, CanadaBuys (AchatsCanada), or the buyer publishing in it."""
+    if source in BUILT_IN_SOURCES:
+        return wording(f"digest.source.{source}", lang)
+    publisher = publishers.get(source)
+    if publisher is None:
+        return wording("digest.source.unnamed", lang)
+    name = publisher.name.read_in(lang)[0]
+    if publisher.other_buyers == 1:
+        return wording("digest.source.with_other", lang, name=name)
+    if publisher.other_buyers:
+        return wording("digest.source.with_others", lang, name=name, others=l10n.count(publisher.other_buyers, lang))
+    return name
 
 
 def _region(code: str, lang: str) -> str:
@@ -278,8 +303,3 @@ def _category(category: str, lang: str) -> str:
 def _regions(tender: Tender, lang: str) -> str:
     regions = tender.regions
     return ", ".join(region_name(code, lang) for code in regions.codes) if regions else ""
-
-
-def _public_link(url: str | None) -> str:
-    """Only web addresses become links: a feed could carry a javascript: or data: URL."""
-    return url if url and url.lower().startswith(("https://", "http://")) else ""

@@ -13,6 +13,7 @@ from esja.digest.week_data import MatchRecord, SeenTender, WeekData
 from esja.digest.weeks import Week
 from esja.matching.unspsc import normalise_unspsc
 from esja.model import Classification, Text
+from esja.unspsc import unspsc_titles
 
 FAMILY_DIGITS = 4
 
@@ -63,9 +64,9 @@ def family_of(classification: Classification) -> str | None:
 
 
 def family_descriptions(classifications: Iterable[Classification]) -> dict[str, Text]:
-    """Each family's title, from the notices themselves (no UNSPSC list ships with ESJA): the family's own
-    title when a notice is classified at that level, else the title of its broadest code seen, the most
-    frequent among equals."""
+    """Each family's title in French and English: the UNSPSC list's (esja.unspsc), and where it lacks a
+    language, the notices' own: the family's title when a notice is classified at that level, else the
+    title of its broadest code seen, the most frequent among equals."""
     seen: Counter[tuple[str, int, str]] = Counter()
     texts: dict[str, Text] = {}
     for classification in classifications:
@@ -80,4 +81,11 @@ def family_descriptions(classifications: Iterable[Classification]) -> dict[str, 
         rank = (depth, -count, code)
         if family not in best or rank < best[family]:
             best[family] = rank
-    return {family: texts[rank[2]] for family, rank in best.items()}
+    listed = unspsc_titles()
+    return {family: _completed(listed.get(family), texts[rank[2]]) for family, rank in best.items()}
+
+
+def _completed(listed: Text | None, seen: Text) -> Text:
+    if listed is None:
+        return seen
+    return Text(listed.fr or seen.fr, listed.en or seen.en)

@@ -8,8 +8,8 @@ as a whole (new tenders, pledges, contracts won, deliverability) are for all of 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from esja.digest.outcomes import NOT_AWARDED, ContractWon, total_amount
 from esja.digest.signatories import buyer_key, in_force
 from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE, SeenTender
 from esja.digest.weeks import Week
+from esja.geo.organisations import main_name
 from esja.geo.regions import all_regions
 from esja.model import Scope, Tender, Text
 
@@ -29,6 +30,7 @@ QUIET_WEEKS = 4  # no tender alerted for this many weeks: the profile is probabl
 CLOSING_WINDOW = timedelta(days=7)
 NO_CATEGORY = "none"
 NO_FAMILY = ""
+BUILT_IN_SOURCES = ("seao", "canadabuys")  # named in the catalogue; any other feed by its publisher
 REGION_ORDER = (*(r.code for r in all_regions()), *(s.value for s in Scope if s is not Scope.REGIONS))
 
 
@@ -55,12 +57,23 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
+class Publisher:
+    """How a feed other than SEAO and CanadaBuys is named: by the buyer that publishes in it (a city's
+    open-data feed is its own), never by the identifier it was configured under."""
+
+    name: Text
+    other_buyers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class NewTenders:
-    total: Figure
+    in_quebec: Figure  # located in Québec, or not located (every feed read is Québec's or CanadaBuys')
+    canada_wide: Figure
     in_regions: Figure
-    by_source: tuple[Row, ...]
+    by_source: tuple[Row, ...]  # these charts count the tenders in Québec and the Canada-wide ones
     by_region: tuple[Row, ...]  # region codes, then scopes for tenders not tied to a region
     by_category: tuple[Row, ...]
+    publishers: Mapping[str, Publisher] = field(default_factory=dict)  # by source, for the other feeds
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +186,9 @@ def build_digest(facts: WeekFacts, organizer: Organizer) -> Digest:
 
 
 def new_tenders(facts: WeekFacts, organizer: Organizer) -> NewTenders:
-    this, last = facts.new_in(facts.week), facts.new_in(facts.previous)
+    """The week's new calls for tenders that concern Québec enterprises: those in Québec, and the
+    Canada-wide ones on their own line; notices only for other provinces are not counted."""
+    this, last = _for_quebec(facts.new_in(facts.week)), _for_quebec(facts.new_in(facts.previous))
 
     def rows(keys: Callable[[Tender], Iterable[str]], order: tuple[str, ...] = ()) -> tuple[Row, ...]:
         counted = (Counter(k for s in this for k in keys(s.tender)), Counter(k for s in last for k in keys(s.tender)))
@@ -181,16 +196,43 @@ def new_tenders(facts: WeekFacts, organizer: Organizer) -> NewTenders:
         ranked = sorted(found, key=lambda k: (order.index(k) if k in order else len(order), -counted[0][k], k))
         return tuple(Row(k, counted[0][k], counted[1][k], organizer.covers(k)) for k in ranked)
 
-    def located(seen: list[SeenTender]) -> int:
-        return sum(organizer.covers_tender(s.tender) for s in seen)
+    def count(seen: list[SeenTender], where: Callable[[Tender], bool]) -> int:
+        return sum(where(s.tender) for s in seen)
+
+    def figure(where: Callable[[Tender], bool]) -> Figure:
+        return Figure(count(this, where), count(last, where))
 
     return NewTenders(
-        total=Figure(len(this), len(last)),
-        in_regions=Figure(located(this), located(last)),
+        in_quebec=figure(lambda t: _scope(t) is not Scope.CANADA),
+        canada_wide=figure(lambda t: _scope(t) is Scope.CANADA),
+        in_regions=figure(organizer.covers_tender),
         by_source=rows(lambda t: (t.source,)),
         by_region=rows(_places, REGION_ORDER),
         by_category=rows(lambda t: (t.category.value if t.category else NO_CATEGORY,)),
+        publishers=publishers(s.tender for s in (*this, *last)),
     )
+
+
+def publishers(tenders: Iterable[Tender]) -> dict[str, Publisher]:
+    """Each other feed's most frequent buyer, and how many more buyers publish in it (a city's services,
+    « Ville de Rimouski - Service des travaux publics », are the city)."""
+    buyers: dict[str, Counter[Text]] = {}
+    for tender in tenders:
+        if tender.source not in BUILT_IN_SOURCES and tender.buyer is not None:
+            name = tender.buyer.name
+            main = Text(name.fr and main_name(name.fr), name.en and main_name(name.en))
+            buyers.setdefault(tender.source, Counter())[main] += 1
+    return {
+        source: Publisher(counted.most_common(1)[0][0], len(counted) - 1) for source, counted in sorted(buyers.items())
+    }
+
+
+def _for_quebec(seen: list[SeenTender]) -> list[SeenTender]:
+    return [s for s in seen if _scope(s.tender) is not Scope.OUTSIDE_QUEBEC]
+
+
+def _scope(tender: Tender) -> Scope:
+    return tender.regions.scope if tender.regions is not None else Scope.UNKNOWN
 
 
 def alert_activity(facts: WeekFacts, organizer: Organizer) -> AlertActivity:

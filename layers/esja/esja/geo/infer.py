@@ -1,7 +1,10 @@
 """Which Québec administrative regions a tender concerns, how each was inferred, and how surely.
 
 The evidence, from the most to the least explicit:
-1. the publisher's delivery regions (CanadaBuys): they decide the scope when they say anything;
+1. the publisher's delivery regions (CanadaBuys): they decide the scope when they say anything, but a
+   province-wide label (« Quebec (except NCR) », which CanadaBuys puts on most Québec notices) yields to
+   a town named beside it or in the title or description (« Édifice fédéral, Rimouski (Qc) »): that
+   region is the tender's, and the label stays as weaker, province-wide evidence;
 2. the buyer's name: a town's or an MRC's own territory, a regional body's territory (health,
    school service centre, cégep, university), or a place its name mentions;
 3. place names and postal codes in the title and description;
@@ -23,11 +26,12 @@ from esja.geo.labels import LabelMeaning, ReadLabel, read_label
 from esja.geo.mentions import Mention, PlaceFinder
 from esja.geo.organisations import TERRITORIAL, BuyerKind, BuyerName, main_name, read_buyer_name
 from esja.geo.tables import Shares
-from esja.model import Address, Buyer, RegionEvidence, Regions, Scope, Tender, Text
+from esja.model import QUEBEC_WIDE, Address, Buyer, RegionEvidence, Regions, Scope, Tender, Text
 
 # How sure each kind of evidence makes us that the work is in the region (0–1).
 DELIVERY_PLACE = 0.9  # the publisher names the town or region of delivery
 DELIVERY_NCR = 0.6  # Ottawa–Gatineau: the Québec side is only part of it
+PROVINCE_WIDE = 0.3  # « Quebec (except NCR) » beside a named place: it says Québec, not where in it
 OWN_TERRITORY = 0.95  # « Ville de Rimouski », « MRC de Témiscouata »
 REGIONAL_BODY = 0.9  # « Santé Québec - Lanaudière », « Centre de services scolaire des Patriotes »
 UNIVERSITY = 0.85  # main campus; some have satellites elsewhere
@@ -79,7 +83,7 @@ class RegionInferrer:
     def infer(self, tender: Tender) -> Regions:
         labels = [read_label(part, self._gazetteer) for raw in tender.delivery_regions for part in raw.splitlines()]
         decided = _from_labels(labels, tender.source)
-        if decided is not None:
+        if decided is not None and decided.scope is not Scope.ALL_QUEBEC:
             return decided
         buyer = self._buyer(tender.buyer, tender.source == "canadabuys") if tender.buyer else None
         kind = buyer.kind if buyer else BuyerKind.OTHER
@@ -89,6 +93,8 @@ class RegionInferrer:
             *self._text("title", tender.title, weights, near),
             *self._text("description", tender.description, weights, near),
         ]
+        if decided is not None:
+            return _placed(decided, from_text)
         best = _Best()
         if buyer:
             best.add(buyer.from_name)
@@ -226,12 +232,25 @@ def _from_labels(labels: list[ReadLabel], source: str) -> Regions | None:
     if LabelMeaning.CANADA in meanings:
         scope = Scope.CANADA
     elif LabelMeaning.ALL_QUEBEC in meanings:
-        scope = Scope.ALL_QUEBEC
+        province = next(label for label in said if label.meaning is LabelMeaning.ALL_QUEBEC)
+        wide = RegionEvidence(QUEBEC_WIDE, f"{publisher}: {province.label} (province-wide)", PROVINCE_WIDE)
+        places = any(label.meaning is LabelMeaning.PLACE for label in known)
+        return Regions(Scope.REGIONS if places else Scope.ALL_QUEBEC, (*best.evidence(), wide))
     elif best:
         scope = Scope.REGIONS
     else:
         scope = Scope.OUTSIDE_QUEBEC
     return Regions(scope, best.evidence() if scope is not Scope.OUTSIDE_QUEBEC else ())
+
+
+def _placed(province_wide: Regions, from_text: list[RegionEvidence]) -> Regions:
+    """A province-wide label and the places the title or description name: those places' regions."""
+    if not from_text:
+        return province_wide
+    best = _Best()
+    best.add(from_text)
+    best.add(province_wide.evidence)  # the NCR's Outaouais, if labelled (the province-wide evidence stays last)
+    return Regions(Scope.REGIONS, best.evidence())
 
 
 def _in_quebec(address: Address) -> bool:

@@ -1,6 +1,7 @@
 """Sending e-mail through SES v2, as raw MIME so every header we set reaches the reader.
 
-An e-mail has a plain-text and an HTML part, the sender's name, and — for commercial e-mails —
+An e-mail has a plain-text and an HTML part, the sender's name, a Reply-To (the programme's contact),
+and — for commercial e-mails —
 `List-Unsubscribe` (https) with `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
 SES errors become the project's own: Throttled (try again later), SendingPaused (stop the run, keep
 everything pending), Rejected (this recipient only).
@@ -58,6 +59,7 @@ class Mailer:
         *,
         sender_email: str,
         sender_name: str,
+        reply_to: str | None = None,
         configuration_set: str | None = None,
         max_per_second: float | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -65,6 +67,7 @@ class Mailer:
     ) -> None:
         self._client = client
         self._sender = Address(display_name=sender_name, addr_spec=sender_email)
+        self._reply_to = reply_to  # the programme's contact: a reply reaches people, not the sending address
         self._configuration_set = configuration_set
         self._interval = 1.0 / max_per_second if max_per_second else 0.0
         self._clock = clock
@@ -105,6 +108,8 @@ class Mailer:
         message = EmailMessage(policy=_POLICY)
         message["From"] = self._sender
         message["To"] = email.to
+        if self._reply_to:
+            message["Reply-To"] = self._reply_to
         message["Subject"] = email.subject
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = make_msgid(domain=self._sender.domain)

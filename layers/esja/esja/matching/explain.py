@@ -15,6 +15,10 @@ NBSP = "\u00a0"  # French typography: before « : » and inside « »
 
 WHERE = {
     "title": ("dans le titre", "in the title"),
+    # A bilingual notice whose title has the keyword in one language only: the reader of the other sees a
+    # title without it, and is told where it is.
+    "title-fr": ("dans le titre", "in the French title"),
+    "title-en": ("dans le titre anglais", "in the title"),
     "description": ("dans la description", "in the description"),
     "classification": ("dans la classification", "in the classification"),
     "category": ("dans la catégorie de l'avis", "in the notice category"),
@@ -29,7 +33,7 @@ CATEGORY_NAMES = {
 
 def code_reason(published: str, description: Text) -> Reason:
     fr, en = _code_texts(published, description)
-    return Reason("unspsc", fr, en)
+    return Reason("unspsc", fr, en, published)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -37,7 +41,7 @@ def related_code_reason(published: str, description: Text, profile_code: str) ->
     fr, en = _code_texts(published, description)
     mine = padded(profile_code)
     fr_why, en_why = f"plus général que votre code {mine}", f"broader than your code {mine}"
-    return Reason("unspsc-related", f"{fr} ({fr_why})", f"{en} ({en_why})")
+    return Reason("unspsc-related", f"{fr} ({fr_why})", f"{en} ({en_why})", published)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -68,6 +72,6 @@ def buyer_reason(name_fr: str, name_en: str) -> Reason:
 
 def _code_texts(published: str, description: Text) -> tuple[str, str]:
     fr_desc, en_desc = description.fr or description.en, description.en or description.fr
-    fr = f"code UNSPSC {published}" + (f" — {fr_desc}" if fr_desc else "")
-    en = f"UNSPSC code {published}" + (f" — {en_desc}" if en_desc else "")
+    fr = f"code UNSPSC {published}" + (f" – {fr_desc}" if fr_desc else "")
+    en = f"UNSPSC code {published}" + (f" – {en_desc}" if en_desc else "")
     return fr, en

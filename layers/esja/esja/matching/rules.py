@@ -39,7 +39,7 @@ from esja.matching.explain import (
 )
 from esja.matching.features import TenderFeatures
 from esja.matching.regions import region_fit
-from esja.matching.text import Keyword
+from esja.matching.text import Keyword, title_language
 from esja.matching.unspsc import parent
 from esja.model import Match, Profile, Reason, Tender
 
@@ -238,8 +238,11 @@ def _keyword_found(keyword: Keyword, f: TenderFeatures) -> KeywordHit | None:
         return None
     for field in f.fields:
         if keyword.found_in(field) if keyword.is_phrase else not field.stems.isdisjoint(first):
-            tenths = TITLE_KEYWORD_SCORE if field.where == "title" else OTHER_KEYWORD_SCORE
-            return tenths + PHRASE_BONUS if keyword.is_phrase else tenths, keyword_reason(keyword.text, field.where)
+            where = field.where
+            tenths = TITLE_KEYWORD_SCORE if where == "title" else OTHER_KEYWORD_SCORE
+            if where == "title":
+                where = title_language(keyword, f.tender.title)
+            return tenths + PHRASE_BONUS if keyword.is_phrase else tenths, keyword_reason(keyword.text, where)
     return None
 
 

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]  # ships no type hints; runs PyStemmer (C) when installed
 
+from esja.model import Text
+
 Stems = frozenset[str]
 
 # Folded to a space before tokenising: apostrophes (« l’entretien »), hyphens and dashes.
@@ -120,6 +122,22 @@ def field_text(where: str, texts: list[str]) -> FieldText:
             sequence.append(_GAP)
         sequence.extend(stem_sequence(text))
     return FieldText(where, frozenset().union(*sequence), tuple(sequence))
+
+
+def title_language(keyword: Keyword, title: Text) -> str:
+    """Where in a title a keyword found there is: "title", or "title-fr" / "title-en" when a notice titled
+    in both languages has it in one only (its reader in the other language would look for it in vain)."""
+    if not (title.fr and title.en):
+        return "title"
+    in_french, in_english = (keyword.found_in(_title_field(text)) for text in (title.fr, title.en))
+    if in_french == in_english:
+        return "title"
+    return "title-fr" if in_french else "title-en"
+
+
+@lru_cache(maxsize=1 << 12)  # asked only for the keywords a title holds, once per tender and keyword
+def _title_field(text: str) -> FieldText:
+    return field_text("title", [text])
 
 
 def _consecutive(words: tuple[Stems, ...], sequence: tuple[Stems, ...]) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from esja.model import Address, Buyer, Category, Classification, Status, Tender, Text
+from esja.sources.notice_pages import CANADABUYS_PAGES
 from esja.sources.ocds import RECORD_ERRORS, Drift, one_line, parse_datetime, rejection_reason
 from esja.sources.parsed import FeedError, Parsed, Rejected
 
@@ -55,8 +56,9 @@ KEY_COLUMNS = (TITLE_EN, TITLE_FR, REFERENCE, AMENDMENT_NUMBER, CLOSING, STATUS_
 # whole file unreadable, run after run; a 16 MiB bound still stops a runaway quote.
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
-# « *URL » is empty for notices keyed cb-…; the notice page then lives at this address.
-NOTICE_PAGE = "https://canadabuys.canada.ca/en/tender-opportunities/tender-notice/{}"
+# « *URL » is empty for notices keyed cb-…; the notice page then lives at this address (and in French at
+# its twin: esja.sources.notice_pages).
+NOTICE_PAGE = CANADABUYS_PAGES["en"]
 
 _CATEGORIES = {
     "GD": Category.GOODS,
