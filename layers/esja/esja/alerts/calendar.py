@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from esja import l10n
 from esja.model import Status, Tender
-from esja.rendering import wording
+from esja.rendering import catalogue
 
 CRLF = "\r\n"
 LINE_OCTETS = 75
@@ -54,10 +54,10 @@ def closing_event(tender: Tender, lang: str, *, url: str, uid_domain: str, now: 
     title = tender.title.read_in(lang)[0]
     language = f"{lang}-CA"
     facts = [
-        wording("calendar.buyer", lang, buyer=tender.buyer.name.read_in(lang)[0]) if tender.buyer else "",
-        wording("calendar.closing", lang, closing=l10n.date_time(tender.closing_at, lang)),
-        wording("calendar.reference", lang, reference=tender.reference) if tender.reference else "",
-        wording("calendar.notice", lang, url=url) if url else "",
+        _wording("calendar.buyer", lang, buyer=tender.buyer.name.read_in(lang)[0]) if tender.buyer else "",
+        _wording("calendar.closing", lang, closing=l10n.date_time(tender.closing_at, lang)),
+        _wording("calendar.reference", lang, reference=tender.reference) if tender.reference else "",
+        _wording("calendar.notice", lang, url=url) if url else "",
     ]
     event = [
         "BEGIN:VEVENT",
@@ -65,7 +65,7 @@ def closing_event(tender: Tender, lang: str, *, url: str, uid_domain: str, now: 
         f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
         f"DTSTART;TZID={TIME_ZONE_ID}:{tender.closing_at.astimezone(l10n.TIME_ZONE):%Y%m%dT%H%M%S}",
         f"SEQUENCE:{tender.amendment_number}",  # an addendum that moves the date replaces the event
-        f"SUMMARY;LANGUAGE={language}:{_text(wording('calendar.summary', lang, title=title))}",
+        f"SUMMARY;LANGUAGE={language}:{_text(_wording('calendar.summary', lang, title=title))}",
         f"DESCRIPTION;LANGUAGE={language}:{_text(chr(10).join(f for f in facts if f))}",
         *([f"URL:{_CONTROL.sub('', url)}"] if url else []),
         "TRANSP:TRANSPARENT",  # a deadline, not a meeting: it books no time
@@ -73,7 +73,7 @@ def closing_event(tender: Tender, lang: str, *, url: str, uid_domain: str, now: 
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
         "TRIGGER:-P2D",  # two days ahead: time left to file a bid
-        f"DESCRIPTION;LANGUAGE={language}:{_text(wording('calendar.summary', lang, title=title))}",
+        f"DESCRIPTION;LANGUAGE={language}:{_text(_wording('calendar.summary', lang, title=title))}",
         "END:VALARM",
         "END:VEVENT",
     ]
@@ -85,6 +85,10 @@ def file_name(tender: Tender, lang: str) -> str:
     """« cloture-cb-227-40918356.ics »: only letters, digits and dashes, whatever the feed's ids."""
     safe = re.sub(r"[^A-Za-z0-9]+", "-", tender.native_id).strip("-").lower() or "avis"
     return f"{'closing' if lang == 'en' else 'cloture'}-{safe}.ics"
+
+
+def _wording(key: str, lang: str, **fields: object) -> str:
+    return catalogue()[key][lang].format(**fields)
 
 
 def _text(value: str) -> str:
