@@ -13,8 +13,8 @@ of fr_CA, so Babel and we agree; and what every mail client and font shows. U+20
 missing from the fonts older mail clients fall back on (a box, or a space that breaks).
 
 It runs on every e-mail of an alert run, whose cards and footer are the same from one e-mail to the
-next: the text is taken a line at a time (a tag may go on over several) and each line typeset once,
-then remembered. The memory holds rendered lines of a container's recent
+next: the text is taken a line at a time (a tag written over several lines is one) and each line
+typeset once, then remembered. The memory holds rendered lines of a container's recent
 work only, never written anywhere; a page or e-mail with a <style> or <script> element is taken whole.
 """
 
@@ -31,6 +31,7 @@ _UNTOUCHED = re.compile(f"({_TAGS})", re.DOTALL)
 _UNTOUCHED_ALL = re.compile(
     rf"(<style\b.*?</style\s*>|<script\b.*?</script\s*>|{_TAGS}|https?://[^\s<>\"']*|www\.[^\s<>\"']+)", re.DOTALL
 )
+_LINE_ENDS = re.compile("\n(?![^<>]*>)")  # not those inside a tag written over several lines
 _MARKS = re.compile("[:;?!«»$%]")  # where typography may have something to do, with _NUMBERS
 _NUMBERS = re.compile("[0-9][ \u00a0]?h|[0-9][ \u00a0][0-9]")
 _TIME = re.compile("([0-9]{1,2})[ \u00a0]?h(?:[ \u00a0]?([0-9]{2}))?(?![\\w])")
@@ -46,24 +47,16 @@ def typeset(text: str, lang: str) -> str:
         return text
     if "<style" in text or "<script" in text:
         return _typeset_line(text, _UNTOUCHED_ALL)
-    remembered, typeset_lines, inside_a_tag = _REMEMBERED.get, [], False
-    for whole_line in text.split("\n"):
-        head, line = "", whole_line
-        if inside_a_tag:  # a tag the line before began: untouched up to its end
-            end = line.find(">")
-            if end < 0:
-                typeset_lines.append(line)
-                continue
-            head, line = line[: end + 1], line[end + 1 :]
-        done = remembered(line)
-        if done is None:
-            if len(_REMEMBERED) >= _REMEMBER_AT_MOST:
-                _REMEMBERED.clear()
-            has_address = "://" in line or "www." in line
-            done = _REMEMBERED[line] = _typeset_line(line, _UNTOUCHED_ALL if has_address else _UNTOUCHED)
-        typeset_lines.append(head + done)
-        inside_a_tag = line.rfind("<") > line.rfind(">")
-    return "\n".join(typeset_lines)
+    lines = _LINE_ENDS.split(text) if "<" in text else text.split("\n")
+    done = list(map(_REMEMBERED.get, lines))
+    if None in done:
+        if len(_REMEMBERED) >= _REMEMBER_AT_MOST:
+            _REMEMBERED.clear()
+        for at, line in enumerate(lines):
+            if done[at] is None:
+                has_address = "://" in line or "www." in line
+                done[at] = _REMEMBERED[line] = _typeset_line(line, _UNTOUCHED_ALL if has_address else _UNTOUCHED)
+    return "\n".join(done)  # type: ignore[arg-type]  # every line is typeset by now
 
 
 def _typeset_line(text: str, untouched: re.Pattern[str]) -> str:
