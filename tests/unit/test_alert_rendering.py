@@ -204,7 +204,10 @@ def test_names_are_joined_in_the_readers_language() -> None:
 
 def test_every_wording_the_alert_templates_use_exists_in_french_and_english() -> None:
     folder = resources.files("esja") / "templates"
-    wording = json.loads((folder / "i18n" / "alerts.json").read_text(encoding="utf-8"))
+    wording = {
+        **json.loads((folder / "i18n" / "alerts.json").read_text(encoding="utf-8")),
+        **json.loads((folder / "i18n" / "common.json").read_text(encoding="utf-8")),  # the footer's shared lines
+    }
     used = set()
     for name in (
         "email/alert.html",
