@@ -11,6 +11,8 @@ from local.feed_server import FeedServer, Route
 from local.runtime import LocalAws, environment
 from tests.feed_builders import canadabuys_csv, canadabuys_row
 
+DRIFT = Path(__file__).resolve().parents[1] / "samples" / "drift"
+
 
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
@@ -62,6 +64,41 @@ def test_parse_counts_rejected_records_on_stderr(tmp_path: Path) -> None:
     assert "1 rejected records" in err
 
 
+def test_parse_reports_each_repair_by_field_with_the_records_never_their_content() -> None:
+    code, out, err = run("tenders", "parse", str(DRIFT / "amounts_as_text.json"))
+
+    assert code == 0 and len(out.splitlines()) == 5
+    assert "5 tenders from 5 records, 0 rejected records, 0 not notices, 5 fields repaired" in err
+    assert (
+        "  repaired tender.value.amount (number written as text: read as the number) in 2 records: "
+        "releases[1] ocds-ej3mpl-2026-4411, releases[2] ocds-ej3mpl-2026-4412"
+    ) in err.splitlines()
+    assert "180739.2" not in err and "a definir" not in err
+
+
+def test_parse_tells_records_that_are_not_notices_from_rejected_ones() -> None:
+    code, out, err = run("tenders", "parse", str(DRIFT / "not_notices.json"))
+
+    assert code == 0 and len(out.splitlines()) == 1
+    assert "1 tenders from 3 records, 0 rejected records, 2 not notices" in err
+
+
+def test_parse_says_plainly_that_a_file_only_links_to_its_releases() -> None:
+    code, out, err = run("tenders", "parse", str(DRIFT / "linked_records.json"))
+
+    assert code == 0 and out == ""
+    assert "this file only links to its releases" in err
+    assert "`esja tenders poll` fetches the linked releases" in err
+
+
+def test_a_derived_title_is_marked_in_the_output() -> None:
+    _, out, _ = run("tenders", "parse", str(DRIFT / "titles_missing.json"))
+
+    first = json.loads(out.splitlines()[0])
+    assert first["title"]["en"] == "Suministro de raciones alimentarias para el programa escolar"
+    assert first["derived"] == ["title"]
+
+
 def test_poll_prints_what_it_fetched_stored_and_announced(aws: LocalAws, publisher: FeedServer) -> None:
     publisher.routes["/new.csv"] = Route(canadabuys_csv(canadabuys_row("cb-1-000001"), canadabuys_row("cb-1-000002")))
     args = ("tenders", "poll", "--source", "canadabuys-new", "--url", publisher.url("/new.csv"), "--json")
@@ -81,3 +118,19 @@ def test_poll_of_an_unknown_feed_exits_1(aws: LocalAws) -> None:
         code, _, err = run("tenders", "poll", "--source", "somewhere")
 
     assert code == 1 and "unknown feed 'somewhere'" in err
+
+
+def test_poll_table_names_what_was_repaired(aws: LocalAws, publisher: FeedServer) -> None:
+    publisher.routes["/drift.json"] = Route((DRIFT / "dates_unreadable.json").read_bytes())
+    args = ("tenders", "poll", "--source", "agency", "--format", "ocds", "--url", publisher.url("/drift.json"))
+
+    with environment(aws.environment("PollTendersFunction")):
+        code, out, _ = run(*args)
+
+    assert code == 0
+    assert (
+        "    repaired tender.tenderPeriod.endDate (empty: no value) in 1 records: releases[1] ocds-z4kup1-2026-0018"
+        in (out.splitlines())
+    )
+    header = out.splitlines()[0].split()
+    assert header[:4] == ["feed", "/", "file", "outcome"] and "not_notices" in header and "repaired" in header

@@ -273,12 +273,10 @@ def test_unreadable_file_raises_feed_error(data: bytes, message: str) -> None:
         parse_canadabuys(data, now=ON_PUBLICATION_DAY)
 
 
-def test_malformed_rows_are_rejected_by_position_and_reference_and_the_others_kept(header: list[str]) -> None:
+def test_a_row_without_words_or_out_of_line_is_rejected_by_position_and_reference(header: list[str]) -> None:
     data = notices(
         header,
         notice("cb-1-1"),
-        notice("cb-1-2", **{"amendmentNumber-numeroModification": "two"}),
-        notice("cb-1-3", **{"tenderClosingDate-appelOffresDateCloture": "27 déc. 2024"}),
         notice("cb-1-4", **{"title-titre-eng": "", "title-titre-fra": " "}),
         notice("cb-1-5"),
     )
@@ -287,8 +285,29 @@ def test_malformed_rows_are_rejected_by_position_and_reference_and_the_others_ke
     parsed = parse_canadabuys(data + short_row, now=ON_PUBLICATION_DAY)
 
     assert [t.native_id for t in parsed.tenders] == ["cb-1-1", "cb-1-5"]
-    assert [r.record for r in parsed.rejected] == ["row 2 cb-1-2", "row 3 cb-1-3", "row 4 cb-1-4", "row 6 cb-1-6"]
-    assert "amendment number" in parsed.rejected[0].reason
-    assert "no title" in parsed.rejected[2].reason
-    assert "3 fields" in parsed.rejected[3].reason
-    assert parsed.records == 6
+    assert [r.record for r in parsed.rejected] == ["row 2 cb-1-4", "row 4 cb-1-6"]
+    assert "no title and no description" in parsed.rejected[0].reason
+    assert "3 fields" in parsed.rejected[1].reason
+    assert parsed.records == 4
+
+
+def test_an_unreadable_cell_costs_that_cell_and_the_row_gives_its_tender(header: list[str]) -> None:
+    data = notices(
+        header,
+        notice("cb-1-2", **{"amendmentNumber-numeroModification": "two"}),
+        notice("cb-1-3", **{"tenderClosingDate-appelOffresDateCloture": "27 déc. 2024"}),
+        notice("cb-1-7", **{"amendmentDate-dateModification": "2024-13-01"}),
+    )
+
+    parsed = parse_canadabuys(data, now=ON_PUBLICATION_DAY)
+
+    amended, undated, misdated = parsed.tenders
+    assert (amended.amendment_number, amended.revision, amended.status) == (0, "000", Status.OPEN)
+    assert (undated.closing_at, undated.status) == (None, Status.UNKNOWN)  # never open without a closing date
+    assert misdated.amendment_date is None
+    assert parsed.rejected == []
+    assert parsed.repaired() == {
+        "amendmentNumber-numeroModification (not a whole number: unknown)": ["row 1 cb-1-2"],
+        "tenderClosingDate-appelOffresDateCloture (unreadable date: unknown)": ["row 2 cb-1-3"],
+        "amendmentDate-dateModification (unreadable date: unknown)": ["row 3 cb-1-7"],
+    }

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from esja.config import Settings
     from esja.digest.signatories import SignatoryLink
     from esja.matching.profiles_csv import ImportResult
+    from esja.sources.parsed import LinkedRecord
     from esja.store.enterprises import EnterpriseStore
     from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
@@ -118,12 +119,30 @@ def _parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for tender in parsed.tenders:
         stdout.write(json.dumps(inferrer.with_regions(tender).to_dict(), ensure_ascii=False) + "\n")
     print(
-        f"{len(parsed.tenders)} tenders from {parsed.records} records, {len(parsed.rejected)} rejected records",
+        f"{len(parsed.tenders)} tenders from {parsed.records} records, {len(parsed.rejected)} rejected records, "
+        f"{parsed.not_notices} not notices, {len(parsed.repairs)} fields repaired",
         file=stderr,
     )
+    for kind, records in parsed.repaired().items():
+        print(f"  repaired {kind} in {len(records)} records: {', '.join(records)}", file=stderr)
     for rejected in parsed.rejected:
         print(f"  rejected {rejected.record}: {rejected.reason}", file=stderr)
+    if parsed.linked:
+        print(_links_only(parsed.linked, parsed.records), file=stderr)
     return 0
+
+
+def _links_only(linked: Sequence[LinkedRecord], records: int) -> str:
+    if len(linked) == records:
+        return (
+            f"  this file only links to its releases: none of its {records} records holds a release to read here "
+            "(`esja tenders poll` fetches the linked releases)"
+        )
+    names = ", ".join(f"{record.record} {record.ocid}" for record in linked)
+    return (
+        f"  {len(linked)} records only link to their releases, not read here (`esja tenders poll` fetches them): "
+        + names
+    )
 
 
 def _poll(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -404,24 +423,29 @@ def _preview_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     return 0
 
 
-COLUMNS = ("records", "tenders", "new", "changed", "unchanged", "skipped", "rejected", "announced")
-
-
 def format_report_table(reports: Sequence[dict[str, object]]) -> str:
-    """Poll reports as a fixed-width table: one line per file, one total line per feed."""
-    header = f"{'feed / file':<46} {'outcome':<13}" + "".join(f"{c:>10}" for c in COLUMNS)
+    """Poll reports as a fixed-width table: one line per file (with what was repaired in it), one
+    total line per feed."""
+    from esja.ingest.poll import COUNTS
+
+    def counts(values: dict[str, object]) -> str:
+        return "".join(f"{values[c]!s:>{max(10, len(c) + 2)}}" for c in COUNTS)
+
+    header = f"{'feed / file':<46} {'outcome':<13}" + "".join(f"{c:>{max(10, len(c) + 2)}}" for c in COUNTS)
     lines = [header, "-" * len(header)]
     for report in reports:
         files = report["files"]
         assert isinstance(files, list)
         for file in files:
-            lines.append(
-                f"  {str(file['name'])[-44:]:<44} {file['outcome']:<13}" + "".join(f"{file[c]:>10}" for c in COLUMNS)
-            )
+            lines.append(f"  {str(file['name'])[-44:]:<44} {file['outcome']:<13}" + counts(file))
             if file["error"]:
                 lines.append(f"    ! {file['error']}")
+            for kind, tally in file["repairs"].items():
+                lines.append(f"    repaired {kind} in {tally['count']} records: {', '.join(tally['records'])}")
+            if file["linked_left"]:
+                lines.append(f"    {file['linked_left']} records' linked releases are left for the next runs")
         outcome = "ok" if report["ok"] else "FAILED"
-        lines.append(f"{report['feed']!s:<42} {outcome:<13}" + "".join(f"{report[c]:>10}" for c in COLUMNS))
+        lines.append(f"{report['feed']!s:<42} {outcome:<13}" + counts(report))
     return "\n".join(lines) + "\n"
 
 

@@ -72,6 +72,7 @@ class Settings:
     http_timeout_seconds: float = 30.0
     http_retries: int = 2
     max_feed_bytes: int = 100 * 1024 * 1024
+    max_linked_releases: int = 100  # per poll run: releases a record package only links to
     seao_backfill_weeks: int = 1
     # E-mails per second; 0 asks SES for the account's maximum (GetAccount), which moto cannot answer.
     ses_max_send_rate: float = 0.0
@@ -95,6 +96,7 @@ class Settings:
             "http_timeout_seconds": number("HTTP_TIMEOUT_SECONDS", 30.0),
             "http_retries": int(number("HTTP_RETRIES", 2)),
             "max_feed_bytes": int(number("MAX_FEED_BYTES", 100 * 1024 * 1024)),
+            "max_linked_releases": int(number("MAX_LINKED_RELEASES", 100)),
             "seao_backfill_weeks": int(number("SEAO_BACKFILL_WEEKS", 1)),
             "ses_max_send_rate": number("SES_MAX_SEND_RATE", 0.0),
             "municipalities_url": env.get("MUNICIPALITIES_URL") or MUN_CSV_URL,

@@ -21,6 +21,7 @@ class Status(StrEnum):
     CLOSED = "closed"
     CANCELLED = "cancelled"
     AWARDED = "awarded"
+    UNKNOWN = "unknown"  # no closing date could be read: never taken for open
 
 
 class Category(StrEnum):
@@ -152,6 +153,7 @@ class Tender:
     languages: tuple[str, ...] = ()
     awards: tuple[Award, ...] = ()
     regions: Regions | None = None  # inferred after parsing (esja.geo), None until then
+    derived: tuple[str, ...] = ()  # fields ESJA made from the notice's other words ("title"), not the publisher
 
     @property
     def key(self) -> str:
@@ -162,7 +164,12 @@ class Tender:
         return tuple(c.code for c in self.classifications if c.scheme == "UNSPSC")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, **_plain(asdict(self))}
+        data = {"key": self.key, **_plain(asdict(self))}
+        if not self.derived:
+            # Left out when empty, so the content hash of every tender stored before `derived`
+            # existed stays the same: no tender looks amended just because ESJA was upgraded.
+            del data["derived"]
+        return data
 
     def content_hash(self) -> str:
         """Hash of everything a reader could notice; equal hashes mean nothing to store."""
@@ -199,6 +206,7 @@ class Tender:
             languages=tuple(data.get("languages") or ()),
             awards=tuple(_award(a) for a in data.get("awards") or ()),
             regions=_regions(data.get("regions")),
+            derived=tuple(data.get("derived") or ()),
         )
 
 

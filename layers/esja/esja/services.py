@@ -84,6 +84,7 @@ def build_poll_service(
         clock=utc_now,
         enrich=RegionInferrer(gazetteer(settings, fetcher, s3)).with_regions,
         seao_backfill_weeks=settings.seao_backfill_weeks,
+        max_linked_releases=settings.max_linked_releases,
     )
 
 

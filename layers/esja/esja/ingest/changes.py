@@ -16,6 +16,7 @@ class ChangeKind(StrEnum):
     CLOSED = "closed"
     AWARDED = "awarded"
     REOPENED = "reopened"
+    UNKNOWN = "unknown"  # the status can no longer be told: its closing date cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,4 +82,5 @@ def _kind(before: Status, after: Status) -> ChangeKind:
         Status.CANCELLED: ChangeKind.CANCELLED,
         Status.CLOSED: ChangeKind.CLOSED,
         Status.AWARDED: ChangeKind.AWARDED,
+        Status.UNKNOWN: ChangeKind.UNKNOWN,
     }[after]

@@ -2,10 +2,13 @@
 
 A file that cannot be read (feed down, truncated, malformed) leaves the cursor where it was, so the
 next run retries it; a bad record inside a good file is counted and skipped, never sinking the rest.
+Fields repaired to read a record are counted per field, and the records named (position and id).
+A record that only links to its releases has them fetched like any feed file, a bounded number a run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,15 +19,19 @@ from esja.ingest.changes import Change, Stale, StoredVersion, plan_change
 from esja.model import Tender
 from esja.sources.catalogue import FeedConfig
 from esja.sources.ckan import list_seao_files, pending_seao_files
-from esja.sources.formats import parse
+from esja.sources.fields import Json
+from esja.sources.formats import parse, parse_linked
 from esja.sources.http import Fetched, FetchError
-from esja.sources.parsed import FeedError
+from esja.sources.ocds import linked_releases
+from esja.sources.parsed import FeedError, LinkedRecord, Parsed
 from esja.store.errors import StoreError
 from esja.store.feeds import FeedState
 
 logger = logging.getLogger(__name__)
 
 _CHUNK = 100  # tenders compared and written together
+_WEB = ("https://", "http://")
+REPAIR_EXAMPLES = 10  # records named per kind of repair in a report and in the Feeds table (all are counted)
 
 
 class Fetcher(Protocol):
@@ -45,7 +52,19 @@ class FeedStates(Protocol):
     def save(self, state: FeedState) -> None: ...
 
 
-COUNTS = ("records", "tenders", "new", "changed", "unchanged", "skipped", "rejected", "announced")
+COUNTS = (
+    "records",
+    "tenders",
+    "new",
+    "changed",
+    "unchanged",
+    "skipped",
+    "rejected",
+    "not_notices",  # releases with no tender, award or contract words: skipped, not rejected
+    "repaired",  # fields repaired (or dropped) to read a record, one per field and record
+    "announced",
+    "linked",  # linked releases fetched
+)
 
 
 @dataclass(slots=True)
@@ -54,6 +73,8 @@ class FileReport:
     outcome: str = "ok"  # ok | not-modified | failed
     error: str | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    repairs: dict[str, list[str]] = field(default_factory=dict)  # « field (how) » → records, in file order
+    linked_left: int = 0  # records whose linked releases are left for the next runs
 
 
 @dataclass(slots=True)
@@ -69,13 +90,36 @@ class PollReport:
     def totals(self) -> dict[str, int]:
         return {name: sum(f.counts[name] for f in self.files) for name in COUNTS}
 
+    def repairs(self) -> dict[str, list[str]]:
+        """Each kind of repair → the records it was made in (« file record »), over every file."""
+        found: dict[str, list[str]] = {}
+        for file in self.files:
+            for kind, records in file.repairs.items():
+                found.setdefault(kind, []).extend(f"{file.name} {record}" for record in records)
+        return found
+
     def as_dict(self) -> dict[str, object]:
         return {
             "feed": self.feed,
             "ok": self.ok,
             **self.totals,
-            "files": [{"name": f.name, "outcome": f.outcome, "error": f.error, **f.counts} for f in self.files],
+            "files": [
+                {
+                    "name": f.name,
+                    "outcome": f.outcome,
+                    "error": f.error,
+                    **f.counts,
+                    "repairs": _tally(f.repairs),
+                    "linked_left": f.linked_left,
+                }
+                for f in self.files
+            ],
         }
+
+
+def _tally(repairs: dict[str, list[str]]) -> dict[str, dict[str, object]]:
+    """Per kind of repair: how many records, and the first few of them (position and id, no content)."""
+    return {kind: {"count": len(records), "records": records[:REPAIR_EXAMPLES]} for kind, records in repairs.items()}
 
 
 class PollService:
@@ -89,6 +133,7 @@ class PollService:
         clock: Callable[[], datetime],
         enrich: Callable[[Tender], Tender] = lambda tender: tender,
         seao_backfill_weeks: int = 1,
+        max_linked_releases: int = 100,  # a file that links to more is read over several runs
     ) -> None:
         self._fetcher = fetcher
         self._states = feed_states
@@ -97,6 +142,7 @@ class PollService:
         self._clock = clock
         self._enrich = enrich
         self._backfill = timedelta(weeks=seao_backfill_weeks)
+        self._max_linked = max_linked_releases
 
     def poll(self, feed: FeedConfig) -> PollReport:
         state = self._states.load(feed.name)
@@ -113,6 +159,7 @@ class PollService:
             state.last_success_at, state.last_error, state.last_error_at = now, None, None
         state.last_counts = report.totals
         state.add_counts(report.totals)
+        state.last_repairs = _tally(report.repairs())
         self._states.save(state)
         logger.info("poll finished", extra={"report": report.as_dict()})
         return report
@@ -129,7 +176,7 @@ class PollService:
             file.outcome = "not-modified"
             return
         try:
-            if self._ingest_file(feed, fetched.body, file):
+            if self._ingest_file(feed, fetched.body, file, state, self._max_linked):
                 state.etag, state.last_modified = fetched.etag, fetched.last_modified
         except StoreError as error:
             _fail(file, error)
@@ -146,6 +193,7 @@ class PollService:
         if state.since is None and weeklies:
             # First run: start from the latest weeks rather than replaying years of history.
             state.since = max(f.end for f in weeklies) - self._backfill
+        links = self._max_linked  # SEAO publishes release packages: no link to follow, so far
         for seao_file in pending_seao_files(files, set(state.processed), state.since or files[0].start):
             file = FileReport(seao_file.name)
             report.files.append(file)
@@ -155,29 +203,37 @@ class PollService:
                 _fail(file, error)
                 continue  # later files are still safe to read: stale releases are never stored over newer ones
             try:
-                if self._ingest_file(feed, body, file):
+                if self._ingest_file(feed, body, file, state, links):
                     state.mark_processed(seao_file.name)
             except StoreError as error:
                 _fail(file, error)
                 break  # AWS is in trouble: stop here, the next run goes on from this file
+            links -= file.counts["linked"]
 
-    def _ingest_file(self, feed: FeedConfig, body: bytes, file: FileReport) -> bool:
-        """False when the file cannot be read; StoreError propagates when AWS fails."""
+    def _ingest_file(self, feed: FeedConfig, body: bytes, file: FileReport, state: FeedState, links: int) -> bool:
+        """False when the file cannot be read, or was read only in part (linked releases left to
+        fetch): the cursor then stays where it was. StoreError propagates when AWS fails."""
         try:
             parsed = parse(body, feed.format, source=feed.tender_source, now=self._clock())
         except FeedError as error:
             _fail(file, error)
             return False
+        complete = self._read_linked(feed, parsed, body, file=file, state=state, links=links) if parsed.linked else True
         file.counts["records"] = parsed.records
         file.counts["tenders"] = len(parsed.tenders)
         file.counts["rejected"] = len(parsed.rejected)
+        file.counts["not_notices"] = parsed.not_notices
+        file.counts["repaired"] = len(parsed.repairs)
+        file.repairs = parsed.repaired()
         for rejected in parsed.rejected[:20]:
             logger.warning(
                 "record rejected", extra={"file": file.name, "record": rejected.record, "reason": rejected.reason}
             )
+        if file.repairs:
+            logger.info("fields repaired", extra={"file": file.name, "repairs": _tally(file.repairs)})
         for start in range(0, len(parsed.tenders), _CHUNK):
             self._ingest_chunk([self._enrich(t) for t in parsed.tenders[start : start + _CHUNK]], file)
-        return True
+        return complete
 
     def _ingest_chunk(self, tenders: list[Tender], file: FileReport) -> None:
         now = self._clock()
@@ -196,6 +252,50 @@ class PollService:
         # re-announces it (the matcher writes each match once), so nothing is lost either way.
         file.counts["announced"] += self._announcer.announce([c for c in changes if c.announced])
         self._tenders.write(changes)
+
+    def _read_linked(
+        self, feed: FeedConfig, parsed: Parsed, body: bytes, *, file: FileReport, state: FeedState, links: int
+    ) -> bool:
+        """Fetch the releases that records only link to (same limits and retries as any feed file),
+        at most `links` of them, and read those records; True when no record is left for later.
+
+        The Feeds table remembers how far the walk went in this version of the file, so the next run
+        goes on from there; a linked release that cannot be fetched stops the walk, to be retried."""
+        version = hashlib.sha256(body).hexdigest()[:32]
+        start = state.linked_next if state.linked_file == version else 0
+        fetched: dict[str, list[Json]] = {}
+        found: list[tuple[LinkedRecord, list[Json]]] = []
+        position = start
+        for linked in parsed.linked[start:]:
+            # Only web addresses are followed (a file:// link in a publisher's file is never read).
+            urls = list(dict.fromkeys(url.partition("#")[0] for url in linked.urls if url.startswith(_WEB)))
+            wanted = [url for url in urls if url not in fetched]
+            if len(fetched) + len(wanted) > links:
+                break
+            try:
+                for url in wanted:
+                    fetched[url] = self._linked_releases(url)
+            except FetchError as error:
+                _fail(file, FetchError(f"a linked release of {linked.record} {linked.ocid}: {error}"))
+                break
+            found.append((linked, [release for url in urls for release in fetched[url]]))
+            position += 1
+        parsed.merge(parse_linked(found, feed.format, source=feed.tender_source, now=self._clock()))
+        file.counts["linked"] = len(fetched)
+        file.linked_left = len(parsed.linked) - position
+        done = file.linked_left == 0
+        state.linked_file, state.linked_next = (None, 0) if done else (version, position)
+        return done and file.outcome != "failed"
+
+    def _linked_releases(self, url: str) -> list[Json]:
+        """The releases at a linked address; one that is no OCDS release gives none (its record is
+        then rejected), rather than stopping every later record."""
+        body = self._fetcher.get(url).body
+        try:
+            return linked_releases(body)
+        except FeedError as error:
+            logger.warning("linked release unreadable", extra={"url": url, "error": str(error)})
+            return []
 
 
 def _fail(file: FileReport, error: Exception) -> None:

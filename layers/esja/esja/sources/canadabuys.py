@@ -13,9 +13,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from esja.model import Address, Buyer, Category, Classification, Status, Tender, Text
+from esja.sources.fields import NOT_WHOLE, UNREADABLE_DATE, RepairLog, derived_from, read_datetime
+from esja.sources.notice import one_line, status_by_closing, title_from_description
 from esja.sources.notice_pages import CANADABUYS_PAGES
-from esja.sources.ocds import RECORD_ERRORS, Drift, one_line, parse_datetime, rejection_reason
-from esja.sources.parsed import FeedError, Parsed, Rejected
+from esja.sources.parsed import RECORD_ERRORS, Drift, FeedError, Parsed, Rejected, Repair, rejection_reason
 
 TITLE_EN = "title-titre-eng"
 TITLE_FR = "title-titre-fra"
@@ -87,22 +88,26 @@ def parse_canadabuys(data: bytes, *, now: datetime) -> Parsed:
         raise ValueError("now must be time-zone aware")
     header, rows = _read(data)
     parsed = Parsed()
-    latest: dict[str, Tender] = {}
+    latest: dict[str, tuple[Tender, list[Repair]]] = {}
     for index, values in rows:
         parsed.records += 1
         row = dict(zip(header, values, strict=False))
+        record = f"row {index} {_cell(row, REFERENCE)}".rstrip()
+        log = RepairLog()
         try:
+            # Fields out of line with the header cannot be told apart: the whole row is unreadable.
             if len(values) != len(header):
                 raise Drift(f"the row has {len(values)} fields, the header {len(header)}")
-            tender = _tender(row, now)
+            tender = _tender(row, now, log)
         except RECORD_ERRORS as exc:
-            locator = f"row {index} {_cell(row, REFERENCE)}".rstrip()
-            parsed.rejected.append(Rejected(locator, rejection_reason(exc)))
+            parsed.rejected.append(Rejected(record, rejection_reason(exc)))
             continue
         current = latest.get(tender.native_id)
-        if current is None or tender.revision >= current.revision:
-            latest[tender.native_id] = tender
-    parsed.tenders.extend(latest.values())
+        if current is None or tender.revision >= current[0].revision:
+            latest[tender.native_id] = (tender, log.repairs(record))
+    for tender, repairs in latest.values():
+        parsed.tenders.append(tender)
+        parsed.repairs += repairs
     return parsed
 
 
@@ -136,25 +141,31 @@ def _data_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
         raise FeedError(f"not readable CSV after data row {index}: {exc}") from exc
 
 
-def _tender(row: Mapping[str, str], now: datetime) -> Tender:
+def _tender(row: Mapping[str, str], now: datetime, log: RepairLog) -> Tender:
+    """One row's notice; a cell that cannot be read costs that cell (noted in `log`), not the row."""
     reference = _cell(row, REFERENCE)
     if not reference:
         raise Drift("no reference number")
+    description = Text(fr=_description(row, DESCRIPTION_FR), en=_description(row, DESCRIPTION_EN))
     title = Text(fr=_title(row, TITLE_FR), en=_title(row, TITLE_EN))
-    if not (title.fr or title.en):
-        raise Drift("no title")
-    closing = _datetime(row, CLOSING)
-    amendment_number = _whole_number(_cell(row, AMENDMENT_NUMBER) or "0", "amendment number")
-    amendment_date = _date(row, AMENDMENT_DATE)
+    derived = not (title.fr or title.en)
+    if derived:
+        title = title_from_description(description)
+        if not (title.fr or title.en):
+            raise Drift("no title and no description")
+        log.note(TITLE_EN, derived_from("the description"))
+    closing = _datetime(row, CLOSING, log)
+    amendment_number = _whole_number(row, AMENDMENT_NUMBER, log)
+    amendment_date = _date(row, AMENDMENT_DATE, log)
     categories = [code for code in _values(_cell(row, CATEGORY)) if code]
     return Tender(
         source="canadabuys",
         native_id=reference,
         revision=f"{amendment_number:03d}-{amendment_date}" if amendment_date else f"{amendment_number:03d}",
         title=title,
-        status=_FINAL_STATUSES.get(_cell(row, STATUS_EN).lower())
-        or (Status.CLOSED if closing is not None and closing <= now else Status.OPEN),
-        description=Text(fr=_description(row, DESCRIPTION_FR), en=_description(row, DESCRIPTION_EN)),
+        # The open-notices file still says « Open » after the closing date: the date decides.
+        status=_FINAL_STATUSES.get(_cell(row, STATUS_EN).lower()) or status_by_closing(closing, now),
+        description=description,
         reference=_cell(row, SOLICITATION) or None,
         buyer=_buyer(row),
         delivery_regions=_delivery_regions(row),
@@ -165,12 +176,13 @@ def _tender(row: Mapping[str, str], now: datetime) -> Tender:
         method=_method(_cell(row, METHOD_EN)),
         method_details=_cell(row, METHOD_EN) or None,
         notice_type=_cell(row, NOTICE_TYPE_EN) or None,
-        published_at=_datetime(row, PUBLISHED),
+        published_at=_datetime(row, PUBLISHED, log),
         closing_at=closing,
         amendment_number=amendment_number,
         amendment_date=amendment_date,
         url=_cell(row, URL_EN) or _cell(row, URL_FR) or NOTICE_PAGE.format(reference.lower()),
         languages=("en", "fr"),
+        derived=("title",) if derived else (),
     )
 
 
@@ -178,10 +190,14 @@ def _cell(row: Mapping[str, str], column: str) -> str:
     return (row.get(column) or "").strip()
 
 
-def _whole_number(raw: str, what: str) -> int:
-    if not raw.isdigit():
-        raise Drift(f"{what} is not a whole number")
-    return int(raw)
+def _whole_number(row: Mapping[str, str], column: str, log: RepairLog) -> int:
+    """The amendment count; one that cannot be read counts as the first (it then loses to any
+    readable amendment of the same notice), and the row still gives its tender."""
+    raw = _cell(row, column) or "0"
+    if raw.isdigit():
+        return int(raw)
+    log.note(column, NOT_WHOLE)
+    return 0
 
 
 def _values(cell: str) -> list[str]:
@@ -198,14 +214,19 @@ def _description(row: Mapping[str, str], column: str) -> str | None:
     return html.unescape(_cell(row, column)).replace("\r\n", "\n").strip() or None
 
 
-def _datetime(row: Mapping[str, str], column: str) -> datetime | None:
+def _datetime(row: Mapping[str, str], column: str, log: RepairLog) -> datetime | None:
     raw = _cell(row, column)
-    return parse_datetime(raw) if raw else None
+    if not raw:
+        return None
+    moment = read_datetime(raw)
+    if moment is None:
+        log.note(column, UNREADABLE_DATE)
+    return moment
 
 
-def _date(row: Mapping[str, str], column: str) -> date | None:
-    raw = _cell(row, column)
-    return date.fromisoformat(raw) if raw else None
+def _date(row: Mapping[str, str], column: str, log: RepairLog) -> date | None:
+    moment = _datetime(row, column, log)
+    return moment.date() if moment else None
 
 
 def _classifications(

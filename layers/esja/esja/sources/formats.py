@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from esja.sources.canadabuys import TITLE_EN, parse_canadabuys
 from esja.sources.catalogue import FORMATS
-from esja.sources.ocds import parse_ocds
-from esja.sources.parsed import FeedError, Parsed
-from esja.sources.seao import OCID_PREFIX, parse_seao
+from esja.sources.fields import Json
+from esja.sources.ocds import Dialect, normalise_linked, parse_ocds
+from esja.sources.parsed import FeedError, LinkedRecord, Parsed
+from esja.sources.seao import OCID_PREFIX, SEAO, parse_seao
 
 _BOM = b"\xef\xbb\xbf"
 # SEAO puts its package header (publisher, uri) before the releases, so the first bytes tell;
@@ -55,3 +57,11 @@ def parse(data: bytes, fmt: str | None = None, *, source: str | None = None, now
     if fmt == "ocds":
         return parse_ocds(data, source=source or fmt, now=now)
     raise FeedError(f"unknown feed format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+def parse_linked(
+    found: Sequence[tuple[LinkedRecord, list[Json]]], fmt: str, *, source: str | None = None, now: datetime
+) -> Parsed:
+    """Records of a `fmt` file that only link to their releases, with those releases fetched."""
+    dialect = SEAO if fmt == "seao" else Dialect(source=source or fmt)
+    return normalise_linked(found, dialect, now=now)

@@ -2,78 +2,79 @@
 
 One normaliser (`normalise_release`) turns a release into a `Tender` for every publisher; a `Dialect`
 carries what a publisher does differently from the standard (SEAO's lives in `seao.py`).
-Releases of one `ocid` are grouped and the latest gives the current state; a release that cannot
-be read is rejected on its own and never sinks the others.
+Releases of one `ocid` are grouped and the latest gives the current state. A field that departs from
+the schema costs that field (`fields.py`); a release with no tender, award or contract words is not a
+notice; only a release whose ocid or words cannot be read is rejected, and never sinks the others.
 """
 
 from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
+from decimal import Decimal
 from typing import Any, TypeGuard
-from zoneinfo import ZoneInfo
 
 from esja.model import Address, Award, Buyer, Category, Classification, Money, Status, Supplier, Tender, Text
-from esja.sources.parsed import FeedError, Parsed, Rejected
+from esja.sources.fields import (
+    NO_TEXT,
+    NOTHING,
+    OUT_OF_RANGE,
+    PUBLISHER_TZ,
+    Fields,
+    Json,
+    RepairLog,
+    derived_from,
+    kind_of,
+)
+from esja.sources.notice import one_line, shortened, status_by_closing, title_from_description
+from esja.sources.parsed import (
+    RECORD_ERRORS,
+    Drift,
+    FeedError,
+    LinkedRecord,
+    NotANotice,
+    Parsed,
+    Rejected,
+    rejection_reason,
+)
 
-Json = Mapping[str, Any]
-
-# Québec and federal publishers write local dates and times without an offset: they mean Eastern time.
-PUBLISHER_TZ = ZoneInfo("America/Toronto")
-
-_EMPTY: Json = MappingProxyType({})
 _CANCELLED = frozenset({"cancelled", "unsuccessful", "withdrawn"})
 _NOT_AWARDED = frozenset({"cancelled", "unsuccessful"})
 _CATEGORIES = {c.value: c for c in Category}
-_NO_TEXT = Text()
-_BILINGUAL = {key: (f"{key}_en", f"{key}_fr") for key in ("title", "description", "name")}
+# Where a notice's words live: when all of them are absent the release is not a notice; when one
+# was there but could not be read, the release is rejected rather than called « not a notice ».
+_WORD_FIELDS = frozenset({"tender", "awards", "contracts", "title", "description", "items", "lots"})
 
 
-class Drift(ValueError):
-    """One record departs from the schema (a string where an object belongs, an amount "abc")."""
+class OnlyLinks(Exception):
+    """A record whose releases are only links (no compiledRelease, no embedded release)."""
 
-
-# What reading one malformed record can raise; it rejects that record only.
-RECORD_ERRORS = (ValueError, TypeError, ArithmeticError)
-
-
-def parse_datetime(raw: str) -> datetime:
-    """ISO 8601 → aware datetime; a date alone or a time without offset is Eastern local time."""
-    value = datetime.fromisoformat(raw)
-    return value if value.tzinfo is not None else value.replace(tzinfo=PUBLISHER_TZ)
-
-
-def one_line(text: str) -> str:
-    """Collapse runs of whitespace (TABs, newlines, double spaces) in a title or a name."""
-    return " ".join(text.split())
-
-
-def rejection_reason(exc: Exception) -> str:
-    return str(exc) or type(exc).__name__
+    def __init__(self, ocid: str | None, urls: tuple[str, ...]) -> None:
+        super().__init__("the record only links to its releases")
+        self.ocid = ocid
+        self.urls = urls
 
 
 # ---------------------------------------------------------------- publisher dialects
 
 
-def standard_revision(release: Json) -> str:
+def standard_revision(release: Fields) -> str:
     """The standard's order: release `date` (as UTC, so offsets compare), then release `id`."""
-    issued = _datetime(release, "date")
+    issued = release.datetime("date")
     stamp = f"{issued.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}" if issued else ""
-    return f"{stamp}/{_id(release, 'id') or ''}"
+    return f"{stamp}/{release.id('id') or ''}"
 
 
-def release_date(release: Json) -> datetime | None:
-    return _datetime(release, "date")
+def release_date(release: Fields) -> datetime | None:
+    return release.datetime("date")
 
 
-def additional_categories(tender: Json) -> tuple[str, ...]:
-    return _labels(tender, "additionalProcurementCategories")
+def additional_categories(tender: Fields) -> tuple[str, ...]:
+    return tender.strings("additionalProcurementCategories")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +82,9 @@ class Dialect:
     """How one publisher departs from plain OCDS 1.1; the defaults follow the standard."""
 
     source: str
-    revision: Callable[[Json], str] = standard_revision  # sortable; the greatest is the current state
-    issued_at: Callable[[Json], datetime | None] = release_date  # when this release was issued
-    category_details: Callable[[Json], tuple[str, ...]] = additional_categories  # from `tender`
+    revision: Callable[[Fields], str] = standard_revision  # sortable; the greatest is the current state
+    issued_at: Callable[[Fields], datetime | None] = release_date  # when this release was issued
+    category_details: Callable[[Fields], tuple[str, ...]] = additional_categories  # from `tender`
     duration_key: str = "durationInDays"  # in tenderPeriod
 
 
@@ -105,7 +106,7 @@ def load_package(data: bytes) -> dict[str, Any]:
     except RecursionError as exc:
         raise FeedError("not readable JSON: nested too deeply") from exc
     if not isinstance(package, dict):
-        raise FeedError(f"an OCDS file holds one JSON object, this one holds {_kind(package)}")
+        raise FeedError(f"an OCDS file holds one JSON object, this one holds {kind_of(package)}")
     return package
 
 
@@ -136,22 +137,33 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 
 def normalise_package(package: Json, dialect: Dialect, *, now: datetime) -> Parsed:
+    entries, resolve = _contents(package)
+    return _normalise_entries(entries, resolve, dialect, now=now)
+
+
+def _normalise_entries(
+    entries: Iterable[tuple[str, Any]], resolve: Callable[[Any], Fields], dialect: Dialect, *, now: datetime
+) -> Parsed:
     """One tender per ocid, from its latest release. When that release cannot be read, the ocid is
     rejected rather than shown in an older state that the publisher has since replaced."""
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
-    entries, resolve = _contents(package)
     parsed = Parsed()
     latest = _latest_by_ocid(entries, resolve, dialect, parsed)
-    for ocid, (revision, locator, release) in latest.items():
+    for ocid, (revision, record, release) in latest.items():
         try:
             parsed.tenders.append(normalise_release(release, dialect, now=now, ocid=ocid, revision=revision))
+        except NotANotice:
+            parsed.not_notices += 1
+            continue
         except RECORD_ERRORS as exc:
-            parsed.rejected.append(Rejected(f"{locator} {ocid}", rejection_reason(exc)))
+            parsed.rejected.append(Rejected(record, rejection_reason(exc)))
+            continue
+        parsed.repairs += release.log.repairs(record)
     return parsed
 
 
-def _contents(package: Json) -> tuple[Iterable[tuple[str, Any]], Callable[[Any], Json]]:
+def _contents(package: Json) -> tuple[Iterable[tuple[str, Any]], Callable[[Any], Fields]]:
     """The package's entries (locator, raw) and how to turn one into a release."""
     if "records" in package:
         return _entries(package, "records"), _record_release
@@ -167,59 +179,76 @@ def _contents(package: Json) -> tuple[Iterable[tuple[str, Any]], Callable[[Any],
 def _entries(package: Json, key: str) -> Iterator[tuple[str, Any]]:
     items = package[key]
     if not isinstance(items, list):
-        raise FeedError(f"not OCDS: {key} is {_kind(items)}, not an array")
+        raise FeedError(f"not OCDS: {key} is {kind_of(items)}, not an array")
     for index, item in enumerate(items):
         yield f"{key}[{index}]", item
 
 
 def _latest_by_ocid(
-    entries: Iterable[tuple[str, Any]], resolve: Callable[[Any], Json], dialect: Dialect, parsed: Parsed
-) -> dict[str, tuple[str, str, Json]]:
-    """ocid → (revision, locator, release) of its latest release; files are not in date order."""
-    latest: dict[str, tuple[str, str, Json]] = {}
+    entries: Iterable[tuple[str, Any]], resolve: Callable[[Any], Fields], dialect: Dialect, parsed: Parsed
+) -> dict[str, tuple[str, str, Fields]]:
+    """ocid → (revision, record, release) of its latest release; files are not in date order.
+    `record` names the entry by position and ocid, as every report does."""
+    latest: dict[str, tuple[str, str, Fields]] = {}
     for locator, raw in entries:
         parsed.records += 1
         ocid = ""
         try:
             release = resolve(raw)
-            ocid = _id(release, "ocid") or ""
+            ocid = release.id("ocid") or ""
             if not ocid:
                 raise Drift("no ocid")
             revision = dialect.revision(release)
+        except OnlyLinks as links:
+            if links.ocid:
+                parsed.linked.append(LinkedRecord(locator, links.ocid, links.urls))
+            else:
+                parsed.rejected.append(Rejected(locator, "no ocid"))
+            continue
         except RECORD_ERRORS as exc:
             parsed.rejected.append(Rejected(f"{locator} {ocid}".rstrip(), rejection_reason(exc)))
             continue
         current = latest.get(ocid)
         if current is None or revision >= current[0]:  # a tie goes to the later one in the file
-            latest[ocid] = (revision, locator, release)
+            latest[ocid] = (revision, f"{locator} {ocid}", release)
     return latest
 
 
-def _as_release(raw: Any) -> Json:
+def _as_release(raw: Any) -> Fields:
     if not isinstance(raw, dict):
-        raise Drift(f"a release is an object, got {_kind(raw)}")
-    return raw
+        raise Drift(f"a release is an object, got {kind_of(raw)}")
+    return Fields(raw, "", RepairLog())
 
 
-def _record_release(raw: Any) -> Json:
+def _record_release(raw: Any) -> Fields:
     """A record's current state: its compiledRelease, else its embedded releases merged latest-wins."""
     record = _as_release(raw)
-    releases = sorted((r for r in _array(record, "releases") if isinstance(r, dict)), key=standard_revision)
-    compiled = record.get("compiledRelease")
-    if compiled is not None:
-        compiled = _as_release(compiled)
+    releases = sorted(record.objects("releases"), key=_quiet_revision)
+    compiled = record.object("compiledRelease")
+    if compiled:
         # A compiled release is tagged "compiled"; what happened last is the latest release's tag
         # (embedded or linked, both carry it).
+        state = dict(compiled.raw)
         if releases and "tag" in releases[-1]:
-            compiled = {**compiled, "tag": releases[-1]["tag"]}
-        return compiled if "ocid" in compiled else {**compiled, "ocid": record.get("ocid")}
-    embedded = [release for release in releases if "ocid" in release]  # linked ones have only a url
+            state["tag"] = releases[-1].get("tag")
+        if "ocid" not in state:
+            state["ocid"] = record.get("ocid")
+        return Fields(state, "", record.log)
+    embedded = [release for release in releases if "ocid" in release]  # linked ones have a url instead
     if not embedded:
-        raise Drift("record has no compiledRelease and no embedded releases (only links)")
-    merged: Json = {"ocid": record.get("ocid")} if "ocid" in record else _EMPTY
+        urls = tuple(dict.fromkeys(url for release in releases if (url := release.text("url"))))
+        if urls:
+            raise OnlyLinks(record.id("ocid"), urls)
+        raise Drift("record has no compiledRelease and no releases")
+    merged: dict[str, Any] = {"ocid": record.get("ocid")} if "ocid" in record else {}
     for release in embedded:
-        merged = merge(merged, release)
-    return merged
+        merged = merge(merged, release.raw)
+    return Fields(merged, "", record.log)
+
+
+def _quiet_revision(release: Fields) -> str:
+    """An embedded release's place in its record; its own repairs are no part of the record's state."""
+    return standard_revision(Fields(release.raw, "", RepairLog()))
 
 
 def merge(older: Json, newer: Json) -> dict[str, Any]:
@@ -239,62 +268,96 @@ def merge(older: Json, newer: Json) -> dict[str, Any]:
 
 
 def _identified(value: Any) -> TypeGuard[list[dict[str, Any]]]:
-    return isinstance(value, list) and all(isinstance(v, dict) and "id" in v for v in value)
+    return isinstance(value, list) and all(isinstance(v, dict) and isinstance(v.get("id"), str | int) for v in value)
 
 
 def _merge_by_id(older: list[dict[str, Any]], newer: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_id = {item["id"]: item for item in older}
     for item in newer:
-        by_id[item["id"]] = merge(by_id.get(item["id"], _EMPTY), item)
+        by_id[item["id"]] = merge(by_id.get(item["id"], {}), item)
     return list(by_id.values())
+
+
+# ---------------------------------------------------------------- records that only link to their releases
+
+
+def linked_releases(data: bytes) -> list[Json]:
+    """The releases at a linked release's address: a release package, or a single release."""
+    package = load_package(data)
+    if "releases" in package:
+        releases = package["releases"]
+        if not isinstance(releases, list):
+            raise FeedError(f"not OCDS: releases is {kind_of(releases)}, not an array")
+        return [release for release in releases if isinstance(release, dict)]
+    if "ocid" in package:
+        return [package]
+    raise FeedError("not OCDS: a linked release's address gives neither a release package nor a release")
+
+
+def normalise_linked(found: Sequence[tuple[LinkedRecord, list[Json]]], dialect: Dialect, *, now: datetime) -> Parsed:
+    """Records that only link to their releases, once those are fetched: each record's own releases
+    (by ocid) merged, the latest winning. Their records were counted with their file."""
+    entries = []
+    missing = Parsed()
+    for linked, releases in found:
+        own = [release for release in releases if Fields(release, "", RepairLog()).id("ocid") == linked.ocid]
+        if own:
+            entries.append((linked.record, {"ocid": linked.ocid, "releases": own}))
+        else:
+            missing.rejected.append(Rejected(f"{linked.record} {linked.ocid}", "its linked releases hold none of it"))
+    parsed = _normalise_entries(entries, _record_release, dialect, now=now)
+    parsed.records = 0
+    parsed.merge(missing)
+    return parsed
 
 
 # ---------------------------------------------------------------- one release → Tender
 
 
 def normalise_release(
-    release: Json, dialect: Dialect, *, now: datetime, ocid: str | None = None, revision: str | None = None
+    release: Fields, dialect: Dialect, *, now: datetime, ocid: str | None = None, revision: str | None = None
 ) -> Tender:
     """The one release→Tender function, for every OCDS publisher (SEAO included)."""
     lang = _language(release)
-    tender = _object(release, "tender")
+    tender = release.object("tender")
     parties = _parties(release)
-    tags = _tags(release)
+    tags = release.strings("tag")
     awards = _awards(release, parties, lang)
     closing = _closing(tender, dialect.duration_key)
-    amendment_number = len(_array(tender, "amendments")) or (1 if "tenderUpdate" in tags else 0)
+    amendment_number = len(tender.objects("amendments")) or (1 if "tenderUpdate" in tags else 0)
     issued = dialect.issued_at(release) if amendment_number else None
-    title = _title(tender, release, lang)
-    description = _text(tender, "description", lang)
+    description = tender.localized("description", lang)
+    title, derived = _title(tender, release, lang, description)
     return Tender(
         source=dialect.source,
         native_id=ocid or _required_id(release, "ocid"),
         revision=revision if revision is not None else dialect.revision(release),
         title=title,
-        status=_status(_str(tender, "status"), closing, awards, now),
+        status=_status(tender.text("status"), closing, awards, now),
         description=description,
-        reference=_id(tender, "id"),
+        reference=tender.id("id"),
         buyer=_buyer(release, parties, lang),
         classifications=_classifications(tender, release, lang),
-        category=_CATEGORIES.get(_str(tender, "mainProcurementCategory") or ""),
+        category=_CATEGORIES.get(tender.text("mainProcurementCategory") or ""),
         category_details=dialect.category_details(tender),
-        method=_str(tender, "procurementMethod"),
-        method_details=_str(tender, "procurementMethodDetails"),
+        method=tender.text("procurementMethod"),
+        method_details=tender.text("procurementMethodDetails"),
         notice_type="+".join(tags) or None,
-        published_at=_datetime(tender, "datePublished") or _datetime(release, "date"),
+        published_at=tender.datetime("datePublished") or release.datetime("date"),
         closing_at=closing,
         amendment_number=amendment_number,
         amendment_date=issued.astimezone(PUBLISHER_TZ).date() if issued else None,
         url=_notice_url(tender),
-        value=_money(tender, "value"),
+        value=tender.money("value"),
         languages=_languages(lang, title, description),
         awards=awards,
+        derived=("title",) if derived else (),
     )
 
 
-def _language(release: Json) -> str:
+def _language(release: Fields) -> str:
     # The standard's default language is English; « fr-CA » is French.
-    return (_str(release, "language") or "en").lower().partition("-")[0]
+    return (release.text("language") or "en").lower().partition("-")[0]
 
 
 def _languages(lang: str, *texts: Text) -> tuple[str, ...]:
@@ -303,29 +366,54 @@ def _languages(lang: str, *texts: Text) -> tuple[str, ...]:
     return tuple(code for code in (lang, other) if code in present)
 
 
-def _tags(release: Json) -> tuple[str, ...]:
-    tag = release.get("tag")
-    # Montréal writes `tag` as a string, not the array the standard asks for.
-    if isinstance(tag, str):
-        return (tag.strip(),) if tag.strip() else ()
-    return tuple(_as_str(value, "tag[]") for value in _array(release, "tag"))
-
-
-def _title(tender: Json, release: Json, lang: str) -> Text:
-    title = _text(tender, "title", lang, single_line=True)
-    if title.fr or title.en:
-        return title
+def _title(tender: Fields, release: Fields, lang: str, description: Text) -> tuple[Text, bool]:
+    """The notice's title, and whether ESJA derived it from the notice's other words."""
+    title = tender.localized("title", lang, single_line=True)
+    if _has_words(title):
+        return title, False
     # Award-only (Montréal) and contract-only (buyandsell) publishers have no tender title: the
-    # award's or contract's title names the purchase, else the description of its first item.
-    parts = [part for key in ("awards", "contracts") for part in _objects(release, key)]
-    candidates = [_text(part, "title", lang, single_line=True) for part in parts]
-    candidates += [
-        _text(item, "description", lang, single_line=True) for part in parts for item in _objects(part, "items")
-    ]
-    for title in candidates:
-        if title.fr or title.en:
-            return title
-    raise Drift("no title: neither the tender nor its awards or contracts name it")
+    # award's or contract's title names the purchase.
+    parts = [part for key in ("awards", "contracts") for part in release.objects(key)]
+    for part in parts:
+        title = part.localized("title", lang, single_line=True)
+        if _has_words(title):
+            return title, False
+    for source, title in _derived_titles(tender, parts, lang, description):
+        if _has_words(title):
+            tender.note("title", derived_from(source))
+            return title, True
+    unreadable = release.log.dropped(_WORD_FIELDS)
+    if unreadable:
+        raise Drift(f"no words could be read: {'; '.join(unreadable)}")
+    raise NotANotice
+
+
+def _derived_titles(tender: Fields, parts: list[Fields], lang: str, description: Text) -> Iterator[tuple[str, Text]]:
+    """Where a notice without a title has its words, in order: its description's first sentence, its
+    items' descriptions, its lots' titles; then those of its awards and contracts."""
+    yield "the description", title_from_description(description)
+    yield "the items", _joined(item.localized("description", lang) for item in tender.objects("items"))
+    yield "the lots", _joined(lot.localized("title", lang) for lot in tender.objects("lots"))
+    for part in parts:
+        yield "an award's or contract's description", title_from_description(part.localized("description", lang))
+    items = (item.localized("description", lang) for part in parts for item in part.objects("items"))
+    yield "the awards' or contracts' items", _joined(items)
+
+
+def _has_words(text: Text) -> bool:
+    return bool(text.fr or text.en)
+
+
+def _joined(texts: Iterable[Text]) -> Text:
+    """Several items' descriptions (or lots' titles) as one title: each once, in order, « ; » between."""
+    fr: dict[str, None] = {}
+    en: dict[str, None] = {}
+    for text in texts:
+        if text.fr:
+            fr[one_line(text.fr)] = None
+        if text.en:
+            en[one_line(text.en)] = None
+    return Text(fr=shortened("; ".join(fr)) if fr else None, en=shortened("; ".join(en)) if en else None)
 
 
 def _status(tender_status: str | None, closing: datetime | None, awards: tuple[Award, ...], now: datetime) -> Status:
@@ -333,290 +421,168 @@ def _status(tender_status: str | None, closing: datetime | None, awards: tuple[A
         return Status.CANCELLED
     if any(award.status not in _NOT_AWARDED for award in awards):
         return Status.AWARDED
-    if tender_status == "complete" or (closing is not None and closing <= now):
+    if tender_status == "complete":
         return Status.CLOSED
-    return Status.OPEN
+    return status_by_closing(closing, now)
 
 
-def _closing(tender: Json, duration_key: str) -> datetime | None:
-    period = _object(tender, "tenderPeriod")
-    end = _datetime(period, "endDate")
-    if end is not None:
-        return end
-    start = _datetime(period, "startDate")
-    days = period.get(duration_key)
+def _closing(tender: Fields, duration_key: str) -> datetime | None:
+    """The closing date as written; start plus duration only when no end date is given at all. An end
+    date that cannot be read leaves the closing unknown: no other date stands in for it."""
+    period = tender.object("tenderPeriod")
+    if period.get("endDate") is not None:
+        return period.datetime("endDate")
+    start = period.datetime("startDate")
+    days = period.whole_number(duration_key)
     if start is None or days is None:
         return None
-    if isinstance(days, bool) or not isinstance(days, int):
-        raise Drift(f"tenderPeriod.{duration_key}: expected a whole number, got {_kind(days)}")
-    return start + timedelta(days=days)
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        period.note(duration_key, OUT_OF_RANGE)
+        return None
 
 
-def _notice_url(tender: Json) -> str | None:
-    documents = _objects(tender, "documents")
+def _notice_url(tender: Fields) -> str | None:
+    documents = tender.objects("documents")
     for document in documents:
-        if _str(document, "documentType") == "tenderNotice" and _str(document, "url"):
-            return _str(document, "url")
+        if document.text("documentType") == "tenderNotice" and (url := document.text("url")):
+            return url
     # SEAO's one document, with no documentType, is the public notice page.
     for document in documents:
-        url = _str(document, "url")
-        if url:
+        if url := document.text("url"):
             return url
     return None
 
 
-def _parties(release: Json) -> dict[str, Json]:
-    parties: dict[str, Json] = {}
-    for party in _objects(release, "parties"):
-        party_id = _id(party, "id")
+def _parties(release: Fields) -> dict[str, Fields]:
+    parties: dict[str, Fields] = {}
+    for party in release.objects("parties"):
+        party_id = party.id("id")
         if party_id:
             parties[party_id] = party
     return parties
 
 
-def _buyer(release: Json, parties: Mapping[str, Json], lang: str) -> Buyer | None:
-    ref = _object(release, "buyer")
-    buyer_id = _id(ref, "id")
-    party = parties.get(buyer_id, _EMPTY) if buyer_id else _role(parties, "buyer")
+def _buyer(release: Fields, parties: Mapping[str, Fields], lang: str) -> Buyer | None:
+    ref = release.object("buyer")
+    buyer_id = ref.id("id")
+    party = parties.get(buyer_id, NOTHING) if buyer_id else _role(parties, "buyer")
     # SEAO's buyer name can be more precise than its party's (« Ville de Montréal - Service de
     # l'approvisionnement »); buyandsell leaves it empty and names the party in both languages.
-    name = _text(ref, "name", lang, single_line=True)
-    if not (name.fr or name.en):
-        name = _text(party, "name", lang, single_line=True)
-    buyer_id = buyer_id or _id(party, "id")
-    if not (name.fr or name.en or buyer_id):
+    name = ref.localized("name", lang, single_line=True)
+    if not _has_words(name):
+        name = party.localized("name", lang, single_line=True)
+    buyer_id = buyer_id or party.id("id")
+    if not (_has_words(name) or buyer_id):
         return None
-    return Buyer(name=name, id=buyer_id, address=_address(_object(ref, "address") or _object(party, "address")))
+    return Buyer(name=name, id=buyer_id, address=_address(ref.object("address") or party.object("address")))
 
 
-def _role(parties: Mapping[str, Json], role: str) -> Json:
+def _role(parties: Mapping[str, Fields], role: str) -> Fields:
     for party in parties.values():
-        if role in _array(party, "roles"):
+        if role in party.strings("roles"):
             return party
-    return _EMPTY
+    return NOTHING
 
 
-def _address(raw: Json) -> Address | None:
+def _address(raw: Fields) -> Address | None:
     if not raw:
         return None
     fields = (
-        _str(raw, "streetAddress"),
-        _str(raw, "locality"),
-        _str(raw, "region"),
-        _str(raw, "postalCode"),
-        _str(raw, "countryName"),
+        raw.text("streetAddress"),
+        raw.text("locality"),
+        raw.text("region"),
+        raw.text("postalCode"),
+        raw.text("countryName"),
     )
     return Address(*fields) if any(fields) else None
 
 
-def _awards(release: Json, parties: Mapping[str, Json], lang: str) -> tuple[Award, ...]:
-    contracts = _objects(release, "contracts")
+def _awards(release: Fields, parties: Mapping[str, Fields], lang: str) -> tuple[Award, ...]:
+    contracts = release.objects("contracts")
     # A contract's value is the settled amount and can differ from its award's (SEAO: 36,860.99
     # awarded, 38,532.72 paid on a terminated contract), so it wins over the award's value.
     settled: dict[str, Money] = {}
     for contract in contracts:
-        award_id, value = _id(contract, "awardID"), _money(contract, "value")
+        award_id, value = contract.id("awardID"), contract.money("value")
         if award_id and value and award_id not in settled:
             settled[award_id] = value
     awards: dict[str | None, Award] = {}
-    for raw in _objects(release, "awards"):
-        award_id = _id(raw, "id")
+    for raw in release.objects("awards"):
+        award_id = raw.id("id")
         awards[award_id] = Award(
             id=award_id,
-            status=_str(raw, "status"),
-            date=_datetime(raw, "date"),
-            value=settled.get(award_id or "") or _money(raw, "value"),
+            status=raw.text("status"),
+            date=raw.datetime("date"),
+            value=settled.get(award_id or "") or raw.money("value"),
             suppliers=_suppliers(raw, parties, lang),
         )
     # buyandsell publishes contracts without their awards: each still says something was awarded.
     for contract in contracts:
-        award_id = _id(contract, "awardID") or _id(contract, "id")
+        award_id = contract.id("awardID") or contract.id("id")
         if award_id not in awards:
             awards[award_id] = Award(
                 id=award_id,
-                status=_str(contract, "status"),
-                date=_datetime(contract, "dateSigned"),
-                value=_money(contract, "value"),
+                status=contract.text("status"),
+                date=contract.datetime("dateSigned"),
+                value=contract.money("value"),
             )
     return tuple(awards.values())
 
 
-def _suppliers(award: Json, parties: Mapping[str, Json], lang: str) -> tuple[Supplier, ...]:
+def _suppliers(award: Fields, parties: Mapping[str, Fields], lang: str) -> tuple[Supplier, ...]:
     suppliers = []
-    for raw in _objects(award, "suppliers"):
-        supplier_id = _id(raw, "id") or _id(_object(raw, "identifier"), "id")
-        party = parties.get(supplier_id, _EMPTY) if supplier_id else _EMPTY
+    for raw in award.objects("suppliers"):
+        supplier_id = raw.id("id") or raw.object("identifier").id("id")
+        party = parties.get(supplier_id, NOTHING) if supplier_id else NOTHING
         name = _name(raw, lang) or _name(party, lang)
         if name or supplier_id:
             # SEAO puts the NEQ (Québec enterprise number) in details.neq, not in `identifier`.
-            neq = _id(_object(party, "details"), "neq") if "details" in party else None
+            neq = party.object("details").id("neq") if "details" in party else None
             suppliers.append(Supplier(name=name or "", id=supplier_id, neq=neq))
     return tuple(suppliers)
 
 
-def _classifications(tender: Json, release: Json, lang: str) -> tuple[Classification, ...]:
-    items = _objects(tender, "items")
+def _classifications(tender: Fields, release: Fields, lang: str) -> tuple[Classification, ...]:
+    items = tender.objects("items")
     if not items:
         # Award-only (Montréal) and contract-only (buyandsell) publishers classify those items.
         items = [
-            item
-            for key in ("awards", "contracts")
-            for part in _objects(release, key)
-            for item in _objects(part, "items")
+            item for key in ("awards", "contracts") for part in release.objects(key) for item in part.objects("items")
         ]
     found: dict[tuple[str, str], Classification] = {}
     for item in items:
-        _classify(found, _object(item, "classification"), lang, item=item)
-        for extra in _objects(item, "additionalClassifications"):
+        _classify(found, item.object("classification"), lang, item=item)
+        for extra in item.objects("additionalClassifications"):
             _classify(found, extra, lang)
     return tuple(found.values())
 
 
-def _classify(found: dict[tuple[str, str], Classification], raw: Json, lang: str, item: Json | None = None) -> None:
+def _classify(found: dict[tuple[str, str], Classification], raw: Fields, lang: str, item: Fields | None = None) -> None:
     if not raw:
         return
-    scheme, code = (_str(raw, "scheme") or "").upper(), _id(raw, "id")
+    scheme, code = (raw.text("scheme") or "").upper(), raw.id("id")
     if not scheme or not code or (scheme, code) in found:
         return
-    description = _text(raw, "description", lang, single_line=True)
-    if description is _NO_TEXT and item is not None:
+    description = raw.localized("description", lang, single_line=True)
+    if description is NO_TEXT and item is not None:
         # buyandsell describes the item, not its GSIN code
-        description = _text(item, "description", lang, single_line=True)
+        description = item.localized("description", lang, single_line=True)
     found[scheme, code] = Classification(scheme=scheme, code=code, description=description)
 
 
-def _labels(parent: Json, key: str) -> tuple[str, ...]:
-    labels = []
-    for value in _array(parent, key):
-        if not isinstance(value, str):
-            raise Drift(f"{key}[]: expected strings, got {_kind(value)}")
-        if label := one_line(value):
-            labels.append(label)
-    return tuple(labels)
-
-
-# ---------------------------------------------------------------- typed reads (drift → Drift)
-
-
-def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
-def _object(parent: Json, key: str) -> Json:
-    value = parent.get(key, _EMPTY)
-    if value is _EMPTY or isinstance(value, dict):
-        return value
-    raise Drift(f"{key}: expected an object, got {_kind(value)}")
-
-
-def _array(parent: Json, key: str) -> list[Any]:
-    value = parent.get(key)
-    if isinstance(value, list):
-        return value
-    if value is None and key not in parent:
-        return []
-    raise Drift(f"{key}: expected an array, got {_kind(value)}")
-
-
-def _objects(parent: Json, key: str) -> list[Json]:
-    values = _array(parent, key)
-    for value in values:
-        if not isinstance(value, dict):
-            raise Drift(f"{key}[]: expected objects, got {_kind(value)}")
-    return values
-
-
-def _as_str(value: Any, where: str) -> str:
-    if isinstance(value, str):
-        return value.strip()
-    raise Drift(f"{where}: expected a string, got {_kind(value)}")
-
-
-def _str(parent: Json, key: str) -> str | None:
-    value = parent.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.strip() or None
-    raise Drift(f"{key}: expected a string, got {_kind(value)}")
-
-
-def _id(parent: Json, key: str) -> str | None:
-    """An identifier: publishers write them as strings or as numbers."""
-    value = parent.get(key)
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return str(value)
-    return _str(parent, key)
-
-
-def _required_id(parent: Json, key: str) -> str:
-    value = _id(parent, key)
-    if not value:
-        raise Drift(f"no {key}")
-    return value
-
-
-def _text(parent: Json, key: str, lang: str, *, single_line: bool = False) -> Text:
-    """`key` in the release's language, with buyandsell's bilingual `key_en` / `key_fr` beside it."""
-    key_en, key_fr = _BILINGUAL[key]
-    if key_en not in parent and key_fr not in parent:  # one language, the common case
-        plain = _str(parent, key)
-        if not plain:
-            return _NO_TEXT
-        plain = one_line(plain) if single_line else plain
-        return Text(fr=plain) if lang == "fr" else Text(en=plain)
-    plain, en, fr = _str(parent, key), _str(parent, key_en), _str(parent, key_fr)
-    if plain:
-        if lang == "fr":
-            fr = fr or plain
-        else:
-            en = en or plain
-    if not (fr or en):
-        return _NO_TEXT
-    if single_line:
-        fr, en = fr and one_line(fr), en and one_line(en)
-    return Text(fr=fr or None, en=en or None)
-
-
-def _name(party: Json, lang: str) -> str | None:
+def _name(party: Fields, lang: str) -> str | None:
     """A party's name on one line, in the release's language when it gives two."""
     if "name_en" in party or "name_fr" in party:
-        text = _text(party, "name", lang, single_line=True)
+        text = party.localized("name", lang, single_line=True)
         return (text.fr or text.en) if lang == "fr" else (text.en or text.fr)
-    name = _str(party, "name")
+    name = party.text("name")
     return one_line(name) if name else None
 
 
-def _datetime(parent: Json, key: str) -> datetime | None:
-    raw = _str(parent, key)
-    return parse_datetime(raw) if raw else None
-
-
-def _money(parent: Json, key: str) -> Money | None:
-    value = _object(parent, key)
-    amount = value.get("amount")
-    if amount is None:
-        return None
-    # No currency given means none known (SEAO's estimated tender.value): never guess one.
-    return Money(amount=_decimal(amount, f"{key}.amount"), currency=_str(value, "currency"))
-
-
-def _decimal(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool):
-        raise Drift(f"{where}: expected a number, got bool")
-    if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            amount = Decimal(value.strip())
-        except InvalidOperation:
-            raise Drift(f"{where}: not a number") from None
-    else:
-        raise Drift(f"{where}: expected a number, got {_kind(value)}")
-    if not amount.is_finite():
-        raise Drift(f"{where}: not a finite number")
-    return amount
+def _required_id(release: Fields, key: str) -> str:
+    value = release.id(key)
+    if not value:
+        raise Drift(f"no {key}")
+    return value

@@ -8,32 +8,27 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from esja.sources.ocds import (
-    Dialect,
-    Drift,
-    Json,
-    additional_categories,
-    one_line,
-    parse_package,
-)
-from esja.sources.parsed import Parsed
+from esja.sources.fields import Fields
+from esja.sources.notice import one_line
+from esja.sources.ocds import Dialect, additional_categories, parse_package
+from esja.sources.parsed import Drift, Parsed
 
 OCID_PREFIX = "ocds-ec9k95-"
 
 
-def _release_stamp(release: Json) -> str:
+def _release_stamp(release: Fields) -> str:
     """SEAO's release `id` is the UTC time the release was issued, YYYYMMDDhhmmss.
 
     Its `date` is no use for ordering: on updates and cancellations it repeats the original notice's
-    publication date.
+    publication date. Without the stamp no release of the ocid can be told from another: rejected.
     """
-    stamp = release.get("id")
-    if not isinstance(stamp, str) or len(stamp) != 14 or not stamp.isdigit():
+    stamp = release.id("id")
+    if stamp is None or len(stamp) != 14 or not stamp.isdigit():
         raise Drift("release id is not SEAO's YYYYMMDDhhmmss time stamp")
     return stamp
 
 
-def _issued_at(release: Json) -> datetime | None:
+def _issued_at(release: Fields) -> datetime | None:
     """When an addendum was issued. A stamp that orders releases but is no real time (minute 63)
     only loses the addendum's date; it does not cost the tender."""
     stamp = _release_stamp(release)
@@ -43,13 +38,12 @@ def _issued_at(release: Json) -> datetime | None:
         return None
 
 
-def _categories(tender: Json) -> tuple[str, ...]:
+def _categories(tender: Fields) -> tuple[str, ...]:
     """SEAO's own category (« S9 - Entretien, réparation… », in its one item), then the nature
     (« Services professionnels ») it gives in additionalProcurementCategories."""
-    items = tender.get("items")
-    first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
-    label = first.get("description")
-    own = (one_line(label),) if isinstance(label, str) and label.strip() else ()
+    items = tender.objects("items")
+    label = items[0].text("description") if items else None
+    own = (one_line(label),) if label else ()
     return own + additional_categories(tender)
 
 

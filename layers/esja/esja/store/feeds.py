@@ -29,6 +29,13 @@ class FeedState:
     last_error_at: str | None = None
     last_counts: dict[str, int] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
+    # The last poll's repairs: « field (how) » → the records repaired that way (« file record »);
+    # the first few are named, all are counted.
+    last_repairs: dict[str, dict[str, object]] = field(default_factory=dict)
+    # A file whose records only link to their releases, read over several runs: which version
+    # (a hash of its bytes) and the first record still to read.
+    linked_file: str | None = None
+    linked_next: int = 0
 
     def mark_processed(self, name: str) -> None:
         if name not in self.processed:
