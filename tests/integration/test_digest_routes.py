@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from esja.config import SenderIdentity
 from esja.digest.links import DigestLinks, archive_key
 from esja.digest.weeks import Week
 from esja.store.digest_archive import DigestArchive
@@ -27,9 +28,9 @@ class Site:
         archive = DigestArchive(aws.resources.names["ArchiveBucket"], aws.client("s3"))
         archive.put(archive_key("esbsl", WEEK), PAGE)
         self.links = DigestLinks(BASE_URL, SigningKeys("key"))
-        self.app = create_app(
-            public_base_url=BASE_URL, routers=[digest_router(archive=lambda: archive, links=self.links)]
-        )
+        sender = SenderIdentity(contact_email="info@esja.example.org")
+        router = digest_router(archive=lambda: archive, links=self.links, sender=sender)
+        self.app = create_app(public_base_url=BASE_URL, sender=sender, routers=[router])
 
     def get(self, url: str) -> dict[str, Any]:
         event = to_event("GET", url.removeprefix(BASE_URL), {"host": "esja.example.org"}, b"", "esja.example.org")

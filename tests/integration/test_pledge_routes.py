@@ -107,7 +107,7 @@ def test_the_form_has_a_label_for_every_field_and_the_law_25_notice(web: WebClie
     labelled = set(re.findall(r'<label for="([^"]+)"', body))
     assert inputs and set(inputs) <= labelled
     notice = main_of(page)[main_of(page).index('id="privacy-title"') :]
-    assert "L'économie sociale, j'achète!" in notice  # who collects
+    assert "Chantier de l'économie sociale" in notice  # who collects (SenderOrganisation)
     assert "30 jours" in notice and "au Canada" in notice  # how long, where
     assert "vieprivee@esja.example.org" in notice  # whom to ask
     assert 'class="honeypot" aria-hidden="true"' in body and 'name="form_token"' in body
@@ -166,10 +166,10 @@ def test_the_confirmation_email_is_in_the_signatorys_language_and_names_the_send
     text, html = email.part("text/plain"), email.part("text/html")
     assert email.subject.startswith("Confirm your pledge") and text.startswith("Hello Marie Tremblay,")
     assert email.message["Content-Language"] == "en"
-    assert "Cégep de Rimouski & Co (CEGEP, 01 Bas-Saint-Laurent)" in text  # plain text: no &amp;
+    assert "Institution: Cégep de Rimouski & Co\nType: CEGEP\nRegion: 01 Bas-Saint-Laurent" in text  # no &amp;
     assert "Cégep de Rimouski &amp; Co" in html
     for part in (text, html):
-        assert "L'économie sociale, j'achète!" in part.replace("&#39;", "'")
+        assert "Chantier de l'économie sociale" in part.replace("&#39;", "'")
         assert "4200, boul. Saint-Laurent" in part and "info@esja.example.org" in part
     assert email.message["List-Unsubscribe"] is None  # transactional
     assert email.message["Reply-To"] == "info@esja.example.org"  # a reply reaches the programme

@@ -8,12 +8,14 @@ import pytest
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from esja.config import SenderIdentity
 from esja.web.app import create_app
 from esja.web.security import SECURITY_HEADERS
 from local.http_adapter import to_event
 from local.runtime import FakeLambdaContext
 
 BASE = "https://esja.example.org"
+SENDER = SenderIdentity("Chantier de l'économie sociale", "4200, boul. Saint-Laurent", "info@esja.example.org")
 
 
 def app_with_routes() -> Any:
@@ -31,7 +33,7 @@ def app_with_routes() -> Any:
     def one_click() -> Response[str]:
         return Response(200, "text/plain", "unsubscribed")
 
-    return create_app(public_base_url=BASE, routers=[router], cross_site_posts=["/one-click"])
+    return create_app(public_base_url=BASE, sender=SENDER, routers=[router], cross_site_posts=["/one-click"])
 
 
 def call(method: str, path: str, **headers: str) -> dict[str, Any]:

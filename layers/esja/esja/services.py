@@ -269,7 +269,12 @@ def build_web_app(
         build_digest_router(settings, keys=keys, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
-    app = create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)
+    app = create_app(
+        public_base_url=settings.public_base_url,
+        sender=settings.sender,
+        routers=routers,
+        cross_site_posts=cross_site_posts,
+    )
     add_openapi_route(app)
     return app
 
@@ -285,6 +290,7 @@ def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys:
         tenders=TenderStore(settings.tenders_table, dynamodb),
         links=SubscriberLinks(settings.public_base_url, keys),
         public_base_url=settings.public_base_url,
+        sender=settings.sender,
         clock=utc_now,
     )
 
@@ -302,7 +308,7 @@ def build_digest_router(settings: Settings, *, keys: KeySource, s3: S3Client | N
         # Built at the first request for an archive: an S3 client costs every page ~70 ms of cold start.
         return DigestArchive(settings.archive_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
 
-    return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys))
+    return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys), sender=settings.sender)
 
 
 def build_digest_service(

@@ -32,6 +32,8 @@ from esja.pledges.model import (
     Pledge,
     PledgeStatus,
     RegistryEntry,
+    RegistryInstitution,
+    by_institution,
 )
 from esja.tokens import InvalidToken, KeySource, TokenSigner
 
@@ -202,8 +204,9 @@ class PledgeService:
         now = self._clock()
         return self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION) or self.withdrawable(token)
 
-    def registry(self) -> list[RegistryEntry]:
-        return self._pledges.registry(self._clock())
+    def registry(self) -> list[RegistryInstitution]:
+        """The public registry: one entry per institution, however many of its people signed."""
+        return by_institution(self._pledges.registry(self._clock()))
 
     def _counter(self, kind: str, value: str) -> str:
         """Rate-limit counters are keyed by a keyed hash: the table holds no address, IP or e-mail in clear."""

@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from esja.config import SenderIdentity
 from esja.store.errors import StoreError
 from esja.web.pages import error_page, page_language
 from esja.web.security import same_origin_posts, secured, security_headers
@@ -45,12 +46,16 @@ class SiteResolver(APIGatewayHttpResolver):
 
 
 def create_app(
-    *, public_base_url: str, routers: Sequence[Router], cross_site_posts: Collection[str] = ()
+    *,
+    public_base_url: str,
+    sender: SenderIdentity,
+    routers: Sequence[Router],
+    cross_site_posts: Collection[str] = (),
 ) -> SiteResolver:
     app = SiteResolver()
 
     def refuse(resolver: APIGatewayHttpResolver) -> Response[str]:
-        return error_page(page_language(resolver), 403, "error.bad_origin")
+        return error_page(page_language(resolver), 403, "error.bad_origin", sender=sender)
 
     app.use(middlewares=[security_headers, same_origin_posts(public_base_url, exempt=cross_site_posts, refuse=refuse)])
 
@@ -62,22 +67,22 @@ def create_app(
     def not_found(_: Exception) -> Response[str]:
         allowed = app.allowed_methods(app.current_event.path)
         if allowed:
-            answer = error_page(page_language(app), 405, "error.method_not_allowed")
+            answer = error_page(page_language(app), 405, "error.method_not_allowed", sender=sender)
             answer.headers["Allow"] = ", ".join(allowed)
             return answer
-        return error_page(page_language(app), 404, "error.not_found")
+        return error_page(page_language(app), 404, "error.not_found", sender=sender)
 
     @app.exception_handler(StoreError)  # type: ignore[untyped-decorator]
     def aws_failed(error: StoreError) -> Response[str]:
         # AWS failed after the SDK's few retries: nothing was half done, the person can try again.
         logger.warning("AWS failed", extra={"path": app.current_event.path, "error": str(error)})
         # Exception handlers answer outside the middleware chain: add the headers here too.
-        return secured(error_page(page_language(app), 503, "error.server"))
+        return secured(error_page(page_language(app), 503, "error.server", sender=sender))
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def server_error(error: Exception) -> Response[str]:
         logger.exception("unhandled error", extra={"path": app.current_event.path})
-        return secured(error_page(page_language(app), 500, "error.server"))
+        return secured(error_page(page_language(app), 500, "error.server", sender=sender))
 
     for router in routers:
         app.include_router(router)

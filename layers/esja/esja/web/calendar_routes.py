@@ -20,6 +20,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from esja.alerts.calendar import closing_event, file_name
 from esja.alerts.links import CALENDAR_PATH, TOKEN_FIELD, SubscriberLinks
+from esja.config import SenderIdentity
 from esja.sources.notice_pages import notice_page
 from esja.tokens import InvalidToken
 from esja.web.openapi import LANG, described, html, query
@@ -40,7 +41,12 @@ class TenderReader(Protocol):
 
 
 def calendar_router(
-    *, tenders: TenderReader, links: SubscriberLinks, public_base_url: str, clock: Callable[[], datetime]
+    *,
+    tenders: TenderReader,
+    links: SubscriberLinks,
+    public_base_url: str,
+    sender: SenderIdentity,
+    clock: Callable[[], datetime],
 ) -> Router:
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
     uid_domain = urlsplit(public_base_url).hostname or "esja"
@@ -71,10 +77,10 @@ def calendar_router(
         try:
             key = links.calendar_tender(token)
         except InvalidToken:
-            return error_page(lang, 400, "calendar.invalid")
+            return error_page(lang, 400, "calendar.invalid", sender=sender)
         stored = tenders.get(key)
         if stored is None or stored[0].closing_at is None:
-            return error_page(lang, 404, "calendar.missing")
+            return error_page(lang, 404, "calendar.missing", sender=sender)
         tender = stored[0]
         event = closing_event(tender, lang, url=notice_page(tender.url, lang), uid_domain=uid_domain, now=clock())
         headers = {

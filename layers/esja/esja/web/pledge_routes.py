@@ -35,8 +35,9 @@ from esja.pledges.links import (
     TOKEN_FIELD,
     WITHDRAW_PATH,
 )
-from esja.pledges.model import InstitutionType
+from esja.pledges.model import OFFERED_TYPES
 from esja.pledges.service import Outcome, PledgeService
+from esja.pledges.summary import summary
 from esja.web.forms import BadForm, read_form
 from esja.web.openapi import LANG, described, html, query
 from esja.web.pages import error_page, page_language
@@ -52,13 +53,21 @@ STATUS = {
 }
 
 
-def page(template: str, lang: str, *, status: int = 200, **context: Any) -> Response[str]:
-    """A pledge page: its templates link to the others through `paths`, and name the token `token_field`."""
-    return render_page(template, lang, status=status, paths=PATHS, token_field=TOKEN_FIELD, **context)
-
-
 def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
+
+    def page(template: str, lang: str, *, status: int = 200, **context: Any) -> Response[str]:
+        """A pledge page: its templates link to the others through `paths`, and name the token `token_field`."""
+        context |= {"paths": PATHS, "token_field": TOKEN_FIELD}
+        return render_page(template, lang, sender=sender, status=status, **context)
+
+    def failures_as_pages(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
+        """A form no browser sends, as a page (400). A route middleware, so inside the app's own and these
+        pages get the security headers too. (AWS failing is the app's 503 page, on every route.)"""
+        try:
+            return next_middleware(app)
+        except (BadForm, MalformedForm):
+            return error_page(page_language(app), 400, "pledge.error.malformed", sender=sender)
 
     def resolver() -> APIGatewayHttpResolver:
         app = router.api_resolver
@@ -79,7 +88,7 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
         return sent[0]
 
     def invalid_link(language: str, what: str) -> Response[str]:
-        return page("pages/pledge_link_invalid.html", language, status=400, what=what, contact=sender.contact_email)
+        return page("pages/pledge_link_invalid.html", language, status=400, what=what)
 
     def form_page(
         language: str, *, token: str, form: FormResult | None = None, status: int = 200, notice: str = ""
@@ -94,7 +103,6 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
             notice=notice,
             form_token=token,
             **_form_choices(language),
-            sender=sender,
         )
 
     @router.get(
@@ -168,7 +176,8 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
         pledge = service.pending(token)
         if pledge is None:
             return invalid_link(language, "confirm")
-        return page("pages/pledge_confirm.html", language, details=pledge.details, token=token, region_name=region_name)
+        rows = summary(pledge.details, language)
+        return page("pages/pledge_confirm.html", language, details=pledge.details, summary=rows, token=token)
 
     @router.post(
         CONFIRM_PATH,
@@ -230,23 +239,14 @@ def pledge_router(service: PledgeService, sender: SenderIdentity) -> Router:
         openapi_extensions=described(parameters=[LANG]),
     )
     def registry() -> Response[str]:
-        return page("pages/registry.html", lang(), entries=service.registry(), region_name=region_name)
+        return page("pages/registry.html", lang(), institutions=service.registry(), region_name=region_name)
 
     return router
 
 
-def failures_as_pages(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
-    """A form no browser sends, as a page (400). A route middleware, so inside the app's own and these
-    pages get the security headers too. (AWS failing is the app's 503 page, on every route.)"""
-    try:
-        return next_middleware(app)
-    except (BadForm, MalformedForm):
-        return error_page(page_language(app), 400, "pledge.error.malformed")
-
-
 def _form_choices(lang: str) -> dict[str, Any]:
     return {
-        "institution_types": [t.value for t in InstitutionType],
+        "institution_types": [t.value for t in OFFERED_TYPES],
         "regions": [(r.code, region_name(r.code, lang)) for r in all_regions()],
         "categories": [c.value for c in Category],
         "max_length": MAX_LENGTH,
@@ -266,7 +266,7 @@ def _pledge_form_schema() -> dict[str, Any]:
         "required": [*REQUIRED_FIELDS, TIME_TRAP_FIELD],
         "properties": {
             **text,
-            "institution_type": {"type": "string", "enum": [t.value for t in InstitutionType]},
+            "institution_type": {"type": "string", "enum": [t.value for t in OFFERED_TYPES]},
             "region": {"type": "string", "enum": [r.code for r in all_regions()]},
             "email": {"type": "string", "format": "email", "maxLength": MAX_LENGTH["email"]},
             "phone": {"type": "string", "maxLength": MAX_LENGTH["phone"]},

@@ -82,6 +82,7 @@ class SubscriptionPages:
         return page(
             "pages/unsubscribe.html",
             lang,
+            sender=self._sender,
             token=token,
             token_field=TOKEN_FIELD,
             enterprises=_enterprises(visitor.state),
@@ -96,7 +97,7 @@ class SubscriptionPages:
             return self.link_problem(str(problem), lang)
         now = self._clock()
         self._subscriptions.unsubscribe(visitor.address_key, how=how, wording_version=wording, language=lang, now=now)
-        return page("pages/unsubscribe_done.html", lang, contact=self._sender.contact_email)
+        return page("pages/unsubscribe_done.html", lang, sender=self._sender, contact=self._sender.contact_email)
 
     def preferences_page(self, token: str, lang: str) -> Response[str]:
         try:
@@ -129,7 +130,12 @@ class SubscriptionPages:
     def link_problem(self, kind: str, lang: str) -> Response[str]:
         """kind: "invalid", "expired", or "request" (not a one-click request)."""
         return page(
-            "pages/unsubscribe_link_invalid.html", lang, status=400, kind=kind, contact=self._sender.contact_email
+            "pages/unsubscribe_link_invalid.html",
+            lang,
+            sender=self._sender,
+            status=400,
+            kind=kind,
+            contact=self._sender.contact_email,
         )
 
     def _visitor(self, token: str, verify: Callable[[str], Holder]) -> Visitor:
@@ -168,6 +174,7 @@ class SubscriptionPages:
         return page(
             "pages/preferences.html",
             lang,
+            sender=self._sender,
             status=status,
             token=token,
             token_field=TOKEN_FIELD,
