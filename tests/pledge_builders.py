@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from esja.pledges.bot_defences import TimeTrap
+from esja.tokens import SigningKeys
 from local.http_adapter import to_event
 from local.outbox import SentEmail
 from local.runtime import LocalAws
@@ -32,7 +33,7 @@ Fields = Mapping[str, str | Sequence[str]]
 
 def aged_form_token(keys: Sequence[str], seconds: float = 10) -> str:
     """A time-trap as if the form had been shown `seconds` ago (people take more than 3 s)."""
-    return TimeTrap(keys, clock=lambda: datetime.now(UTC) - timedelta(seconds=seconds)).issue()
+    return TimeTrap(SigningKeys.from_list(keys), clock=lambda: datetime.now(UTC) - timedelta(seconds=seconds)).issue()
 
 
 def pledge_fields(**overrides: str | Sequence[str]) -> dict[str, str | Sequence[str]]:

@@ -1,7 +1,7 @@
 """ses_events: SES bounce and complaint events (configuration set → SNS) suppress the address.
 
-A permanent bounce or a complaint stops every alert to that address; the same event delivered twice
-changes nothing. Addresses are never logged.
+A permanent bounce, or a complaint about an alert, stops every alert to that address; the same event
+delivered twice changes nothing. Addresses are never logged.
 """
 
 from __future__ import annotations

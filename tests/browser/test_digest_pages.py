@@ -17,6 +17,7 @@ from esja.digest.links import DigestLinks, archive_key
 from esja.digest.organizers import Organizer
 from esja.digest.sections import Digest, build_digest
 from esja.model import Buyer, Classification, Supplier, Text
+from esja.tokens import SigningKeys
 from local.runtime import ROOT
 from local.serve import LOCAL_SIGNING_KEYS
 from tests.browser.conftest import LocalSite
@@ -104,7 +105,8 @@ def test_the_archived_digest_page_reads_on_a_phone_without_scrolling_sideways(
     page = archive_page(realistic_digest(organizer), sender=SENDER)
     bucket = site.aws.resources.names["ArchiveBucket"]
     site.aws.client("s3").put_object(Bucket=bucket, Key=archive_key(organizer.id, WEEK), Body=page.encode())
-    url = DigestLinks(site.base_url, [LOCAL_SIGNING_KEYS]).archive_url(organizer.id, WEEK, organizer.language)
+    links = DigestLinks(site.base_url, SigningKeys(LOCAL_SIGNING_KEYS))
+    url = links.archive_url(organizer.id, WEEK, organizer.language)
 
     response = phone.goto(url)
 

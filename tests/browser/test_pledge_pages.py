@@ -101,11 +101,11 @@ def test_french_signatory_sees_errors_signs_confirms_and_appears_on_the_registry
     expect(page.get_by_role("heading", name="Vérifiez vos courriels")).to_be_visible()
     page.goto(site.url(links_in(new_email_since(sent))["confirm"]))
     page.get_by_role("button", name="Je confirme l'engagement").click()
-    expect(page.get_by_role("heading", name="Merci! L'engagement est confirmé")).to_be_visible()
+    expect(page.get_by_role("heading", name="Merci ! L'engagement est confirmé")).to_be_visible()
     page.get_by_role("link", name="Voir le registre des signataires").click()
-    row = page.get_by_role("row").filter(has_text="Ville de Rimouski")
-    expect(row).to_contain_text("Marie Tremblay")
-    expect(row).to_contain_text("Bas-Saint-Laurent")
+    entry = page.locator("ol.registry > li").filter(has=page.get_by_role("heading", name="Ville de Rimouski"))
+    expect(entry).to_contain_text("Marie Tremblay")
+    expect(entry).to_contain_text("Bas-Saint-Laurent")
 
 
 def test_english_signatory_fills_and_sends_the_form_with_the_keyboard_alone(site: LocalSite, browser: Any) -> None:
@@ -118,8 +118,8 @@ def test_english_signatory_fills_and_sends_the_form_with_the_keyboard_alone(site
     page.get_by_label("Name of the institution").focus()
     page.keyboard.type("Cégep de Rimouski")
     page.keyboard.press("Tab")  # type of institution
-    page.keyboard.press("End")  # … the last choice, private company; then back up to CEGEP
-    for _ in range(5):
+    page.keyboard.press("End")  # … the last choice, other public body; then back up to CEGEP
+    for _ in range(4):
         page.keyboard.press("ArrowUp")
     page.keyboard.press("Tab")  # region
     page.keyboard.press("ArrowDown")  # 01 Bas-Saint-Laurent
@@ -153,7 +153,7 @@ def test_english_signatory_fills_and_sends_the_form_with_the_keyboard_alone(site
     expect(page.get_by_role("heading", name="Thank you! The pledge is confirmed")).to_be_visible()
     page.goto(site.url("/registre"))  # the language is remembered
     assert page.locator("html").get_attribute("lang") == "en"
-    expect(page.get_by_role("row").filter(has_text="Cégep de Rimouski")).to_contain_text("Alex Gagnon")
+    expect(page.locator("ol.registry > li").filter(has_text="Cégep de Rimouski")).to_contain_text("Alex Gagnon")
     page.screenshot(path=str(ARTIFACTS / "registry-en.png"), full_page=True)
     context.close()
 

@@ -13,6 +13,7 @@ import pytest
 
 from esja.alerts.links import SubscriberLinks
 from esja.clock import TIME_ZONE
+from esja.tokens import SigningKeys
 from local.http_adapter import to_event
 from local.outbox import sent_emails
 from tests.alert_builders import ENV, KEY, NOW, AlertWorld, enterprise, subscriber, tender
@@ -66,7 +67,7 @@ def test_the_calendar_link_of_an_alert_gives_the_tenders_closing_as_an_event(wor
 def test_an_addendum_that_moves_the_date_moves_the_event(world: AlertWorld) -> None:
     first = tender("a")
     world.publish(first)
-    link = SubscriberLinks(ENV["PUBLIC_BASE_URL"], [KEY]).calendar_url(first.key, "en")
+    link = SubscriberLinks(ENV["PUBLIC_BASE_URL"], SigningKeys(KEY)).calendar_url(first.key, "en")
     moved = tender("a", revision="20261125150000", amendment_number=1, closing_in=timedelta(days=30))
     world.publish(moved)
 
@@ -78,9 +79,9 @@ def test_an_addendum_that_moves_the_date_moves_the_event(world: AlertWorld) -> N
 
 def test_a_forged_or_altered_link_gets_a_clear_page_and_no_event(world: AlertWorld) -> None:
     world.publish(tender("a"))
-    link = SubscriberLinks(ENV["PUBLIC_BASE_URL"], [KEY]).calendar_url("seao:a", "fr")
-    forged = SubscriberLinks(ENV["PUBLIC_BASE_URL"], ["not-our-key"]).calendar_url("seao:a", "fr")
-    unsubscribe = SubscriberLinks(ENV["PUBLIC_BASE_URL"], [KEY]).unsubscribe_token("sid")  # another purpose
+    link = SubscriberLinks(ENV["PUBLIC_BASE_URL"], SigningKeys(KEY)).calendar_url("seao:a", "fr")
+    forged = SubscriberLinks(ENV["PUBLIC_BASE_URL"], SigningKeys("not-our-key")).calendar_url("seao:a", "fr")
+    unsubscribe = SubscriberLinks(ENV["PUBLIC_BASE_URL"], SigningKeys(KEY)).unsubscribe_token("sid")  # another purpose
 
     for url in (link.replace("jeton=", "jeton=x"), forged, f"{ENV['PUBLIC_BASE_URL']}/agenda?jeton={unsubscribe}"):
         answer = get(world, url)
@@ -90,14 +91,14 @@ def test_a_forged_or_altered_link_gets_a_clear_page_and_no_event(world: AlertWor
 
 
 def test_a_tender_that_is_gone_is_not_found(world: AlertWorld) -> None:
-    link = SubscriberLinks(ENV["PUBLIC_BASE_URL"], [KEY]).calendar_url("seao:never-stored", "fr")
+    link = SubscriberLinks(ENV["PUBLIC_BASE_URL"], SigningKeys(KEY)).calendar_url("seao:never-stored", "fr")
 
     assert get(world, link)["statusCode"] == 404
 
 
 def test_the_endpoint_answers_get_only(world: AlertWorld) -> None:
     world.publish(tender("a"))
-    link = SubscriberLinks(ENV["PUBLIC_BASE_URL"], [KEY]).calendar_url("seao:a", "fr")
+    link = SubscriberLinks(ENV["PUBLIC_BASE_URL"], SigningKeys(KEY)).calendar_url("seao:a", "fr")
 
     for method in ("POST", "PUT", "DELETE"):
         answer = get(world, link, method)

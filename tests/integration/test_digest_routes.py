@@ -6,9 +6,11 @@ from typing import Any, cast
 
 import pytest
 
+from esja.config import SenderIdentity
 from esja.digest.links import DigestLinks, archive_key
 from esja.digest.weeks import Week
 from esja.store.digest_archive import DigestArchive
+from esja.tokens import SigningKeys
 from esja.web.app import create_app
 from esja.web.digest_routes import digest_router
 from local.http_adapter import to_event
@@ -25,10 +27,10 @@ class Site:
     def __init__(self, aws: LocalAws) -> None:
         archive = DigestArchive(aws.resources.names["ArchiveBucket"], aws.client("s3"))
         archive.put(archive_key("esbsl", WEEK), PAGE)
-        self.links = DigestLinks(BASE_URL, ["key"])
-        self.app = create_app(
-            public_base_url=BASE_URL, routers=[digest_router(archive=lambda: archive, links=self.links)]
-        )
+        self.links = DigestLinks(BASE_URL, SigningKeys("key"))
+        sender = SenderIdentity(contact_email="info@esja.example.org")
+        router = digest_router(archive=lambda: archive, links=self.links, sender=sender)
+        self.app = create_app(public_base_url=BASE_URL, sender=sender, routers=[router])
 
     def get(self, url: str) -> dict[str, Any]:
         event = to_event("GET", url.removeprefix(BASE_URL), {"host": "esja.example.org"}, b"", "esja.example.org")
@@ -52,7 +54,7 @@ def test_the_link_in_the_email_opens_the_archived_digest(site: Site) -> None:
         "script" not in headers["Content-Security-Policy"]
         and "default-src 'none'" in headers["Content-Security-Policy"]
     )
-    assert headers["Cache-Control"] == "private, no-store" and headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Cache-Control"] == "private, no-store" and headers["Referrer-Policy"] == "same-origin"
 
 
 def test_an_altered_link_is_refused_in_the_readers_language(site: Site) -> None:

@@ -10,6 +10,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botocore.exceptions import ClientError
@@ -17,7 +18,9 @@ from botocore.exceptions import ClientError
 from esja.bootstrap import build_web_app
 from esja.cli import main as cli
 from esja.config import Settings
+from esja.pledges.links import CONFIRMATION_LIFETIME, WITHDRAWAL_LINK_LIFETIME, WITHDRAWAL_PURPOSE
 from esja.pledges.service import PER_EMAIL_WINDOW, PER_SOURCE_LIMIT, PER_SOURCE_WINDOW
+from esja.tokens import SigningKeys, TokenSigner
 from local.outbox import sent_emails
 from local.runtime import ROOT, LocalAws, environment
 from local.serve import web_environment
@@ -104,7 +107,7 @@ def test_the_form_has_a_label_for_every_field_and_the_law_25_notice(web: WebClie
     labelled = set(re.findall(r'<label for="([^"]+)"', body))
     assert inputs and set(inputs) <= labelled
     notice = main_of(page)[main_of(page).index('id="privacy-title"') :]
-    assert "L'économie sociale, j'achète!" in notice  # who collects
+    assert "Chantier de l'économie sociale" in notice  # who collects (SenderOrganisation)
     assert "30 jours" in notice and "au Canada" in notice  # how long, where
     assert "vieprivee@esja.example.org" in notice  # whom to ask
     assert 'class="honeypot" aria-hidden="true"' in body and 'name="form_token"' in body
@@ -117,7 +120,7 @@ def test_every_pledge_page_carries_the_security_headers(web: WebClient) -> None:
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
         assert headers["X-Content-Type-Options"] == "nosniff", path
         assert headers["Strict-Transport-Security"].startswith("max-age="), path
-        assert headers["Referrer-Policy"] == "no-referrer", path
+        assert headers["Referrer-Policy"] == "same-origin", path
 
 
 # --- Signing -----------------------------------------------------------------------------------------
@@ -163,10 +166,10 @@ def test_the_confirmation_email_is_in_the_signatorys_language_and_names_the_send
     text, html = email.part("text/plain"), email.part("text/html")
     assert email.subject.startswith("Confirm your pledge") and text.startswith("Hello Marie Tremblay,")
     assert email.message["Content-Language"] == "en"
-    assert "Cégep de Rimouski & Co (CEGEP, 01 Bas-Saint-Laurent)" in text  # plain text: no &amp;
+    assert "Institution: Cégep de Rimouski & Co\nType: CEGEP\nRegion: 01 Bas-Saint-Laurent" in text  # no &amp;
     assert "Cégep de Rimouski &amp; Co" in html
     for part in (text, html):
-        assert "L'économie sociale, j'achète!" in part.replace("&#39;", "'")
+        assert "Chantier de l'économie sociale" in part.replace("&#39;", "'")
         assert "4200, boul. Saint-Laurent" in part and "info@esja.example.org" in part
     assert email.message["List-Unsubscribe"] is None  # transactional
     assert email.message["Reply-To"] == "info@esja.example.org"  # a reply reaches the programme
@@ -466,6 +469,25 @@ def test_the_confirmed_page_offers_the_withdrawal_link(web: WebClient) -> None:
     assert web.get(withdraw[1].replace("http://127.0.0.1:3000", "").replace("&amp;", "&"))["statusCode"] == 200
 
 
+def withdrawal_link_end(link: str, keys: tuple[str, ...]) -> datetime:
+    token = parse_qs(urlsplit(html.unescape(link)).query)["jeton"][0]
+    signer = TokenSigner(SigningKeys.from_list(keys), WITHDRAWAL_PURPOSE)
+    return signer.verify(token, int(WITHDRAWAL_LINK_LIFETIME.total_seconds())).expires_at
+
+
+def test_the_withdrawal_link_of_the_confirmed_page_ends_with_the_confirmation_link(web: WebClient) -> None:
+    web.submit()
+    mailed = links_in(sent_emails()[0])
+    confirmed = confirm(web, mailed["confirm"])
+
+    on_the_page = re.search(r'href="(http://127.0.0.1:3000/engagement/retrait\?[^"]+)"', confirmed["body"])
+    assert on_the_page
+    # The page was opened with a link valid 72 hours: it hands out nothing that lives longer…
+    assert withdrawal_link_end(on_the_page[1], web.keys) <= datetime.now(UTC) + CONFIRMATION_LIFETIME
+    # …while the withdrawal link of the e-mail lives as long as the pledge may.
+    assert withdrawal_link_end(mailed["withdraw"], web.keys) > datetime.now(UTC) + timedelta(days=3000)
+
+
 # --- Faults, API description, export -----------------------------------------------------------------
 
 
@@ -483,6 +505,22 @@ def test_ses_throttling_shows_a_try_again_page(aws: LocalAws) -> None:
     answer = app.resolve(form_post({**pledge_fields(), "form_token": aged_form_token(web.keys)}), cast(Any, None))
 
     assert answer["statusCode"] == 503 and "Réessayez dans quelques minutes" in answer["body"]
+
+
+def test_confirmation_emails_go_through_the_transactional_configuration_set(aws: LocalAws) -> None:
+    web = WebClient(aws)
+    ses, sent_through = aws.client("sesv2"), []
+    ses.meta.events.register(
+        "provide-client-params.sesv2.SendEmail", lambda params, **_: sent_through.append(params["ConfigurationSetName"])
+    )
+    with environment(aws.environment(WEB, **web.env)):
+        app = build_web_app(Settings.from_env(), dynamodb=aws.client("dynamodb"), sesv2=ses)
+
+    answer = app.resolve(form_post({**pledge_fields(), "form_token": aged_form_token(web.keys)}), cast(Any, None))
+
+    assert answer["statusCode"] == 303
+    # Its own set: complaints about confirmations can never pause the alerts' set.
+    assert sent_through == [aws.resources.resolver(aws.template).resolve({"Ref": "TransactionalConfigurationSet"})]
 
 
 def test_the_openapi_document_describes_every_pledge_route(web: WebClient) -> None:

@@ -16,7 +16,10 @@ from tests.alert_builders import QUIET, AlertWorld, emails_to, enterprise, subsc
 SES_EVENTS = "SesEventsFunction"
 JULIE = "direction@coop.example.org"  # the address in events/ses_*.json
 ALEX = "partners@voisins.example.org"
-LOUD = {"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_METRICS_DISABLED": "true"}
+# The sample events come from the stack named "esja": its alerts go through the configuration set esja-alerts.
+AS_DEPLOYED = {"SES_CONFIGURATION_SET": "esja-alerts"}
+LOUD = {"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_METRICS_DISABLED": "true", **AS_DEPLOYED}
+QUIET_EVENTS = QUIET | AS_DEPLOYED
 
 
 def event(name: str) -> dict[str, Any]:
@@ -43,7 +46,7 @@ def world(aws: LocalAws) -> AlertWorld:
 
 
 def test_a_permanent_bounce_suppresses_the_address(aws: LocalAws) -> None:
-    answer = aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET)
+    answer = aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET_EVENTS)
 
     assert answer == {"suppressed": 1, "already": 0, "ignored": 0}
     item = suppression_item(aws)
@@ -51,32 +54,66 @@ def test_a_permanent_bounce_suppresses_the_address(aws: LocalAws) -> None:
 
 
 def test_handling_the_same_event_twice_changes_nothing(aws: LocalAws) -> None:
-    aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET)
+    aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET_EVENTS)
     before = suppression_item(aws)
 
-    again = aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET)
-    complaint_later = aws.invoke(SES_EVENTS, event("ses_complaint"), QUIET)
+    again = aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET_EVENTS)
+    complaint_later = aws.invoke(SES_EVENTS, event("ses_complaint"), QUIET_EVENTS)
 
     assert again == complaint_later == {"suppressed": 0, "already": 1, "ignored": 0}
     assert suppression_item(aws) == before
 
 
 def test_a_transient_bounce_suppresses_nothing(aws: LocalAws) -> None:
-    assert aws.invoke(SES_EVENTS, event("ses_transient_bounce"), QUIET) == {"suppressed": 0, "already": 0, "ignored": 1}
+    assert aws.invoke(SES_EVENTS, event("ses_transient_bounce"), QUIET_EVENTS) == {
+        "suppressed": 0,
+        "already": 0,
+        "ignored": 1,
+    }
     assert suppression_item(aws) is None
 
 
 def test_a_complaint_suppresses_the_address(aws: LocalAws) -> None:
-    aws.invoke(SES_EVENTS, event("ses_complaint"), QUIET)
+    aws.invoke(SES_EVENTS, event("ses_complaint"), QUIET_EVENTS)
 
     item = suppression_item(aws)
     assert item is not None and item["reason"]["S"] == "complaint"
 
 
+def through(name: str, configuration_set: str) -> dict[str, Any]:
+    """A sample event, about mail sent through another configuration set of the stack."""
+    sample = event(name)
+    message = json.loads(sample["Records"][0]["Sns"]["Message"])
+    message["mail"]["tags"]["ses:configuration-set"] = [configuration_set]
+    sample["Records"][0]["Sns"]["Message"] = json.dumps(message)
+    return sample
+
+
+def test_a_complaint_about_a_pledge_confirmation_does_not_stop_the_alerts(aws: LocalAws) -> None:
+    # Anyone can type an address into the pledge form: complaining about that e-mail is no unsubscribe.
+    answer = aws.invoke(SES_EVENTS, through("ses_complaint", "esja-transactional"), QUIET_EVENTS)
+
+    assert answer == {"suppressed": 0, "already": 0, "ignored": 1} and suppression_item(aws) is None
+
+
+def test_a_digest_that_bounces_for_good_is_seen_and_suppresses_the_address(aws: LocalAws) -> None:
+    answer = aws.invoke(SES_EVENTS, through("ses_bounce", "esja-digest"), QUIET_EVENTS)
+
+    item = suppression_item(aws)
+    assert answer["suppressed"] == 1 and item is not None and item["reason"]["S"] == "bounce"
+
+
+def test_the_function_knows_which_configuration_set_carries_the_alerts(aws: LocalAws) -> None:
+    assert (
+        aws.environment(SES_EVENTS)["SES_CONFIGURATION_SET"]
+        == aws.environment("SendAlertsFunction")["SES_CONFIGURATION_SET"]
+    )
+
+
 def test_a_bounce_then_a_new_run_leaves_the_address_out_and_serves_the_others(world: AlertWorld) -> None:
     world.match("coop", tender("a"))
     world.run("daily", "2026-11-20T12:00:00Z")
-    world.aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET)
+    world.aws.invoke(SES_EVENTS, event("ses_bounce"), QUIET_EVENTS)
 
     world.match("coop", tender("b", "Vitres"))
     world.match("voisins", tender("c"))

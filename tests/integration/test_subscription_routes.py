@@ -12,6 +12,7 @@ from itsdangerous.timed import TimestampSigner
 
 from esja.alerts.links import SubscriberLinks
 from esja.alerts.model import address_key
+from esja.tokens import SigningKeys
 from local.http_adapter import to_event
 from local.runtime import LocalAws
 from tests.alert_builders import (
@@ -70,7 +71,7 @@ def browser(aws: LocalAws) -> Browser:
 
 
 def links(keys: list[str] | None = None) -> SubscriberLinks:
-    return SubscriberLinks(BASE_URL, keys or [KEY])
+    return SubscriberLinks(BASE_URL, SigningKeys.from_list(keys or [KEY]))
 
 
 def sid(world: AlertWorld) -> str:
@@ -164,7 +165,7 @@ def test_a_forged_or_altered_link_gets_a_clear_page_and_changes_nothing(
     world: AlertWorld, browser: Browser, lang: str
 ) -> None:
     token = unsubscribe_token(world)
-    forged = SubscriberLinks(BASE_URL, ["someone-elses-key"]).unsubscribe_token(sid(world))
+    forged = SubscriberLinks(BASE_URL, SigningKeys("someone-elses-key")).unsubscribe_token(sid(world))
 
     pages = [
         browser.get(f"/desabonnement?jeton={token[:-3]}abc&lang={lang}"),
@@ -285,3 +286,42 @@ def test_the_links_of_a_sent_alert_open_these_pages(world: AlertWorld, browser: 
 
     assert len(urls) == 3 and all(browser.get(path(url))["statusCode"] == 200 for url in urls)  # calendar too
     assert world.state(JULIE).unsubscribed_at is None
+
+
+# --- Links a page hands out --------------------------------------------------------------------------------
+
+
+def link_in(page: dict[str, Any], route: str) -> str:
+    found = re.search(rf'href="{re.escape(BASE_URL)}{route}\?jeton=([^"&]+)', page["body"])
+    assert found, page["body"]
+    return found[1]
+
+
+def signed_days_ago(world: AlertWorld, sign: str, days: int) -> str:
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - days * DAY)
+        token: str = getattr(links(), sign)(sid(world))
+        return token
+
+
+def test_the_preferences_page_hands_out_an_unsubscribe_link_that_ends_with_its_own(
+    world: AlertWorld, browser: Browser
+) -> None:
+    presented = signed_days_ago(world, "preferences_token", 88)  # two days left of its 90
+
+    page = browser.get(f"/preferences?jeton={presented}&lang=fr")
+    handed_out = links().unsubscribing(link_in(page, "/desabonnement"))
+
+    assert handed_out.subscriber_id == sid(world)
+    assert handed_out.link_expires_at <= links().managing(presented).link_expires_at
+
+
+def test_the_unsubscribe_page_hands_out_a_preferences_link_that_ends_with_its_own(
+    world: AlertWorld, browser: Browser
+) -> None:
+    presented = signed_days_ago(world, "unsubscribe_token", 89)
+
+    page = browser.get(f"/desabonnement?jeton={presented}&lang=fr")
+    handed_out = links().managing(link_in(page, "/preferences"))
+
+    assert handed_out.link_expires_at <= links().unsubscribing(presented).link_expires_at

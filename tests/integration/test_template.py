@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -175,11 +176,18 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
 
 
 def resource_name(resource: Any) -> str:
-    """`!GetAtt X.Arn` → X; `!Sub ${X.Arn}/index/i` → X/index/i."""
+    """`!GetAtt X.Arn` → X; `!Sub ${X.Arn}/index/i` → X/index/i; `!Ref X` → X;
+    `arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderEmail}` → identity/SenderEmail."""
     if isinstance(resource, dict) and "Fn::GetAtt" in resource:
         return str(resource["Fn::GetAtt"][0])
+    if isinstance(resource, dict) and "Ref" in resource:
+        return str(resource["Ref"])
     if isinstance(resource, dict) and "Fn::Sub" in resource:
-        return str(resource["Fn::Sub"]).replace("${", "").replace(".Arn}", "")
+        text, variables = (resource["Fn::Sub"], {}) if isinstance(resource["Fn::Sub"], str) else resource["Fn::Sub"]
+        for name, value in variables.items():
+            text = text.replace(f"${{{name}}}", resource_name(value))
+        text = re.sub(r"^arn:\$\{AWS::Partition\}:\w+:\$\{AWS::Region\}:\$\{AWS::AccountId\}:", "", text)
+        return text.replace("${", "").replace(".Arn}", "").replace("}", "")
     return str(resource)
 
 
@@ -195,6 +203,66 @@ def test_each_function_has_exactly_its_dynamodb_permissions(transformed: dict[st
 
     assert granted == EXPECTED_DYNAMODB_PERMISSIONS[role_id]
     assert role["Properties"]["ManagedPolicyArns"][0] == BASIC_EXECUTION  # no X-Ray, no broad policies
+
+
+# Beyond DynamoDB, as exactly: sending to queues, SES, S3, the signing keys.
+EXPECTED_OTHER_PERMISSIONS = {
+    "PollTendersFunctionRole": {
+        ("MatchQueue", "sqs:SendMessage*"),
+        ("ReferenceDataBucket/geo/*", "s3:GetObject"),
+        ("ReferenceDataBucket/geo/*", "s3:PutObject"),
+        ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retry
+    },
+    "MatchTendersFunctionRole": set(),
+    "WebFunctionRole": {
+        ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
+        ("identity/SenderEmail", "ses:SendEmail"),
+        ("configuration-set/TransactionalConfigurationSet", "ses:SendEmail"),
+        ("ArchiveBucket/digests/*", "s3:GetObject"),
+        ("ArchiveBucket", "s3:ListBucket"),  # so that a digest not there is NoSuchKey (404), not AccessDenied
+    },
+    "SendAlertsFunctionRole": {
+        ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
+        ("identity/SenderEmail", "ses:SendEmail"),
+        ("configuration-set/AlertsConfigurationSet", "ses:SendEmail"),
+        ("*", "ses:GetAccount"),
+        ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retries
+    },
+    "SesEventsFunctionRole": {
+        ("SesEventsDeadLetterQueue", "sqs:SendMessage"),
+    },
+    "WeeklyDigestFunctionRole": {
+        ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
+        ("identity/SenderEmail", "ses:SendEmail"),
+        ("configuration-set/DigestConfigurationSet", "ses:SendEmail"),
+        ("ArchiveBucket/digests/*", "s3:PutObject"),
+        ("ScheduleDeadLetterQueue", "sqs:SendMessage"),
+    },
+}
+
+
+def granted(role: dict[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (resource_name(resource), action)
+        for statement in role_statements(role)
+        for action in actions(statement)
+        for resource in (statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]])
+    }
+
+
+@pytest.mark.parametrize("role_id", sorted(EXPECTED_OTHER_PERMISSIONS))
+def test_each_function_has_exactly_its_other_permissions(transformed: dict[str, Any], role_id: str) -> None:
+    beyond_dynamodb = {
+        grant for grant in granted(transformed["Resources"][role_id]) if grant[1].split(":")[0] != "dynamodb"
+    }
+
+    assert beyond_dynamodb == EXPECTED_OTHER_PERMISSIONS[role_id]
+
+
+def test_every_function_role_is_checked(transformed: dict[str, Any]) -> None:
+    functions = {f"{name}Role" for name in resources_of_type(TEMPLATE, "AWS::Serverless::Function")}
+
+    assert functions == EXPECTED_OTHER_PERMISSIONS.keys() == EXPECTED_DYNAMODB_PERMISSIONS.keys()
 
 
 # Actions that have no resource-level permission: "*" is the only resource IAM accepts for them.
@@ -237,13 +305,35 @@ def test_alerts_run_instant_daily_and_weekly_with_the_schedules_time() -> None:
             assert json.loads(properties["Input"])["scheduled_time"] == "<aws.scheduler.scheduled-time>", name
 
 
-def test_bounces_and_complaints_reach_ses_events() -> None:
-    destination = TEMPLATE["Resources"]["AlertsEventDestination"]["Properties"]
-    [event] = TEMPLATE["Resources"]["SesEventsFunction"]["Properties"]["Events"].values()
+# Each kind of mail, the function that sends it, and its own configuration set.
+MAIL_STREAMS = {
+    "SendAlertsFunction": "AlertsConfigurationSet",
+    "WebFunction": "TransactionalConfigurationSet",  # pledge confirmations, later sign-in links
+    "WeeklyDigestFunction": "DigestConfigurationSet",
+}
 
-    assert destination["ConfigurationSetName"] == {"Ref": "AlertsConfigurationSet"}
-    assert sorted(destination["EventDestination"]["MatchingEventTypes"]) == ["bounce", "complaint"]
-    assert destination["EventDestination"]["SnsDestination"]["TopicARN"] == event["Properties"]["Topic"]
+
+def test_each_kind_of_mail_goes_through_its_own_configuration_set() -> None:
+    for function, configuration_set in MAIL_STREAMS.items():
+        variables = TEMPLATE["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert variables["SES_CONFIGURATION_SET"] == {"Ref": configuration_set}, function
+    assert set(resources_of_type(TEMPLATE, "AWS::SES::ConfigurationSet")) == set(MAIL_STREAMS.values())
+
+
+def test_bounces_and_complaints_of_every_configuration_set_reach_ses_events() -> None:
+    [event] = TEMPLATE["Resources"]["SesEventsFunction"]["Properties"]["Events"].values()
+    destinations = {
+        d["Properties"]["ConfigurationSetName"]["Ref"]: d["Properties"]["EventDestination"]
+        for d in resources_of_type(TEMPLATE, "AWS::SES::ConfigurationSetEventDestination").values()
+    }
+    [statement] = TEMPLATE["Resources"]["SesEventsTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    publishers = statement["Condition"]["StringEquals"]["AWS:SourceArn"]
+
+    assert destinations.keys() == set(MAIL_STREAMS.values())
+    for configuration_set, destination in destinations.items():
+        assert sorted(destination["MatchingEventTypes"]) == ["bounce", "complaint"], configuration_set
+        assert destination["SnsDestination"]["TopicARN"] == event["Properties"]["Topic"], configuration_set
+        assert any(configuration_set in arn["Fn::Sub"] for arn in publishers), configuration_set
 
 
 def test_every_schedule_is_montreal_time_retries_and_keeps_failures(transformed: dict[str, Any]) -> None:
@@ -346,9 +436,10 @@ def test_the_digest_archive_is_encrypted_private_and_written_only_under_its_pref
     assert all(bucket["PublicAccessBlockConfiguration"].values())
     assert (actions(s3), s3["Resource"]) == (["s3:PutObject"], {"Fn::Sub": "${ArchiveBucket.Arn}/digests/*"})
     assert actions(ses) == ["ses:SendEmail"]
-    assert ses["Resource"] == {
-        "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderEmail}"
-    }
+    assert [resource_name(r) for r in ses["Resource"]] == [
+        "identity/SenderEmail",
+        "configuration-set/DigestConfigurationSet",
+    ]
 
 
 def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transformed: dict[str, Any]) -> None:
@@ -365,5 +456,109 @@ def test_the_web_function_reads_only_the_archived_digests(transformed: dict[str,
     statements = role_statements(transformed["Resources"]["WebFunctionRole"])
 
     assert [(actions(s), s["Resource"]) for s in statements if any(a.startswith("s3:") for a in actions(s))] == [
-        (["s3:GetObject"], {"Fn::Sub": "${ArchiveBucket.Arn}/digests/*"})
+        (["s3:GetObject"], {"Fn::Sub": "${ArchiveBucket.Arn}/digests/*"}),
+        # Without ListBucket, S3 answers a missing key with AccessDenied: the person would get a 503, not a 404.
+        (["s3:ListBucket"], {"Fn::GetAtt": ["ArchiveBucket", "Arn"]}),
     ]
+
+
+# --- Concurrency: a backfill can never starve the pages or the alerts -------------------------------------
+
+ACCOUNT_CONCURRENCY = 1000  # Lambda's default quota per account and region
+UNRESERVED_MINIMUM = 100  # what Lambda keeps unreserved, whatever the functions ask
+
+
+def reserved() -> dict[str, int]:
+    return {
+        name: function["Properties"]["ReservedConcurrentExecutions"]
+        for name, function in resources_of_type(TEMPLATE, "AWS::Serverless::Function").items()
+        if "ReservedConcurrentExecutions" in function["Properties"]
+    }
+
+
+def test_the_pages_and_the_alerts_have_concurrency_of_their_own() -> None:
+    burst = TEMPLATE["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"]["ThrottlingBurstLimit"]
+
+    assert reserved().keys() == {"WebFunction", "SendAlertsFunction"}
+    assert reserved()["WebFunction"] >= burst  # whatever API Gateway lets through finds a function
+    assert 3 <= reserved()["SendAlertsFunction"] <= 10  # daily, weekly and instant may overlap on a Monday
+    assert sum(reserved().values()) + UNRESERVED_MINIMUM <= ACCOUNT_CONCURRENCY
+
+
+def test_matching_takes_the_queue_with_a_small_maximum_concurrency() -> None:
+    [event] = TEMPLATE["Resources"]["MatchTendersFunction"]["Properties"]["Events"].values()
+
+    assert event["Type"] == "SQS"
+    assert 2 <= event["Properties"]["ScalingConfig"]["MaximumConcurrency"] <= 5  # 2 is SQS's least
+    assert "ReservedConcurrentExecutions" not in TEMPLATE["Resources"]["MatchTendersFunction"]["Properties"]
+
+
+def test_every_method_reaches_the_web_function_which_answers_head_and_405() -> None:
+    events = TEMPLATE["Resources"]["WebFunction"]["Properties"]["Events"].values()
+
+    assert {e["Properties"]["Path"]: e["Properties"]["Method"] for e in events} == {"/": "ANY", "/{proxy+}": "ANY"}
+
+
+# --- Alarms ---------------------------------------------------------------------------------------------
+
+
+def alarms_on(namespace: str, metric: str) -> list[dict[str, Any]]:
+    return [
+        alarm["Properties"]
+        for alarm in resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"].get("Namespace") == namespace and alarm["Properties"].get("MetricName") == metric
+    ]
+
+
+def dimension(alarm: dict[str, Any], name: str) -> Any:
+    return next(d["Value"] for d in alarm.get("Dimensions", []) if d["Name"] == name)
+
+
+def test_web_errors_and_error_pages_raise_alarms() -> None:
+    errors = [a for a in alarms_on("AWS/Lambda", "Errors") if dimension(a, "FunctionName") == {"Ref": "WebFunction"}]
+    [server_errors] = alarms_on("AWS/ApiGateway", "5xx")
+
+    assert len(errors) == 1
+    assert dimension(server_errors, "ApiId") == {"Ref": "HttpApi"}
+
+
+def test_a_throttle_of_any_of_our_functions_raises_an_alarm() -> None:
+    [alarm] = [
+        a["Properties"]
+        for a in resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm").values()
+        if any(
+            m.get("MetricStat", {}).get("Metric", {}).get("MetricName") == "Throttles"
+            for m in a["Properties"].get("Metrics", [])
+        )
+    ]
+    watched = {
+        dimension(m["MetricStat"]["Metric"], "FunctionName")["Ref"] for m in alarm["Metrics"] if "MetricStat" in m
+    }
+    [total] = [m for m in alarm["Metrics"] if m.get("ReturnData", True)]
+
+    assert watched == set(resources_of_type(TEMPLATE, "AWS::Serverless::Function"))
+    assert sorted(re.findall(r"\w+", total["Expression"])) == sorted(
+        m["Id"] for m in alarm["Metrics"] if "MetricStat" in m
+    )
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 0)
+
+
+def test_a_match_queue_falling_behind_raises_an_alarm() -> None:
+    [age] = alarms_on("AWS/SQS", "ApproximateAgeOfOldestMessage")
+
+    assert dimension(age, "QueueName") == {"Fn::GetAtt": ["MatchQueue", "QueueName"]}
+    assert age["Threshold"] <= 3600
+
+
+@pytest.mark.parametrize("function", ["PollTendersFunction", "SendAlertsFunction", "WeeklyDigestFunction"])
+def test_a_failed_scheduled_run_waits_in_a_queue_an_alarm_watches(function: str) -> None:
+    config = TEMPLATE["Resources"][function]["Properties"]["EventInvokeConfig"]
+    queue = config["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+    watched = {
+        dimension(alarm, "QueueName")["Fn::GetAtt"][0]
+        for alarm in alarms_on("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    }
+
+    assert config["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
+    assert 0 < config["MaximumRetryAttempts"] <= 2
+    assert queue in watched

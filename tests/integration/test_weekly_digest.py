@@ -246,3 +246,15 @@ def test_a_run_for_a_given_week_and_without_organizers(aws: LocalAws) -> None:
     report = world.run({"week": str(RECENT)})
 
     assert (report["organizers"], report["sent"]) == (0, 0)
+
+
+def test_the_digest_goes_through_its_own_configuration_set(world: DigestWorld, aws: LocalAws) -> None:
+    ses, sent_through = aws.client("sesv2"), []
+    ses.meta.events.register(
+        "provide-client-params.sesv2.SendEmail", lambda params, **_: sent_through.append(params["ConfigurationSetName"])
+    )
+
+    service(aws, sesv2=ses).send_digests(RECENT)
+
+    # Its bounces reach ses_events through the set's event destination: they are seen.
+    assert sent_through == [aws.resources.resolver(aws.template).resolve({"Ref": "DigestConfigurationSet"})] * 2

@@ -91,12 +91,12 @@ def test_french_alert_shows_every_field_of_a_tender_in_both_parts() -> None:
         for shown in (
             "Entretien ménager des édifices municipaux",
             "Ville de Rimouski",
-            "22 octobre 2026 à 10 h",
+            "22 octobre 2026 à 10\u00a0h",
             "dans 7 jours",
             "Services",
             "76111500 – Services de nettoyage",
             "01 Bas-Saint-Laurent",
-            "45\u00a0990 $",
+            "45\u00a0990\u00a0$",
             "code UNSPSC 76111500 (Services de nettoyage)",
             "Entretien ménager",
         ):
@@ -138,7 +138,7 @@ def test_footer_identifies_the_sender_says_why_and_links_to_unsubscribe_and_pref
     email = alert(new(TENDER))
 
     for part in (email.text, visible(email.html).replace("&#39;", "'")):
-        assert "L'économie sociale, j'achète!" in part
+        assert "L'économie sociale, j'achète\u00a0!" in part
         assert "4200, boul. Saint-Laurent, Montréal (Québec)" in part
         assert "info@esja.example.org" in part and "vieprivee@esja.example.org" in part
         assert "parce que vous avez accepté, le 3 février 2026" in part and "Coopérative de propreté" in part
@@ -205,7 +205,10 @@ def test_names_are_joined_in_the_readers_language() -> None:
 
 def test_every_wording_the_alert_templates_use_exists_in_french_and_english() -> None:
     folder = resources.files("esja") / "templates"
-    wording = json.loads((folder / "i18n" / "alerts.json").read_text(encoding="utf-8"))
+    wording = {
+        **json.loads((folder / "i18n" / "alerts.json").read_text(encoding="utf-8")),
+        **json.loads((folder / "i18n" / "common.json").read_text(encoding="utf-8")),  # the footer's shared lines
+    }
     used = set()
     for name in (
         "email/alert.html",

@@ -11,6 +11,7 @@ from esja.alerts.model import address_key
 from esja.alerts.service import AlertService, UnknownEnterprise
 from esja.model import Enterprise, Match, Tender
 from esja.sends import SendKey
+from esja.tokens import SigningKeys
 from tests.alert_builders import REASONS, enterprise, profile, subscriber, tender
 from tests.fakes import PAUSED, REJECTED, THROTTLED, FakeWorld
 
@@ -23,7 +24,9 @@ class World(FakeWorld):
     def __init__(self, *enterprises: Enterprise) -> None:
         super().__init__(NOW)
         self.enterprises.save(enterprises, [profile(e.id) for e in enterprises])
-        self.service = self.build(AlertService, links=SubscriberLinks("https://esja.example.org", ("test-key",)))
+        self.service = self.build(
+            AlertService, links=SubscriberLinks("https://esja.example.org", SigningKeys.from_list(("test-key",)))
+        )
 
     def match(self, enterprise_id: str, item: Tender) -> None:
         self.tenders.publish(item, NOW)

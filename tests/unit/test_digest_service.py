@@ -10,6 +10,7 @@ from esja.digest.links import DigestLinks, archive_key
 from esja.digest.service import DigestService
 from esja.model import Supplier, Tender
 from esja.sends import SendKey
+from esja.tokens import SigningKeys
 from tests.digest_builders import CESIM, ESBSL, MONDAY, WEEK, awarded, enterprise, tender
 from tests.fakes import REJECTED, FakeWorld
 
@@ -21,7 +22,7 @@ class World(FakeWorld):
         super().__init__(SUNDAY_NIGHT)
         self.organizers.save_organizers([ESBSL, CESIM])
         self.enterprises.save([enterprise("coop", "Coop de propreté", neq="1170000001")], [])
-        links = DigestLinks("https://esja.example.org", ("digest-test-key",))
+        links = DigestLinks("https://esja.example.org", SigningKeys.from_list(("digest-test-key",)))
         self.service = self.build(DigestService, links=links)
 
     def publish(self, item: Tender) -> None:

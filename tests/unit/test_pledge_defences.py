@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 from esja.pledges.bot_defences import MAX_SECONDS, TimeTrap, Trap
 from esja.pledges.links import PledgeLinks, digest, new_confirmation_token, new_pledge_id, read_confirmation_token
+from esja.tokens import SigningKeys
 
 KEYS = ("old-key", "new-key")
 SHOWN = datetime(2026, 10, 22, 14, 0, tzinfo=UTC)
 
 
 def trap_at(moment: datetime, keys: tuple[str, ...] = KEYS) -> TimeTrap:
-    return TimeTrap(keys, clock=lambda: moment)
+    return TimeTrap(SigningKeys.from_list(keys), clock=lambda: moment)
 
 
 def sent(token: str, **extra: str) -> dict[str, list[str]]:

@@ -50,4 +50,4 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_defused() -> None:
 
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["institution_name"] == "'=SUM(A1:A9) Ville"
-    assert rows[1]["signatory_title"] == "'@Directrice" and rows[1]["phone"] == "'+1 418 555-0123"
+    assert rows[1]["signatory_title"] == "'@Directrice" and rows[1]["phone"] == "'+14185550123"

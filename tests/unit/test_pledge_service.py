@@ -10,6 +10,7 @@ import pytest
 from esja.pledges.links import PledgeLinks
 from esja.pledges.model import PledgeStatus
 from esja.pledges.service import PER_EMAIL_LIMIT, PER_SOURCE_LIMIT, Outcome, PledgeService
+from esja.tokens import SigningKeys
 from tests.fakes import REJECTED, FakeWorld
 from tests.pledge_builders import pledge_fields
 
@@ -21,7 +22,9 @@ IP = "203.0.113.7"
 class World(FakeWorld):
     def __init__(self) -> None:
         super().__init__(NOW)
-        self.service = self.build(PledgeService, links=PledgeLinks("https://esja.example.org"), keys=KEYS)
+        self.service = self.build(
+            PledgeService, links=PledgeLinks("https://esja.example.org"), keys=SigningKeys.from_list(KEYS)
+        )
 
     def submit(self, *, after: float = 10, source: str = IP, language: str = "fr", **fields: str) -> Outcome:
         token = self.service.new_form_token()
@@ -50,8 +53,8 @@ def test_a_signed_form_is_kept_pending_until_its_emailed_link_is_followed_once(w
 
     confirmed = world.service.confirm(world.confirmation_token())
 
-    assert confirmed is not None and confirmed.status is PledgeStatus.CONFIRMED
-    assert [e.institution_name for e in world.service.registry()] == ["Ville de Rimouski"]
+    assert confirmed is not None and confirmed.pledge.status is PledgeStatus.CONFIRMED
+    assert [institution.name for institution in world.service.registry()] == ["Ville de Rimouski"]
     assert world.service.confirm(world.confirmation_token()) is None  # spent
 
 
@@ -82,8 +85,8 @@ def test_signing_again_for_the_same_institution_replaces_the_earlier_pledge(worl
     second = world.service.confirm(world.confirmation_token())
 
     assert first is not None and second is not None
-    assert world.pledges.by_id[first.id].status is PledgeStatus.WITHDRAWN
-    assert world.pledges.by_id[first.id].replaced_by == second.id
+    assert world.pledges.by_id[first.pledge.id].status is PledgeStatus.WITHDRAWN
+    assert world.pledges.by_id[first.pledge.id].replaced_by == second.pledge.id
     assert len(world.service.registry()) == 1
 
 
@@ -99,7 +102,7 @@ def test_a_withdrawn_pledge_leaves_the_registry_at_once_and_withdrawing_again_is
     world.submit()
     confirmed = world.service.confirm(world.confirmation_token())
     assert confirmed is not None
-    token = world.service.withdrawal_link(confirmed, "fr").split("jeton=", 1)[1].split("&", 1)[0]
+    token = world.service.withdrawal_link(confirmed.pledge, "fr").split("jeton=", 1)[1].split("&", 1)[0]
 
     withdrawn, again = world.service.withdraw(token), world.service.withdraw(token)
 

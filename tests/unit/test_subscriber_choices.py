@@ -10,7 +10,7 @@ from esja.alerts.choices import LinkProblem, SubscriberChoices, Unsubscribing
 from esja.alerts.links import SubscriberLinks
 from esja.alerts.model import ConsentRef, Listing, Preferences, ProfileRef
 from esja.model import Consent
-from esja.tokens import TokenSigner
+from esja.tokens import SigningKeys, TokenSigner
 from tests.fakes import FakeWorld
 
 NOW = datetime(2026, 11, 20, 14, tzinfo=UTC)
@@ -26,7 +26,7 @@ LISTING = Listing(
 class World(FakeWorld):
     def __init__(self) -> None:
         super().__init__(NOW)
-        self.links = SubscriberLinks("https://esja.example.org", KEYS)
+        self.links = SubscriberLinks("https://esja.example.org", SigningKeys.from_list(KEYS))
         self.choices = self.build(SubscriberChoices)
         self.sid = self.subscriptions.enrol("address-key", LISTING, NOW).subscriber_id or ""
 
@@ -53,9 +53,12 @@ def test_the_unsubscribe_link_unsubscribes_once_and_logs_how_and_which_wording(w
     ("token", "kind"),
     [
         ("not-a-token", "invalid"),
-        (TokenSigner(("another-key",), "unsubscribe").sign({"s": "subscriber-1"}), "invalid"),
-        (TokenSigner(KEYS, "unsubscribe").sign({"s": "nobody-we-know"}), "invalid"),
-        (TokenSigner(KEYS, "preferences").sign({"s": "subscriber-1"}), "invalid"),  # another link's purpose
+        (TokenSigner(SigningKeys.from_list(("another-key",)), "unsubscribe").sign({"s": "subscriber-1"}), "invalid"),
+        (TokenSigner(SigningKeys.from_list(KEYS), "unsubscribe").sign({"s": "nobody-we-know"}), "invalid"),
+        (
+            TokenSigner(SigningKeys.from_list(KEYS), "preferences").sign({"s": "subscriber-1"}),
+            "invalid",
+        ),  # another link's purpose
     ],
     ids=["garbage", "another-key", "unknown-subscriber", "another-purpose"],  # the same on every xdist worker
 )

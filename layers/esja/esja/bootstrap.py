@@ -9,7 +9,6 @@ so no function pays at cold start for another's.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.api_gateway import Router
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.sources.http import HttpFetcher
+    from esja.tokens import KeySource
 
 # The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
 # what still fails reaches the use case as Throttled. Short timeouts keep a stuck call from eating the
@@ -53,19 +54,39 @@ AWS_CONFIG = Config(
     connect_timeout=5,
     read_timeout=20,
 )
+# The web function answers a person: it fails fast, with the 503 page, rather than after 10 attempts. A call
+# gives up after 2 x (1 s + 2 s) plus at most 1 s of back-off = 7 s, well inside its 15 s Lambda timeout
+# (DynamoDB, SES and S3 answer its small requests in milliseconds).
+WEB_AWS_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 2},
+    connect_timeout=1,
+    read_timeout=2,
+)
 
 
 @overload
-def aws_client(service: Literal["dynamodb"], session: boto3.Session | None = None) -> DynamoDBClient: ...
+def aws_client(
+    service: Literal["dynamodb"], session: boto3.Session | None = None, *, config: Config = AWS_CONFIG
+) -> DynamoDBClient: ...
 @overload
-def aws_client(service: Literal["s3"], session: boto3.Session | None = None) -> S3Client: ...
+def aws_client(
+    service: Literal["s3"], session: boto3.Session | None = None, *, config: Config = AWS_CONFIG
+) -> S3Client: ...
 @overload
-def aws_client(service: Literal["sesv2"], session: boto3.Session | None = None) -> SESV2Client: ...
+def aws_client(
+    service: Literal["sesv2"], session: boto3.Session | None = None, *, config: Config = AWS_CONFIG
+) -> SESV2Client: ...
 @overload
-def aws_client(service: Literal["sqs"], session: boto3.Session | None = None) -> SQSClient: ...
-def aws_client(service: str, session: boto3.Session | None = None) -> Any:
+def aws_client(
+    service: Literal["sqs"], session: boto3.Session | None = None, *, config: Config = AWS_CONFIG
+) -> SQSClient: ...
+@overload
+def aws_client(
+    service: Literal["secretsmanager"], session: boto3.Session | None = None, *, config: Config = AWS_CONFIG
+) -> SecretsManagerClient: ...
+def aws_client(service: str, session: boto3.Session | None = None, *, config: Config = AWS_CONFIG) -> Any:
     """A client honouring AWS_ENDPOINT_URL (moto locally) through boto3's own configuration."""
-    return (session or _session()).client(service, config=AWS_CONFIG)  # type: ignore[call-overload]
+    return (session or _session()).client(service, config=config)  # type: ignore[call-overload]
 
 
 @lru_cache(maxsize=1)
@@ -230,27 +251,34 @@ def build_suppression_recorder(
     from esja.store.subscriptions import SubscriptionStore
 
     settings = _read(settings, "subscriptions_table")
-    return SuppressionRecorder(SubscriptionStore(settings.subscriptions_table, dynamodb or aws_client("dynamodb")))
+    store = SubscriptionStore(settings.subscriptions_table, dynamodb or aws_client("dynamodb"))
+    return SuppressionRecorder(store, settings.ses_configuration_set)  # complaints count about alerts only
 
 
-def signing_keys(settings: Settings) -> tuple[str, ...]:
-    """Keys for signed links: SIGNING_KEYS locally; in AWS, the secret {"previous": …, "current": …}."""
+def signing_keys(settings: Settings, *, config: Config = AWS_CONFIG) -> KeySource:
+    """Keys for signed links: SIGNING_KEYS locally; in AWS, the secret {"previous", "current", "next"},
+    re-read every few minutes (esja.store.signing_keys)."""
+    from esja.tokens import SigningKeys
+
     if settings.signing_keys:
-        return settings.signing_keys
+        return SigningKeys.from_list(settings.signing_keys)
     settings.require("signing_keys_secret_arn")
-    from aws_lambda_powertools.utilities.parameters import get_secret
+    from esja.store.signing_keys import SecretSigningKeys
 
-    secret = json.loads(str(get_secret(settings.signing_keys_secret_arn, max_age=3600)))
-    return tuple(key for key in (secret.get("previous"), secret.get("current")) if key)
+    return SecretSigningKeys(settings.signing_keys_secret_arn, aws_client("secretsmanager", config=config))
 
 
 # --- web ---
 
 
 def build_web_app(
-    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sesv2: SESV2Client | None = None
+    settings: Settings | None = None,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    sesv2: SESV2Client | None = None,
+    s3: S3Client | None = None,
 ) -> APIGatewayHttpResolver:
-    """The public web function's resolver, with every feature's router."""
+    """The public web function's resolver, with every feature's router; its AWS clients fail fast."""
     from esja.alerts.links import ONE_CLICK_PATH
     from esja.web.app import create_app
     from esja.web.openapi import add_openapi_route
@@ -258,22 +286,28 @@ def build_web_app(
     from esja.web.subscription_routes import subscription_router
 
     settings = _read(settings, "public_base_url")
-    dynamodb = dynamodb or aws_client("dynamodb")
-    keys = signing_keys(settings)
+    dynamodb = dynamodb or aws_client("dynamodb", config=WEB_AWS_CONFIG)
+    sesv2 = sesv2 or aws_client("sesv2", config=WEB_AWS_CONFIG)
+    keys = signing_keys(settings, config=WEB_AWS_CONFIG)
     routers = [
         pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
         subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
-        build_digest_router(settings, keys=keys),
+        build_digest_router(settings, keys=keys, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
-    app = create_app(public_base_url=settings.public_base_url, routers=routers, cross_site_posts=cross_site_posts)
+    app = create_app(
+        public_base_url=settings.public_base_url,
+        sender=settings.sender,
+        routers=routers,
+        cross_site_posts=cross_site_posts,
+    )
     add_openapi_route(app)
     return app
 
 
 def build_pledge_service(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client | None, keys: tuple[str, ...]
+    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client | None, keys: KeySource
 ) -> PledgeService:
     from esja.pledges.links import PledgeLinks
     from esja.pledges.service import PledgeService
@@ -294,7 +328,7 @@ def build_pledge_service(
     )
 
 
-def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: tuple[str, ...]) -> Router:
+def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
     """« Ajouter à mon agenda »: a tender's closing as an event, for the web function."""
     from urllib.parse import urlsplit
 
@@ -310,12 +344,10 @@ def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys:
         uid_domain=urlsplit(settings.public_base_url).hostname or "esja",
         clock=utc_now,
     )
-    return calendar_router(events)
+    return calendar_router(events, settings.sender)
 
 
-def build_subscriber_choices(
-    settings: Settings, *, dynamodb: DynamoDBClient, keys: tuple[str, ...]
-) -> SubscriberChoices:
+def build_subscriber_choices(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> SubscriberChoices:
     """Unsubscribe and preferences, for the pages the links in the alerts open."""
     from esja.alerts.choices import SubscriberChoices
     from esja.alerts.links import SubscriberLinks
@@ -329,7 +361,7 @@ def build_subscriber_choices(
     )
 
 
-def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Router:
+def build_digest_router(settings: Settings, *, keys: KeySource, s3: S3Client | None = None) -> Router:
     """The archived digests the organizers' e-mails link to, for the web function."""
     from esja.digest.links import DigestLinks
     from esja.store.digest_archive import DigestArchive
@@ -340,9 +372,9 @@ def build_digest_router(settings: Settings, *, keys: tuple[str, ...]) -> Router:
     @lru_cache(maxsize=1)
     def archive() -> DigestArchive:
         # Built at the first request for an archive: an S3 client costs every page ~70 ms of cold start.
-        return DigestArchive(settings.archive_bucket, aws_client("s3"))
+        return DigestArchive(settings.archive_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
 
-    return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys))
+    return digest_router(archive=archive, links=DigestLinks(settings.public_base_url, keys), sender=settings.sender)
 
 
 # --- weekly_digest ---
@@ -383,7 +415,12 @@ def build_digest_service(
         settings.require("archive_bucket", "sender_email")
         archive = DigestArchive(settings.archive_bucket, s3 or aws_client("s3"))
         # A few organizers: one e-mail a second stays under any SES account's rate, without asking SES.
-        mailer = _mailer(settings, sesv2 or aws_client("sesv2"), max_per_second=settings.ses_max_send_rate or 1.0)
+        mailer = _mailer(
+            settings,
+            sesv2 or aws_client("sesv2"),
+            max_per_second=settings.ses_max_send_rate or 1.0,
+            configuration_set=settings.ses_configuration_set or None,  # the digest's own: its bounces are seen
+        )
     return DigestService(
         organizers=OrganizerStore(settings.organizers_table, dynamodb),
         tenders=TenderWeeks(settings.tenders_table, dynamodb),

@@ -64,8 +64,8 @@ class Settings:
     sender_email: str = ""
     ses_configuration_set: str = ""
     sender: SenderIdentity = field(default_factory=SenderIdentity)
-    # Keys for signed links, oldest first; the last one signs. Locally SIGNING_KEYS (comma-separated),
-    # in AWS the secret named by SIGNING_KEYS_SECRET_ARN, read once per container (see services).
+    # Keys for signed links, oldest first: [previous,] current[, next]; current signs (esja.tokens). Locally
+    # SIGNING_KEYS (comma-separated); in AWS the secret named by SIGNING_KEYS_SECRET_ARN, re-read every 5 min.
     signing_keys: tuple[str, ...] = ()
     signing_keys_secret_arn: str = ""
     feeds: Mapping[str, FeedConfig] = field(default_factory=lambda: dict(DEFAULT_FEEDS))

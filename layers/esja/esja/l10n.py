@@ -3,6 +3,8 @@
 « 22 octobre 2026 à 10 h », « 45 990 $ » in French; "October 22, 2026 at 10:00 a.m.", "$45,990" in
 English; always in Montréal's time (America/Toronto). Babel carries the CLDR data (month names,
 spacing) so no hand-written table can drift.
+
+What Babel writes in French goes through the one typography rule (esja.typography.typeset).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from babel.numbers import format_currency, format_decimal
 
 from esja.clock import TIME_ZONE
 from esja.model import Language, one_of
+from esja.typography import typeset
 
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 DEFAULT_LANGUAGE: Language = "fr"
-_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+_LOCALES = {"fr": "fr_CA", "en": "en_CA"}  # the layer ships only their CLDR data (layers/esja/lean_layer.py)
 _MONEY = {"fr": ("#,##0 ¤", "#,##0.00 ¤"), "en": ("¤#,##0", "¤#,##0.00")}  # (whole dollars, with cents)
 
 
@@ -44,7 +47,7 @@ def date_time(moment: datetime, lang: str) -> str:
     if lang == "en":
         return _format_datetime(local, "MMMM d, y 'at' h:mm a", locale=_LOCALES["en"])
     pattern = "d MMMM y 'à' H 'h'" if local.minute == 0 else "d MMMM y 'à' H 'h' mm"
-    return _format_datetime(local, pattern, locale=_LOCALES["fr"])
+    return typeset(_format_datetime(local, pattern, locale=_LOCALES["fr"]), "fr")
 
 
 def day(value: date | datetime, lang: str) -> str:
@@ -59,12 +62,13 @@ def money(amount: Decimal | int | float, lang: str) -> str:
     lang = language(lang)
     whole = Decimal(amount) == Decimal(amount).to_integral_value()
     pattern = _MONEY[lang][0 if whole else 1]
-    return format_currency(amount, "CAD", format=pattern, locale=_LOCALES[lang], currency_digits=False)
+    return typeset(format_currency(amount, "CAD", format=pattern, locale=_LOCALES[lang], currency_digits=False), lang)
 
 
 def count(value: int, lang: str) -> str:
-    """« 1 234 » (narrow no-break space), "1,234"."""
-    return format_decimal(value, locale=_LOCALES[language(lang)])
+    """« 1 234 », "1,234"."""
+    lang = language(lang)
+    return typeset(format_decimal(value, locale=_LOCALES[lang]), lang)
 
 
 def days_left(closing: datetime, now: datetime) -> int:

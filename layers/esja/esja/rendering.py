@@ -3,6 +3,10 @@ strict undefined variables, and the French/English helpers every template gets.
 
 Wording lives in catalogues, one JSON file per feature under templates/i18n/ ({"key": {"fr", "en"}}),
 merged at load; templates write `{{ _("key") }}` or `{{ _("key", name=value) }}` (str.format fields).
+
+Whatever is rendered in French gets its typography here, once, on the whole output (esja.typography):
+catalogues and templates are written with ordinary spaces, and Babel's spacing goes through the same
+rule.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from esja import l10n
+from esja.typography import typeset
 
 
 class MissingWording(KeyError):
@@ -36,6 +41,11 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
     return merged
 
 
+def wording(key: str, lang: str, **fields: Any) -> str:
+    """Catalogue wording as plain text, typeset (subjects, values): templates escape it where it lands."""
+    return typeset(catalogue()[key][lang].format(**fields), lang)
+
+
 def translator(lang: str) -> Callable[..., Markup]:
     texts = catalogue()
 
@@ -50,6 +60,15 @@ def translator(lang: str) -> Callable[..., Markup]:
     return wording
 
 
+class TypesetTemplate(Template):
+    """A template whose output, rendered with `lang="fr"`, gets French typography (pages, e-mails)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        lang = dict(*args, **kwargs).get("lang")
+        text = super().render(*args, **kwargs)
+        return typeset(text, lang) if isinstance(lang, str) else text
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -60,6 +79,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.template_class = TypesetTemplate
     env.filters["date_time"] = l10n.date_time
     env.filters["day"] = l10n.day
     env.filters["money"] = l10n.money

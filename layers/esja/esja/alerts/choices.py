@@ -8,12 +8,12 @@ to the consent log with how it was made and which wording the person saw.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import Literal, Protocol
 
-from esja.alerts.links import SubscriberLinks
+from esja.alerts.links import Holder, SubscriberLinks
 from esja.alerts.model import Listing, Preferences, SubscriberState
 from esja.alerts.preferences_form import read_preferences
 from esja.tokens import ExpiredToken, InvalidToken
@@ -47,12 +47,14 @@ class LinkProblem(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Visitor:
-    """Whom a valid link names, and what the Subscriptions table knows of them."""
+    """Whom a valid link names, and what the Subscriptions table knows of them; the links its page hands
+    out expire with it (`link_expires_at`)."""
 
     subscriber_id: str
     address_key: str
     state: SubscriberState
     listing: Listing
+    link_expires_at: datetime
 
     @property
     def enterprises(self) -> tuple[str, ...]:
@@ -111,28 +113,28 @@ class SubscriberChoices:
             wording_version=PREFERENCES_WORDING,
             now=self._clock(),
         )
-        saved = self._subscriptions.state(visitor.address_key)
-        return PreferencesSaved(
-            Visitor(visitor.subscriber_id, visitor.address_key, saved, visitor.listing), form.preferences
-        )
+        saved = replace(visitor, state=self._subscriptions.state(visitor.address_key))
+        return PreferencesSaved(saved, form.preferences)
 
     def preferences_url(self, visitor: Visitor, lang: str) -> str:
-        return self._links.preferences_url(self._links.preferences_token(visitor.subscriber_id), lang)
+        token = self._links.preferences_token(visitor.subscriber_id, not_after=visitor.link_expires_at)
+        return self._links.preferences_url(token, lang)
 
     def unsubscribe_url(self, visitor: Visitor, lang: str) -> str:
-        return self._links.unsubscribe_url(self._links.unsubscribe_token(visitor.subscriber_id), lang)
+        token = self._links.unsubscribe_token(visitor.subscriber_id, not_after=visitor.link_expires_at)
+        return self._links.unsubscribe_url(token, lang)
 
-    def _visitor(self, token: str, verify: Callable[[str], str]) -> Visitor:
+    def _visitor(self, token: str, verify: Callable[[str], Holder]) -> Visitor:
         try:
-            subscriber_id = verify(token)
+            holder = verify(token)
         except ExpiredToken:
             raise LinkProblem("expired") from None
         except InvalidToken:
             raise LinkProblem("invalid") from None
-        address_key = self._subscriptions.address_of(subscriber_id)
+        address_key = self._subscriptions.address_of(holder.subscriber_id)
         if address_key is None:  # signed by us, yet for nobody we know
             raise LinkProblem("invalid")
         state = self._subscriptions.state(address_key)
         if state.listing is None:
             raise LinkProblem("invalid")
-        return Visitor(subscriber_id, address_key, state, state.listing)
+        return Visitor(holder.subscriber_id, address_key, state, state.listing, holder.link_expires_at)

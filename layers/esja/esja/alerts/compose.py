@@ -29,7 +29,7 @@ from esja.emails import Email
 from esja.geo.regions import region_name
 from esja.matching.unspsc import normalise_unspsc
 from esja.model import Reason, Scope, Tender
-from esja.rendering import catalogue, environment, translator
+from esja.rendering import environment, translator, wording
 from esja.sources.notice_pages import notice_page
 from esja.unspsc import code_title
 
@@ -86,11 +86,6 @@ class Section:
     kind: str  # "new", "updates", "reminders": the order they come in
     html: tuple[Markup, ...]  # one rendered tender each
     text: tuple[Markup, ...]
-
-
-def wording(key: str, lang: str, **fields: Any) -> str:
-    """Catalogue wording as plain text (subjects, values): templates escape it where it lands."""
-    return catalogue()[key][lang].format(**fields)
 
 
 def compose_alert(

@@ -10,12 +10,12 @@ we alerted about, never text of someone else's choosing; it lives as long as a t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from esja.tokens import InvalidToken, TokenSigner
+from esja.tokens import InvalidToken, KeySource, TokenSigner
 
 UNSUBSCRIBE_PATH = "/desabonnement"
 ONE_CLICK_PATH = "/desabonnement/un-clic"  # POSTed by mail providers' servers (List-Unsubscribe-Post)
@@ -26,8 +26,16 @@ LINK_LIFETIME = timedelta(days=90)
 CALENDAR_LINK_LIFETIME = timedelta(days=400)
 
 
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Whom a valid link names, and until when it is good."""
+
+    subscriber_id: str
+    link_expires_at: datetime
+
+
 class SubscriberLinks:
-    def __init__(self, public_base_url: str, keys: Sequence[str]) -> None:
+    def __init__(self, public_base_url: str, keys: KeySource) -> None:
         self._base = public_base_url.rstrip("/")
         self._unsubscribe = TokenSigner(keys, "unsubscribe")
         self._preferences = TokenSigner(keys, "preferences")
@@ -36,11 +44,12 @@ class SubscriberLinks:
         # the tender carries the same link, so its card is rendered once (esja.alerts.compose).
         self.calendar_url = lru_cache(maxsize=4096)(self._calendar_url)
 
-    def unsubscribe_token(self, subscriber_id: str) -> str:
-        return self._unsubscribe.sign({"s": subscriber_id})
+    def unsubscribe_token(self, subscriber_id: str, *, not_after: datetime | None = None) -> str:
+        """`not_after`: a page opened with a link hands out links that do not outlive it."""
+        return self._unsubscribe.sign({"s": subscriber_id}, not_after=not_after)
 
-    def preferences_token(self, subscriber_id: str) -> str:
-        return self._preferences.sign({"s": subscriber_id})
+    def preferences_token(self, subscriber_id: str, *, not_after: datetime | None = None) -> str:
+        return self._preferences.sign({"s": subscriber_id}, not_after=not_after)
 
     def unsubscribe_url(self, token: str, lang: str) -> str:
         return self._url(UNSUBSCRIBE_PATH, {TOKEN_FIELD: token, "lang": lang})
@@ -56,26 +65,26 @@ class SubscriberLinks:
 
     def calendar_tender(self, token: str) -> str:
         """The tender key a calendar token names; raises InvalidToken or ExpiredToken."""
-        tender_key = self._calendar.verify(token, int(CALENDAR_LINK_LIFETIME.total_seconds())).get("t")
+        tender_key = self._calendar.verify(token, int(CALENDAR_LINK_LIFETIME.total_seconds())).payload.get("t")
         if not isinstance(tender_key, str) or not tender_key:
             raise InvalidToken("the link is not valid")
         return tender_key
 
-    def unsubscribing(self, token: str) -> str:
-        """The subscriber id an unsubscribe token names; raises InvalidToken or ExpiredToken."""
-        return _subscriber(self._unsubscribe, token)
+    def unsubscribing(self, token: str) -> Holder:
+        """Whom an unsubscribe token names; raises InvalidToken or ExpiredToken."""
+        return _holder(self._unsubscribe, token)
 
-    def managing(self, token: str) -> str:
-        """The subscriber id a preferences token names; raises InvalidToken or ExpiredToken."""
-        return _subscriber(self._preferences, token)
+    def managing(self, token: str) -> Holder:
+        """Whom a preferences token names; raises InvalidToken or ExpiredToken."""
+        return _holder(self._preferences, token)
 
     def _url(self, path: str, query: dict[str, str]) -> str:
         return f"{self._base}{path}?{urlencode(query)}"
 
 
-def _subscriber(signer: TokenSigner, token: str) -> str:
-    payload = signer.verify(token, int(LINK_LIFETIME.total_seconds()))
-    subscriber_id = payload.get("s")
+def _holder(signer: TokenSigner, token: str) -> Holder:
+    verified = signer.verify(token, int(LINK_LIFETIME.total_seconds()))
+    subscriber_id = verified.payload.get("s")
     if not isinstance(subscriber_id, str) or not subscriber_id:
         raise InvalidToken("the link is not valid")
-    return subscriber_id
+    return Holder(subscriber_id, verified.expires_at)

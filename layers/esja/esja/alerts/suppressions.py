@@ -2,8 +2,11 @@
 
 Only what says the address is unusable or unwilling counts: a permanent bounce, or a complaint. A
 transient bounce (mailbox full, greylisting) suppresses nothing: the next alert may get through.
-The events come from the configuration set's event destination (SNS), as "eventType"; SES's older
-identity notifications say "notificationType" and are read the same way.
+The events come from the configuration sets' event destination (SNS), as "eventType"; SES's older
+identity notifications say "notificationType" and are read the same way. A complaint stops the alerts
+only when it is about an alert: anyone can type an address into the pledge form, and the person who
+complains about that confirmation did not ask to lose their alerts. A permanent bounce counts whatever
+the mail: the address does not exist.
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ class SuppressionList(Protocol):
     ) -> bool: ...
 
 
-def suppressions_in(message: str) -> list[Suppression]:
-    """The addresses an SES event tells us to stop writing to (none for most events)."""
+def suppressions_in(message: str, alerts_configuration_set: str = "") -> list[Suppression]:
+    """The addresses an SES event tells us to stop writing to (none for most events). Complaints count
+    when the mail went through `alerts_configuration_set`, or through no set we can tell."""
     event: dict[str, Any] = json.loads(message)
     kind = event.get("eventType") or event.get("notificationType")
     if kind == "Bounce":
@@ -53,6 +57,9 @@ def suppressions_in(message: str) -> list[Suppression]:
         detail = f"Permanent/{bounce.get('bounceSubType', 'General')}"
         return _each(bounce, "bouncedRecipients", "bounce", detail, event)
     if kind == "Complaint":
+        sent_through = event.get("mail", {}).get("tags", {}).get("ses:configuration-set", [])
+        if alerts_configuration_set and sent_through and alerts_configuration_set not in sent_through:
+            return []
         complaint = event["complaint"]
         detail = complaint.get("complaintFeedbackType") or "complaint"
         return _each(complaint, "complainedRecipients", "complaint", detail, event)
@@ -60,23 +67,25 @@ def suppressions_in(message: str) -> list[Suppression]:
 
 
 class SuppressionRecorder:
-    def __init__(self, suppressions: SuppressionList) -> None:
+    def __init__(self, suppressions: SuppressionList, alerts_configuration_set: str = "") -> None:
         self._suppressions = suppressions
+        self._alerts_configuration_set = alerts_configuration_set
 
     def record(self, messages: Iterable[str]) -> SuppressionOutcome:
         """Every address the events name, suppressed once: the same event twice changes nothing."""
         outcome = SuppressionOutcome()
         for message in messages:
-            _record(message, self._suppressions, outcome)
+            _record(suppressions_in(message, self._alerts_configuration_set), self._suppressions, outcome)
         return outcome
 
 
-def record_ses_event(message: str, suppressions: SuppressionList) -> SuppressionOutcome:
-    return SuppressionRecorder(suppressions).record([message])
+def record_ses_event(
+    message: str, suppressions: SuppressionList, alerts_configuration_set: str = ""
+) -> SuppressionOutcome:
+    return SuppressionRecorder(suppressions, alerts_configuration_set).record([message])
 
 
-def _record(message: str, suppressions: SuppressionList, outcome: SuppressionOutcome) -> None:
-    found = suppressions_in(message)
+def _record(found: list[Suppression], suppressions: SuppressionList, outcome: SuppressionOutcome) -> None:
     if not found:
         outcome.ignored += 1
     for suppression in found:

@@ -30,7 +30,7 @@ from esja.digest.sections import (
 from esja.emails import Email
 from esja.geo.regions import is_region_code, region_name
 from esja.model import Tender
-from esja.rendering import catalogue, render
+from esja.rendering import render, wording
 from esja.sources.notice_pages import notice_page
 
 TEXT_BAR_WIDTH = 24  # characters of the longest bar in the plain-text part
@@ -86,11 +86,6 @@ class WinView:
     amount: str
     day: str
     by_name: bool  # recognised by name only (no NEQ): worth a check
-
-
-def wording(key: str, lang: str, **fields: object) -> str:
-    """Catalogue wording as plain text (subjects, labels): templates escape it where it lands."""
-    return catalogue()[key][lang].format(**fields)
 
 
 def compose_digest(digest: Digest, *, archive_url: str, sender: SenderIdentity) -> Email:

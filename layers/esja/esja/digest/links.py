@@ -8,12 +8,11 @@ the site's keys, naming the organizer and the week — nothing personal — vali
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from esja.digest.weeks import Week
-from esja.tokens import InvalidToken, TokenSigner
+from esja.tokens import InvalidToken, KeySource, TokenSigner
 
 ARCHIVE_PATH = "/sommaire"
 TOKEN_FIELD = "jeton"  # noqa: S105 - the name of the query parameter, not a secret
@@ -28,7 +27,7 @@ def archive_key(organizer_id: str, week: Week) -> str:
 
 
 class DigestLinks:
-    def __init__(self, public_base_url: str, keys: Sequence[str]) -> None:
+    def __init__(self, public_base_url: str, keys: KeySource) -> None:
         self._base = public_base_url.rstrip("/")
         self._signer = TokenSigner(keys, "digest-archive")
 
@@ -38,7 +37,7 @@ class DigestLinks:
 
     def archived(self, token: str) -> str:
         """The archive key a token names; raises InvalidToken (or ExpiredToken)."""
-        payload = self._signer.verify(token, int(LINK_LIFETIME.total_seconds()))
+        payload = self._signer.verify(token, int(LINK_LIFETIME.total_seconds())).payload
         organizer_id, week = payload.get("o"), payload.get("w")
         if not isinstance(organizer_id, str) or not ORGANIZER_ID.fullmatch(organizer_id) or not isinstance(week, str):
             raise InvalidToken("the link is not valid")

@@ -4,7 +4,7 @@ An e-mail has a plain-text and an HTML part, the sender's name, a Reply-To (the 
 and — for commercial e-mails —
 `List-Unsubscribe` (https) with `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
 SES errors become the project's own: Throttled (try again later), SendingPaused (stop the run, keep
-everything pending), Rejected (this recipient only).
+everything pending), Rejected (this recipient only); no answer in time, a plain StoreError.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from esja.emails import Email
 from esja.errors import Rejected, SendingPaused, Throttled
-from esja.store.errors import THROTTLING_CODES, error_code
+from esja.store.errors import THROTTLING_CODES, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -83,6 +83,8 @@ class Mailer:
             if code in _PAUSED:
                 raise SendingPaused(f"SES is not sending: {code}") from error
             raise Rejected(f"SES refused the message: {code}") from error
+        except BotoCoreError as error:  # no answer in time: whether SES took the message is unknown
+            raise store_error(error, "sending an e-mail") from error
         return answer["MessageId"]
 
     def mime(self, email: Email) -> bytes:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from esja.tokens import InvalidToken, TokenSigner
+from esja.tokens import InvalidToken, KeySource, TokenSigner
 
 HONEYPOT_FIELD = "website"
 TIME_TRAP_FIELD = "form_token"
@@ -28,7 +28,7 @@ class Trap(StrEnum):
 
 
 class TimeTrap:
-    def __init__(self, keys: Sequence[str], clock: Callable[[], datetime]) -> None:
+    def __init__(self, keys: KeySource, clock: Callable[[], datetime]) -> None:
         self._signer = TokenSigner(keys, _PURPOSE)
         self._clock = clock
 
@@ -43,7 +43,7 @@ class TimeTrap:
             return Trap.STALE
         try:
             # itsdangerous bounds the age on its own clock too; ours decides (tests move it).
-            at = self._signer.verify(sent[0], max_age_seconds=MAX_SECONDS).get("at")
+            at = self._signer.verify(sent[0], max_age_seconds=MAX_SECONDS).payload.get("at")
         except InvalidToken:
             return Trap.STALE
         if not isinstance(at, int):

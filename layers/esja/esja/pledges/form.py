@@ -1,8 +1,10 @@
 """The pledge form as the browser sends it → validated PledgeDetails, or the errors of each field.
 
-Strict: every text has a length range and no control or bidirectional-override characters; every
-choice is one of ours; the e-mail address is checked as every address is (esja.emails: syntax only, no
-DNS on the request path). Errors are codes with parameters; their French and English wording is in
+Strict: every text has a length range, and refuses what could make it read differently from what it is
+once in an e-mail or on the public registry (invisible characters, stacks of accents, web addresses);
+every choice is one of ours; the e-mail address is checked as every address is (esja.emails:
+email-validator, syntax only, no DNS on the request path); a phone number is read as people in Québec
+write it and kept in one form. Errors are codes with parameters; their French and English wording is in
 templates/i18n/pledges.json under `pledge.error.<code>`.
 """
 
@@ -17,7 +19,7 @@ from types import MappingProxyType
 from esja.emails import InvalidAddress, checked_address
 from esja.geo.regions import all_regions
 from esja.model import Category
-from esja.pledges.model import InstitutionType, PledgeDetails
+from esja.pledges.model import OFFERED_TYPES, PledgeDetails
 
 CHECKED = "yes"  # the value of every checkbox of the form
 
@@ -27,7 +29,7 @@ TEXT_FIELDS = {
     "signatory_name": (2, 120),
     "signatory_title": (2, 120),
 }
-MAX_LENGTH = {**{name: limits[1] for name, limits in TEXT_FIELDS.items()}, "email": 254, "phone": 30, "target_share": 5}
+MAX_LENGTH = {**{name: limits[1] for name, limits in TEXT_FIELDS.items()}, "email": 254, "phone": 40, "target_share": 5}
 SINGLE_FIELDS = (
     *TEXT_FIELDS,
     "institution_type",
@@ -41,14 +43,29 @@ SINGLE_FIELDS = (
 MULTIPLE_FIELDS = ("categories",)
 REQUIRED_FIELDS = (*TEXT_FIELDS, "institution_type", "region", "email", "declaration")
 
-# Control characters, surrogates, private use, and the bidirectional overrides that could make a name
-# on the public registry read differently from what it is.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Co"})
-# A name or a title never holds a web address; a form that e-mails its content must not carry spam links.
-_LINK = re.compile(r"(?:https?:|www\.|://)", re.IGNORECASE)
+# Characters a reader cannot see, or that make text read differently from what it is: control and
+# format characters (Cf: bidirectional overrides, zero-width spaces and joiners, soft hyphens, tag
+# characters), surrogates, private use, unassigned code points, and the letters and symbols that render
+# as blank (Hangul fillers, the blank Braille pattern). A name on the registry or in an e-mail is what
+# it looks like.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5")
+# After NFC, French and the other languages of Québec keep at most two combining marks on a letter;
+# more is « Zalgo » text that spills over the lines around it.
+MAX_COMBINING_MARKS = 2
+# A name or a title never holds a web address or a domain (evil-phish.com, bit.ly/abc): mail clients
+# turn them into links, and our sender must never carry someone else's link. Ideographic and
+# full-width full stops count as dots: some clients read them so.
+_DOT = "[.\u3002\uff0e\uff61]"
+_LINK = re.compile(rf"https?:|://|www{_DOT}|[\w-]{_DOT}[a-z]{{2,63}}(?![^\W\d_])", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
-_PHONE = re.compile(r"(?P<number>\+?[0-9 ().-]+?)\s*(?:(?:x|ext\.?|poste|#)\s*[0-9]{1,6})?", re.IGNORECASE)
+# As people write a North American number in Québec: 418 555-0123, (418) 555-0123, 418.555.0123,
+# +1 418 555 0123, 1-800-555-0123; an extension after « poste », « p. », "ext.", "x" or "#".
+_PHONE = re.compile(
+    r"(?:\+?1[ .-]?)?\(?(?P<area>[2-9][0-9]{2})\)?[ .-]?(?P<exchange>[2-9][0-9]{2})[ .-]?(?P<line>[0-9]{4})"
+    r"(?:[ ,;]*(?:poste|p\.?|ext\.?|extension|x|#)[ .]*(?P<extension>[0-9]{1,6}))?",
+    re.IGNORECASE,
+)
 _SHARE = re.compile(r"([0-9]{1,3})\s*%?")
 
 
@@ -60,7 +77,7 @@ class MalformedForm(ValueError):
 class FieldError:
     field: str
     code: str  # the wording is `pledge.error.<code>`
-    params: Mapping[str, int] = MappingProxyType({})
+    params: Mapping[str, int | str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +103,15 @@ def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
     # In the order the form shows them: the summary at the top lists them in that order too.
     errors = [
         *_text_errors("institution_name", text["institution_name"]),
-        *_choice_errors("institution_type", text["institution_type"], {t.value for t in InstitutionType}),
+        *_choice_errors("institution_type", text["institution_type"], {t.value for t in OFFERED_TYPES}),
         *_choice_errors("region", text["region"], {r.code for r in all_regions()}),
         *_text_errors("signatory_name", text["signatory_name"]),
         *_text_errors("signatory_title", text["signatory_title"]),
     ]
     email, email_errors = _email(text["email"])
     errors.extend(email_errors)
-    errors.extend(_phone_errors(text["phone"]))
+    phone, phone_errors = _phone(text["phone"])
+    errors.extend(phone_errors)
     share, share_errors = _share(text["target_share"])
     errors.extend(share_errors)
     categories = values["categories"]
@@ -108,12 +126,12 @@ def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
         return FormResult(values, tuple(errors), None)
     details = PledgeDetails(
         institution_name=text["institution_name"],
-        institution_type=InstitutionType(text["institution_type"]),
+        institution_type=next(t for t in OFFERED_TYPES if t.value == text["institution_type"]),
         region=text["region"],
         signatory_name=text["signatory_name"],
         signatory_title=text["signatory_title"],
         email=email,
-        phone=text["phone"] or None,
+        phone=phone,
         target_share=share,
         categories=tuple(Category(c) for c in categories),
         declaration_accepted=True,
@@ -127,25 +145,37 @@ def clean(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
-def _forbidden(value: str) -> bool:
-    return any(c in _BIDI_CONTROLS or unicodedata.category(c) in _FORBIDDEN_CATEGORIES for c in value)
-
-
 def _text_errors(name: str, value: str) -> list[FieldError]:
     shortest, longest = TEXT_FIELDS[name]
     if not value:
         return [FieldError(name, "required")]
-    if _forbidden(value):
-        return [FieldError(name, "characters")]
+    if (refused := _invisible(value)) is not None:
+        return [FieldError(name, "invisible", {"code_point": f"U+{ord(refused):04X}"})]
     if len(value) > longest:
         return [FieldError(name, "too_long", {"max": longest})]
     if len(value) < shortest:
         return [FieldError(name, "too_short", {"min": shortest})]
+    if _stacked_marks(value):
+        return [FieldError(name, "marks", {"max": MAX_COMBINING_MARKS})]
     if not any(c.isalpha() for c in value):
         return [FieldError(name, "letters")]
     if _LINK.search(value):
         return [FieldError(name, "no_links")]
     return []
+
+
+def _invisible(value: str) -> str | None:
+    """The first character a reader could not see or that would change how the text reads."""
+    return next((c for c in value if c in _BLANK_CHARACTERS or unicodedata.category(c) in _REFUSED_CATEGORIES), None)
+
+
+def _stacked_marks(value: str) -> bool:
+    run = 0
+    for c in value:
+        run = run + 1 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me") else 0
+        if run > MAX_COMBINING_MARKS:
+            return True
+    return False
 
 
 def _choice_errors(name: str, value: str, allowed: set[str]) -> list[FieldError]:
@@ -165,14 +195,17 @@ def _email(value: str) -> tuple[str, list[FieldError]]:
         return "", [FieldError("email", "email")]
 
 
-def _phone_errors(value: str) -> list[FieldError]:
+def _phone(value: str) -> tuple[str | None, list[FieldError]]:
+    """One form whatever way it was written: RFC 3966's global number, « +14185550123;ext=12 »."""
     if not value:
-        return []
+        return None, []
     if len(value) > MAX_LENGTH["phone"]:
-        return [FieldError("phone", "too_long", {"max": MAX_LENGTH["phone"]})]
+        return None, [FieldError("phone", "too_long", {"max": MAX_LENGTH["phone"]})]
     matched = _PHONE.fullmatch(value)
-    digits = sum(c.isdigit() for c in matched["number"]) if matched else 0
-    return [] if 10 <= digits <= 15 else [FieldError("phone", "phone")]
+    if matched is None:
+        return None, [FieldError("phone", "phone")]
+    number = f"+1{matched['area']}{matched['exchange']}{matched['line']}"
+    return (f"{number};ext={matched['extension']}" if matched["extension"] else number), []
 
 
 def _share(value: str) -> tuple[int | None, list[FieldError]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -28,7 +30,12 @@ class InstitutionType(StrEnum):
     SCHOOL_SERVICE_CENTRE = "school-service-centre"
     HEALTH_BODY = "health-body"
     OTHER_PUBLIC_BODY = "other-public-body"
+    # No longer offered: the declaration is for public institutions. Still read, so that pledges signed
+    # before show and export as they were signed.
     PRIVATE_COMPANY = "private-company"
+
+
+OFFERED_TYPES = tuple(t for t in InstitutionType if t is not InstitutionType.PRIVATE_COMPANY)
 
 
 class PledgeStatus(StrEnum):
@@ -95,3 +102,47 @@ class RegistryEntry:
     signatory_name: str
     signatory_title: str
     confirmed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    name: str
+    title: str
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryInstitution:
+    """One institution on the public registry, with every person who signed for it."""
+
+    name: str
+    type: InstitutionType
+    region: str
+    signatories: tuple[Signatory, ...]  # the first to confirm first
+
+    @property
+    def since(self) -> datetime:
+        return self.signatories[0].confirmed_at
+
+
+def by_institution(entries: Iterable[RegistryEntry]) -> list[RegistryInstitution]:
+    """One entry per institution, by name. An institution is a name (folded: « Ville de Lévis » and
+    "VILLE DE LEVIS" are one) in a region: Québec has several Saint-Joseph. It is shown as most of its
+    signatories wrote it (the latest of them on a tie), with that signatory's type."""
+    groups: dict[tuple[str, str], list[RegistryEntry]] = {}
+    for entry in entries:
+        groups.setdefault((fold_name(entry.institution_name), entry.region), []).append(entry)
+    institutions = []
+    for key in sorted(groups):
+        signed = sorted(groups[key], key=lambda e: e.confirmed_at)
+        spellings = Counter(e.institution_name for e in signed)
+        shown = max(reversed(signed), key=lambda e: spellings[e.institution_name])  # max keeps the first: the latest
+        institutions.append(
+            RegistryInstitution(
+                name=shown.institution_name,
+                type=shown.institution_type,
+                region=shown.region,
+                signatories=tuple(Signatory(e.signatory_name, e.signatory_title, e.confirmed_at) for e in signed),
+            )
+        )
+    return institutions

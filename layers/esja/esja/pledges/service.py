@@ -37,8 +37,10 @@ from esja.pledges.model import (
     Pledge,
     PledgeStatus,
     RegistryEntry,
+    RegistryInstitution,
+    by_institution,
 )
-from esja.tokens import InvalidToken, TokenSigner
+from esja.tokens import InvalidToken, KeySource, TokenSigner
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +82,12 @@ class Submission:
     form_token: str = ""  # the time-trap of the form shown again
 
 
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    pledge: Pledge
+    link_expires_at: datetime  # when the confirmation link would have: no link its page hands out outlives it
+
+
 class PledgeService:
     def __init__(
         self,
@@ -89,7 +97,7 @@ class PledgeService:
         mailer: Sender,
         sender: SenderIdentity,
         links: PledgeLinks,
-        keys: Sequence[str],
+        keys: KeySource,
         clock: Callable[[], datetime],
     ) -> None:
         self._pledges = pledges
@@ -100,8 +108,7 @@ class PledgeService:
         self._clock = clock
         self._time_trap = TimeTrap(keys, clock)
         self._withdrawal = TokenSigner(keys, WITHDRAWAL_PURPOSE)
-        # Rate-limit counters are keyed by a keyed hash: the table holds no address, IP or e-mail in clear.
-        self._counter_key = hashlib.sha256(f"rate-limits:{keys[-1]}".encode()).digest()
+        self._keys = keys
 
     def new_form_token(self) -> str:
         return self._time_trap.issue()
@@ -162,7 +169,7 @@ class PledgeService:
             return None
         return pledge
 
-    def confirm(self, token: str) -> Pledge | None:
+    def confirm(self, token: str) -> Confirmed | None:
         """Confirmed, once: the link is spent. A newer pledge of the same signatory for the same
         institution replaces the one confirmed before (a pledge is updated by signing again)."""
         pledge = self.pending(token)
@@ -175,17 +182,20 @@ class PledgeService:
         for earlier in self._pledges.confirmed_of(confirmed.details.signatory_key):
             if earlier != confirmed.id:
                 self._pledges.withdraw(earlier, now, now + WITHDRAWN_RETENTION, replaced_by=confirmed.id)
-        return confirmed
+        assert pledge.token_expires_at is not None  # pending() checked
+        return Confirmed(confirmed, pledge.token_expires_at)
 
-    def withdrawal_link(self, pledge: Pledge, lang: str) -> str:
-        return self._links.withdraw(self._withdrawal.sign({"p": pledge.id}), lang)
+    def withdrawal_link(self, pledge: Pledge, lang: str, *, not_after: datetime | None = None) -> str:
+        """`not_after`: a page opened with a link hands out links that do not outlive it."""
+        return self._links.withdraw(self._withdrawal.sign({"p": pledge.id}, not_after=not_after), lang)
 
     def withdrawable(self, token: str) -> Pledge | None:
         """The pledge a withdrawal link is for (already withdrawn ones too: the page says so)."""
         try:
-            pledge_id = self._withdrawal.verify(token, int(WITHDRAWAL_LINK_LIFETIME.total_seconds())).get("p")
+            verified = self._withdrawal.verify(token, int(WITHDRAWAL_LINK_LIFETIME.total_seconds()))
         except InvalidToken:
             return None
+        pledge_id = verified.payload.get("p")
         pledge = self._pledges.get(pledge_id) if isinstance(pledge_id, str) else None
         return None if pledge is None or pledge.is_purged(self._clock()) else pledge
 
@@ -197,8 +207,9 @@ class PledgeService:
         now = self._clock()
         return self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION) or self.withdrawable(token)
 
-    def registry(self) -> list[RegistryEntry]:
-        return self._pledges.registry(self._clock())
+    def registry(self) -> list[RegistryInstitution]:
+        """The public registry: one entry per institution, however many of its people signed."""
+        return by_institution(self._pledges.registry(self._clock()))
 
     def _send_confirmation(self, pledge: Pledge, token: str) -> None:
         email = compose_confirmation(
@@ -215,4 +226,6 @@ class PledgeService:
             logger.warning("confirmation e-mail refused by SES", extra={"pledge_id": pledge.id})
 
     def _counter(self, kind: str, value: str) -> str:
-        return f"{kind}#" + hmac.new(self._counter_key, value.lower().encode(), hashlib.sha256).hexdigest()
+        """Rate-limit counters are keyed by a keyed hash: the table holds no address, IP or e-mail in clear."""
+        key = hashlib.sha256(f"rate-limits:{self._keys().current}".encode()).digest()
+        return f"{kind}#" + hmac.new(key, value.lower().encode(), hashlib.sha256).hexdigest()

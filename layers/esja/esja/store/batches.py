@@ -7,10 +7,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.errors import Throttled
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -45,7 +43,7 @@ class Batches:
         for attempt in range(_ATTEMPTS):
             try:
                 answer = call(RequestItems=request)
-            except ClientError as error:
+            except AWS_ERRORS as error:
                 raise store_error(error, action) from error
             yield answer
             request = answer.get(leftovers) or {}

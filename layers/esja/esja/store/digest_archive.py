@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
-from esja.store.errors import error_code, store_error
+from esja.store.errors import AWS_ERRORS, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -22,14 +20,14 @@ class DigestArchive:
     def put(self, key: str, page: str) -> None:
         try:
             self._client.put_object(Bucket=self._bucket, Key=key, Body=page.encode("utf-8"), ContentType=HTML)
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "archiving a digest") from error
 
     def get(self, key: str) -> str | None:
         """The archived page, None if there is none under that key."""
         try:
             answer = self._client.get_object(Bucket=self._bucket, Key=key)
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) in ("NoSuchKey", "404"):
                 return None
             raise store_error(error, "reading an archived digest") from error

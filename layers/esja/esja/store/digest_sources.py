@@ -13,13 +13,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.digest.outcomes import ContractWon
 from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
 from esja.digest.weeks import Week
 from esja.model import Status, Tender
-from esja.store.errors import CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 from esja.store.matches import alert_item
 
 if TYPE_CHECKING:
@@ -74,7 +72,7 @@ class TenderWeeks:
         try:
             pages = self._client.get_paginator("query").paginate(**request)
             return [_seen(item) for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, f"reading tenders ({index})") from error
 
 
@@ -113,7 +111,7 @@ class MatchHistory:
             self._client.put_item(
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(enterprise_id)"
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "recording a contract won") from error
@@ -129,7 +127,7 @@ class MatchHistory:
             )
             for page in pages:
                 yield from page["Items"]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading an enterprise's matches") from error
 
 
@@ -162,7 +160,7 @@ class SubscriptionEvents:
                 | since,
             )
             return [event for page in pages for item in page["Items"] if (event := _event(item, moment))]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading alert deliveries") from error
 
 

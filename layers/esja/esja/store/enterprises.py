@@ -12,11 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Category, Consent, Enterprise, Profile, Subscriber
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -59,14 +57,14 @@ class EnterpriseStore:
                     UpdateExpression="ADD version :one",
                     ExpressionAttributeValues={":one": {"N": "1"}},
                 )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "saving enterprises") from error
         return summary
 
     def version(self) -> int:
         try:
             item = self._client.get_item(TableName=self._table, Key=CATALOGUE, ConsistentRead=True).get("Item")
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading the profiles' version") from error
         return int(item["version"]["N"]) if item else 0
 
@@ -81,7 +79,7 @@ class EnterpriseStore:
                         enterprises.append(enterprise_from_json(data))
                     elif data and kind.startswith("profile#"):
                         profiles.append(profile_from_json(data))
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading enterprises") from error
         return sorted(enterprises, key=lambda e: e.id), sorted(profiles, key=lambda p: (p.enterprise_id, p.id))
 
@@ -93,7 +91,7 @@ class EnterpriseStore:
                 ExpressionAttributeValues={":id": {"S": enterprise_id}},
                 ConsistentRead=True,
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading an enterprise") from error
         return {(item["item"]["S"], enterprise_id): item["data"]["S"] for item in answer["Items"]}
 

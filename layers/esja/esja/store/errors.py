@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from esja.errors import StoreError, Throttled
 
@@ -18,13 +18,17 @@ THROTTLING_CODES = frozenset(
     }
 )
 CONDITION_FAILED = "ConditionalCheckFailedException"
+# What an AWS call can fail with: AWS's answer (ClientError), or no answer in time (timeouts, connection
+# refused: BotoCoreError). Adapters catch both, so a timeout is a StoreError like any other failure.
+AWS_ERRORS = (ClientError, BotoCoreError)
 
 
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
+def error_code(error: ClientError | BotoCoreError) -> str:
+    """AWS's error code ("ConditionalCheckFailedException"…); "" when AWS did not answer."""
+    return str(error.response.get("Error", {}).get("Code", "")) if isinstance(error, ClientError) else ""
 
 
-def store_error(error: ClientError, action: str) -> StoreError:
+def store_error(error: ClientError | BotoCoreError, action: str) -> StoreError:
     code = error_code(error)
     kind = Throttled if code in THROTTLING_CODES else StoreError
     return kind(f"{action}: {code or type(error).__name__}")

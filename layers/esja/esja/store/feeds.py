@@ -7,10 +7,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.ingest.feed_state import FeedState
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -24,7 +22,7 @@ class FeedStateStore:
     def load(self, feed: str) -> FeedState:
         try:
             answer = self._client.get_item(TableName=self._table, Key={"feed": {"S": feed}}, ConsistentRead=True)
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading the feed cursor") from error
         item = answer.get("Item")
         if not item:
@@ -41,5 +39,5 @@ class FeedStateStore:
             item["last_success_at"] = {"S": state.last_success_at}
         try:
             self._client.put_item(TableName=self._table, Item=item)
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "saving the feed cursor") from error

@@ -6,11 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from esja.errors import StoreError
 from esja.ingest.changes import Change
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -47,7 +45,7 @@ class MatchQueue:
     def _send(self, entries: list[SendMessageBatchRequestEntryTypeDef], *, retry: bool) -> None:
         try:
             answer = self._client.send_message_batch(QueueUrl=self._url, Entries=entries)
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "announcing tenders to the match queue") from error
         failed = {f["Id"] for f in answer.get("Failed", [])}
         if failed and retry:

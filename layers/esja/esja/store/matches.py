@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from botocore.exceptions import ClientError
-
 from esja.alerts.model import AlertItem
 from esja.model import Match
 from esja.store.batches import Batches
-from esja.store.errors import CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -92,7 +90,7 @@ class MatchStore:
             )
             for page in pages:
                 found.update(item["enterprise_id"]["S"] for item in page["Items"])
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a tender's matches") from error
         return sorted(found)
 
@@ -105,7 +103,7 @@ class MatchStore:
                 ExpressionAttributeValues={":e": {"S": enterprise_id}, ":m": {"S": "match#"}},
             )
             return [_stored(item) for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading an enterprise's matches") from error
 
     def open_items(self, enterprise_id: str) -> list[AlertItem]:
@@ -119,7 +117,7 @@ class MatchStore:
                 ExpressionAttributeValues={":e": {"S": enterprise_id}},
             )
             return [alert_item(item) for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading an enterprise's open matches") from error
 
     def items(self, keys: Iterable[tuple[str, str]]) -> list[AlertItem]:
@@ -149,7 +147,7 @@ class MatchStore:
                 ConditionExpression="attribute_exists(enterprise_id)",  # never create a half item
                 ExpressionAttributeValues=values,
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return
             raise store_error(error, "marking a match as told") from error
@@ -164,7 +162,7 @@ class MatchStore:
                 ConditionExpression="attribute_exists(open_since)",
                 ExpressionAttributeValues={":closed": {"S": "closed"}},
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return
             raise store_error(error, "closing a match") from error
@@ -174,7 +172,7 @@ class MatchStore:
             self._client.put_item(
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(enterprise_id)"
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "recording a match") from error

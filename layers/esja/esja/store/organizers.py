@@ -17,12 +17,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.digest.organizers import Organizer
 from esja.digest.setup import SavedOrganizers
 from esja.digest.signatories import SignatoryLink
-from esja.store.errors import CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -52,7 +50,7 @@ class OrganizerStore:
                 self._client.put_item(TableName=self._table, Item=item)
             for key in removed:
                 self._client.delete_item(TableName=self._table, Key=_key(ORGANIZER, key))
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "saving organizers") from error
         return SavedOrganizers(len(written), len(removed), len(wanted) - len(written))
 
@@ -77,7 +75,7 @@ class OrganizerStore:
         """True if the link existed."""
         try:
             answer = self._client.delete_item(TableName=self._table, Key=_key(LINK, link.key), ReturnValues="ALL_OLD")
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "removing a signatory link") from error
         return "Attributes" in answer
 
@@ -91,13 +89,13 @@ class OrganizerStore:
                 ExpressionAttributeValues={":pk": {"S": pk}},
             )
             return [item for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, action) from error
 
     def _put_once(self, item: dict[str, Any], action: str) -> bool:
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, action) from error

@@ -13,12 +13,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.folding import fold_name
 from esja.model import Category
 from esja.pledges.model import InstitutionType, Pledge, PledgeDetails, PledgeStatus, RegistryEntry
-from esja.store.errors import CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -41,13 +39,13 @@ class PledgeStore:
             self._client.put_item(
                 TableName=self._table, Item=to_item(pledge), ConditionExpression="attribute_not_exists(pledge_id)"
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "saving a pledge") from error
 
     def get(self, pledge_id: str) -> Pledge | None:
         try:
             item = self._client.get_item(TableName=self._table, Key=_key(pledge_id), ConsistentRead=True).get("Item")
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a pledge") from error
         return from_item(item) if item else None
 
@@ -111,7 +109,7 @@ class PledgeStore:
                 ExpressionAttributeValues={":key": {"S": signatory_key}},
             )
             return [item["pledge_id"]["S"] for page in pages for item in page.get("Items", [])]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "finding a signatory's pledges") from error
 
     def registry(self, now: datetime) -> list[RegistryEntry]:
@@ -125,7 +123,7 @@ class PledgeStore:
                 ExpressionAttributeValues={":public": {"S": PUBLIC}, ":now": {"N": str(int(now.timestamp()))}},
             )
             return [_entry(item) for page in pages for item in page.get("Items", [])]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading the registry") from error
 
     def everything(self, now: datetime) -> Iterator[Pledge]:
@@ -138,7 +136,7 @@ class PledgeStore:
             )
             for page in pages:
                 yield from (from_item(item) for item in page.get("Items", []))
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading the pledges") from error
 
     def _update(self, pledge_id: str, action: str, **request: Any) -> Pledge | None:
@@ -146,7 +144,7 @@ class PledgeStore:
             answer = self._client.update_item(
                 TableName=self._table, Key=_key(pledge_id), ReturnValues="ALL_NEW", **request
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return None
             raise store_error(error, action) from error

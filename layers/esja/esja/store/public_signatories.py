@@ -9,10 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from esja.digest.signatories import Signatory
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, store_error
 from esja.store.pledges import PUBLIC, REGISTRY_INDEX
 
 if TYPE_CHECKING:
@@ -45,5 +43,5 @@ class PublicSignatories:
                 for page in pages
                 for item in page.get("Items", [])
             ]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading the registry's signatories") from error

@@ -9,9 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
-from esja.store.errors import CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -40,7 +38,7 @@ class RateLimitStore:
                     ":expires": {"N": str(start + seconds + _GRACE_SECONDS)},
                 },
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "counting a request") from error

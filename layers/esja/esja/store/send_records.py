@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey
-from esja.store.errors import CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -66,8 +66,8 @@ class SendRecords:
                 },
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as error:
-            if error_code(error) != CONDITION_FAILED:
+        except AWS_ERRORS as error:
+            if error_code(error) != CONDITION_FAILED or not isinstance(error, ClientError):
                 raise store_error(error, "claiming a send") from error
             state = error.response.get("Item", {}).get("state", {}).get("S")  # type: ignore[attr-defined]
             return {"sent": Claim.SENT, "preparing": Claim.IN_FLIGHT}.get(str(state), Claim.IN_DOUBT)
@@ -96,7 +96,7 @@ class SendRecords:
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, f"recording a send as {state}") from error
 
 

@@ -18,8 +18,6 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from botocore.exceptions import ClientError
-
 from esja.alerts.model import (
     ConsentRecord,
     ConsentRef,
@@ -30,7 +28,7 @@ from esja.alerts.model import (
     SuppressionReason,
 )
 from esja.model import Consent
-from esja.store.errors import CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -55,7 +53,7 @@ class SubscriptionStore:
                 ExpressionAttributeValues={":p": {"S": _pk(address_key)}, ":s": {"S": "state#"}},
                 ConsistentRead=True,
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a subscriber") from error
         items = {item["sk"]["S"]: item for item in answer["Items"]}
         subscriber = items.get("state#subscriber")
@@ -78,7 +76,7 @@ class SubscriptionStore:
                 Key={"pk": {"S": f"subscriber#{subscriber_id}"}, "sk": {"S": "address"}},
                 ConsistentRead=True,
             ).get("Item")
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a subscriber id") from error
         return item["address_key"]["S"] if item else None
 
@@ -146,7 +144,7 @@ class SubscriptionStore:
         ]
         try:
             self._client.transact_write_items(TransactItems=actions)
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == "TransactionCanceledException":
                 raise AlreadyRegistered from error
             raise store_error(error, "registering a subscriber") from error
@@ -180,7 +178,7 @@ class SubscriptionStore:
                     {"Put": {"TableName": self._table, "Item": log, "ConditionExpression": "attribute_not_exists(pk)"}},
                 ]
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "saving preferences") from error
 
     def history(self, address_key: str) -> list[ConsentRecord]:
@@ -193,7 +191,7 @@ class SubscriptionStore:
                 ConsistentRead=True,
             )
             return [_record(item) for page in pages for item in page["Items"]]
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading the consent log") from error
 
     # --- what SES reports ---
@@ -212,7 +210,7 @@ class SubscriptionStore:
         }
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "suppressing an address") from error
@@ -237,13 +235,13 @@ class SubscriptionStore:
                 ExpressionAttributeValues=values,
                 **({"ExpressionAttributeNames": names} if names else {}),  # type: ignore[arg-type]
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, f"updating {sk.split('#', maxsplit=1)[0]}") from error
 
     def _append_once(self, item: dict[str, Any]) -> bool:
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return False
             raise store_error(error, "appending to the consent log") from error
@@ -257,7 +255,7 @@ class SubscriptionStore:
                     for item in items
                 ]
             )
-        except ClientError as error:
+        except AWS_ERRORS as error:
             if error_code(error) == "TransactionCanceledException":
                 return False
             raise store_error(error, action) from error

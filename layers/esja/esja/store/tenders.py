@@ -8,13 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from esja.digest.weeks import Week
 from esja.ingest.changes import Change, StoredVersion
 from esja.model import Status, Tender
 from esja.store.batches import Batches
-from esja.store.errors import store_error
+from esja.store.errors import AWS_ERRORS, store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -44,7 +42,7 @@ class TenderStore:
         """The stored tender and its version (strongly consistent: the poll may have just written it)."""
         try:
             answer = self._client.get_item(TableName=self._table, Key={"tender_key": {"S": key}}, ConsistentRead=True)
-        except ClientError as error:
+        except AWS_ERRORS as error:
             raise store_error(error, "reading a tender") from error
         item = answer.get("Item")
         return (Tender.from_dict(json.loads(item["tender"]["S"])), _version(item)) if item else None

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from esja.alerts.calendar import ClosingEvents, NoClosing
 from esja.alerts.links import CALENDAR_PATH, TOKEN_FIELD
+from esja.config import SenderIdentity
 from esja.tokens import InvalidToken
 from esja.web.openapi import LANG, described, html, query
 from esja.web.pages import error_page
@@ -26,7 +27,7 @@ TOKEN = query(
 )
 
 
-def calendar_router(events: ClosingEvents) -> Router:
+def calendar_router(events: ClosingEvents, sender: SenderIdentity) -> Router:
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
     request = RequestReader(router)
 
@@ -49,9 +50,9 @@ def calendar_router(events: ClosingEvents) -> Router:
         try:
             file = events.for_link(request.query(TOKEN_FIELD), lang)
         except InvalidToken:
-            return error_page(lang, 400, "calendar.invalid")
+            return error_page(lang, 400, "calendar.invalid", sender=sender)
         except NoClosing:
-            return error_page(lang, 404, "calendar.missing")
+            return error_page(lang, 404, "calendar.missing", sender=sender)
         headers = {
             "Content-Disposition": f'attachment; filename="{file.name}"',
             "Content-Language": lang,

@@ -13,6 +13,7 @@ from typing import Protocol
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from esja.config import SenderIdentity
 from esja.digest.links import ARCHIVE_PATH, TOKEN_FIELD, DigestLinks
 from esja.tokens import InvalidToken
 from esja.web.openapi import LANG, described, html, query
@@ -36,7 +37,7 @@ class ArchiveReader(Protocol):
     def get(self, key: str) -> str | None: ...
 
 
-def digest_router(*, archive: Callable[[], ArchiveReader], links: DigestLinks) -> Router:
+def digest_router(*, archive: Callable[[], ArchiveReader], links: DigestLinks, sender: SenderIdentity) -> Router:
     """`archive` gives the archive's reader when a page first needs it."""
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
     request = RequestReader(router)
@@ -57,10 +58,10 @@ def digest_router(*, archive: Callable[[], ArchiveReader], links: DigestLinks) -
         try:
             key = links.archived(request.query(TOKEN_FIELD))
         except InvalidToken:
-            return error_page(lang, 400, "digest.archive.invalid")
+            return error_page(lang, 400, "digest.archive.invalid", sender=sender)
         page = archive().get(key)
         if page is None:
-            return error_page(lang, 404, "digest.archive.missing")
+            return error_page(lang, 404, "digest.archive.missing", sender=sender)
         headers = {
             "Content-Security-Policy": ARCHIVE_CSP,
             "Cache-Control": "private, no-store",

@@ -15,7 +15,6 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from esja.config import SenderIdentity
-from esja.errors import StoreError
 from esja.geo.regions import all_regions, region_name
 from esja.model import Category
 from esja.pledges.bot_defences import HONEYPOT_FIELD, MAX_SECONDS, MIN_SECONDS, TIME_TRAP_FIELD
@@ -37,8 +36,9 @@ from esja.pledges.links import (
     TOKEN_FIELD,
     WITHDRAW_PATH,
 )
-from esja.pledges.model import InstitutionType
+from esja.pledges.model import OFFERED_TYPES
 from esja.pledges.service import Outcome, PledgeService
+from esja.pledges.summary import summary
 from esja.web.forms import BadForm
 from esja.web.openapi import LANG, Page, add_pages, html, query
 from esja.web.pages import error_page, page_language
@@ -55,11 +55,6 @@ STATUS = {
 }
 
 
-def page(template: str, lang: str, *, status: int = 200, **context: Any) -> Response[str]:
-    """A pledge page: its templates link to the others through `paths`, and name the token `token_field`."""
-    return render_page(template, lang, status=status, paths=PATHS, token_field=TOKEN_FIELD, **context)
-
-
 @dataclass(frozen=True, slots=True)
 class PledgePages:
     """Each page: read the request, ask the use case (esja.pledges.service), render."""
@@ -69,7 +64,7 @@ class PledgePages:
     _request: RequestReader
 
     def landing(self) -> Response[str]:
-        return page("pages/landing.html", self._request.language())
+        return self._page("pages/landing.html", self._request.language())
 
     def form(self) -> Response[str]:
         return self._form_page(self._request.language(), token=self._service.new_form_token())
@@ -91,40 +86,43 @@ class PledgePages:
         )
 
     def sent(self) -> Response[str]:
-        return page("pages/pledge_sent.html", self._request.language())
+        return self._page("pages/pledge_sent.html", self._request.language())
 
     def confirmation(self) -> Response[str]:
         language, token = self._request.language(), self._request.query(TOKEN_FIELD)
         pledge = self._service.pending(token)
         if pledge is None:
             return self._invalid_link(language, "confirm")
-        return page("pages/pledge_confirm.html", language, details=pledge.details, token=token, region_name=region_name)
+        rows = summary(pledge.details, language)
+        return self._page("pages/pledge_confirm.html", language, details=pledge.details, summary=rows, token=token)
 
     def confirm(self) -> Response[str]:
         language = self._request.language()
-        pledge = self._service.confirm(self._form_token())
-        if pledge is None:
+        confirmed = self._service.confirm(self._form_token())
+        if confirmed is None:
             return self._invalid_link(language, "confirm")
-        withdraw_url = self._service.withdrawal_link(pledge, language)
-        return page("pages/pledge_confirmed.html", language, details=pledge.details, withdraw_url=withdraw_url)
+        pledge, not_after = confirmed.pledge, confirmed.link_expires_at
+        withdraw_url = self._service.withdrawal_link(pledge, language, not_after=not_after)
+        return self._page("pages/pledge_confirmed.html", language, details=pledge.details, withdraw_url=withdraw_url)
 
     def withdrawal(self) -> Response[str]:
         language, token = self._request.language(), self._request.query(TOKEN_FIELD)
         pledge = self._service.withdrawable(token)
         if pledge is None:
             return self._invalid_link(language, "withdraw")
-        return page("pages/pledge_withdraw.html", language, pledge=pledge, token=token)
+        return self._page("pages/pledge_withdraw.html", language, pledge=pledge, token=token)
 
     def withdraw(self) -> Response[str]:
         language = self._request.language()
         pledge = self._service.withdraw(self._form_token())
         if pledge is None:
             return self._invalid_link(language, "withdraw")
-        return page("pages/pledge_withdrawn.html", language, details=pledge.details)
+        return self._page("pages/pledge_withdrawn.html", language, details=pledge.details)
 
     def registry(self) -> Response[str]:
-        entries = self._service.registry()
-        return page("pages/registry.html", self._request.language(), entries=entries, region_name=region_name)
+        institutions = self._service.registry()
+        lang = self._request.language()
+        return self._page("pages/registry.html", lang, institutions=institutions, region_name=region_name)
 
     def _form_token(self) -> str:
         sent = self._request.form().get(TOKEN_FIELD, [])
@@ -132,14 +130,26 @@ class PledgePages:
             raise BadForm("one token expected")
         return sent[0]
 
+    def malformed_forms(self, app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
+        """A form no browser sends, as a page (400). A route middleware, so inside the app's own and these
+        pages get the security headers too. (AWS failing is the app's 503 page, on every route.)"""
+        try:
+            return next_middleware(app)
+        except (BadForm, MalformedForm):
+            return error_page(page_language(app), 400, "pledge.error.malformed", sender=self._sender)
+
+    def _page(self, template: str, lang: str, *, status: int = 200, **context: Any) -> Response[str]:
+        """A pledge page: its templates link to the others through `paths`, and name the token `token_field`."""
+        context |= {"paths": PATHS, "token_field": TOKEN_FIELD}
+        return render_page(template, lang, sender=self._sender, status=status, **context)
+
     def _invalid_link(self, language: str, what: str) -> Response[str]:
-        contact = self._sender.contact_email
-        return page("pages/pledge_link_invalid.html", language, status=400, what=what, contact=contact)
+        return self._page("pages/pledge_link_invalid.html", language, status=400, what=what)
 
     def _form_page(
         self, language: str, *, token: str, form: FormResult | None = None, status: int = 200, notice: str = ""
     ) -> Response[str]:
-        return page(
+        return self._page(
             "pages/pledge_form.html",
             language,
             status=status,
@@ -149,7 +159,6 @@ class PledgePages:
             notice=notice,
             form_token=token,
             **_form_choices(language),
-            sender=self._sender,
         )
 
 
@@ -177,7 +186,6 @@ def _shown(pages: PledgePages) -> list[Page]:
             pages.registry,
             "The public registry of confirmed pledges whose signatories consented to appear",
             {200: html("Institutions, their region and signatory, by name")},
-            middlewares=[failures_as_pages],
         ),
     ]
 
@@ -199,7 +207,7 @@ def _signing(pages: PledgePages) -> list[Page]:
         },
         form=_pledge_form_schema(),
         description="The same answer whether or not the address already signed. Nothing is stored on error.",
-        middlewares=[failures_as_pages],
+        middlewares=[pages.malformed_forms],
     )
     return [shown, sent]
 
@@ -210,7 +218,7 @@ def _linked(pages: PledgePages) -> list[Page]:
 
 
 def _confirming(pages: PledgePages) -> list[Page]:
-    invalid, guarded = html("The link is not valid, used, or expired"), [failures_as_pages]
+    invalid, guarded = html("The link is not valid, used, or expired"), [pages.malformed_forms]
     return [
         Page(
             "GET",
@@ -219,7 +227,6 @@ def _confirming(pages: PledgePages) -> list[Page]:
             "The page the confirmation link opens: a button confirms (a GET changes nothing)",
             {200: html("The pledge to confirm"), 400: invalid},
             (TOKEN, LANG),
-            middlewares=guarded,
         ),
         Page(
             "POST",
@@ -234,7 +241,7 @@ def _confirming(pages: PledgePages) -> list[Page]:
 
 
 def _withdrawing(pages: PledgePages) -> list[Page]:
-    guarded = [failures_as_pages]
+    guarded = [pages.malformed_forms]
     return [
         Page(
             "GET",
@@ -243,7 +250,6 @@ def _withdrawing(pages: PledgePages) -> list[Page]:
             "The page the withdrawal link opens: a button withdraws",
             {200: html("The pledge to withdraw (or already withdrawn)"), 400: html("The link is not valid")},
             (TOKEN, LANG),
-            middlewares=guarded,
         ),
         Page(
             "POST",
@@ -257,21 +263,9 @@ def _withdrawing(pages: PledgePages) -> list[Page]:
     ]
 
 
-def failures_as_pages(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
-    """What a person can act on, as a page: a form no browser sends (400), AWS failing after the SDK's
-    retries (503: nothing was half done, try again). A route middleware, so inside the app's own and
-    these pages get the security headers too."""
-    try:
-        return next_middleware(app)
-    except (BadForm, MalformedForm):
-        return error_page(page_language(app), 400, "pledge.error.malformed")
-    except StoreError:
-        return error_page(page_language(app), 503, "error.server")
-
-
 def _form_choices(lang: str) -> dict[str, Any]:
     return {
-        "institution_types": [t.value for t in InstitutionType],
+        "institution_types": [t.value for t in OFFERED_TYPES],
         "regions": [(r.code, region_name(r.code, lang)) for r in all_regions()],
         "categories": [c.value for c in Category],
         "max_length": MAX_LENGTH,
@@ -291,7 +285,7 @@ def _pledge_form_schema() -> dict[str, Any]:
         "required": [*REQUIRED_FIELDS, TIME_TRAP_FIELD],
         "properties": {
             **text,
-            "institution_type": {"type": "string", "enum": [t.value for t in InstitutionType]},
+            "institution_type": {"type": "string", "enum": [t.value for t in OFFERED_TYPES]},
             "region": {"type": "string", "enum": [r.code for r in all_regions()]},
             "email": {"type": "string", "format": "email", "maxLength": MAX_LENGTH["email"]},
             "phone": {"type": "string", "maxLength": MAX_LENGTH["phone"]},

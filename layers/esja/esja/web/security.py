@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
+# Methods that change nothing (RFC 9110 §9.2.1): the only ones another site may send us.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SECURITY_HEADERS = {
     # No script at all; styles only from our own stylesheet; forms post only to us; never framed.
     "Content-Security-Policy": (
@@ -17,8 +19,9 @@ SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    # Links carry signed tokens: never leak them to another site through the Referer.
-    "Referrer-Policy": "no-referrer",
+    # Links carry signed tokens: never leak them to another site through the Referer. Not "no-referrer":
+    # under it browsers send `Origin: null` with our own forms (Fetch standard), which we refuse.
+    "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
@@ -40,7 +43,8 @@ def secured(response: Response[str]) -> Response[str]:
 def same_origin_posts(
     public_origin: str, *, exempt: Collection[str] = (), refuse: Callable[[APIGatewayHttpResolver], Response[str]]
 ) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response[str]]:
-    """Refuse a POST whose Origin is another site, or that the browser says came cross-site.
+    """Refuse a state-changing request whose Origin is another site — or `null`, what sandboxed frames,
+    `data:` pages and redirects across sites send — or that the browser says came cross-site.
 
     `exempt`: paths that must accept POSTs from elsewhere — RFC 8058 one-click unsubscribe comes from
     mail providers' servers, authorised by its signed token alone.
@@ -49,11 +53,11 @@ def same_origin_posts(
 
     def middleware(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
         event = app.current_event
-        if event.request_context.http.method == "POST" and event.path not in exempt:
+        if event.request_context.http.method not in SAFE_METHODS and event.path not in exempt:
             headers = {k.lower(): v for k, v in (event.headers or {}).items()}
             origin = headers.get("origin")
             fetch_site = headers.get("sec-fetch-site")
-            if (origin and origin != "null" and _origin(origin) != expected) or fetch_site == "cross-site":
+            if (origin is not None and _origin(origin) != expected) or fetch_site == "cross-site":
                 return refuse(app)
         return next_middleware(app)
 

@@ -47,6 +47,7 @@ class SubscriptionPages:
         return page(
             "pages/unsubscribe.html",
             lang,
+            sender=self._sender,
             token=token,
             token_field=TOKEN_FIELD,
             enterprises=list(visitor.enterprises),
@@ -57,7 +58,7 @@ class SubscriptionPages:
     def unsubscribe(self, token: str, way: Unsubscribing) -> Response[str]:
         lang = self._request.language()
         self._choices.unsubscribe(token, way=way, language=lang)
-        return page("pages/unsubscribe_done.html", lang, contact=self._sender.contact_email)
+        return page("pages/unsubscribe_done.html", lang, sender=self._sender, contact=self._sender.contact_email)
 
     def unsubscribe_by_form(self) -> Response[str]:
         return self.unsubscribe(_single(self._form(), TOKEN_FIELD), Unsubscribing.PAGE)
@@ -88,8 +89,9 @@ class SubscriptionPages:
 
     def link_problem(self, kind: str, lang: str) -> Response[str]:
         """kind: "invalid", "expired", or "request" (not a one-click request)."""
+        contact = self._sender.contact_email
         return page(
-            "pages/unsubscribe_link_invalid.html", lang, status=400, kind=kind, contact=self._sender.contact_email
+            "pages/unsubscribe_link_invalid.html", lang, sender=self._sender, status=400, kind=kind, contact=contact
         )
 
     def _form(self) -> dict[str, list[str]]:
@@ -104,6 +106,7 @@ class SubscriptionPages:
         return page(
             "pages/preferences.html",
             lang,
+            sender=self._sender,
             status=status,
             token=token,
             token_field=TOKEN_FIELD,
