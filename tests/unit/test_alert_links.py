@@ -56,7 +56,7 @@ def test_forged_altered_or_misused_tokens_are_refused() -> None:
     token = links.unsubscribe_token(SID)
 
     foreign = SubscriberLinks("https://x", SigningKeys("other")).unsubscribe_token(SID)
-    for bad in ("", "nonsense", token[:-2] + "xx", foreign):
+    for bad in ("", "nonsense", token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:], foreign):
         with pytest.raises(InvalidToken):
             links.unsubscribing(bad)
     with pytest.raises(InvalidToken):
