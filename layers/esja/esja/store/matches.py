@@ -95,16 +95,7 @@ class MatchStore:
         return sorted(found)
 
     def matches_of(self, enterprise_id: str) -> list[StoredMatch]:
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :m)",
-                ExpressionAttributeNames={"#i": "item"},
-                ExpressionAttributeValues={":e": {"S": enterprise_id}, ":m": {"S": "match#"}},
-            )
-            return [_stored(item) for page in pages for item in page["Items"]]
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading an enterprise's matches") from error
+        return [_stored(item) for item in self._items_of(enterprise_id, "match#")]
 
     def open_items(self, enterprise_id: str) -> list[AlertItem]:
         """The enterprise's matches and updates that may still concern a subscriber (the sparse index;
@@ -166,6 +157,31 @@ class MatchStore:
             if error_code(error) == CONDITION_FAILED:
                 return
             raise store_error(error, "closing a match") from error
+
+    def remove_alert_items(self, enterprise_id: str) -> int:
+        """Delete the enterprise's matches and updates (its contracts won stay); how many were deleted."""
+        keys = [
+            item
+            for prefix in ("match#", "update#")
+            for item in self._items_of(enterprise_id, prefix, ProjectionExpression="enterprise_id, #i")
+        ]
+        self._batches.delete(keys, "removing an enterprise's matches")
+        return len(keys)
+
+    def _items_of(self, enterprise_id: str, prefix: str, **options: Any) -> list[dict[str, Any]]:
+        """The enterprise's items of one kind ("match#", "update#"), strongly consistent."""
+        try:
+            pages = self._client.get_paginator("query").paginate(
+                TableName=self._table,
+                KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :p)",
+                ExpressionAttributeNames={"#i": "item"},
+                ExpressionAttributeValues={":e": {"S": enterprise_id}, ":p": {"S": prefix}},
+                ConsistentRead=True,
+                **options,
+            )
+            return [item for page in pages for item in page["Items"]]
+        except AWS_ERRORS as error:
+            raise store_error(error, "reading an enterprise's matches") from error
 
     def _put_once(self, item: dict[str, Any]) -> bool:
         try:
