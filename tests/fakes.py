@@ -156,6 +156,12 @@ class FakeTenders(Fake):
         found = self.stored.get(key)
         return (found.tender, found.version) if found else None
 
+    def open_tenders(self) -> Iterator[tuple[Tender, StoredVersion]]:
+        self._call("open_tenders")
+        for stored in list(self.stored.values()):
+            if stored.version.status is Status.OPEN:
+                yield stored.tender, stored.version
+
     def publish(self, tender: Tender, at: datetime) -> Change:
         """Stored as the poll stores it, seen at `at`."""
         stored = self.stored.get(tender.key)

@@ -543,13 +543,13 @@ def test_organizers_export_the_pledges_as_csv_safe_for_spreadsheets(web: WebClie
     out, err = io.StringIO(), io.StringIO()
 
     with environment(web.aws.environment(WEB)):
-        code = cli(["pledges", "export", "--format", "csv"], stdout=out, stderr=err)
+        code = cli(["pledges", "export", "--format", "csv"], stdout=out, stderr=err, environ={"LANG": "en_CA"})
         confirmed_only = io.StringIO()
         cli(["pledges", "export", "--status", "confirmed"], stdout=confirmed_only, stderr=io.StringIO())
 
     rows = out.getvalue().splitlines()
     assert code == 0 and rows[0].startswith("pledge_id,status,created_at")
-    assert len(rows) == 3 and "2 pledges" in err.getvalue()
+    assert len(rows) == 3 and "pledges: 2" in err.getvalue()
     assert "'=SUM(A1:A9) Ville" in out.getvalue()
     assert len(confirmed_only.getvalue().splitlines()) == 2
 

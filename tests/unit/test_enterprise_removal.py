@@ -135,10 +135,13 @@ def test_a_dry_run_says_what_would_go_and_changes_nothing(world: World) -> None:
 
 
 def test_pruning_plans_the_removal_of_every_enterprise_the_file_leaves_out(world: World) -> None:
-    plan = world.removal.plan_prune({"voisins", "not-registered-yet"})
+    voisins = world.enterprises.enterprises["voisins"]
+    newcomer = enterprise("grappe", subscriber(JULIE), name="La Grappe")  # Julie moves to a new enterprise
 
-    assert [leaving.enterprise_id for leaving in plan.enterprises] == ["coop"]
-    assert world.removal.plan_prune({"coop", "voisins"}).enterprises == ()
+    plan = world.removal.plan_prune([voisins, newcomer], [profile("voisins"), profile("grappe")])
+
+    assert plan.enterprises == (Leaving("coop", "Coop de propreté", 1, 0, 2),)  # both addresses stay subscribed
+    assert world.removal.plan_prune(list(world.enterprises.enterprises.values()), []).enterprises == ()
 
 
 def test_an_unknown_enterprise_is_refused_and_nothing_changes(world: World) -> None:

@@ -17,11 +17,12 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_decimal, parse_pattern
 
+from esja import model
 from esja.clock import TIME_ZONE
 from esja.model import Language, one_of
 from esja.typography import typeset
 
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
+LANGUAGES = model.LANGUAGES
 DEFAULT_LANGUAGE: Language = "fr"
 _LOCALES = {"fr": "fr_CA", "en": "en_CA"}  # the layer ships only their CLDR data (layers/esja/lean_layer.py)
 # (whole dollars, with cents), parsed once with their locale: the matcher words a value reason per tender

@@ -34,7 +34,7 @@ again: it finds the enterprise still there, and each step done already is done a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -115,10 +115,14 @@ class EnterpriseRemoval:
         survey = self._survey(enterprise_ids)
         return Removal(tuple(self._leaving(e, survey) for e in survey.going), survey.purge_at)
 
-    def plan_prune(self, kept: Collection[str]) -> Removal:
-        """What removing every enterprise but these would do (an import with --prune); nothing is changed."""
-        enterprises, _ = self._enterprises.load()
-        return self.plan([e.id for e in enterprises if e.id not in kept])
+    def plan_prune(self, kept: Sequence[Enterprise], kept_profiles: Sequence[Profile]) -> Removal:
+        """What making these enterprises the whole list would remove (an import with --prune, before or after
+        it saves them): every other one. An address one of these subscribes is kept, even if the table does
+        not know it subscribes it yet."""
+        enterprises, profiles = self._enterprises.load()
+        names = {e.id for e in kept}
+        survey = self._survey_of([e for e in enterprises if e.id not in names], kept, kept_profiles, profiles)
+        return Removal(tuple(self._leaving(e, survey) for e in survey.going), survey.purge_at)
 
     def remove(self, enterprise_ids: Collection[str]) -> Removal:
         """Remove these enterprises (see the module's docstring for what goes and what stays)."""
@@ -143,13 +147,21 @@ class EnterpriseRemoval:
         if unknown:
             raise UnknownEnterprises(unknown)
         going = set(enterprise_ids)
-        staying = recipients_of(
-            [e for e in enterprises if e.id not in going], [p for p in profiles if p.enterprise_id not in going]
-        )
+        staying = [e for e in enterprises if e.id not in going]
+        staying_profiles = [p for p in profiles if p.enterprise_id not in going]
+        return self._survey_of([registered[i] for i in sorted(going)], staying, staying_profiles, profiles)
+
+    def _survey_of(
+        self,
+        going: list[Enterprise],
+        staying: Sequence[Enterprise],
+        staying_profiles: Sequence[Profile],
+        profiles: Sequence[Profile],
+    ) -> _Survey:
         return _Survey(
-            going=[registered[i] for i in sorted(going)],
+            going=going,
             profiles=Counter(p.enterprise_id for p in profiles),
-            remaining={self._key_of(r.address): r.listing for r in staying},
+            remaining={self._key_of(r.address): r.listing for r in recipients_of(staying, staying_profiles)},
             purge_at=self._clock() + CONSENT_EVIDENCE_RETENTION,
         )
 
