@@ -137,7 +137,7 @@ def test_babels_spacing_goes_through_the_same_rule() -> None:
 
 def test_templates_and_catalogues_hold_no_hand_written_non_breaking_space() -> None:
     """Typography is the rule's job: a space typed by hand would be a second way, and would drift."""
-    files = [f for folder in ("pages", "email", "i18n") for f in (TEMPLATES / folder).iterdir()]
+    files = [f for folder in ("pages", "email", "i18n") for f in (TEMPLATES / folder).rglob("*") if f.is_file()]
     written = {f.name: f.read_text(encoding="utf-8") for f in files}
 
     assert written and not [name for name, text in written.items() if "\u00a0" in text or "\u202f" in text]
