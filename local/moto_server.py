@@ -49,12 +49,16 @@ def main(argv: list[str] | None = None) -> int:
         for logical_id, resource in template["Resources"].items():
             if resource["Type"] == "AWS::Serverless::Function":
                 env |= function_environment(template, logical_id, resources)
-    env |= LOCAL_ENVIRONMENT | LOCAL_SECRETS | {
-        "AWS_ENDPOINT_URL": endpoint,
-        "SIGNING_KEYS": LOCAL_SIGNING_KEYS,
-        "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
-        "SES_MAX_SEND_RATE": "14",  # moto does not answer SES GetAccount
-    }
+    env |= (
+        LOCAL_ENVIRONMENT
+        | LOCAL_SECRETS
+        | {
+            "AWS_ENDPOINT_URL": endpoint,
+            "SIGNING_KEYS": LOCAL_SIGNING_KEYS,
+            "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
+            "SES_MAX_SEND_RATE": "14",  # moto does not answer SES GetAccount
+        }
+    )
     env.pop("SIGNING_KEYS_SECRET_ARN", None)  # locally the keys come from SIGNING_KEYS
     env.pop("ADDRESS_KEY_SECRET_ARN", None)  # … and the address keys' secret from ADDRESS_KEY_SECRET
     print("# moto is serving every resource of template.yaml; paste these lines in another terminal:")

@@ -80,6 +80,10 @@ class LocalAws:
                 self._containers[function] = module
             return getattr(module, handler_name)(dict(event), FakeLambdaContext(function))
 
+    def retire(self, function: str) -> None:
+        """The function's next invocation starts a new container (it reads its environment again)."""
+        self._containers.pop(function, None)
+
     def deliver_queue(self, function: str, queue: str, env: Mapping[str, str] | None = None) -> int:
         """Play Lambda's SQS event source mapping: receive batches of 10, invoke, delete what succeeded.
         Returns the number of messages handled; failed ones stay on the queue (their retry)."""

@@ -45,6 +45,6 @@ class Journal:
 
 
 def _sees(actor: Actor, record: AuditRecord) -> bool:
-    """An organizer sees what touched their regions, and what they did themselves."""
-    mine = record.actor_role == Role.ORGANIZER and record.actor_id == actor.item_id
+    """An organizer sees what touched their regions, and what they did themselves (in any role)."""
+    mine = record.address_key == actor.address_key
     return actor.covers_all or mine or any(actor.covers(region) for region in record.regions)

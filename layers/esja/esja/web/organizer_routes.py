@@ -23,6 +23,7 @@ from esja.geo.regions import region_name
 from esja.people.actor import Actor, NotAllowed
 from esja.people.roles import Role
 from esja.signin.links import CSRF_FIELD, SPACE_HOMES
+from esja.sources.catalogue import DEFAULT_FEEDS
 from esja.web.forms import single
 from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
 from esja.web.requests import RequestReader
@@ -51,9 +52,8 @@ class ConsolePages:
         actor = self._access.require(Role.ORGANIZER)
         home = self._console.home(actor)
         regions = ", ".join(region_name(code, self._request.language()) for code in actor.grant.regions)
-        return self._page(
-            "pages/space/organizer_home.html", actor, HOME, home=home, all_regions=actor.covers_all, regions=regions
-        )
+        context = {"home": home, "all_regions": actor.covers_all, "regions": regions, "built_in_feeds": DEFAULT_FEEDS}
+        return self._page("pages/space/organizer_home.html", actor, HOME, **context)
 
     def journal(self) -> Response[str]:
         actor = self._access.require(Role.ORGANIZER)
