@@ -52,8 +52,8 @@ class ConsolePages:
         actor = self._access.require(Role.ORGANIZER)
         home = self._console.home(actor)
         regions = ", ".join(region_name(code, self._request.language()) for code in actor.grant.regions)
-        context = {"home": home, "all_regions": actor.covers_all, "regions": regions, "built_in_feeds": DEFAULT_FEEDS}
-        return self._page("pages/space/organizer_home.html", actor, HOME, **context)
+        context: dict[str, Any] = {"home": home, "all_regions": actor.covers_all, "regions": regions}
+        return self._page("pages/space/organizer_home.html", actor, HOME, built_in_feeds=DEFAULT_FEEDS, **context)
 
     def journal(self) -> Response[str]:
         actor = self._access.require(Role.ORGANIZER)
