@@ -27,8 +27,9 @@ def web(aws: LocalAws) -> SpaceWeb:
 
 
 def main_text(answer: dict[str, Any]) -> str:
+    """The page's content as a reader sees its words (entities decoded, non-breaking spaces as spaces)."""
     body: str = answer["body"]
-    return html.unescape(body[body.index("<main") :])
+    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ")
 
 
 def set_item(web: SpaceWeb, item_id: str, **values: dict[str, str]) -> None:
