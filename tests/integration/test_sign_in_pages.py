@@ -174,7 +174,7 @@ def test_forged_links_get_a_clear_page_and_no_session(web: SpaceWeb, token: str)
 def test_a_page_of_a_space_sends_to_sign_in_and_back_there_after(web: SpaceWeb) -> None:
     away = web.get("/organisation/journal?du=2026-11-01")
     assert (
-        away["statusCode"] == 303 and location(away) == "/connexion?suite=%2Forganisation%2Fjournal%3Fdu%3D2026-11-01"
+        away["statusCode"] == 303 and location(away) == "/connexion?lang=fr&suite=%2Forganisation%2Fjournal%3Fdu%3D2026-11-01"
     )
     form = web.get(location(away))
     assert 'name="suite" value="/organisation/journal?du=2026-11-01"' in form["body"]
@@ -206,7 +206,7 @@ def test_a_person_with_two_roles_chooses_and_lands_in_the_chosen_space(web: Spac
 
     assert location(chosen) == "/entreprise/" and "Parc Kiskotuk" in main_text(coach.get("/entreprise/"))
     # The console asks to choose again rather than refusing: the person holds that role too.
-    assert location(coach.get("/organisation/")) == "/connexion/role?suite=%2Forganisation%2F"
+    assert location(coach.get("/organisation/")) == "/connexion/role?lang=fr&suite=%2Forganisation%2F"
 
 
 def test_a_session_after_sign_out_opens_nothing(web: SpaceWeb) -> None:
@@ -215,7 +215,7 @@ def test_a_session_after_sign_out_opens_nothing(web: SpaceWeb) -> None:
     out = julie.post("/deconnexion")
 
     assert location(out) == "/connexion?etat=fermee&lang=fr" and any("Max-Age=0" in c for c in out["cookies"])
-    assert location(julie.get("/entreprise/")) == "/connexion?suite=%2Fentreprise%2F"
+    assert location(julie.get("/entreprise/")) == "/connexion?lang=fr&suite=%2Fentreprise%2F"
     assert julie.post("/compte/sessions/fermer-les-autres")["statusCode"] == 303  # to sign in: nothing ended
     assert web.audit_actions() == ["session.open", "session.end"]
 
@@ -223,7 +223,7 @@ def test_a_session_after_sign_out_opens_nothing(web: SpaceWeb) -> None:
 def test_a_session_idle_for_30_minutes_is_over(web: SpaceWeb) -> None:
     julie = web.session_for(ENTERPRISE.email, Role.ENTERPRISE, "ateliers-mon-choix", age=timedelta(minutes=31))
 
-    assert location(julie.get("/entreprise/")) == "/connexion?suite=%2Fentreprise%2F"
+    assert location(julie.get("/entreprise/")) == "/connexion?lang=fr&suite=%2Fentreprise%2F"
 
 
 def test_a_session_8_hours_old_is_over_however_busy(web: SpaceWeb) -> None:
@@ -231,7 +231,7 @@ def test_a_session_8_hours_old_is_over_however_busy(web: SpaceWeb) -> None:
     [session] = web.sessions.sessions_of(KEYS(ENTERPRISE.email))
     set_item(web, f"session#{session.key}", last_seen_at={"S": datetime.now(UTC).isoformat(timespec="seconds")})
 
-    assert location(julie.get("/entreprise/")) == "/connexion?suite=%2Fentreprise%2F"
+    assert location(julie.get("/entreprise/")) == "/connexion?lang=fr&suite=%2Fentreprise%2F"
 
 
 def test_ending_the_other_sessions_leaves_this_one(web: SpaceWeb) -> None:

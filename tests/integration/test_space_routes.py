@@ -83,8 +83,8 @@ def test_every_page_of_a_space_refuses_another_persons_session(people: dict[Role
 def test_every_page_without_a_session_sends_to_sign_in_and_back(web: SpaceWeb, path: str) -> None:
     answer = web.get(path)
 
-    back = "" if path.startswith("/connexion") else f"?suite={path.replace('/', '%2F')}"  # not back to sign-in pages
-    assert answer["statusCode"] == 303 and location(answer) == f"/connexion{back}"
+    back = "" if path.startswith("/connexion") else f"&suite={path.replace('/', '%2F')}"  # not back to sign-in pages
+    assert answer["statusCode"] == 303 and location(answer) == f"/connexion?lang=fr{back}"
 
 
 @pytest.mark.parametrize("path", SPACE_POSTS)

@@ -94,14 +94,14 @@ class SpaceAccess:
         try:
             actor = self._sessions.actor(session, role, network=self.network())
         except ChooseRole:
-            raise Redirect(with_next(ROLE_PATH, self._here())) from None
+            raise Redirect(with_next(ROLE_PATH, self._here(), lang=self._request.language())) from None
         return actor
 
     def require_session(self) -> Session:
         """The open session (any role): the account's pages. A POST must carry its anti-forgery token."""
         session = self.session()
         if session is None:
-            raise Redirect(with_next(SIGN_IN_PATH, self._here()))
+            raise Redirect(with_next(SIGN_IN_PATH, self._here(), lang=self._request.language()))
         if self._request.app.current_event.request_context.http.method == "POST":
             sent = self._request.form().get(CSRF_FIELD, [])
             if len(sent) != 1 or not self._sessions.genuine(session, sent[0]):
