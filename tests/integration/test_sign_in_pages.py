@@ -174,7 +174,8 @@ def test_forged_links_get_a_clear_page_and_no_session(web: SpaceWeb, token: str)
 def test_a_page_of_a_space_sends_to_sign_in_and_back_there_after(web: SpaceWeb) -> None:
     away = web.get("/organisation/journal?du=2026-11-01")
     assert (
-        away["statusCode"] == 303 and location(away) == "/connexion?lang=fr&suite=%2Forganisation%2Fjournal%3Fdu%3D2026-11-01"
+        away["statusCode"] == 303
+        and location(away) == "/connexion?lang=fr&suite=%2Forganisation%2Fjournal%3Fdu%3D2026-11-01"
     )
     form = web.get(location(away))
     assert 'name="suite" value="/organisation/journal?du=2026-11-01"' in form["body"]
