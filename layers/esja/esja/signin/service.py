@@ -130,7 +130,8 @@ class SignIn:
             return Asked.INVALID
         with self._pace.padded():
             now = self._clock()
-            if not self._limits.hit(f"signin-network#{network}", PER_NETWORK_LIMIT, PER_NETWORK_WINDOW, now):
+            by_network = f"signin-network#{self._keys.opaque(network)}"  # no address in the table in clear
+            if not self._limits.hit(by_network, PER_NETWORK_LIMIT, PER_NETWORK_WINDOW, now):
                 return Asked.RATE_LIMITED
             key = self._keys(address)
             if self._limits.hit(f"signin-address#{key}", PER_ADDRESS_LIMIT, PER_ADDRESS_WINDOW, now) and (
