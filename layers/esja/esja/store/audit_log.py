@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from esja.audit.log import RETENTION, AuditRecord, Item
 from esja.store.errors import AWS_ERRORS, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -58,17 +59,16 @@ class AuditLogStore:
             if action:
                 request = {"FilterExpression": "#action = :action", "ExpressionAttributeNames": {"#action": "action"}}
                 values[":action"] = {"S": action}
-            try:
-                pages = self._client.get_paginator("query").paginate(
-                    TableName=self._table,
-                    KeyConditionExpression="pk = :pk AND sk BETWEEN :start AND :end",
-                    ExpressionAttributeValues=values,
-                    ScanIndexForward=False,
-                    **request,
-                )
-                found += [_record(item) for page in pages for item in page.get("Items", [])]
-            except AWS_ERRORS as error:
-                raise store_error(error, "reading the audit log") from error
+            items = query_all(
+                self._client,
+                "reading the audit log",
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :start AND :end",
+                ExpressionAttributeValues=values,
+                ScanIndexForward=False,
+                **request,
+            )
+            found += [_record(item) for item in items]
         return found
 
 

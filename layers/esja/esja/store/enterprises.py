@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Category, Consent, Enterprise, Profile, Subscriber
 from esja.store.errors import AWS_ERRORS, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -92,16 +93,15 @@ class EnterpriseStore:
 
     def managed_by(self, address_key: str) -> list[str]:
         """Ids of the enterprises whose space this address manages (the index lags writes by a second)."""
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                IndexName=MANAGER_INDEX,
-                KeyConditionExpression="manager_key = :key",
-                ExpressionAttributeValues={":key": {"S": address_key}},
-            )
-            return sorted({item["enterprise_id"]["S"] for page in pages for item in page.get("Items", [])})
-        except AWS_ERRORS as error:
-            raise store_error(error, "finding a manager's enterprises") from error
+        found = query_all(
+            self._client,
+            "finding a manager's enterprises",
+            TableName=self._table,
+            IndexName=MANAGER_INDEX,
+            KeyConditionExpression="manager_key = :key",
+            ExpressionAttributeValues={":key": {"S": address_key}},
+        )
+        return sorted({item["enterprise_id"]["S"] for item in found})
 
     def _manager_keys(self, enterprise: Enterprise) -> list[str]:
         if not enterprise.managers:

@@ -27,6 +27,7 @@ from esja.pledges.model import (
     Verification,
 )
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -119,30 +120,21 @@ class PledgeStore:
 
     def confirmed_of(self, signatory_key: str) -> list[str]:
         """Ids of the confirmed pledges of one signatory for one institution."""
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                IndexName=CONFIRMED_INDEX,
-                KeyConditionExpression="confirmed_key = :key",
-                ExpressionAttributeValues={":key": {"S": signatory_key}},
-            )
-            return [item["pledge_id"]["S"] for page in pages for item in page.get("Items", [])]
-        except AWS_ERRORS as error:
-            raise store_error(error, "finding a signatory's pledges") from error
+        found = self._query(CONFIRMED_INDEX, "confirmed_key", signatory_key, "finding a signatory's pledges")
+        return [item["pledge_id"]["S"] for item in found]
 
     def registry(self, now: datetime) -> list[RegistryEntry]:
         """The public registry, by institution name."""
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                IndexName=REGISTRY_INDEX,
-                KeyConditionExpression="registry_partition = :public",
-                FilterExpression=_NOT_EXPIRED,
-                ExpressionAttributeValues={":public": {"S": PUBLIC}, ":now": {"N": str(int(now.timestamp()))}},
-            )
-            return [_entry(item) for page in pages for item in page.get("Items", [])]
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading the registry") from error
+        found = query_all(
+            self._client,
+            "reading the registry",
+            TableName=self._table,
+            IndexName=REGISTRY_INDEX,
+            KeyConditionExpression="registry_partition = :public",
+            FilterExpression=_NOT_EXPIRED,
+            ExpressionAttributeValues={":public": {"S": PUBLIC}, ":now": {"N": str(int(now.timestamp()))}},
+        )
+        return [_entry(item) for item in found]
 
     def record_verdict(self, pledge_id: str, verdict: Verdict) -> Pledge | None:
         """An organizer's (or the institution's domain's) verdict on a confirmed pledge; off the `to_verify`
@@ -192,16 +184,14 @@ class PledgeStore:
         return True
 
     def _query(self, index: str, attribute: str, value: str, action: str) -> list[Item]:
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                IndexName=index,
-                KeyConditionExpression=f"{attribute} = :value",
-                ExpressionAttributeValues={":value": {"S": value}},
-            )
-            return [item for page in pages for item in page.get("Items", [])]
-        except AWS_ERRORS as error:
-            raise store_error(error, action) from error
+        return query_all(
+            self._client,
+            action,
+            TableName=self._table,
+            IndexName=index,
+            KeyConditionExpression=f"{attribute} = :value",
+            ExpressionAttributeValues={":value": {"S": value}},
+        )
 
     def everything(self, now: datetime) -> Iterator[Pledge]:
         """Every pledge not past its retention (the organizers' export; a Scan, never on a page)."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from esja.people.roles import Role, RoleGrant
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -117,16 +118,15 @@ class SessionStore:
         return self._update(key, "SET ended_at = :now, expires_at = :expires", values, "ending a session")
 
     def sessions_of(self, address_key: str) -> list[Session]:
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                IndexName=PERSON_INDEX,
-                KeyConditionExpression="person_key = :key",
-                ExpressionAttributeValues={":key": {"S": address_key}},
-            )
-            return [_session(item) for page in pages for item in page.get("Items", [])]
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading a person's sessions") from error
+        found = query_all(
+            self._client,
+            "reading a person's sessions",
+            TableName=self._table,
+            IndexName=PERSON_INDEX,
+            KeyConditionExpression="person_key = :key",
+            ExpressionAttributeValues={":key": {"S": address_key}},
+        )
+        return [_session(item) for item in found]
 
     # --- plumbing ---
 
