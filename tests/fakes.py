@@ -633,6 +633,14 @@ class FakePledges(Fake):
     def of_person(self, address_key: str) -> list[str]:
         return [p.id for p in self.by_id.values() if p.address_key == address_key]
 
+    def queue_to_verify(self, pledge: Pledge) -> bool:
+        """The adapter's condition: confirmed, and no verification recorded (as stored before it existed)."""
+        stored = self.by_id.get(pledge.id)
+        if stored is None or stored.status is not PledgeStatus.CONFIRMED or stored.verdict is not None:
+            return False
+        self.by_id[pledge.id] = replace(stored, verdict=Verdict())
+        return True
+
     def set_address_key(self, pledge_id: str, address_key: str) -> bool:
         stored = self.by_id.get(pledge_id)
         if stored is None or stored.address_key:

@@ -157,3 +157,22 @@ def test_an_ended_session_stays_ended(aws: LocalAws) -> None:
     ended = store.session(session.key)
     assert ended == replace(session, ended_at=NOW)  # neither touched nor changed after its end
     assert [s.key for s in store.sessions_of("k")] == [session.key]
+
+
+def test_a_pledge_confirmed_before_verification_existed_joins_the_queue_once(
+    aws: LocalAws, pledges: PledgeStore
+) -> None:
+    signed(pledges, "p1", "a@ville.example.org")
+    client, table = aws.client("dynamodb"), aws.resources.names["PledgesTable"]
+    client.update_item(  # as confirmed before this version
+        TableName=table,
+        Key={"pledge_id": {"S": "p1"}},
+        UpdateExpression="REMOVE verification, verify_queue, verify_sort",
+    )
+    legacy = pledges.get("p1")
+    assert legacy is not None and legacy.verdict == Verdict(Verification.TO_VERIFY) and pledges.to_verify(NOW) == []
+
+    assert pledges.queue_to_verify(legacy) and not pledges.queue_to_verify(legacy)
+    assert [p.id for p in pledges.to_verify(NOW)] == ["p1"]
+    pledges.record_verdict("p1", Verdict(Verification.VERIFIED, NOW, "esbsl", "organizer"))
+    assert not pledges.queue_to_verify(legacy)

@@ -84,3 +84,14 @@ def test_rekeying_gives_pledges_signed_before_address_keys_their_key() -> None:
 
     assert world.pledges.by_id["p-old"].address_key == TEST_KEYS("ancien@ville.example.org")
     assert report.pledges_keyed == 1
+
+
+def test_rekeying_queues_the_pledges_confirmed_before_verification_existed() -> None:
+    world = People().world
+    legacy = pledge("p-legacy", "ancien@ville.example.org", verdict=None)
+    world.pledges.by_id[legacy.id] = legacy
+
+    first, again = rekeyed(world).run(), rekeyed(world).run()
+
+    assert (first.pledges_queued, again.pledges_queued) == (1, 0)
+    assert {p.id for p in world.pledges.to_verify(NOW)} == {"p-to-verify", "p-legacy"}

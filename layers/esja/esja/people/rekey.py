@@ -3,7 +3,8 @@
 For every address ESJA knows (enterprises' subscribers, pledges' signatories, organizers):
 - its Subscriptions partition moves from the plain hash to the keyed one (items copied where absent, the
   subscriber id's pointer moved, the old items deleted: in that order, so a run stopped anywhere resumes);
-- its pledges get their address key (how a signatory finds them when signing in);
+- its pledges get their address key (how a signatory finds them when signing in), and those confirmed before
+  verification existed join the queue of pledges to verify;
 - the enterprises' member index is written (who may manage which enterprise's space).
 Idempotent: a second run finds nothing to move. A partition under the plain hash of an address ESJA no
 longer knows cannot be moved (the address is needed to compute its key): the report counts them; they
@@ -22,7 +23,7 @@ from esja.digest.organizers import Organizer
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Enterprise, Profile
 from esja.people.keys import AddressKeys, normalise_address
-from esja.pledges.model import Pledge
+from esja.pledges.model import Pledge, PledgeStatus
 
 
 def plain_hash(email: str) -> str:
@@ -43,6 +44,7 @@ class SubscriptionPartitions(Protocol):
 class PledgeKeys(Protocol):
     def everything(self, now: datetime) -> Iterable[Pledge]: ...
     def set_address_key(self, pledge_id: str, address_key: str) -> bool: ...
+    def queue_to_verify(self, pledge: Pledge) -> bool: ...
 
 
 class EnterpriseIndex(Protocol):
@@ -60,6 +62,7 @@ class RekeyReport:
     partitions_moved: int
     items_moved: int
     pledges_keyed: int
+    pledges_queued: int  # confirmed before verification existed: now « to verify »
     enterprises_indexed: int
     unknown_partitions: int  # under a key no known address has: not movable
 
@@ -95,6 +98,7 @@ class AddressRekeying:
         keyed = sum(
             self._pledges.set_address_key(p.id, self._keys(p.details.email)) for p in pledges if not p.address_key
         )
+        queued = sum(self._pledges.queue_to_verify(p) for p in pledges if p.status is PledgeStatus.CONFIRMED)
         self._enterprises.save(enterprises, profiles)  # writes the member index where it is missing
         current = {self._keys(address) for address in known}
         return RekeyReport(
@@ -102,6 +106,7 @@ class AddressRekeying:
             partitions_moved=sum(1 for n in moved if n),
             items_moved=sum(moved),
             pledges_keyed=keyed,
+            pledges_queued=queued,
             enterprises_indexed=len(enterprises),
             unknown_partitions=len(self._subscriptions.address_partitions() - current),
         )

@@ -183,6 +183,30 @@ class PledgeStore:
             raise store_error(error, "keying a pledge") from error
         return True
 
+    def queue_to_verify(self, pledge: Pledge) -> bool:
+        """Put a pledge confirmed before verification existed in the `to_verify` queue (esja people rekey);
+        False when it is not such a pledge (any verdict recorded, or not confirmed)."""
+        confirmed_at = pledge.confirmed_at or pledge.created_at
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_key(pledge.id),
+                UpdateExpression="SET verification = :to_verify, verify_queue = :waiting, verify_sort = :queued",
+                ConditionExpression="#status = :confirmed AND attribute_not_exists(verification)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":to_verify": {"S": Verification.TO_VERIFY},
+                    ":waiting": {"S": WAITING},
+                    ":queued": {"S": f"{_moment(confirmed_at)}#{pledge.id}"},
+                    ":confirmed": {"S": PledgeStatus.CONFIRMED},
+                },
+            )
+        except AWS_ERRORS as error:
+            if error_code(error) == CONDITION_FAILED:
+                return False
+            raise store_error(error, "queueing a pledge to verify") from error
+        return True
+
     def _query(self, index: str, attribute: str, value: str, action: str) -> list[Item]:
         return query_all(
             self._client,
