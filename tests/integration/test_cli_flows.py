@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from esja.alerts.model import address_key
 from esja.alerts.recipients import recipients_of
 from esja.cli import main
 from esja.clock import utc_now
 from esja.matching.profiles_csv import read_profiles_csv
+from esja.store.enterprises import EnterpriseStore
 from esja.store.subscriptions import SubscriptionStore
 from local.feed_server import FeedServer, Route
 from local.runtime import LocalAws, environment
 from tests.alert_builders import ENV
 from tests.feed_builders import canadabuys_csv, canadabuys_row
+from tests.moto_tables import LOCAL_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTERPRISES = ROOT / "examples" / "enterprises.csv"
@@ -84,11 +85,14 @@ def test_a_missing_setting_names_the_variable_and_make_moto(monkeypatch: pytest.
 
 def test_an_enterprise_is_removed_by_id_with_a_dry_run_first(operator: LocalAws) -> None:
     run("enterprises", "import", str(ENTERPRISES))
-    julie = address_key("direction.monchoix@example.org")
+    julie = LOCAL_KEYS("direction.monchoix@example.org")
     subscriptions = SubscriptionStore(operator.resources.names["SubscriptionsTable"], operator.client("dynamodb"))
     read = read_profiles_csv(ENTERPRISES.read_text(encoding="utf-8"))
-    [listing] = [r.listing for r in recipients_of(read.enterprises, read.profiles) if r.key == julie]
+    [listing] = [r.listing for r in recipients_of(read.enterprises, read.profiles, LOCAL_KEYS) if r.key == julie]
     subscriptions.enrol(julie, listing, utc_now())  # as the first alert run does
+
+    enterprises = EnterpriseStore(operator.resources.names["EnterprisesTable"], operator.client("dynamodb"))
+    assert enterprises.managed_by(julie) == ["ateliers-mon-choix"]  # Julie manages its space
 
     dry = run("enterprises", "remove", "ateliers-mon-choix", "--dry-run", environ=FRENCH)
     still = run("enterprises", "export")[1]
@@ -101,6 +105,7 @@ def test_an_enterprise_is_removed_by_id_with_a_dry_run_first(operator: LocalAws)
     assert "La preuve du consentement de leurs abonnés est gardée jusqu'au " in out
     assert "ateliers-mon-choix" not in run("enterprises", "export")[1]
     assert subscriptions.state(julie).subscriber_id is None
+    assert enterprises.managed_by(julie) == []  # she can no longer sign in to its space
     assert [r.expires_at is not None for r in subscriptions.history(julie)] == [True]
     assert unknown[0] == 1 and "unknown enterprise(s): ateliers-mon-choix" in unknown[2]
 

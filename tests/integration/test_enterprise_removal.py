@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from esja.alerts.model import Preferences, address_key
+from esja.alerts.model import Preferences
 from esja.bootstrap import build_enterprise_removal
 from esja.config import Settings
 from esja.enterprises.removal import CONSENT_EVIDENCE_RETENTION, EnterpriseRemoval, Leaving
 from local.runtime import LocalAws
 from tests.alert_builders import ENV, NOW, SEND, AlertWorld, enterprise, profile, subscriber, tender
+from tests.moto_tables import LOCAL_KEYS
 
 JULIE, SHARED = "direction@coop.example.org", "compta@grappe.example.org"
 
@@ -49,7 +50,7 @@ def of_address(world: AlertWorld, address: str) -> dict[str, int | None]:
     with the TTL each has (epoch seconds) or None."""
     found: dict[str, int | None] = {}
     for item in items(world, "SubscriptionsTable"):
-        if item["pk"]["S"] == f"address#{address_key(address)}":
+        if item["pk"]["S"] == f"address#{LOCAL_KEYS(address)}":
             sk = item["sk"]["S"]
             kind = f"log#{item['kind']['S']}" if sk.startswith("log#") else "send" if sk.startswith("send#") else sk
             found[kind] = int(item["expires_at"]["N"]) if "expires_at" in item else None
@@ -57,7 +58,7 @@ def of_address(world: AlertWorld, address: str) -> dict[str, int | None]:
 
 
 def test_an_address_nothing_else_needs_keeps_only_its_evidence_set_to_expire(world: AlertWorld) -> None:
-    julie = address_key(JULIE)
+    julie = LOCAL_KEYS(JULIE)
     world.subscriptions.unsubscribe(julie, how="lien", wording_version="v1", language="fr", now=NOW)
     sid = world.state(JULIE).subscriber_id
     before = world.enterprises.version()
@@ -65,7 +66,7 @@ def test_an_address_nothing_else_needs_keeps_only_its_evidence_set_to_expire(wor
     done = removal(world).remove(["coop"])
 
     expires = int(done.evidence_until.timestamp())
-    assert done.enterprises == (Leaving("coop", "Coop de propreté", 1, 1, 1, 1),)
+    assert done.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 1, 1, 1),)
     assert abs(done.evidence_until - (datetime.now(UTC) + CONSENT_EVIDENCE_RETENTION)) < timedelta(minutes=1)
     assert of_address(world, JULIE) == {
         "log#consent": expires,
@@ -79,7 +80,7 @@ def test_an_address_nothing_else_needs_keeps_only_its_evidence_set_to_expire(wor
 
 
 def test_an_address_another_enterprise_subscribes_keeps_what_that_one_needs(world: AlertWorld) -> None:
-    shared = address_key(SHARED)
+    shared = LOCAL_KEYS(SHARED)
     off = frozenset({"coop/menage", "voisins/menage"})
     world.subscriptions.save_preferences(
         shared, Preferences("weekly", "en", profiles_off=off), how="page", wording_version="v1", now=NOW
@@ -109,7 +110,7 @@ def test_an_enterprise_imported_again_makes_its_consent_evidence_needed_again(wo
 
     world.service().send_alerts("daily", NOW + timedelta(days=1))  # registers the address again
 
-    [consent] = world.subscriptions.history(address_key(JULIE))
+    [consent] = world.subscriptions.history(LOCAL_KEYS(JULIE))
     assert consent.details == {"enterprise_id": "coop"} and consent.expires_at is None
     assert world.state(JULIE).subscriber_id is not None
 
@@ -119,5 +120,5 @@ def test_a_dry_run_changes_nothing(world: AlertWorld) -> None:
 
     plan = removal(world).plan(["coop"])
 
-    assert plan.enterprises == (Leaving("coop", "Coop de propreté", 1, 1, 1),) and not plan.done
+    assert plan.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 1, 1),) and not plan.done
     assert [items(world, table) for table in ("EnterprisesTable", "MatchesTable", "SubscriptionsTable")] == before

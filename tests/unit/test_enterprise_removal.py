@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from esja.alerts.links import SubscriberLinks
-from esja.alerts.model import Preferences, address_key
+from esja.alerts.model import Preferences
 from esja.alerts.service import AlertService
 from esja.digest.outcomes import ContractWon
 from esja.enterprises.removal import CONSENT_EVIDENCE_RETENTION, EnterpriseRemoval, Leaving, UnknownEnterprises
@@ -16,7 +16,7 @@ from esja.model import Enterprise, Match, Text
 from esja.sends import SendKey
 from esja.tokens import SigningKeys
 from tests.alert_builders import REASONS, enterprise, profile, subscriber, tender
-from tests.fakes import FakeWorld
+from tests.fakes import TEST_KEYS, FakeWorld
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 JULIE, SHARED, ALEX = "direction@coop.example.org", "compta@grappe.example.org", "partners@voisins.example.org"
@@ -38,13 +38,13 @@ class World(FakeWorld):
 
     def subscribed(self, address: str) -> tuple[str | None, set[str]]:
         """The address's link id and the enterprises its listing names."""
-        state = self.subscriptions.state(address_key(address))
+        state = self.subscriptions.state(TEST_KEYS(address))
         return state.subscriber_id, {e for e, _ in state.listing.enterprises} if state.listing else set()
 
-    def log(self, address: str) -> list[tuple[str, str | None, datetime | None]]:
+    def consents(self, address: str) -> list[tuple[str, str | None, datetime | None]]:
         return [
             (r.kind, r.details.get("enterprise_id"), r.expires_at)
-            for r in self.subscriptions.history(address_key(address))
+            for r in self.subscriptions.history(TEST_KEYS(address))
         ]
 
 
@@ -67,7 +67,7 @@ def test_the_enterprise_its_profiles_and_its_alert_items_go_and_its_contracts_wo
 
     removal = world.removal.remove(["coop"])
 
-    assert removal.done and removal.enterprises == (Leaving("coop", "Coop de propreté", 1, 1, 1, 1),)
+    assert removal.done and removal.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 1, 1, 1),)
     assert "coop" not in world.enterprises.enterprises and ("coop", "menage") not in world.enterprises.profiles
     assert [key for key in world.matches.items_by_key if key[0] == "coop"] == []
     assert list(world.matches.won) == [("coop", won.record_key)]  # public award data: the programme's results
@@ -75,7 +75,7 @@ def test_the_enterprise_its_profiles_and_its_alert_items_go_and_its_contracts_wo
 
 
 def test_an_address_nothing_else_needs_loses_all_but_the_evidence_which_expires_three_years_on(world: World) -> None:
-    julie = address_key(JULIE)
+    julie = TEST_KEYS(JULIE)
     sid = world.subscriptions.state(julie).subscriber_id
     assert sid is not None and world.sends.state(SendKey(julie, "daily#2026-11-20")) == "sent"
 
@@ -85,11 +85,11 @@ def test_an_address_nothing_else_needs_loses_all_but_the_evidence_which_expires_
     assert world.subscriptions.state(julie).preferences is None
     assert world.subscriptions.address_of(sid) is None  # the links in the alerts she kept lead nowhere
     assert world.sends.state(SendKey(julie, "daily#2026-11-20")) is None
-    assert world.log(JULIE) == [("consent", "coop", THREE_YEARS_ON)]
+    assert world.consents(JULIE) == [("consent", "coop", THREE_YEARS_ON)]
 
 
 def test_an_address_another_enterprise_subscribes_keeps_only_what_that_one_needs(world: World) -> None:
-    shared = address_key(SHARED)
+    shared = TEST_KEYS(SHARED)
     sid = world.subscriptions.state(shared).subscriber_id
     world.subscriptions.save_preferences(
         shared,
@@ -105,7 +105,7 @@ def test_an_address_another_enterprise_subscribes_keeps_only_what_that_one_needs
     assert world.subscribed(SHARED) == (sid, {"voisins"})
     assert state.listing is not None and [p.ref for p in state.listing.profiles] == ["voisins/menage"]
     assert state.preferences == Preferences("weekly", "fr", profiles_off=frozenset({"voisins/menage"}))
-    assert sorted(world.log(SHARED), key=str) == sorted(
+    assert sorted(world.consents(SHARED), key=str) == sorted(
         [("consent", "coop", THREE_YEARS_ON), ("consent", "voisins", None), ("preferences", None, None)], key=str
     )
 
@@ -122,16 +122,16 @@ def test_the_other_enterprise_still_alerts_the_shared_address(world: World) -> N
 
 
 def test_a_dry_run_says_what_would_go_and_changes_nothing(world: World) -> None:
-    before = (dict(world.enterprises.enterprises), dict(world.matches.items_by_key), world.log(SHARED))
+    before = (dict(world.enterprises.enterprises), dict(world.matches.items_by_key), world.consents(SHARED))
 
     plan = world.removal.plan(["coop", "voisins"])
 
     assert not plan.done and plan.evidence_until == THREE_YEARS_ON
     assert plan.enterprises == (
-        Leaving("coop", "Coop de propreté", 1, 2, 0),  # the shared address goes too: nothing else needs it
-        Leaving("voisins", "Les Voisins", 1, 2, 0),
+        Leaving("coop", "Coop de propreté", (), 1, 2, 0),  # the shared address goes too: nothing else needs it
+        Leaving("voisins", "Les Voisins", (), 1, 2, 0),
     )
-    assert (dict(world.enterprises.enterprises), dict(world.matches.items_by_key), world.log(SHARED)) == before
+    assert (dict(world.enterprises.enterprises), dict(world.matches.items_by_key), world.consents(SHARED)) == before
 
 
 def test_pruning_plans_the_removal_of_every_enterprise_the_file_leaves_out(world: World) -> None:
@@ -140,7 +140,7 @@ def test_pruning_plans_the_removal_of_every_enterprise_the_file_leaves_out(world
 
     plan = world.removal.plan_prune([voisins, newcomer], [profile("voisins"), profile("grappe")])
 
-    assert plan.enterprises == (Leaving("coop", "Coop de propreté", 1, 0, 2),)  # both addresses stay subscribed
+    assert plan.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 0, 2),)  # both addresses stay subscribed
     assert world.removal.plan_prune(list(world.enterprises.enterprises.values()), []).enterprises == ()
 
 
@@ -153,7 +153,7 @@ def test_an_unknown_enterprise_is_refused_and_nothing_changes(world: World) -> N
 
 
 def test_an_address_that_unsubscribed_is_never_written_to_again_when_its_enterprise_comes_back(world: World) -> None:
-    julie = address_key(JULIE)
+    julie = TEST_KEYS(JULIE)
     world.subscriptions.unsubscribe(julie, how="lien", wording_version="v1", language="fr", now=NOW)
     coop = world.enterprises.enterprises["coop"]
 
@@ -166,7 +166,7 @@ def test_an_address_that_unsubscribed_is_never_written_to_again_when_its_enterpr
 
     assert report.unsubscribed == 1 and len(world.mailer.to(JULIE)) == 1  # the alert sent before she left
     # The relationship is back: its consent is needed again, no longer set to expire.
-    assert ("consent", "coop", None) in world.log(JULIE)
+    assert ("consent", "coop", None) in world.consents(JULIE)
 
 
 def test_a_removal_cut_short_by_aws_is_finished_by_running_it_again(world: World) -> None:
@@ -179,7 +179,7 @@ def test_a_removal_cut_short_by_aws_is_finished_by_running_it_again(world: World
     world.removal.remove(["coop"])
 
     assert "coop" not in world.enterprises.enterprises and world.subscribed(JULIE) == (None, set())
-    assert world.log(JULIE) == [("consent", "coop", THREE_YEARS_ON)]
+    assert world.consents(JULIE) == [("consent", "coop", THREE_YEARS_ON)]
 
 
 def test_evidence_already_set_to_expire_keeps_its_earlier_date(world: World) -> None:
@@ -189,13 +189,21 @@ def test_evidence_already_set_to_expire_keeps_its_earlier_date(world: World) -> 
     world.removal.remove(["voisins"])
 
     later = world.clock() + CONSENT_EVIDENCE_RETENTION
-    assert sorted(world.log(SHARED), key=str) == sorted(
+    assert sorted(world.consents(SHARED), key=str) == sorted(
         [("consent", "coop", THREE_YEARS_ON), ("consent", "voisins", later)], key=str
     )
 
 
 def test_the_removal_report_holds_no_personal_information(world: World) -> None:
     """What the console will write to its audit log: enterprises and counts."""
-    shown = repr(world.removal.plan(["coop"])) + repr(world.removal.remove(["coop"]))
+    removal = world.removal.remove(["coop"])
+    shown = repr(world.removal.plan(["voisins"])) + repr(removal) + repr(removal.enterprises[0].details())
 
-    assert not [address for address in (JULIE, SHARED) if address in shown or address_key(address) in shown]
+    assert not [address for address in (JULIE, SHARED) if address in shown or TEST_KEYS(address) in shown]
+    assert removal.enterprises[0].details() == {
+        "name": "Coop de propreté",
+        "profiles": "1",
+        "addresses_forgotten": "1",
+        "addresses_kept": "1",
+        "alert_items": "1",
+    }

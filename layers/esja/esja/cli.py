@@ -11,6 +11,8 @@
     esja pledges link PLEDGE_ID --buyer-id OP-… [--buyer-name N] a signatory is this buyer (--remove to undo)
     esja organizers import FILE.csv | list                     who receives the weekly digest
     esja digest preview [--week 2026-W38] [--organizer ID]     a week's digests, rendered, not sent
+    esja people rekey                                          move the tables to the keyed hash of addresses
+    esja people rekey                                          move the tables to the keyed hash of addresses
 
 It speaks French or English, as the environment says (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: read by
 esja.config.command_language), French otherwise, as the pages do: every word it writes is a catalogue's
@@ -192,6 +194,7 @@ def _parser(console: Console) -> _Parser:
     export.add_argument("--status", choices=("pending", "confirmed", "withdrawn"), help=say("pledges.status"))
     _add_link_commands(pledges)
     _add_digest_commands(parser)
+    parser.command("people", "people.help").command("rekey", "people.rekey", _rekey_people)
     return parser
 
 
@@ -648,6 +651,21 @@ def _preview_digest(args: argparse.Namespace, console: Console) -> int:
             )
             path.write_text(preview.email.html, encoding="utf-8")
             console.note(console.say("digest.html_written", id=preview.organizer.id, path=path))
+    return 0
+
+
+# --- people ---
+
+
+def _rekey_people(args: argparse.Namespace, console: Console) -> int:
+    from esja.bootstrap import build_address_rekeying
+
+    report = _build(build_address_rekeying, console).run()
+    said = [
+        wording("label_value", console.lang, label=console.say(f"people.{name}"), value=value)
+        for name, value in report.as_dict().items()
+    ]
+    console.out(" · ".join(said))
     return 0
 
 

@@ -1,9 +1,10 @@
 """Removing enterprises: all that is theirs goes, but the evidence of consent, kept for a stated time.
 
 One use case for every way an enterprise leaves: `esja enterprises remove ID`, `esja enterprises import
---prune` (the spreadsheet is the whole truth) and, later, the organizers' console, which will call it for
-the organizer acting and write the Removal it returns to its audit log (it names enterprises and counts,
-no personal information).
+--prune` (the spreadsheet is the whole truth) and, later, the organizers' console. The console will check
+that its actor covers each Leaving's regions (esja.people.actor) before it removes, and write one audit
+record per enterprise: `audit.record(actor, "enterprise.remove", Item("enterprise", leaving.enterprise_id),
+regions=leaving.regions, details=leaving.details())` — names and counts, no personal information.
 
 What goes at once:
 - the enterprise and its profiles (Enterprises table), and with them what the spreadsheet gave of its
@@ -39,9 +40,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from esja.alerts.model import Listing, address_key
+from esja.alerts.model import Listing
 from esja.alerts.recipients import recipients_of
 from esja.model import Enterprise, Profile
+from esja.people.keys import AddressKeys
 
 CONSENT_EVIDENCE_RETENTION = timedelta(days=3 * 365 + 1)  # three years, a leap day included
 
@@ -72,10 +74,18 @@ class Leaving:
 
     enterprise_id: str
     name: str
+    regions: tuple[str, ...]  # the regions it serves: whose organizers may remove it
     profiles: int
     addresses_forgotten: int  # nothing else subscribes them: all their personal information goes
     addresses_kept: int  # another enterprise subscribes them too: only this one's part goes
     alert_items: int | None = None  # removed; None in a plan
+
+    def details(self) -> dict[str, str]:
+        """What an audit record says of it."""
+        counts = ("profiles", "addresses_forgotten", "addresses_kept", "alert_items")
+        return {"name": self.name} | {
+            name: str(getattr(self, name)) for name in counts if getattr(self, name) is not None
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +110,14 @@ class EnterpriseRemoval:
         enterprises: EnterpriseRecords,
         matches: AlertItemRecords,
         subscriptions: SubscriberRecords,
+        address_keys: AddressKeys,
         clock: Callable[[], datetime],
-        key_of: Callable[[str], str] = address_key,  # an address → the key the Subscriptions table knows it by
     ) -> None:
         self._enterprises = enterprises
         self._matches = matches
         self._subscriptions = subscriptions
+        self._keys = address_keys
         self._clock = clock
-        self._key_of = key_of
 
     def plan(self, enterprise_ids: Collection[str]) -> Removal:
         """What removing these enterprises would do; nothing is changed. UnknownEnterprises if one is not
@@ -161,16 +171,22 @@ class EnterpriseRemoval:
         return _Survey(
             going=going,
             profiles=Counter(p.enterprise_id for p in profiles),
-            remaining={self._key_of(r.address): r.listing for r in recipients_of(staying, staying_profiles)},
+            remaining={r.key: r.listing for r in recipients_of(staying, staying_profiles, self._keys)},
             purge_at=self._clock() + CONSENT_EVIDENCE_RETENTION,
         )
 
     def _addresses(self, enterprise: Enterprise) -> list[str]:
-        return sorted({self._key_of(s.email) for s in enterprise.subscribers})
+        return sorted({self._keys(s.email) for s in enterprise.subscribers})
 
     def _leaving(self, enterprise: Enterprise, survey: _Survey, alert_items: int | None = None) -> Leaving:
         keys = self._addresses(enterprise)
         kept = sum(1 for key in keys if key in survey.remaining)
         return Leaving(
-            enterprise.id, enterprise.name, survey.profiles[enterprise.id], len(keys) - kept, kept, alert_items
+            enterprise.id,
+            enterprise.name,
+            enterprise.regions_served,
+            survey.profiles[enterprise.id],
+            len(keys) - kept,
+            kept,
+            alert_items,
         )
