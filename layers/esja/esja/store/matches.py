@@ -22,6 +22,7 @@ from esja.alerts.model import AlertItem
 from esja.model import Match
 from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.queries import Item, query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -169,19 +170,7 @@ class MatchStore:
         return len(keys)
 
     def _items_of(self, enterprise_id: str, prefix: str, **options: Any) -> list[dict[str, Any]]:
-        """The enterprise's items of one kind ("match#", "update#"), strongly consistent."""
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :p)",
-                ExpressionAttributeNames={"#i": "item"},
-                ExpressionAttributeValues={":e": {"S": enterprise_id}, ":p": {"S": prefix}},
-                ConsistentRead=True,
-                **options,
-            )
-            return [item for page in pages for item in page["Items"]]
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading an enterprise's matches") from error
+        return items_of(self._client, self._table, enterprise_id, prefix, ConsistentRead=True, **options)
 
     def _put_once(self, item: dict[str, Any]) -> bool:
         try:
@@ -193,6 +182,19 @@ class MatchStore:
                 return False
             raise store_error(error, "recording a match") from error
         return True
+
+
+def items_of(client: DynamoDBClient, table: str, enterprise_id: str, prefix: str, **options: Any) -> list[Item]:
+    """An enterprise's Matches items of one kind ("match#", "update#", "won#"), to the last page."""
+    return query_all(
+        client,
+        "reading an enterprise's matches",
+        TableName=table,
+        KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :p)",
+        ExpressionAttributeNames={"#i": "item"},
+        ExpressionAttributeValues={":e": {"S": enterprise_id}, ":p": {"S": prefix}},
+        **options,
+    )
 
 
 def alert_item(item: dict[str, Any]) -> AlertItem:

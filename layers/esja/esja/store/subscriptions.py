@@ -30,6 +30,7 @@ from esja.alerts.model import (
 from esja.model import Consent
 from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -282,16 +283,14 @@ class SubscriptionStore:
         condition, values = "pk = :p", {":p": {"S": _pk(address_key)}}
         if prefix:
             condition, values = f"{condition} AND begins_with(sk, :s)", values | {":s": {"S": prefix}}
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                KeyConditionExpression=condition,
-                ExpressionAttributeValues=values,
-                ConsistentRead=True,
-            )
-            return [item for page in pages for item in page["Items"]]
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading a subscriber's records") from error
+        return query_all(
+            self._client,
+            "reading a subscriber's records",
+            TableName=self._table,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ConsistentRead=True,
+        )
 
     def _expire(self, item: dict[str, Any], at: datetime) -> None:
         """The table's TTL deletes the item at `at`, or at the earlier time already set."""
