@@ -306,7 +306,7 @@ def _match_stored(args: argparse.Namespace, console: Console) -> int:
 # The poll's counts: those of the columns, and those shown under a file's line when they are not zero.
 _COLUMNS = ("records", "tenders", "new", "changed", "unchanged", "announced")
 _DETAILS = ("skipped", "rejected", "not_notices", "repaired", "linked")
-_NAME, _OUTCOME = 28, 12
+_NAME, _OUTCOME = 32, 12
 
 
 class PollTable:
@@ -373,6 +373,11 @@ class PollTable:
             if values[name]
         ]
         return _wrapped(" · ".join(shown), indent=4) if shown else []
+
+
+def _shortened(name: str) -> str:
+    """A file's name in its column: its end, which tells files apart (« …_20261116_20261122.json »)."""
+    return name if len(name) <= _NAME else "…" + name[-(_NAME - 1) :]
 
 
 def _wrapped(text: str, *, indent: int) -> list[str]:
