@@ -340,10 +340,8 @@ class PollTable:
         return [first, "-" * len(first)]
 
     def file_lines(self, file: dict[str, Any]) -> list[str]:
-        lines = [
-            f"  {str(file['name'])[-_NAME:]:<{_NAME}} {self._outcome(file['outcome']):<{_OUTCOME}}" + self._counts(file)
-        ]
-        lines += self._details(file)
+        name, outcome = _shortened(str(file["name"])), self._say(f"poll.{file['outcome']}")
+        lines = [f"  {name:<{_NAME}} {outcome:<{_OUTCOME}}{self._counts(file)}", *self._details(file)]
         if file["error"]:
             lines += _wrapped(f"! {file['error']}", indent=4)
         for kind, tally in file["repairs"].items():
@@ -354,14 +352,8 @@ class PollTable:
         return lines
 
     def feed_lines(self, report: dict[str, Any]) -> list[str]:
-        outcome = self._say("poll.ok" if report["ok"] else "poll.feed_failed")
-        return [
-            f"{str(report['feed'])[: _NAME + 2]:<{_NAME + 2}} {outcome:<{_OUTCOME}}" + self._counts(report),
-            *self._details(report),
-        ]
-
-    def _outcome(self, outcome: str) -> str:
-        return self._say(f"poll.{outcome}")
+        name, outcome = str(report["feed"])[: _NAME + 2], self._say("poll.ok" if report["ok"] else "poll.feed_failed")
+        return [f"{name:<{_NAME + 2}} {outcome:<{_OUTCOME}}{self._counts(report)}", *self._details(report)]
 
     def _counts(self, values: dict[str, Any]) -> str:
         return "".join(f"{values[c]!s:>{w}}" for c, w in zip(_COLUMNS, self._widths, strict=True))
