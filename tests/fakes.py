@@ -14,7 +14,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from esja.alerts.model import (
@@ -41,11 +41,14 @@ from esja.ingest.changes import Change, StoredVersion, plan_change
 from esja.ingest.feed_state import FeedState
 from esja.ingest.reference_data import CachedFile
 from esja.matching.enterprise_book import SaveSummary
-from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
+from esja.model import Category, Enterprise, Match, Profile, Status, Tender, UpdateKind
 from esja.people.keys import AddressKeys
 from esja.people.roles import Roles
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
+from esja.signatory_space.colleagues import Colleague, ColleagueState
+from esja.signatory_space.own_tenders import indexed_buyer
+from esja.signatory_space.report import Deadline, YearlyReport
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.sources.http import Fetched, FetchError
 
@@ -64,6 +67,7 @@ if TYPE_CHECKING:
     from esja.people import rekey, roles
     from esja.pledges import export
     from esja.pledges import service as pledges
+    from esja.signatory_space import colleagues, commitments, own_tenders, reports
     from esja.signatory_space import home as signatory_space
     from esja.signin import service as signin
 
@@ -200,6 +204,18 @@ class FakeTenders(Fake):
     def closing_after(self, moment: datetime) -> list[SeenTender]:
         closing = [s for s in self.stored.values() if s.tender.closing_at and s.tender.closing_at > moment]
         return [_seen(s) for s in closing]
+
+    def of_buyer(self, name_keys: Collection[str], buyer_ids: Collection[str], status: Status) -> list[Tender]:
+        """As the store's buyer indexes: the keys `indexed_buyer` writes on each tender."""
+        self._call("of_buyer")
+        found = []
+        for stored in self.stored.values():
+            name, buyer_id = indexed_buyer(stored.tender)
+            if stored.version.status is status and (
+                (name and name in name_keys) or (buyer_id and buyer_id in buyer_ids)
+            ):
+                found.append(stored.tender)
+        return found
 
 
 def _seen(stored: StoredTender) -> SeenTender:
@@ -723,6 +739,17 @@ class FakePledges(Fake):
         changes = {"withdrawn_at": at, "purge_at": purge_at, "replaced_by": replaced_by}
         return self._update(pledge_id, in_force, status=PledgeStatus.WITHDRAWN, **changes)
 
+    def update_commitment(
+        self, pledge_id: str, target_share: int | None, categories: Sequence[Category]
+    ) -> Pledge | None:
+        self._call("update_commitment")
+        stored = self.by_id.get(pledge_id)
+        if stored is None or stored.status is not PledgeStatus.CONFIRMED:
+            return None
+        details = replace(stored.details, target_share=target_share, categories=tuple(categories))
+        self.by_id[pledge_id] = replace(stored, details=details)
+        return self.by_id[pledge_id]
+
     def _update(self, pledge_id: str, condition: bool, **changes: Any) -> Pledge | None:
         """The adapter's conditional update: nothing written unless the condition holds; the link is spent."""
         if not condition:
@@ -848,6 +875,110 @@ class FakeAuditLog(Fake):
         return [record.action for record in self.records]
 
 
+# --- the signatories' space: yearly reports, colleagues ---
+
+
+@dataclass
+class FakeReports(Fake):
+    """The Signatories table's reports (written at the version read) and the report deadlines."""
+
+    by_key: dict[tuple[str, int], YearlyReport] = field(default_factory=dict)
+    due: dict[tuple[int, str], Deadline] = field(default_factory=dict)
+
+    def reports_of(self, institution_key: str) -> list[YearlyReport]:
+        self._call("reports_of")
+        return [r for (key, _), r in self.by_key.items() if key == institution_key]
+
+    def save(self, report: YearlyReport, *, expected_version: int) -> bool:
+        self._call("save")
+        key = (report.institution.key, report.year)
+        stored = self.by_key.get(key)
+        if (stored.version if stored else 0) != expected_version:
+            return False
+        self.by_key[key] = report
+        return True
+
+    def of_year(self, year: int) -> list[YearlyReport]:
+        return sorted((r for (_, y), r in self.by_key.items() if y == year), key=lambda r: r.institution.key)
+
+    def deadline(self, year: int, region: str) -> date | None:
+        found = self.due.get((year, region))
+        return found.due if found else None
+
+    def deadlines(self) -> list[Deadline]:
+        return list(self.due.values())
+
+    def set_deadlines(self, deadlines: Iterable[Deadline]) -> None:
+        self._call("set_deadlines")
+        self.due |= {(d.year, d.region): d for d in deadlines}
+
+
+@dataclass
+class FakeColleagues(Fake):
+    """The Signatories table's colleagues: a pending invitation replaced by a new one, a confirmed one kept."""
+
+    by_key: dict[tuple[str, str], Colleague] = field(default_factory=dict)
+
+    def colleagues_of(self, pledge_id: str) -> list[Colleague]:
+        self._call("colleagues_of")
+        return [c for (p, _), c in self.by_key.items() if p == pledge_id]
+
+    def invite(self, colleague: Colleague, purge_at: datetime) -> bool:
+        self._call("invite")
+        stored = self.by_key.get((colleague.pledge_id, colleague.address_key))
+        if stored is not None and stored.confirmed:
+            return False
+        self.by_key[(colleague.pledge_id, colleague.address_key)] = colleague
+        return True
+
+    def pending(self, pledge_id: str, token_digest: str) -> Colleague | None:
+        found = [c for c in self.colleagues_of(pledge_id) if not c.confirmed and c.token_digest == token_digest]
+        return found[0] if len(found) == 1 else None
+
+    def confirm(self, colleague: Colleague, at: datetime) -> Colleague | None:
+        self._call("confirm")
+        stored = self.by_key.get((colleague.pledge_id, colleague.address_key))
+        if (
+            stored is None
+            or stored.confirmed
+            or stored.token_digest != colleague.token_digest
+            or stored.token_expires_at is None
+            or stored.token_expires_at <= at
+        ):
+            return None
+        confirmed = replace(
+            stored, state=ColleagueState.CONFIRMED, confirmed_at=at, token_digest=None, token_expires_at=None
+        )
+        self.by_key[(colleague.pledge_id, colleague.address_key)] = confirmed
+        return confirmed
+
+    def remove(self, pledge_id: str, address_key: str, at: datetime) -> Colleague | None:
+        self._call("remove")
+        return self.by_key.pop((pledge_id, address_key), None)
+
+    def pledges_of(self, address_key: str) -> list[str]:
+        return sorted(p for (p, key), c in self.by_key.items() if key == address_key and c.confirmed)
+
+    def colleague_email(self, pledge_id: str, address_key: str) -> str | None:
+        found = self.by_key.get((pledge_id, address_key))
+        return found.email if found is not None and found.confirmed else None
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    published_at: datetime
+
+
+@dataclass
+class FakeInvitationsSent(Fake):
+    """What the reports read of an institution's invitations: when each was published."""
+
+    by_institution: dict[str, list[Posted]] = field(default_factory=dict)
+
+    def of_institution(self, institution_key: str) -> list[Posted]:
+        return list(self.by_institution.get(institution_key, []))
+
+
 class Clock:
     """A clock the test moves: `clock()` is now, `clock.advance(...)` moves it on."""
 
@@ -891,6 +1022,9 @@ class FakeWorld:
         self.log = self.audit_log  # the journal's name for it
         self.audit = Audit(self.audit_log, self.clock)
         self.feeds = self.feed_states  # the console's name for them
+        self.reports = self.deadlines = FakeReports()  # one table: the reports and their deadlines
+        self.colleagues = FakeColleagues()
+        self.invitations = FakeInvitationsSent()
         self.roles = self.build(Roles)
 
     def build(self, use_case: Callable[..., T], **given: Any) -> T:
@@ -928,3 +1062,8 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _homes = (world.enterprises, world.pledges)
     _rekey: tuple[rekey.SubscriptionPartitions, rekey.PledgeKeys, rekey.EnterpriseIndex, rekey.OrganizerList]
     _rekey = (world.subscriptions, world.pledges, world.enterprises, world.organizers)
+    _signatories: tuple[
+        roles.ColleagueDirectory, colleagues.ColleagueBook, own_tenders.TendersByBuyer, own_tenders.BuyerLinks
+    ] = (world.colleagues, world.colleagues, world.tenders, world.organizers)
+    _reports: tuple[reports.ReportBook, reports.ReportDeadlines, reports.InvitationsSent, commitments.PledgeCommitments]
+    _reports = (world.reports, world.deadlines, world.invitations, world.pledges)
