@@ -40,6 +40,9 @@ class Preferences:
     reminders: bool = True  # the closing-soon section
     paused: bool = False
     profiles_off: frozenset[str] = frozenset()  # ProfileRef.ref of the profiles turned off
+    # A signatory's invitation is e-mailed as soon as it is matched, whatever the frequency (off: it waits
+    # for the next alert of the subscriber's frequency, like any tender).
+    invitations_at_once: bool = True
 
     def wants(self, enterprise_id: str, profile_ids: tuple[str, ...]) -> bool:
         """A match is wanted while at least one of the profiles that matched it is on."""
