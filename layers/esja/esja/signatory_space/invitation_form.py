@@ -74,7 +74,8 @@ LONGEST_NOTICE = timedelta(days=366)  # a closing date further away is a typing 
 
 # « 14:00 », « 14 h », « 14h30 », « 9:05 »: 24-hour time as Québec writes it.
 _TIME = re.compile(r"(?P<hour>[01]?\d|2[0-3])\s*(?::|h)\s*(?P<minute>[0-5]\d)?", re.IGNORECASE)
-_CODE = re.compile(r"[\d ]+")  # « 76111503 », « 7611 1503 », « 76111503 – Nettoyage » (a search's pick)
+# « 76111503 », « 7611 1503 », « 76111503 – Nettoyage » (a search's pick, its words after a dash)
+_CODE = re.compile(r"(?P<code>\d[\d ]*?)(?:\s+[–—-]\s.*)?", re.DOTALL)
 _LINE_SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -180,8 +181,8 @@ def _codes(
         return ()
     codes: list[str] = []
     for piece in sent:
-        typed = _CODE.match(piece)
-        short = normalise_unspsc(typed[0]) if typed else None
+        typed = _CODE.fullmatch(piece)
+        short = normalise_unspsc(typed["code"]) if typed else None
         if short is None or titles(short) is None:
             errors.append(FieldError("codes", "code", {"code": piece[:20]}))
             return ()
