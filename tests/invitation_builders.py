@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from esja.alerts.links import SubscriberLinks
 from esja.alerts.service import AlertService, RunReport
+from esja.bootstrap import build_invitation_service
 from esja.clock import TIME_ZONE
+from esja.config import Settings
 from esja.matching.service import MatchService
 from esja.model import Consent, Enterprise, Profile, Subscriber
-from esja.signatory_space.invitation import Signatory
-from esja.signatory_space.invitations import InvitationService
+from esja.signatory_space.invitation import Invitation, Signatory
+from esja.signatory_space.invitations import InvitationService, Saved
 from esja.store.match_queue import message
+from esja.store.pledges import PledgeStore
 from esja.tokens import SigningKeys
+from local.runtime import LocalAws, environment
+from tests.alert_builders import QUIET
 from tests.digest_builders import pledge
 from tests.fakes import FakeWorld
+from tests.moto_tables import MotoTables
+from tests.pledge_builders import BASE_URL, WEB, WebClient
 
 NOW = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)  # a Monday, 9:00 in Montréal
 RIMOUSKI = Signatory("a" * 32)
@@ -35,7 +43,9 @@ def invitation_fields(closing: datetime | None = None, **overrides: str | Sequen
         "ref": "",
         "title_fr": "Entretien ménager de la bibliothèque Lisette-Morin",
         "title_en": "",
-        "description_fr": "Nettoyage hebdomadaire des planchers et des salles de toilettes.\n\nVisite des lieux sur demande.",
+        "description_fr": (
+            "Nettoyage hebdomadaire des planchers et des salles de toilettes.\n\nVisite des lieux sur demande."
+        ),
         "description_en": "",
         "codes": ["76111500"],
         "category": "services",
@@ -77,9 +87,10 @@ class SignatoryWorld(FakeWorld):
         subscribers = tuple(Subscriber(a, "Ateliers", "fr", frequency, CONSENT) for a in addresses)  # type: ignore[arg-type]
         enterprise = Enterprise(enterprise_id, f"Entreprise {enterprise_id}", subscribers=subscribers)
         profile = Profile(enterprise_id, "menage", "Entretien ménager", unspsc=codes, regions=("01",))
-        self.enterprises.save([*self.enterprises.enterprises.values(), enterprise], [*self.enterprises.profiles.values(), profile])
+        enterprises, profiles = self.enterprises.load()
+        self.enterprises.save([*enterprises, enterprise], [*profiles, profile])
 
-    def post(self, signatory: Signatory = RIMOUSKI, **overrides: Any) -> Any:
+    def post(self, signatory: Signatory = RIMOUSKI, **overrides: Any) -> Saved:
         return self.invitation_service.post(signatory, as_form(invitation_fields(**overrides)))
 
     def match_announced(self) -> None:
@@ -99,3 +110,43 @@ class SignatoryWorld(FakeWorld):
         """What the queues do in AWS after a post or a change: match, then tell at once."""
         self.match_announced()
         return self.tell_at_once()
+
+
+class SignatoriesOnMoto(MotoTables):
+    """The tables of template.yaml on moto with two confirmed signatories (Rimouski, Matane), the invitation
+    use case built as the web function builds it, and the two queues played as Lambda's event sources."""
+
+    def __init__(self, aws: LocalAws) -> None:
+        super().__init__(aws)
+        self.web = WebClient(aws)  # the web function's own settings: base URL, signing keys, sender identity
+        with environment(aws.environment(WEB, **self.web.env)):
+            self.service = build_invitation_service(Settings.from_env(), dynamodb=self.dynamodb, sqs=aws.client("sqs"))
+        self.pledges = PledgeStore(self.names["PledgesTable"], self.dynamodb)
+        for signatory, town in ((RIMOUSKI, "Ville de Rimouski"), (MATANE, "Ville de Matane")):
+            self.signatory(town, signatory)
+        self.send_env = {"PUBLIC_BASE_URL": BASE_URL, "SIGNING_KEYS": self.web.env["SIGNING_KEYS"], **QUIET}
+        self.send_env["SES_MAX_SEND_RATE"] = "1000"  # moto cannot tell the account's rate
+
+    def signatory(self, institution: str, signatory: Signatory | None = None) -> Signatory:
+        """A person of a confirmed pledge of the institution (in Bas-Saint-Laurent)."""
+        signatory = signatory or Signatory(secrets.token_hex(16))
+        self.pledges.add(pledge(signatory.pledge_id, institution, confirmed_at=datetime.now(UTC) - timedelta(days=30)))
+        return signatory
+
+    def add_enterprise(self, enterprise_id: str, *addresses: str, codes: tuple[str, ...] = ("76111500",)) -> None:
+        subscribers = tuple(Subscriber(a, "Julie Pelletier", "fr", "daily", CONSENT) for a in addresses)
+        self.enterprises.save(
+            [Enterprise(enterprise_id, f"Entreprise {enterprise_id}", subscribers=subscribers)],
+            [Profile(enterprise_id, "menage", "Entretien ménager", unspsc=codes, regions=("01",))],
+        )
+
+    def post(self, signatory: Signatory = RIMOUSKI, **overrides: Any) -> Invitation:
+        closing = overrides.pop("closing", datetime.now(UTC) + timedelta(days=10))
+        saved = self.service.post(signatory, as_form(invitation_fields(closing, **overrides)))
+        assert saved.invitation is not None, saved.form
+        return saved.invitation
+
+    def deliver(self) -> int:
+        """match_tenders on the match queue, then send_invitation_alerts on what it handed over."""
+        self.aws.deliver_queue("MatchTendersFunction", "MatchQueue", QUIET)
+        return int(self.aws.deliver_queue("SendInvitationAlertsFunction", "InvitationAlertQueue", self.send_env))

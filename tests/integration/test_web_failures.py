@@ -37,6 +37,9 @@ WEB_TABLES = {
     "RATE_LIMITS_TABLE": "rate-limits",
     "SUBSCRIPTIONS_TABLE": "subscriptions",
     "TENDERS_TABLE": "tenders",
+    "INVITATIONS_TABLE": "invitations",
+    "ENTERPRISES_TABLE": "enterprises",
+    "MATCH_QUEUE_URL": "https://sqs.ca-central-1.amazonaws.com/123456789012/match",
     "ARCHIVE_BUCKET": "archive",
     "SENDER_EMAIL": "alertes@esja.example.org",
 }
@@ -65,6 +68,8 @@ def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
         "preferences": ("POST", "/preferences?lang=fr", {"jeton": preferences, "frequency": "daily", "language": "fr"}),
         "archived digest": ("GET", f"/sommaire?{digest}", {}),
         "calendar event": ("GET", f"/agenda?{calendar}", {}),
+        "invitation": ("GET", "/invitations/0123456789?lang=fr", {}),
+        "invitations as OCDS": ("GET", "/ocds/invitations.json", {}),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def world() -> SignatoryWorld:
     return world
 
 
-def posted(world: SignatoryWorld, **overrides: object) -> Invitation:
+def posted(world: SignatoryWorld, **overrides: Any) -> Invitation:
     invitation = world.post(**overrides).invitation
     assert invitation is not None
     return invitation

@@ -143,6 +143,6 @@ def test_a_single_field_sent_twice_is_no_form_of_ours() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.sampled_from(list(invitation_fields())), st.text(max_size=300), max_size=16))
 def test_any_values_give_an_invitation_or_errors_never_a_crash(values: dict[str, str]) -> None:
-    form = read_invitation_form(as_form(invitation_fields(**values)), now=NOW)
+    form = read_invitation_form(as_form({**invitation_fields(), **values}), now=NOW)
 
     assert (form.details is None) == bool(form.errors)

@@ -49,10 +49,14 @@ def every_kind(world: SignatoryWorld) -> None:
         enterprises=["menage-bsl"],
     )
     amended = world.post(title_fr="Déneigement des stationnements").invitation
-    cancelled = world.post(title_fr="Tonte de pelouse des parcs", documents="Hôtel de ville, 205, av. de la Cathédrale").invitation
+    cancelled = world.post(
+        title_fr="Tonte de pelouse des parcs", documents="Hôtel de ville, 205, av. de la Cathédrale"
+    ).invitation
     assert amended is not None and cancelled is not None
     world.clock.advance(hours=3)
-    world.invitation_service.amend(RIMOUSKI, amended.id, as_form(invitation_fields(title_fr="Déneigement des stationnements municipaux")))
+    world.invitation_service.amend(
+        RIMOUSKI, amended.id, as_form(invitation_fields(title_fr="Déneigement des stationnements municipaux"))
+    )
     world.invitation_service.cancel(RIMOUSKI, cancelled.id)
 
 
@@ -63,7 +67,11 @@ def test_every_release_of_every_kind_is_valid_ocds_1_1(world: SignatoryWorld, va
 
     assert problems(validator, package) == []
     assert len(package["releases"]) == 4
-    assert {tuple(r["tag"]) for r in package["releases"]} == {("tender",), ("tenderAmendment",), ("tenderCancellation",)}
+    assert {tuple(r["tag"]) for r in package["releases"]} == {
+        ("tender",),
+        ("tenderAmendment",),
+        ("tenderCancellation",),
+    }
 
 
 def test_the_package_names_its_publisher_licence_and_stable_ocids(world: SignatoryWorld) -> None:

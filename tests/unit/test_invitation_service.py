@@ -101,7 +101,7 @@ def test_a_pledge_no_longer_in_force_loses_the_space_at_once(world: SignatoryWor
     world.pledges.by_id[RIMOUSKI.pledge_id] = replace(pledge, status=status)
 
     for action in (
-        lambda: world.post(),
+        world.post,
         lambda: world.invitation_service.mine(RIMOUSKI),
         lambda: world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields())),
         lambda: world.invitation_service.cancel(RIMOUSKI, invitation.id),
@@ -147,7 +147,9 @@ def test_a_cancellation_is_announced_once_and_a_cancelled_invitation_changes_no_
 
     cancelled = world.invitation_service.cancel(RIMOUSKI, invitation.id).invitation
     again = world.invitation_service.cancel(RIMOUSKI, invitation.id)
-    amended = world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields(title_fr="Autre objet")))
+    amended = world.invitation_service.amend(
+        RIMOUSKI, invitation.id, as_form(invitation_fields(title_fr="Autre objet"))
+    )
 
     assert cancelled is not None and cancelled.status is InvitationStatus.CANCELLED and cancelled.version == 2
     assert again.invitation == cancelled
@@ -162,7 +164,9 @@ def test_a_closed_invitation_can_be_neither_amended_nor_cancelled(world: Signato
     world.clock.advance(days=11)
 
     assert world.invitation_service.cancel(RIMOUSKI, invitation.id).refusal is Refusal.CLOSED
-    assert world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields())).refusal is Refusal.CLOSED
+    assert (
+        world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields())).refusal is Refusal.CLOSED
+    )
 
 
 def test_a_burst_of_invitations_is_rate_limited_per_institution(world: SignatoryWorld) -> None:
@@ -183,7 +187,9 @@ def test_changes_to_one_invitation_are_rate_limited(world: SignatoryWorld) -> No
     assert invitation is not None
     for n in range(CHANGES_PER_DAY):
         title = f"Entretien ménager, version {n + 2}"
-        assert world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields(title_fr=title))).invitation
+        assert world.invitation_service.amend(
+            RIMOUSKI, invitation.id, as_form(invitation_fields(title_fr=title))
+        ).invitation
 
     refused = world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields(title_fr="Encore une")))
 
