@@ -40,6 +40,7 @@ def test_the_matched_enterprises_daily_subscribers_are_told_at_once(world: Signa
     assert (report.sent, report.recipients) == (2, 2)
     assert [e.to for e in world.mailer.sent] == [JULIE, MARC]
     assert TITLE in world.mailer.sent[0].text and "Ville de Rimouski" in world.mailer.sent[0].text
+    assert world.mailer.sent[0].subject == f"Invitation de Ville de Rimouski\u00a0: {TITLE}"
     assert world.mailer.to(PAUL) == []  # the caterer's profile does not match
     assert world.alerts.send_alerts("daily", NOW).sent == 0  # told already: not again at 7 h
 
