@@ -24,6 +24,7 @@ from local.outbox import sent_emails
 from local.runtime import LocalAws, environment, local_aws
 from tests.invitation_builders import MATANE, RIMOUSKI, SignatoriesOnMoto, as_form, invitation_fields
 from tests.ocds_schema import problems, release_package_validator
+from tests.pledge_builders import main_of
 
 TITLE = "Entretien ménager de la bibliothèque Lisette-Morin"
 PAYLOADS = (
@@ -37,11 +38,6 @@ PAYLOADS = (
 @pytest.fixture
 def world(aws: LocalAws) -> SignatoriesOnMoto:
     return SignatoriesOnMoto(aws)
-
-
-def main_of(page: dict[str, Any]) -> str:
-    body: str = page["body"]
-    return html.unescape(body[body.index("<main") :])
 
 
 def test_the_page_says_what_where_until_when_and_how_to_answer_in_french(world: SignatoriesOnMoto) -> None:

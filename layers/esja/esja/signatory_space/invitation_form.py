@@ -49,23 +49,29 @@ MAX_LENGTH = {
     "closing_date": 10,
     "closing_time": 8,
 }
-SINGLE_FIELDS = (
+# The fields in the order the form shows them (and the summary of errors lists them); `answer` stands for
+# the three ways to answer together.
+FORM_ORDER = (
     "title_fr",
     "title_en",
     "description_fr",
     "description_en",
+    "codes",
     "category",
     "region",
     "municipality",
     "value",
     "closing_date",
     "closing_time",
+    "answer",
     "answer_email",
     "answer_url",
     "documents",
     "audience",
+    "enterprises",
 )
 MULTIPLE_FIELDS = ("codes", "enterprises")
+SINGLE_FIELDS = tuple(name for name in FORM_ORDER if name not in (*MULTIPLE_FIELDS, "answer"))
 REQUIRED_FIELDS = ("title_fr", "description_fr", "codes", "category", "closing_date", "closing_time", "audience")
 MAX_CODES = 10
 MAX_NAMED = 20  # enterprises one invitation may name: a buyer's short list, never a mailing list
@@ -328,27 +334,6 @@ def _audience(
     return audience, tuple(named)
 
 
-_ORDER = (
-    "title_fr",
-    "title_en",
-    "description_fr",
-    "description_en",
-    "codes",
-    "category",
-    "region",
-    "municipality",
-    "value",
-    "closing_date",
-    "closing_time",
-    "answer",
-    "answer_email",
-    "answer_url",
-    "documents",
-    "audience",
-    "enterprises",
-)
-
-
 def _in_form_order(errors: list[FieldError]) -> list[FieldError]:
     """The summary at the top lists the errors in the order the form shows the fields."""
-    return sorted(errors, key=lambda e: _ORDER.index(e.field))
+    return sorted(errors, key=lambda e: FORM_ORDER.index(e.field))
