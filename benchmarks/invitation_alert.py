@@ -94,7 +94,7 @@ def production_bound() -> str:
         f"invitation's few dozen subscribers (send_invitation_alerts' timeout: {send_timeout} s). Should that "
         f"fail, it is tried {retries} times, {queue['VisibilityTimeout']} s apart, and in any case the scheduled "
         "instant runs carry any invitation not yet told: at most until the next one (weekdays every 2 h, "
-        "07:20 to 19:20; weekends 07:45 — so at worst overnight, about 12 h)."
+        "07:20 to 19:20; weekends 07:45 only — at worst 12 h overnight on a weekday, a day on a weekend)."
     )
 
 
