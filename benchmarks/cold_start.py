@@ -25,6 +25,7 @@ ENV = {
     "PUBLIC_BASE_URL": "https://esja.example.org",
     "SENDER_EMAIL": "alertes@esja.example.org",
     "SIGNING_KEYS": "benchmark-key",
+    "ADDRESS_KEY_SECRET": "benchmark-address-key",
     "SES_MAX_SEND_RATE": "14",  # otherwise send_alerts asks SES at start
     "REFERENCE_BUCKET": "",  # poll_tenders would fetch the municipalities list: network, not start-up
     "AWS_DEFAULT_REGION": "ca-central-1",

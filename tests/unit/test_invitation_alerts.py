@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from esja.alerts.model import Preferences, address_key
+from esja.alerts.model import Preferences
 from esja.model import Match
 from esja.signatory_space.invitation import Invitation
 from tests.alert_builders import REASONS, tender
-from tests.fakes import THROTTLED
+from tests.fakes import TEST_KEYS, THROTTLED
 from tests.invitation_builders import NOW, RIMOUSKI, SignatoryWorld, as_form, invitation_fields
 
 JULIE, MARC, PAUL = "direction@menage.example.org", "ventes@menage.example.org", "paul@traiteur.example.org"
@@ -57,9 +57,9 @@ def test_a_replayed_request_sends_nothing_twice(world: SignatoryWorld) -> None:
 
 def test_a_subscriber_who_turned_it_off_hears_of_it_at_their_own_frequency(world: SignatoryWorld) -> None:
     world.alerts.send_alerts("daily", NOW - timedelta(days=1))  # registers the subscribers
-    julie = world.subscriptions.state(address_key(JULIE))
+    julie = world.subscriptions.state(TEST_KEYS(JULIE))
     later = Preferences("daily", "fr", invitations_at_once=False)
-    world.subscriptions.save_preferences(address_key(JULIE), later, how="test", wording_version="t", now=NOW)
+    world.subscriptions.save_preferences(TEST_KEYS(JULIE), later, how="test", wording_version="t", now=NOW)
     assert julie.subscriber_id
     posted(world)
 
@@ -96,7 +96,7 @@ def test_an_amendment_and_a_cancellation_are_told_at_once_to_those_told(world: S
 def test_paused_subscribers_hear_nothing_at_once(world: SignatoryWorld) -> None:
     world.alerts.send_alerts("daily", NOW - timedelta(days=1))
     paused = Preferences("daily", "fr", paused=True)
-    world.subscriptions.save_preferences(address_key(MARC), paused, how="test", wording_version="t", now=NOW)
+    world.subscriptions.save_preferences(TEST_KEYS(MARC), paused, how="test", wording_version="t", now=NOW)
     posted(world)
 
     [report] = world.flow()

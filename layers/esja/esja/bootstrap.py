@@ -18,7 +18,7 @@ import boto3
 from botocore.config import Config
 
 from esja.clock import utc_now
-from esja.config import Settings
+from esja.config import ConfigurationError, Settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from esja.matching.enterprise_book import EnterpriseBook
     from esja.matching.service import MatchService
     from esja.model import Tender
+    from esja.people.keys import AddressKeys
+    from esja.people.rekey import AddressRekeying
     from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.signatory_space.invitations import InvitationService
@@ -233,6 +235,7 @@ def build_alert_service(
         links=SubscriberLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
+        address_keys=address_keys(settings),
         signatories=signatory_index(settings, dynamodb),
     )
 
@@ -258,7 +261,8 @@ def build_suppression_recorder(
 
     settings = _read(settings, "subscriptions_table")
     store = SubscriptionStore(settings.subscriptions_table, dynamodb or aws_client("dynamodb"))
-    return SuppressionRecorder(store, settings.ses_configuration_set)  # complaints count about alerts only
+    # Complaints count about alerts only.
+    return SuppressionRecorder(store, address_keys(settings), settings.ses_configuration_set)
 
 
 def signing_keys(settings: Settings, *, config: Config = AWS_CONFIG) -> KeySource:
@@ -272,6 +276,21 @@ def signing_keys(settings: Settings, *, config: Config = AWS_CONFIG) -> KeySourc
     from esja.store.signing_keys import SecretSigningKeys
 
     return SecretSigningKeys(settings.signing_keys_secret_arn, aws_client("secretsmanager", config=config))
+
+
+def address_keys(settings: Settings, *, config: Config = AWS_CONFIG) -> AddressKeys:
+    """The keyed hash of addresses (esja.people.keys): ADDRESS_KEY_SECRET locally; in AWS the secret named by
+    ADDRESS_KEY_SECRET_ARN, read when first needed and kept (it never rotates)."""
+    from esja.people.keys import AddressKeys
+
+    if settings.address_key_secret:
+        return AddressKeys.fixed(settings.address_key_secret)
+    if not settings.address_key_secret_arn:
+        raise ConfigurationError("environment variable ADDRESS_KEY_SECRET_ARN (or ADDRESS_KEY_SECRET) required")
+    from esja.store.address_key_secret import SecretAddressKey
+
+    arn = settings.address_key_secret_arn
+    return AddressKeys(SecretAddressKey(arn, lambda: aws_client("secretsmanager", config=config)))
 
 
 # --- web ---
@@ -296,12 +315,15 @@ def build_web_app(
     dynamodb = dynamodb or aws_client("dynamodb", config=WEB_AWS_CONFIG)
     sesv2 = sesv2 or aws_client("sesv2", config=WEB_AWS_CONFIG)
     keys = signing_keys(settings, config=WEB_AWS_CONFIG)
+    people = address_keys(settings, config=WEB_AWS_CONFIG)
+    pledges = build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys, address_keys=people)
     routers = [
-        pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
+        pledge_router(pledges, settings.sender),
         subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
         invitation_router(build_invitation_service(settings, dynamodb=dynamodb), settings.sender),
+        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(
@@ -315,7 +337,12 @@ def build_web_app(
 
 
 def build_pledge_service(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client | None, keys: KeySource
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client | None,
+    keys: KeySource,
+    address_keys: AddressKeys,
 ) -> PledgeService:
     from esja.pledges.links import PledgeLinks
     from esja.pledges.service import PledgeService
@@ -332,6 +359,7 @@ def build_pledge_service(
         sender=settings.sender,
         links=PledgeLinks(settings.public_base_url),
         keys=keys,
+        address_keys=address_keys,
         clock=utc_now,
     )
 
@@ -381,6 +409,80 @@ def build_invitation_service(
         publisher=settings.sender.organisation,
         clock=utc_now,
     )
+
+
+def build_space_routers(
+    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, address_keys: AddressKeys
+) -> list[Router]:
+    """Sign-in and the three spaces (esja.web.session): one Sessions, one audit log, the roles' stores."""
+    from esja.audit.log import Audit
+    from esja.console.home import Console
+    from esja.console.journal import Journal
+    from esja.console.sessions import PersonSessions
+    from esja.enterprise_space.home import EnterpriseSpace
+    from esja.people.roles import Roles
+    from esja.signatory_space.home import SignatorySpace
+    from esja.signin.links import SignInUrls
+    from esja.signin.service import Pace, SignIn
+    from esja.signin.sessions import Sessions
+    from esja.store.audit_log import AuditLogStore
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.feeds import FeedStateStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.store.sessions import SessionStore
+    from esja.web.enterprise_routes import enterprise_router
+    from esja.web.organizer_routes import organizer_router
+    from esja.web.session import SessionCookie, Spaces
+    from esja.web.signatory_routes import signatory_router
+    from esja.web.signin_routes import signin_router
+
+    settings.require(
+        "sessions_table",
+        "audit_table",
+        "organizers_table",
+        "enterprises_table",
+        "pledges_table",
+        "feeds_table",
+        "rate_limits_table",
+        "sender_email",
+        "public_base_url",
+    )
+    store = SessionStore(settings.sessions_table, dynamodb)
+    pledges = PledgeStore(settings.pledges_table, dynamodb)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb)
+    roles = Roles(
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        enterprises=enterprises,
+        pledges=pledges,
+        address_keys=address_keys,
+        clock=utc_now,
+    )
+    log = AuditLogStore(settings.audit_table, dynamodb)
+    audit = Audit(log, utc_now)
+    sessions = Sessions(sessions=store, roles=roles, audit=audit, clock=utc_now)
+    spaces = Spaces(sessions, SessionCookie.for_site(settings.public_base_url), settings.sender)
+    signin = SignIn(
+        roles=roles,
+        sessions=store,
+        rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+        mailer=_mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None),  # transactional
+        sender=settings.sender,
+        urls=SignInUrls(settings.public_base_url),
+        address_keys=address_keys,
+        audit=audit,
+        clock=utc_now,
+        pace=Pace(settings.sign_in_floor_seconds),
+    )
+    console = Console(pledges=pledges, feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now)
+    person_sessions = PersonSessions(sessions=store, address_keys=address_keys, audit=audit, clock=utc_now)
+    return [
+        signin_router(signin, spaces),
+        organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
+        enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
+        signatory_router(SignatorySpace(pledges=pledges), spaces),
+    ]
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
@@ -500,7 +602,8 @@ def build_enterprise_book(settings: Settings | None = None) -> EnterpriseBook:
     from esja.store.enterprises import EnterpriseStore
 
     settings = _read(settings, "enterprises_table")
-    return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb")))
+    keys = address_keys(settings)  # the manager index
+    return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"), address_keys=keys))
 
 
 def build_pledge_export(settings: Settings | None = None) -> PledgeExport:
@@ -523,6 +626,26 @@ def build_digest_setup(settings: Settings | None = None) -> DigestSetup:
         return PledgeStore(_read(settings, "pledges_table").pledges_table, dynamodb)
 
     return DigestSetup(OrganizerStore(settings.organizers_table, dynamodb), pledges, utc_now)
+
+
+def build_address_rekeying(settings: Settings | None = None) -> AddressRekeying:
+    """`esja people rekey` (esja.people.rekey)."""
+    from esja.people.rekey import AddressRekeying
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+    from esja.store.subscriptions import SubscriptionStore
+
+    settings = _read(settings, "subscriptions_table", "pledges_table", "enterprises_table", "organizers_table")
+    dynamodb, keys = aws_client("dynamodb"), address_keys(settings)
+    return AddressRekeying(
+        subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        address_keys=keys,
+        clock=utc_now,
+    )
 
 
 # --- plumbing ---

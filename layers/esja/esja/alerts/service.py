@@ -44,6 +44,7 @@ from esja.emails import Email, Sender
 from esja.errors import SendingPaused, Throttled
 from esja.ingest.changes import StoredVersion
 from esja.model import Enterprise, Profile, Tender
+from esja.people.keys import AddressKeys
 from esja.sends import Claim, SendKey, SendLedger, SendOnce
 from esja.sources.catalogue import is_invitation
 
@@ -170,6 +171,7 @@ class AlertService:
         links: SubscriberLinks,
         sender: SenderIdentity,
         clock: Callable[[], datetime],
+        address_keys: AddressKeys,
         signatories: Callable[[datetime], SignatoryIndex] | None = None,  # read once per run
     ) -> None:
         self._enterprises = enterprises
@@ -182,6 +184,7 @@ class AlertService:
         self._sender = sender
         self._clock = clock
         self._signatories = signatories
+        self._keys = address_keys
 
     def send_alerts(
         self,
@@ -194,7 +197,7 @@ class AlertService:
         now = self._clock()
         run = _Run(RunReport(frequency, run_period(frequency, scheduled_at or now)), now, self._signatories_at(now))
         enterprises, profiles = self._enterprises.load()
-        return self._serve_all(recipients_of(enterprises, profiles), run, time_left)
+        return self._serve_all(recipients_of(enterprises, profiles, self._keys), run, time_left)
 
     def send_invitation_message(self, body: str) -> RunReport:
         """A message of the invitation alert queue (esja.store.invitation_alert_queue): {"tender_key": …}."""
@@ -217,7 +220,9 @@ class AlertService:
         run.tenders[tender_key] = tender
         concerned = set(self._matches.enterprises_matched(tender_key))
         enterprises, profiles = self._enterprises.load()
-        recipients = [r for r in recipients_of(enterprises, profiles) if not concerned.isdisjoint(r.enterprise_ids)]
+        # Whole recipients (every enterprise that subscribed them): their listing is enrolled as it is.
+        everyone = recipients_of(enterprises, profiles, self._keys)
+        recipients = [r for r in everyone if not concerned.isdisjoint(r.enterprise_ids)]
         return self._serve_all(recipients, run, time_left)
 
     def _serve_all(self, recipients: Iterable[Recipient], run: _Run, time_left: Callable[[], float]) -> RunReport:
@@ -235,7 +240,7 @@ class AlertService:
         chosen = [e for e in enterprises if e.id == enterprise_id]
         if not chosen:
             raise UnknownEnterprise(f"no enterprise {enterprise_id!r}")
-        recipients = recipients_of(chosen, [p for p in profiles if p.enterprise_id == enterprise_id])
+        recipients = recipients_of(chosen, [p for p in profiles if p.enterprise_id == enterprise_id], self._keys)
         if not recipients:
             raise UnknownEnterprise(f"enterprise {enterprise_id!r} has no subscriber")
         recipient = recipients[0]

@@ -1,0 +1,1 @@
+"""The enterprises' space (/entreprise/): what an enterprise's managers see and change of their enterprise."""
