@@ -15,22 +15,30 @@ from esja.clock import TIME_ZONE
 from esja.config import Settings
 from esja.matching.service import MatchService
 from esja.model import Consent, Enterprise, Profile, Subscriber
-from esja.signatory_space.invitation import Invitation, Signatory
+from esja.people.actor import Actor
+from esja.people.roles import Role, RoleGrant
+from esja.pledges.model import Pledge
+from esja.signatory_space.invitation import Invitation
 from esja.signatory_space.invitations import InvitationService, Saved
 from esja.store.match_queue import message
 from esja.store.pledges import PledgeStore
 from esja.tokens import SigningKeys
 from local.runtime import LocalAws, environment
 from tests.alert_builders import QUIET
-from tests.digest_builders import pledge
 from tests.fakes import FakeWorld
-from tests.moto_tables import MotoTables
+from tests.moto_tables import LOCAL_KEYS, MotoTables
 from tests.pledge_builders import BASE_URL, WEB, WebClient
+from tests.space_builders import NOW, People, pledge
 
-NOW = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)  # a Monday, 9:00 in Montréal
-RIMOUSKI = Signatory("a" * 32)
-RIMOUSKI_COLLEAGUE = Signatory("c" * 32)  # another person, the same institution
-MATANE = Signatory("b" * 32)  # another institution
+# The signatories of the invitations' tests: two people of the Ville de Rimouski, one of the Ville de Matane.
+RIMOUSKI = "approvisionnement@ville.rimouski.example.org"
+RIMOUSKI_COLLEAGUE = "achats@ville.rimouski.example.org"  # « VILLE DE RIMOUSKI »: the same institution
+MATANE = "achats@ville.matane.example.org"  # another institution
+SIGNATORIES = {
+    RIMOUSKI: ("p-rimouski", "Ville de Rimouski"),
+    RIMOUSKI_COLLEAGUE: ("p-rimouski-2", "VILLE DE RIMOUSKI"),
+    MATANE: ("p-matane", "Ville de Matane"),
+}
 CONSENT = Consent(datetime(2026, 2, 3, 9, 15, tzinfo=UTC), "formulaire web ESJA", "consentement-2026-01")
 
 Fields = dict[str, str | Sequence[str]]
@@ -68,14 +76,22 @@ def as_form(fields: Fields) -> dict[str, list[str]]:
     return {k: [v] if isinstance(v, str) else list(v) for k, v in fields.items() if v != "" or k == "ref"}
 
 
+def actor_of(signed: Pledge, address_key: str) -> Actor:
+    """A signatory's Actor as a page of the space gets it, for the tests that call the use case on moto."""
+    details = signed.details
+    grant = RoleGrant(Role.SIGNATORY, signed.id, details.institution_name, (details.region,), details.email)
+    return Actor(grant, address_key, "fr", session_id="test-session", form_token="test-token", network="192.0.2.0/24")
+
+
 class SignatoryWorld(FakeWorld):
-    """The fakes with three signatories (two people of Rimouski, one of Matane) and two enterprises."""
+    """The fakes with the spaces' people (tests.space_builders), three signatories of two towns, and the
+    use cases of the invitations' whole path."""
 
     def __init__(self, now: datetime = NOW) -> None:
         super().__init__(now)
-        for signatory, town, region in ((RIMOUSKI, "Ville de Rimouski", "01"), (MATANE, "Ville de Matane", "01")):
-            self.pledges.by_id[signatory.pledge_id] = pledge(signatory.pledge_id, town, region)
-        self.pledges.by_id[RIMOUSKI_COLLEAGUE.pledge_id] = pledge(RIMOUSKI_COLLEAGUE.pledge_id, "VILLE DE RIMOUSKI")
+        self.people = People(world=self)
+        for email, (pledge_id, town) in SIGNATORIES.items():
+            self.pledges.by_id[pledge_id] = pledge(pledge_id, email, institution=town)
         self.invitation_service = self.build(InvitationService)
         self.match_service = self.build(MatchService)
         keys = SigningKeys.from_list(("test-signing-key",))
@@ -90,8 +106,12 @@ class SignatoryWorld(FakeWorld):
         enterprises, profiles = self.enterprises.load()
         self.enterprises.save([*enterprises, enterprise], [*profiles, profile])
 
-    def post(self, signatory: Signatory = RIMOUSKI, **overrides: Any) -> Saved:
-        return self.invitation_service.post(signatory, as_form(invitation_fields(**overrides)))
+    def actor(self, email: str = RIMOUSKI) -> Actor:
+        """The signatory's Actor, from a session opened now (its role re-checked as a page would)."""
+        return self.people.actor(email, Role.SIGNATORY, SIGNATORIES[email][0])
+
+    def post(self, email: str = RIMOUSKI, **overrides: Any) -> Saved:
+        return self.invitation_service.post(self.actor(email), as_form(invitation_fields(**overrides)))
 
     def match_announced(self) -> None:
         """match_tenders on every announcement waiting (the match queue)."""
@@ -113,8 +133,8 @@ class SignatoryWorld(FakeWorld):
 
 
 class SignatoriesOnMoto(MotoTables):
-    """The tables of template.yaml on moto with two confirmed signatories (Rimouski, Matane), the invitation
-    use case built as the web function builds it, and the two queues played as Lambda's event sources."""
+    """The tables of template.yaml on moto with verified signatories (Rimouski, Matane), the invitation use
+    case built as the web function builds it, and the two queues played as Lambda's event sources."""
 
     def __init__(self, aws: LocalAws) -> None:
         super().__init__(aws)
@@ -122,16 +142,19 @@ class SignatoriesOnMoto(MotoTables):
         with environment(aws.environment(WEB, **self.web.env)):
             self.service = build_invitation_service(Settings.from_env(), dynamodb=self.dynamodb, sqs=aws.client("sqs"))
         self.pledges = PledgeStore(self.names["PledgesTable"], self.dynamodb)
-        for signatory, town in ((RIMOUSKI, "Ville de Rimouski"), (MATANE, "Ville de Matane")):
-            self.signatory(town, signatory)
+        self.actors = {
+            email: self.signatory(town, email, pledge_id) for email, (pledge_id, town) in SIGNATORIES.items()
+        }
         self.send_env = {"PUBLIC_BASE_URL": BASE_URL, "SIGNING_KEYS": self.web.env["SIGNING_KEYS"], **QUIET}
         self.send_env["SES_MAX_SEND_RATE"] = "1000"  # moto cannot tell the account's rate
 
-    def signatory(self, institution: str, signatory: Signatory | None = None) -> Signatory:
-        """A person of a confirmed pledge of the institution (in Bas-Saint-Laurent)."""
-        signatory = signatory or Signatory(secrets.token_hex(16))
-        self.pledges.add(pledge(signatory.pledge_id, institution, confirmed_at=datetime.now(UTC) - timedelta(days=30)))
-        return signatory
+    def signatory(self, institution: str, email: str = "", pledge_id: str = "") -> Actor:
+        """A person of a verified pledge of the institution (in Bas-Saint-Laurent), as their Actor."""
+        pledge_id = pledge_id or secrets.token_hex(16)
+        email = email or f"{pledge_id[:8]}@institution.example.org"
+        signed = pledge(pledge_id, email, institution=institution, address_key=LOCAL_KEYS(email))
+        self.pledges.add(signed)
+        return actor_of(signed, LOCAL_KEYS(email))
 
     def add_enterprise(self, enterprise_id: str, *addresses: str, codes: tuple[str, ...] = ("76111500",)) -> None:
         subscribers = tuple(Subscriber(a, "Julie Pelletier", "fr", "daily", CONSENT) for a in addresses)
@@ -140,9 +163,9 @@ class SignatoriesOnMoto(MotoTables):
             [Profile(enterprise_id, "menage", "Entretien ménager", unspsc=codes, regions=("01",))],
         )
 
-    def post(self, signatory: Signatory = RIMOUSKI, **overrides: Any) -> Invitation:
+    def post(self, email: str = RIMOUSKI, **overrides: Any) -> Invitation:
         closing = overrides.pop("closing", datetime.now(UTC) + timedelta(days=10))
-        saved = self.service.post(signatory, as_form(invitation_fields(closing, **overrides)))
+        saved = self.service.post(self.actors[email], as_form(invitation_fields(closing, **overrides)))
         assert saved.invitation is not None, saved.form
         return saved.invitation
 

@@ -55,9 +55,9 @@ def test_amending_then_cancelling_tells_every_enterprise_already_told(world: Sig
     world.deliver()
 
     later = datetime.now(UTC) + timedelta(days=15)
-    world.service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields(later)))
+    world.service.amend(world.actors[RIMOUSKI], invitation.id, as_form(invitation_fields(later)))
     world.deliver()
-    world.service.cancel(RIMOUSKI, invitation.id)
+    world.service.cancel(world.actors[RIMOUSKI], invitation.id)
     world.deliver()
 
     texts = [e.part("text/plain") for e in sent_emails() if JULIE in e.to]

@@ -76,7 +76,7 @@ def test_an_unknown_or_malformed_invitation_is_not_found(world: SignatoriesOnMot
 
 def test_a_cancelled_invitation_says_so_and_offers_no_way_to_answer(world: SignatoriesOnMoto) -> None:
     invitation = world.post()
-    world.service.cancel(RIMOUSKI, invitation.id)
+    world.service.cancel(world.actors[RIMOUSKI], invitation.id)
 
     shown = main_of(world.web.get(f"/invitations/{invitation.id}"))
 

@@ -12,7 +12,8 @@ from esja.model import Match
 from esja.signatory_space.invitation import Invitation
 from tests.alert_builders import REASONS, tender
 from tests.fakes import TEST_KEYS, THROTTLED
-from tests.invitation_builders import NOW, RIMOUSKI, SignatoryWorld, as_form, invitation_fields
+from tests.invitation_builders import RIMOUSKI, SignatoryWorld, as_form, invitation_fields
+from tests.space_builders import NOW
 
 JULIE, MARC, PAUL = "direction@menage.example.org", "ventes@menage.example.org", "paul@traiteur.example.org"
 TITLE = "Entretien ménager de la bibliothèque Lisette-Morin"
@@ -79,11 +80,11 @@ def test_an_amendment_and_a_cancellation_are_told_at_once_to_those_told(world: S
     world.clock.advance(hours=1)
 
     world.invitation_service.amend(
-        RIMOUSKI, invitation.id, as_form(invitation_fields(closing=NOW + timedelta(days=14)))
+        world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields(closing=NOW + timedelta(days=14)))
     )
     [amended] = world.flow()
     world.clock.advance(hours=1)
-    world.invitation_service.cancel(RIMOUSKI, invitation.id)
+    world.invitation_service.cancel(world.actor(RIMOUSKI), invitation.id)
     [cancelled] = world.flow()
 
     assert amended.sent == 2 and cancelled.sent == 2

@@ -14,7 +14,8 @@ from esja.model import Category
 from esja.pledges.form import MalformedForm
 from esja.signatory_space.invitation import Audience
 from esja.signatory_space.invitation_form import MAX_CODES, MAX_NAMED, read_invitation_form
-from tests.invitation_builders import NOW, as_form, invitation_fields
+from tests.invitation_builders import as_form, invitation_fields
+from tests.space_builders import NOW
 
 
 def read(**overrides: object) -> object:

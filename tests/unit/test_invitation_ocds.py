@@ -16,8 +16,9 @@ from esja.model import Status
 from esja.signatory_space.invitation_tender import as_tender
 from esja.signatory_space.publication import LICENSE_URL
 from esja.sources.ocds import parse_ocds
-from tests.invitation_builders import MATANE, NOW, RIMOUSKI, SignatoryWorld, as_form, invitation_fields
+from tests.invitation_builders import MATANE, RIMOUSKI, SignatoryWorld, as_form, invitation_fields
 from tests.ocds_schema import problems, release_package_validator
+from tests.space_builders import NOW
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +55,9 @@ def every_kind(world: SignatoryWorld) -> None:
     ).invitation
     assert amended is not None and cancelled is not None
     world.clock.advance(hours=3)
-    world.invitation_service.amend(
-        RIMOUSKI, amended.id, as_form(invitation_fields(title_fr="Déneigement des stationnements municipaux"))
-    )
-    world.invitation_service.cancel(RIMOUSKI, cancelled.id)
+    title = "Déneigement des stationnements municipaux"
+    world.invitation_service.amend(world.actor(RIMOUSKI), amended.id, as_form(invitation_fields(title_fr=title)))
+    world.invitation_service.cancel(world.actor(RIMOUSKI), cancelled.id)
 
 
 def test_every_release_of_every_kind_is_valid_ocds_1_1(world: SignatoryWorld, validator: Draft4Validator) -> None:
@@ -94,7 +94,7 @@ def test_a_new_version_is_a_new_release_with_the_same_ocid(world: SignatoryWorld
     first = world.invitation_service.package()["releases"][0]
     world.clock.advance(hours=1)
 
-    world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields(value="30 000")))
+    world.invitation_service.amend(world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields(value="30 000")))
     second = world.invitation_service.package()["releases"][0]
 
     assert second["ocid"] == first["ocid"] and second["id"] != first["id"] and second["date"] > first["date"]

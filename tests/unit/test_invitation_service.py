@@ -10,19 +10,22 @@ import pytest
 from esja.errors import StoreError
 from esja.ingest.changes import Change, ChangeKind
 from esja.model import Status
-from esja.pledges.model import PledgeStatus
-from esja.signatory_space.invitation import Invitation, InvitationStatus, NotASignatory, Signatory, UnknownInvitation
+from esja.people.actor import NotAllowed
+from esja.people.roles import Role
+from esja.pledges.model import PledgeStatus, Verdict, Verification
+from esja.signatory_space.invitation import Invitation, InvitationStatus
 from esja.signatory_space.invitations import CHANGES_PER_DAY, POSTS_PER_DAY, Refusal
 from esja.sources.catalogue import INVITATIONS_SOURCE
 from tests.invitation_builders import (
     MATANE,
-    NOW,
     RIMOUSKI,
     RIMOUSKI_COLLEAGUE,
+    SIGNATORIES,
     SignatoryWorld,
     as_form,
     invitation_fields,
 )
+from tests.space_builders import NOW
 
 
 @pytest.fixture
@@ -72,48 +75,84 @@ def test_another_institution_can_neither_read_nor_change_an_invitation(world: Si
     invitation = world.post().invitation
     assert invitation is not None
     world.announcer.announced.clear()
+    matane = world.actor(MATANE)
+    amended = as_form(invitation_fields(title_fr="Autre chose ici"))
 
-    with pytest.raises(UnknownInvitation):
-        world.invitation_service.own(MATANE, invitation.id)
-    with pytest.raises(UnknownInvitation):
-        world.invitation_service.amend(MATANE, invitation.id, as_form(invitation_fields(title_fr="Autre chose ici")))
-    with pytest.raises(UnknownInvitation):
-        world.invitation_service.cancel(MATANE, invitation.id)
+    for action in (
+        lambda: world.invitation_service.own(matane, invitation.id),
+        lambda: world.invitation_service.amend(matane, invitation.id, amended),
+        lambda: world.invitation_service.cancel(matane, invitation.id),
+    ):
+        with pytest.raises(NotAllowed) as refused:
+            action()
+        assert refused.value.hidden  # answered as an invitation that does not exist (404)
 
     assert world.invitation_service.public(invitation.id) == invitation
-    assert world.announcer.announced == [] and world.invitation_service.mine(MATANE) == []
+    assert world.announcer.announced == [] and world.invitation_service.mine(matane) == []
+    assert world.audit_log.actions() == ["invitation.post"]
 
 
 def test_the_people_of_one_institution_share_its_invitations(world: SignatoryWorld) -> None:
     invitation = world.post().invitation
     assert invitation is not None
 
-    assert world.invitation_service.mine(RIMOUSKI_COLLEAGUE) == [invitation]
-    saved = world.invitation_service.cancel(RIMOUSKI_COLLEAGUE, invitation.id)
+    assert world.invitation_service.mine(world.actor(RIMOUSKI_COLLEAGUE)) == [invitation]
+    saved = world.invitation_service.cancel(world.actor(RIMOUSKI_COLLEAGUE), invitation.id)
     assert saved.invitation is not None and saved.invitation.status is InvitationStatus.CANCELLED
 
 
-@pytest.mark.parametrize("status", [PledgeStatus.WITHDRAWN, PledgeStatus.PENDING])
-def test_a_pledge_no_longer_in_force_loses_the_space_at_once(world: SignatoryWorld, status: PledgeStatus) -> None:
+@pytest.mark.parametrize(
+    "lost",
+    [
+        {"status": PledgeStatus.WITHDRAWN},
+        {"verdict": Verdict()},  # back to verify
+        {"verdict": Verdict(Verification.REJECTED, NOW, "esbsl", "organizer", "pas l'institution")},
+    ],
+    ids=["withdrawn", "to verify again", "rejected"],
+)
+def test_a_pledge_no_longer_verified_in_force_loses_the_space_at_once(
+    world: SignatoryWorld, lost: dict[str, object]
+) -> None:
     invitation = world.post().invitation
     assert invitation is not None
-    pledge = world.pledges.by_id[RIMOUSKI.pledge_id]
-    world.pledges.by_id[RIMOUSKI.pledge_id] = replace(pledge, status=status)
+    actor = world.actor(RIMOUSKI)  # a session opened before the pledge changed
+    pledge_id = SIGNATORIES[RIMOUSKI][0]
+    world.pledges.by_id[pledge_id] = replace(world.pledges.by_id[pledge_id], **lost)  # type: ignore[arg-type]
 
     for action in (
-        world.post,
-        lambda: world.invitation_service.mine(RIMOUSKI),
-        lambda: world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields())),
-        lambda: world.invitation_service.cancel(RIMOUSKI, invitation.id),
+        lambda: world.invitation_service.post(actor, as_form(invitation_fields())),
+        lambda: world.invitation_service.mine(actor),
+        lambda: world.invitation_service.amend(actor, invitation.id, as_form(invitation_fields(title_fr="Autre"))),
+        lambda: world.invitation_service.cancel(actor, invitation.id),
     ):
-        with pytest.raises(NotASignatory):
+        with pytest.raises(NotAllowed):
             action()
     assert world.invitation_service.public(invitation.id) == invitation  # published, it stays public
+    assert world.audit_log.actions() == ["invitation.post"]
 
 
-def test_an_unknown_pledge_is_no_signatory(world: SignatoryWorld) -> None:
-    with pytest.raises(NotASignatory):
-        world.post(Signatory("f" * 32))
+def test_only_a_signatory_may_invite(world: SignatoryWorld) -> None:
+    organizer = world.people.actor("sommaire@esbsl.example.org", Role.ORGANIZER, "esbsl")
+    enterprise = world.people.actor("julie@monchoix.example.org", Role.ENTERPRISE, "ateliers-mon-choix")
+
+    for actor in (organizer, enterprise):
+        with pytest.raises(NotAllowed):
+            world.invitation_service.post(actor, as_form(invitation_fields()))
+    assert world.invitations.by_id == {}
+
+
+def test_every_change_is_audited_without_personal_information(world: SignatoryWorld) -> None:
+    invitation = world.post().invitation
+    assert invitation is not None
+    world.invitation_service.amend(world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields(value="30 000")))
+    world.invitation_service.cancel(world.actor(RIMOUSKI_COLLEAGUE), invitation.id)
+
+    records = world.audit_log.records
+    assert [r.action for r in records] == ["invitation.post", "invitation.amend", "invitation.cancel"]
+    assert {(r.item.type, r.item.id, r.regions) for r in records} == {("invitation", invitation.id, ("01",))}
+    assert [r.actor_id for r in records] == ["p-rimouski", "p-rimouski", "p-rimouski-2"]
+    assert [r.details["version"] for r in records] == ["1", "2", "3"]
+    assert all("@" not in value for r in records for value in r.details.values())
 
 
 def test_an_amendment_is_a_new_version_announced_for_those_already_told(world: SignatoryWorld) -> None:
@@ -122,7 +161,7 @@ def test_an_amendment_is_a_new_version_announced_for_those_already_told(world: S
     world.clock.advance(hours=2)
 
     saved = world.invitation_service.amend(
-        RIMOUSKI, invitation.id, as_form(invitation_fields(closing=NOW + timedelta(days=12)))
+        world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields(closing=NOW + timedelta(days=12)))
     )
 
     amended = saved.invitation
@@ -136,7 +175,7 @@ def test_an_amendment_that_changes_nothing_is_no_new_version(world: SignatoryWor
     invitation = world.post().invitation
     assert invitation is not None
 
-    saved = world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields()))
+    saved = world.invitation_service.amend(world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields()))
 
     assert saved.invitation == invitation and len(world.announcer.announced) == 1
 
@@ -145,10 +184,10 @@ def test_a_cancellation_is_announced_once_and_a_cancelled_invitation_changes_no_
     invitation = world.post().invitation
     assert invitation is not None
 
-    cancelled = world.invitation_service.cancel(RIMOUSKI, invitation.id).invitation
-    again = world.invitation_service.cancel(RIMOUSKI, invitation.id)
+    cancelled = world.invitation_service.cancel(world.actor(RIMOUSKI), invitation.id).invitation
+    again = world.invitation_service.cancel(world.actor(RIMOUSKI), invitation.id)
     amended = world.invitation_service.amend(
-        RIMOUSKI, invitation.id, as_form(invitation_fields(title_fr="Autre objet"))
+        world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields(title_fr="Autre objet"))
     )
 
     assert cancelled is not None and cancelled.status is InvitationStatus.CANCELLED and cancelled.version == 2
@@ -163,9 +202,10 @@ def test_a_closed_invitation_can_be_neither_amended_nor_cancelled(world: Signato
     assert invitation is not None
     world.clock.advance(days=11)
 
-    assert world.invitation_service.cancel(RIMOUSKI, invitation.id).refusal is Refusal.CLOSED
+    assert world.invitation_service.cancel(world.actor(RIMOUSKI), invitation.id).refusal is Refusal.CLOSED
     assert (
-        world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields())).refusal is Refusal.CLOSED
+        world.invitation_service.amend(world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields())).refusal
+        is Refusal.CLOSED
     )
 
 
@@ -188,10 +228,12 @@ def test_changes_to_one_invitation_are_rate_limited(world: SignatoryWorld) -> No
     for n in range(CHANGES_PER_DAY):
         title = f"Entretien ménager, version {n + 2}"
         assert world.invitation_service.amend(
-            RIMOUSKI, invitation.id, as_form(invitation_fields(title_fr=title))
+            world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields(title_fr=title))
         ).invitation
 
-    refused = world.invitation_service.amend(RIMOUSKI, invitation.id, as_form(invitation_fields(title_fr="Encore une")))
+    refused = world.invitation_service.amend(
+        world.actor(RIMOUSKI), invitation.id, as_form(invitation_fields(title_fr="Encore une"))
+    )
 
     assert refused.refusal is Refusal.RATE_LIMITED
     assert world.invitation_service.public(invitation.id).version == CHANGES_PER_DAY + 1  # type: ignore[union-attr]
@@ -272,7 +314,7 @@ def test_a_conflicting_change_is_refused_and_changes_nothing(
 
     monkeypatch.setattr(world.invitations, "replace", after_a_colleague)
 
-    saved = world.invitation_service.cancel(RIMOUSKI, invitation.id)
+    saved = world.invitation_service.cancel(world.actor(RIMOUSKI), invitation.id)
 
     assert saved.refusal is Refusal.CONFLICT
     assert world.invitations.by_id[invitation.id].status is InvitationStatus.OPEN

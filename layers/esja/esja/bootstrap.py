@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from esja.alerts.choices import SubscriberChoices
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
+    from esja.audit.log import Audit
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
@@ -365,11 +366,17 @@ def build_pledge_service(
 
 
 def build_invitation_service(
-    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sqs: SQSClient | None = None
+    settings: Settings | None = None,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    sqs: SQSClient | None = None,
+    audit: Audit | None = None,
 ) -> InvitationService:
-    """The signatories' invitations: posted and changed in their space, shown on the public pages."""
+    """The signatories' invitations: posted and changed in their space (audited), shown on the public pages."""
+    from esja.audit.log import Audit
     from esja.signatory_space.invitations import InvitationService
     from esja.signatory_space.publication import Publication
+    from esja.store.audit_log import AuditLogStore
     from esja.store.enterprise_directory import ListedEnterprises
     from esja.store.invitations import InvitationStore
     from esja.store.match_queue import MatchQueue
@@ -385,6 +392,7 @@ def build_invitation_service(
         "pledges_table",
         "enterprises_table",
         "rate_limits_table",
+        "audit_table",
         "public_base_url",
     )
     dynamodb = dynamodb or aws_client("dynamodb")
@@ -407,6 +415,7 @@ def build_invitation_service(
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
         publication=Publication(settings.public_base_url, settings.ocds_ocid_prefix),
         publisher=settings.sender.organisation,
+        audit=audit or Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now),
         clock=utc_now,
     )
 
@@ -433,6 +442,7 @@ def build_space_routers(
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
     from esja.web.enterprise_routes import enterprise_router
+    from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.organizer_routes import organizer_router
     from esja.web.session import SessionCookie, Spaces
     from esja.web.signatory_routes import signatory_router
@@ -482,6 +492,7 @@ def build_space_routers(
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
+        invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
     ]
 
 

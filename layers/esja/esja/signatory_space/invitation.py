@@ -1,7 +1,8 @@
 """An invitation: what a signatory institution asks for, how to answer, and who may answer.
 
-Posted by a person acting for a signatory's pledge; owned by the institution (its name and region, as
-the registry groups them): the people of one institution see and change its invitations together.
+Posted by a person acting for a verified signatory's pledge (the space's Actor); owned by the institution
+(its name and region, as the registry groups them): the people of one institution see and change its
+invitations together.
 """
 
 from __future__ import annotations
@@ -23,15 +24,6 @@ class Audience(StrEnum):
 class InvitationStatus(StrEnum):
     OPEN = "open"  # until its closing date; « closed » is read from the clock, never stored
     CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True, slots=True)
-class Signatory:
-    """Who acts in the signatories' space: the person's pledge (the space's Actor carries it as the item it
-    acts for) and their language. The use cases read the pledge again and decide what it may do."""
-
-    pledge_id: str
-    language: str = "fr"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +98,8 @@ class Invitation:
     def open_at(self, now: datetime) -> bool:
         return self.status is InvitationStatus.OPEN and not self.closed(now)
 
-
-class NotASignatory(PermissionError):
-    """The pledge is not (or no longer) a verified, confirmed one: the space is closed to it."""
-
-
-class UnknownInvitation(LookupError):
-    """No such invitation for this institution (another institution's is unknown too: nothing leaks)."""
+    def state(self, now: datetime) -> str:
+        """« open », « closed » (its deadline passed) or « cancelled », as the pages say it."""
+        if self.status is InvitationStatus.CANCELLED:
+            return "cancelled"
+        return "closed" if self.closed(now) else "open"

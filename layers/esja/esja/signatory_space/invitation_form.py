@@ -150,10 +150,10 @@ def _values(fields: Mapping[str, Sequence[str]]) -> dict[str, str | tuple[str, .
             raise MalformedForm(f"field {name} sent {len(sent)} times")
         raw = sent[0] if sent else ""
         values[name] = paragraphs(raw) if name.startswith("description") else clean(raw)
-    # Codes come one per field from the search, or several in one field typed by hand (« ; », « , »).
-    pieces = (piece for value in fields.get("codes", ()) for piece in re.split(r"[;,\n]", value))
-    values["codes"] = tuple(dict.fromkeys(clean(piece) for piece in pieces if piece.strip()))
-    values["enterprises"] = tuple(dict.fromkeys(clean(v) for v in fields.get("enterprises", ()) if v.strip()))
+    # Codes and enterprises come one per field (a search's picks), or several in one field typed by hand.
+    for name in MULTIPLE_FIELDS:
+        pieces = (piece for value in fields.get(name, ()) for piece in re.split(r"[;,\n]", value))
+        values[name] = tuple(dict.fromkeys(clean(piece) for piece in pieces if piece.strip()))
     return values
 
 

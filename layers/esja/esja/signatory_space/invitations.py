@@ -1,8 +1,9 @@
 """The invitation use cases: post, amend, cancel, list one's own; the public page and the OCDS package.
 
-Each action takes the Signatory first and decides itself what it may do: the pledge is read again (a
-withdrawn or unconfirmed one loses the space at once), and an invitation belongs to its institution —
-another institution's is unknown, exactly as one that does not exist.
+Each action takes the Actor first and decides itself what it may do: a signatory only, its pledge read
+again (withdrawn, no longer verified: the space is lost at once), and an invitation belongs to its
+institution — another institution's is refused as one that does not exist (NotAllowed, hidden). Every
+change is written to the audit log by the use case that makes it.
 
 An invitation and its tender are written together, in one transaction (the public page and the matcher
 never disagree), then announced on the match queue like any feed's tender: matched by the same rules,
@@ -24,20 +25,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from esja.audit.log import Audit, Item
 from esja.clock import TIME_ZONE
 from esja.ingest.changes import Change, ChangeKind, StoredVersion, plan_change
 from esja.model import Tender, UpdateKind
+from esja.people.actor import Actor, NotAllowed
+from esja.people.roles import Role
 from esja.pledges.form import FieldError
-from esja.pledges.model import Pledge, PledgeStatus
-from esja.signatory_space.invitation import (
-    Audience,
-    Institution,
-    Invitation,
-    InvitationStatus,
-    NotASignatory,
-    Signatory,
-    UnknownInvitation,
-)
+from esja.pledges.model import Pledge
+from esja.signatory_space.invitation import Audience, Institution, Invitation, InvitationStatus
 from esja.signatory_space.invitation_form import InvitationForm, read_invitation_form
 from esja.signatory_space.invitation_page import InvitationPage, invitation_page
 from esja.signatory_space.invitation_tender import as_tender
@@ -118,6 +114,7 @@ class InvitationService:
         rate_limits: RateLimits,
         publication: Publication,
         publisher: str,  # who publishes the OCDS package: the sender organisation
+        audit: Audit,
         clock: Callable[[], datetime],
         new_id: Callable[[], str] = new_invitation_id,
     ) -> None:
@@ -129,6 +126,7 @@ class InvitationService:
         self._limits = rate_limits
         self._publication = publication
         self._publisher = publisher
+        self._audit = audit
         self._clock = clock
         self._new_id = new_id
 
@@ -138,11 +136,11 @@ class InvitationService:
         """The id a blank form will post under (REFERENCE_FIELD)."""
         return self._new_id()
 
-    def post(self, signatory: Signatory, fields: Mapping[str, Sequence[str]]) -> Saved:
-        """Published at once, stored as a tender and announced for matching; raises NotASignatory."""
-        institution = self._institution(signatory)
+    def post(self, actor: Actor, fields: Mapping[str, Sequence[str]]) -> Saved:
+        """Published at once, stored as a tender and announced for matching; raises NotAllowed."""
+        institution = self._institution(actor)
         reference = _reference(fields)
-        if reference and (posted := self._posted_before(reference, institution, signatory)):
+        if reference and (posted := self._posted_before(reference, institution, actor)):
             return Saved(posted)
         now = self._clock()
         form = self._read(fields, now)
@@ -152,17 +150,18 @@ class InvitationService:
         if not self._limits.hit(key, POSTS_PER_DAY, _DAY, now):
             return Saved(None, form, Refusal.RATE_LIMITED)
         for invitation_id in (reference or self._new_id(), self._new_id(), self._new_id()):
-            invitation = Invitation(invitation_id, institution, form.details, now, pledge_id=signatory.pledge_id)
+            invitation = Invitation(invitation_id, institution, form.details, now, pledge_id=actor.item_id)
             change = plan_change(as_tender(invitation, self._publication, now), None, now)
             assert isinstance(change, Change)  # a new ocid: always new
             if self._invitations.add(invitation, change):
+                self._audited(actor, "invitation.post", invitation)
                 self._announce(invitation, change)
                 return Saved(invitation)
         raise RuntimeError("three invitation ids taken in a row")
 
-    def amend(self, signatory: Signatory, invitation_id: str, fields: Mapping[str, Sequence[str]]) -> Saved:
-        """A new version, told to every enterprise already told; raises NotASignatory, UnknownInvitation."""
-        invitation = self.own(signatory, invitation_id)
+    def amend(self, actor: Actor, invitation_id: str, fields: Mapping[str, Sequence[str]]) -> Saved:
+        """A new version, told to every enterprise already told; raises NotAllowed."""
+        invitation = self.own(actor, invitation_id)
         now = self._clock()
         if invitation.status is InvitationStatus.CANCELLED:
             return Saved(invitation, None, Refusal.CANCELLED)
@@ -173,30 +172,35 @@ class InvitationService:
             return Saved(None, form)
         if form.details == invitation.details:
             return Saved(invitation)  # nothing to tell anyone
-        return self._change(invitation, "amended", now, details=form.details, form=form)
+        return self._change(actor, invitation, "amended", now, details=form.details, form=form)
 
-    def cancel(self, signatory: Signatory, invitation_id: str) -> Saved:
-        """Cancelled (again, harmlessly, if it was), told to every enterprise already told."""
-        invitation = self.own(signatory, invitation_id)
+    def cancel(self, actor: Actor, invitation_id: str) -> Saved:
+        """Cancelled (again, harmlessly, if it was), told to every enterprise already told; raises NotAllowed."""
+        invitation = self.own(actor, invitation_id)
         now = self._clock()
         if invitation.status is InvitationStatus.CANCELLED:
             return Saved(invitation)
         if invitation.closed(now):
             return Saved(invitation, None, Refusal.CLOSED)
-        return self._change(invitation, "cancelled", now, status=InvitationStatus.CANCELLED)
+        return self._change(actor, invitation, "cancelled", now, status=InvitationStatus.CANCELLED)
 
-    def mine(self, signatory: Signatory) -> list[Invitation]:
-        """The institution's invitations, the latest first; raises NotASignatory."""
-        institution = self._institution(signatory)
+    def mine(self, actor: Actor) -> list[Invitation]:
+        """The institution's invitations, the latest first; raises NotAllowed."""
+        institution = self._institution(actor)
         found = self._invitations.of_institution(institution.key)
         return sorted(found, key=lambda i: (i.published_at, i.id), reverse=True)
 
-    def own(self, signatory: Signatory, invitation_id: str) -> Invitation:
-        """One of the institution's invitations; raises NotASignatory, UnknownInvitation."""
-        institution = self._institution(signatory)
+    def overview(self, actor: Actor) -> list[tuple[Invitation, str]]:
+        """The institution's invitations, the latest first, each with its state now (Invitation.state)."""
+        now = self._clock()
+        return [(invitation, invitation.state(now)) for invitation in self.mine(actor)]
+
+    def own(self, actor: Actor, invitation_id: str) -> Invitation:
+        """One of the institution's invitations; raises NotAllowed (hidden: another's is as unknown)."""
+        institution = self._institution(actor)
         invitation = self.public(invitation_id)
         if invitation is None or invitation.institution.key != institution.key:
-            raise UnknownInvitation(invitation_id)
+            raise NotAllowed("no such invitation of this institution", hidden=True)
         return invitation
 
     def form_values(self, invitation: Invitation) -> dict[str, Any]:
@@ -240,10 +244,13 @@ class InvitationService:
 
     # --- inside ---------------------------------------------------------------------------------------
 
-    def _institution(self, signatory: Signatory) -> Institution:
-        pledge = self._pledges.get(signatory.pledge_id)
+    def _institution(self, actor: Actor) -> Institution:
+        """The actor's institution, their pledge read again: a signatory's space closes the moment the pledge
+        is withdrawn or no longer verified, whatever the session's snapshot says."""
+        actor.require(Role.SIGNATORY)
+        pledge = self._pledges.get(actor.item_id)
         if pledge is None or not may_invite(pledge, self._clock()):
-            raise NotASignatory(signatory.pledge_id)
+            raise NotAllowed("the pledge is not a verified one in force")
         return Institution(pledge.details.institution_name, pledge.details.region)
 
     def _read(self, fields: Mapping[str, Sequence[str]], now: datetime) -> InvitationForm:
@@ -256,17 +263,18 @@ class InvitationService:
             return form.with_errors([FieldError("enterprises", "named_unknown", {"ids": ", ".join(unknown)})])
         return form
 
-    def _posted_before(self, reference: str, institution: Institution, signatory: Signatory) -> Invitation | None:
+    def _posted_before(self, reference: str, institution: Institution, actor: Actor) -> Invitation | None:
         """The invitation this very form posted already (a second click, a retry after an error), announced
         again if its announcement failed; None when the reference is free or someone else's."""
         found = self._invitations.get(reference)
-        if found is None or found.institution.key != institution.key or found.pledge_id != signatory.pledge_id:
+        if found is None or found.institution.key != institution.key or found.pledge_id != actor.item_id:
             return None
         self._announce_pending(institution)
         return found
 
     def _change(
         self,
+        actor: Actor,
         invitation: Invitation,
         change: UpdateKind,
         now: datetime,
@@ -290,9 +298,16 @@ class InvitationService:
             raise RuntimeError(f"invitation {invitation.id}: its tender did not change")
         if not self._invitations.replace(changed, planned, expected_version=invitation.version):
             return Saved(self.public(invitation.id), form, Refusal.CONFLICT)
+        self._audited(actor, f"invitation.{'cancel' if change == 'cancelled' else 'amend'}", changed)
         self._announce(changed, planned)
         self._announce_pending(invitation.institution)
         return Saved(changed)
+
+    def _audited(self, actor: Actor, action: str, invitation: Invitation) -> None:
+        details = {"version": str(invitation.version), "audience": invitation.details.audience.value}
+        self._audit.record(
+            actor, action, Item("invitation", invitation.id), regions=(invitation.details.region,), details=details
+        )
 
     def _announce(self, invitation: Invitation, change: Change) -> None:
         self._announcer.announce([change])
@@ -321,9 +336,8 @@ class InvitationService:
 
 
 def may_invite(pledge: Pledge, now: datetime) -> bool:
-    """A confirmed pledge in force may use the space.
-    TO COMPLETE with issue 12 (branch i12-base): a *verified* one only (`Pledge.is_verified_signatory`)."""
-    return pledge.status is PledgeStatus.CONFIRMED and not pledge.is_purged(now)
+    """A confirmed pledge an organizer verified, in force, may invite in its institution's name."""
+    return pledge.is_verified_signatory and not pledge.is_purged(now)
 
 
 def _reference(fields: Mapping[str, Sequence[str]]) -> str | None:
