@@ -120,9 +120,7 @@ def test_amending_and_cancelling_change_the_public_page(people: Signatories) -> 
     signatory = people.fresh()
     invitation_id = people.post(signatory, title_fr="Tonte de pelouse du campus")
 
-    amended = signatory.post(
-        f"{LIST}/{invitation_id}?lang=fr", fields(title_fr="Tonte de pelouse et taille des haies")
-    )
+    amended = signatory.post(f"{LIST}/{invitation_id}?lang=fr", fields(title_fr="Tonte de pelouse et taille des haies"))
     assert amended["statusCode"] == 303 and "modifiee=" in location(amended)
     assert "Tonte de pelouse et taille des haies" in people.invitation(invitation_id)
 
