@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
-import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
 from pathlib import Path
@@ -22,12 +19,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from esja.clock import TIME_ZONE
-from local.outbox import sent_emails, write_outbox
-from local.runtime import local_aws
-from local.serve import site_server
+from local.outbox import sent_emails
 from local.world import SIGNATORY, people_of_the_spaces
 from tests.browser.conftest import LocalSite
-from tests.browser.test_sign_in_pages import DESKTOP, PHONE, assert_accessible, link_to
+from tests.browser.test_sign_in_pages import assert_accessible, link_to
 
 ENTERPRISE_INBOX = "direction.monchoix@example.org"  # Les Ateliers Mon Choix: cleaning services in region 01
 WORDS = {
@@ -53,42 +48,9 @@ WORDS = {
 
 
 @pytest.fixture(scope="module")
-def outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("outbox")
-
-
-@pytest.fixture(scope="module")
-def site(outbox: Path) -> Iterator[LocalSite]:
-    """`make serve`'s server (the queues played after each request), on a free port, with the spaces' people."""
-    with local_aws() as aws:
-        people_of_the_spaces(aws)
-
-        def written() -> None:
-            write_outbox(outbox)
-
-        server, env = site_server(aws, "http://127.0.0.1", port=0, after=written)
-        base_url = f"http://127.0.0.1:{server.server_address[1]}"
-        env.update(PUBLIC_BASE_URL=base_url, SIGN_IN_FLOOR_SECONDS="0", POWERTOOLS_LOG_LEVEL="WARNING")
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        with urllib.request.urlopen(f"{base_url}/", timeout=30) as first:
-            assert first.status == 200
-        try:
-            yield LocalSite(base_url, aws)
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
-
-
-@pytest.fixture(params=["desktop", "phone"])
-def page(browser: Any, request: Any) -> Iterator[Any]:
-    phone = request.param == "phone"
-    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-    context = browser.new_context(locale="fr-CA", **options)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+def spaces(site: LocalSite) -> LocalSite:
+    people_of_the_spaces(site.aws)
+    return site
 
 
 def alert_in(outbox: Path, title: str, seconds: float = 10) -> Path:
@@ -109,8 +71,9 @@ def _subject(raw: str) -> str:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_signatory_posts_an_invitation_and_the_matched_enterprise_is_told(
-    site: LocalSite, page: Any, lang: str, outbox: Path
+    spaces: LocalSite, page: Any, lang: str
 ) -> None:
+    site = spaces
     words, axe = WORDS[lang], Axe()
     title = f"Entretien ménager de la salle {lang} {page.viewport_size['width']}"
     page.goto(site.url(f"/signataire/invitations/nouvelle?lang={lang}"))
@@ -144,7 +107,7 @@ def test_a_signatory_posts_an_invitation_and_the_matched_enterprise_is_told(
     expect(page.get_by_role("status")).to_contain_text(words["published"])
     assert_accessible(page, axe, "the list, the invitation published")
 
-    alert_in(outbox, title)
+    alert_in(site.outbox, title)
     page.get_by_role("status").get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator("main")).to_contain_text("Cégep de Rimouski")
