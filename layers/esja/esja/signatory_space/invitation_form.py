@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -24,7 +23,7 @@ from esja.emails import InvalidAddress, checked_address
 from esja.geo.regions import is_region_code
 from esja.matching.unspsc import normalise_unspsc, padded
 from esja.model import Category, Text
-from esja.pledges.form import FieldError, MalformedForm, clean, text_errors
+from esja.pledges.form import FieldError, Form, MalformedForm, clean, text_errors
 from esja.signatory_space.invitation import Answer, Audience, InvitationDetails
 from esja.sources.fields import read_amount
 from esja.unspsc import unspsc_titles
@@ -86,18 +85,7 @@ _LINE_SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-@dataclass(frozen=True, slots=True)
-class InvitationForm:
-    values: Mapping[str, str | tuple[str, ...]]  # what was sent, cleaned, to show again with the errors
-    errors: tuple[FieldError, ...]
-    details: InvitationDetails | None  # set when there are no errors
-
-    def error(self, name: str) -> FieldError | None:
-        return next((e for e in self.errors if e.field == name), None)
-
-    def with_errors(self, errors: Sequence[FieldError]) -> InvitationForm:
-        """The form refused for what only the use case can tell (an enterprise that is not listed)."""
-        return InvitationForm(self.values, (*self.errors, *errors), None)
+InvitationForm = Form[InvitationDetails]
 
 
 def read_invitation_form(
