@@ -64,6 +64,11 @@ def as_tender(invitation: Invitation, publication: Publication, now: datetime) -
     )
 
 
+def tender_key(invitation: Invitation, publication: Publication) -> str:
+    """The key of the invitation's tender in the Tenders table (Tender.key, without building the tender)."""
+    return f"{INVITATIONS_SOURCE}:{publication.ocid(invitation.id)}"
+
+
 def status(invitation: Invitation, now: datetime) -> Status:
     if invitation.status is InvitationStatus.CANCELLED:
         return Status.CANCELLED

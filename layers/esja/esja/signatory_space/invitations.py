@@ -36,7 +36,7 @@ from esja.pledges.model import Pledge
 from esja.signatory_space.invitation import Audience, Institution, Invitation, InvitationStatus
 from esja.signatory_space.invitation_form import InvitationForm, read_invitation_form
 from esja.signatory_space.invitation_page import InvitationPage, invitation_page
-from esja.signatory_space.invitation_tender import as_tender
+from esja.signatory_space.invitation_tender import as_tender, tender_key
 from esja.signatory_space.ocds_release import release_package
 from esja.signatory_space.publication import INVITATION_ID, Publication
 
@@ -258,7 +258,8 @@ class InvitationService:
         details = form.details
         if details is None or details.audience is not Audience.NAMED:
             return form
-        unknown = [name for name in details.named if name not in self._directory.listed(details.named)]
+        listed = self._directory.listed(details.named)
+        unknown = [name for name in details.named if name not in listed]
         if unknown:
             return form.with_errors([FieldError("enterprises", "named_unknown", {"ids": ", ".join(unknown)})])
         return form
@@ -316,23 +317,21 @@ class InvitationService:
     def _announce_pending(self, institution: Institution) -> None:
         """The institution's invitations whose announcement failed, announced now (their tender as stored)."""
         for pending in self._invitations.to_announce(institution.key):
-            stored = self._tenders.get(as_tender(pending, self._publication, self._clock()).key)
-            if stored is not None:
-                tender, version = stored
-                kind = _kind(pending)
-                at = self._clock()
-                self._announce(
-                    pending,
-                    Change(
-                        tender,
-                        kind,
-                        version.content_hash,
-                        version.change_count,
-                        version.first_seen_at,
-                        at,
-                        version.status_since,
-                    ),
-                )
+            stored = self._tenders.get(tender_key(pending, self._publication))
+            if stored is None:
+                continue
+            tender, version = stored
+            kind, at = _kind(pending), self._clock()
+            change = Change(
+                tender,
+                kind,
+                version.content_hash,
+                version.change_count,
+                version.first_seen_at,
+                at,
+                version.status_since,
+            )
+            self._announce(pending, change)
 
 
 def may_invite(pledge: Pledge, now: datetime) -> bool:
