@@ -267,6 +267,7 @@ ReasonKind = Literal[
 ]
 REASON_KINDS: tuple[ReasonKind, ...] = get_args(ReasonKind)
 Language = Literal["fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("fr", "en")  # French first
 Frequency = Literal["instant", "daily", "weekly"]  # how often a subscriber hears of new tenders
 FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
 LegalForm = Literal["coop", "non-profit", "mutual", "other"]
