@@ -1,4 +1,5 @@
-"""A signatory institution's own tenders, among those ESJA read: its buyer found as the digest finds it.
+"""A signatory institution's own tenders, among those ESJA read — and its invitations, stored as tenders of ESJA's
+own source, their buyer the institution's party id: its buyer found as the digest finds it.
 
 The digest says a tender comes from a signatory when its buyer's name, reduced (esja.digest.signatories.buyer_key),
 is the pledge's institution or a name an organizer linked to the pledge, or its buyer id is a linked SEAO id.
@@ -15,6 +16,8 @@ from typing import Protocol
 from esja.digest.signatories import Signatory, SignatoryIndex, SignatoryLink, buyer_id_key, buyer_key
 from esja.model import Scope, Status, Tender
 from esja.pledges.model import Pledge
+from esja.signatory_space.invitation import Institution
+from esja.sources.catalogue import INVITATIONS_SOURCE
 
 
 def indexed_buyer(tender: Tender) -> tuple[str, str]:
@@ -39,10 +42,9 @@ class BuyerLinks(Protocol):
 
 
 class OwnTenders:
-    def __init__(self, *, tenders: TendersByBuyer, buyer_links: BuyerLinks, skip_sources: Collection[str] = ()):
+    def __init__(self, *, tenders: TendersByBuyer, buyer_links: BuyerLinks) -> None:
         self._tenders = tenders
         self._links = buyer_links
-        self._skip = frozenset(skip_sources)  # feeds that are the signatories' own posts (their invitations)
 
     def of(self, pledge: Pledge, status: Status) -> list[Tender]:
         """The institution's tenders in `status`, by key."""
@@ -50,19 +52,25 @@ class OwnTenders:
         names = {buyer_key(pledge.details.institution_name)} | {
             buyer_key(link.buyer_name) for link in links if link.buyer_name
         }
-        ids = {buyer_id_key(link.buyer_id) for link in links if link.buyer_id}
+        # Its invitations are tenders too (ESJA's own source), their buyer the institution's own party id.
+        party = buyer_id_key(Institution(pledge.details.institution_name, pledge.details.region).party_id)
+        ids = {party} | {buyer_id_key(link.buyer_id) for link in links if link.buyer_id}
         confirmed = pledge.confirmed_at or pledge.created_at
         signatory = Signatory(pledge.id, pledge.details.institution_name, pledge.details.region, confirmed)
         index = SignatoryIndex.build([signatory], links)
-        found = self._tenders.of_buyer(sorted(n for n in names if n), sorted(ids), status)
-        own = (t for t in found if t.source not in self._skip and index.signatory_of(t) is not None)
-        return sorted((t for t in own if _here(t, pledge, ids)), key=lambda t: t.key)
+        found = {t.key: t for t in self._tenders.of_buyer(sorted(n for n in names if n), sorted(ids), status)}
+        own = (t for t in found.values() if index.signatory_of(t) is not None and _here(t, pledge, party, ids))
+        return sorted(own, key=lambda t: t.key)
 
 
-def _here(tender: Tender, pledge: Pledge, linked_ids: Collection[str]) -> bool:
-    """A linked id is this institution wherever; a name, only in its region when the tender's is known."""
+def _here(tender: Tender, pledge: Pledge, party: str, linked_ids: Collection[str]) -> bool:
+    """An invitation is this institution's by its party id; a linked id is this institution wherever; a name
+    only in its region when the tender's is known."""
     buyer = tender.buyer
-    if buyer is not None and buyer.id and buyer_id_key(buyer.id) in linked_ids:
+    buyer_id = buyer_id_key(buyer.id) if buyer is not None and buyer.id else ""
+    if tender.source == INVITATIONS_SOURCE:
+        return buyer_id == party
+    if buyer_id and buyer_id in linked_ids:
         return True
     regions = tender.regions
     return regions is None or regions.scope is not Scope.REGIONS or pledge.details.region in regions.codes

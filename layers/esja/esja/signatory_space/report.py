@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from esja.clock import TIME_ZONE
-from esja.folding import fold_name
+from esja.signatory_space.invitation import Institution
 
 FIRST_YEAR = 2020  # the programme's first reports
 MAX_ENTERPRISES = 50  # named in one report
@@ -105,18 +105,6 @@ class Found:
     @property
     def enterprises(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a.enterprise_name for a in sorted(self.awards, key=lambda a: a.enterprise_name)))
-
-
-@dataclass(frozen=True, slots=True)
-class Institution:
-    """A signatory institution: its name in its region, as the registry groups its people."""
-
-    name: str
-    region: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.region}#{fold_name(self.name)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from esja.people.actor import Actor, NotAllowed
 from esja.pledges.form import Form
 from esja.pledges.model import Pledge
 from esja.signatory_space.acting import PledgeLookup, acting_pledge
+from esja.signatory_space.invitation import Institution
 from esja.signatory_space.own_tenders import OwnTenders
 from esja.signatory_space.report import (
     CALENDAR_START,
@@ -35,7 +36,6 @@ from esja.signatory_space.report import (
     Award,
     Declared,
     Found,
-    Institution,
     Period,
     YearlyReport,
 )

@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from esja.signatory_space.report import Award, Deadline, Declared, Found, Institution, Period, YearlyReport
+from esja.signatory_space.invitation import Institution
+from esja.signatory_space.report import Award, Deadline, Declared, Found, Period, YearlyReport
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 from esja.store.queries import Item, query_all
 
