@@ -13,6 +13,7 @@ written to the audit log without the address (its keyed hash only, as every reco
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ from esja.errors import Rejected
 from esja.people.actor import Actor, NotAllowed
 from esja.people.keys import AddressKeys
 from esja.pledges.form import MAX_LENGTH, clean
-from esja.pledges.links import CONFIRMATION_LIFETIME, TOKEN_FIELD, new_confirmation_token, read_confirmation_token
+from esja.pledges.links import CONFIRMATION_LIFETIME, TOKEN_FIELD, digest, new_confirmation_token
 from esja.pledges.model import Pledge
 from esja.rendering import render, wording
 from esja.signatory_space.acting import PledgeLookup, acting_pledge, signed_pledge
@@ -96,6 +97,8 @@ class Added(StrEnum):
 
 
 CONFIRM_PATH = "/signataire/collegue"
+# The link's token: `<pledge id>.<secret>`, as a pledge's confirmation link (esja.pledges.links).
+_LINK_TOKEN = re.compile(r"(?P<pledge>[0-9A-Za-z-]{1,64})\.(?P<secret>[A-Za-z0-9_-]{43})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +187,11 @@ class Colleagues:
 
     def invited(self, token: str) -> tuple[Colleague, Pledge] | None:
         """The invitation a link is for, while the link is good and the pledge still opens the space."""
-        found = read_confirmation_token(token)
+        found = _LINK_TOKEN.fullmatch(token)
         if found is None:
             return None
-        pledge_id, digest = found
-        colleague = self._colleagues.pending(pledge_id, digest)
+        pledge_id = found["pledge"]
+        colleague = self._colleagues.pending(pledge_id, digest(found["secret"]))
         now = self._clock()
         pledge = self._pledges.get(pledge_id) if colleague else None
         if (
