@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from esja.people import rekey, roles
     from esja.pledges import export
     from esja.pledges import service as pledges
-    from esja.signatory_space import colleagues, commitments, invitations, own_tenders, reports
+    from esja.signatory_space import colleagues, commitments, fits, invitations, own_tenders, reports
     from esja.signatory_space import home as signatory_space
     from esja.signin import service as signin
 
@@ -911,14 +911,34 @@ class FakeSessions(Fake):
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class ListedContact:
+    contact_email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    enterprise_id: str
+    name: str
+    listing: ListedContact
+
+
 @dataclass
 class FakeDirectory:
-    """The public directory: the enterprises that chose to be listed."""
+    """The public directory: the enterprises that chose to be listed, with what they show."""
 
     listed_ids: set[str] = field(default_factory=set)
+    by_id: dict[str, Listed] = field(default_factory=dict)
 
     def listed(self, enterprise_ids: Iterable[str]) -> set[str]:
         return set(enterprise_ids) & self.listed_ids
+
+    def entries(self) -> list[Listed]:
+        return sorted((self.by_id[e] for e in self.listed_ids if e in self.by_id), key=lambda e: e.name)
+
+    def list(self, enterprise_id: str, name: str, contact_email: str = "") -> None:
+        self.listed_ids.add(enterprise_id)
+        self.by_id[enterprise_id] = Listed(enterprise_id, name, ListedContact(contact_email))
 
 
 @dataclass
@@ -1037,6 +1057,30 @@ class FakeColleagues(Fake):
         return found.email if found is not None and found.confirmed else None
 
 
+@dataclass
+class FakeNotices(FakeSendLedger):
+    """The notices' send records (one ledger with the reminders'), by tender."""
+
+    def notified(self, tender_key: str) -> set[str]:
+        period = f"notice#{tender_key}"
+        return {k.recipient for k, r in self.records.items() if k.period == period and r.state != "failed"}
+
+
+@dataclass
+class FakeNoticeStops(Fake):
+    stopped: dict[str, tuple[datetime, str]] = field(default_factory=dict)
+
+    def opted_out(self, address_key: str) -> bool:
+        return address_key in self.stopped
+
+    def opt_out(self, address_key: str, *, how: str, at: datetime) -> bool:
+        self._call("opt_out")
+        if address_key in self.stopped:
+            return False
+        self.stopped[address_key] = (at, how)
+        return True
+
+
 class Clock:
     """A clock the test moves: `clock()` is now, `clock.advance(...)` moves it on."""
 
@@ -1087,6 +1131,8 @@ class FakeWorld:
         self.feeds = self.feed_states  # the console's name for them
         self.reports = self.deadlines = FakeReports()  # one table: the reports and their deadlines
         self.colleagues = FakeColleagues()
+        self.notices = FakeNotices()
+        self.notice_stops = FakeNoticeStops()
         self.roles = self.build(Roles)
 
     def build(self, use_case: Callable[..., T], **given: Any) -> T:
@@ -1147,3 +1193,5 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     ] = (world.colleagues, world.colleagues, world.tenders, world.organizers)
     _reports: tuple[reports.ReportBook, reports.ReportDeadlines, reports.InvitationsSent, commitments.PledgeCommitments]
     _reports = (world.reports, world.deadlines, world.invitations, world.pledges)
+    _fits: tuple[fits.MatchesOfTender, fits.ListedEnterprises, fits.NoticeLedger, fits.NoticeStops, fits.AlertStops]
+    _fits = (world.matches, world.directory, world.notices, world.notice_stops, world.subscriptions)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 
 from esja.model import Category
 from esja.people.actor import NotAllowed
 from esja.people.roles import Role
-from esja.pledges.model import PledgeStatus
+from esja.pledges.model import PledgeStatus, Verdict, Verification
 from esja.signatory_space.colleagues import MAX_COLLEAGUES, Added, ColleagueLinks, Colleagues
 from esja.signatory_space.commitments import Commitments
 from tests.fakes import REJECTED, TEST_KEYS
@@ -225,7 +224,7 @@ def test_a_colleague_of_a_pledge_no_longer_verified_holds_nothing(people: People
     stored = people.world.pledges.by_id["p-verified"]
     assert stored.verdict is not None
 
-    people.world.pledges.by_id["p-verified"] = replace(stored, verdict=replace(stored.verdict, state="rejected"))  # type: ignore[arg-type]
+    people.world.pledges.by_id["p-verified"] = replace(stored, verdict=Verdict(Verification.REJECTED))
 
     assert people.world.roles.holds(TEST_KEYS(COLLEAGUE), Role.SIGNATORY, "p-verified") is None
     people.world.clock.advance(days=1)

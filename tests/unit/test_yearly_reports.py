@@ -14,6 +14,7 @@ from esja.digest.signatories import SignatoryLink
 from esja.model import Award, Buyer, Money, Status, Supplier, Text
 from esja.people.actor import NotAllowed
 from esja.people.roles import Role
+from esja.pledges.model import PledgeStatus, Verdict
 from esja.signatory_space.invitation import Institution
 from esja.signatory_space.invitations import InvitationService
 from esja.signatory_space.own_tenders import OwnTenders
@@ -166,10 +167,7 @@ def test_only_a_signatory_reports(people: People, email: str, role: Role, item_i
 def test_a_pledge_withdrawn_or_no_longer_verified_loses_the_reports_at_once(people: People) -> None:
     actor = people.actor(CEGEP, Role.SIGNATORY, "p-verified")  # the session opened before
     stored = people.world.pledges.by_id["p-verified"]
-    for changed in (
-        replace(stored, verdict=replace(stored.verdict, state="to-verify")),
-        replace(stored, status="withdrawn"),
-    ):  # type: ignore[arg-type]
+    for changed in (replace(stored, verdict=Verdict()), replace(stored, status=PledgeStatus.WITHDRAWN)):
         people.world.pledges.by_id["p-verified"] = changed
         with pytest.raises(NotAllowed):
             reports_of(people).save(actor, form())
