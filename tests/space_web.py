@@ -23,6 +23,7 @@ from esja.people.roles import Role, Roles
 from esja.signin.links import CSRF_FIELD, digest, new_secret
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.store.audit_log import AuditLogStore
+from esja.store.colleagues import ColleagueStore
 from esja.store.enterprises import EnterpriseStore
 from esja.store.organizers import OrganizerStore
 from esja.store.pledges import PledgeStore
@@ -73,6 +74,7 @@ class SpaceWeb(WebClient):
             organizers=OrganizerStore(names["OrganizersTable"], dynamodb),
             enterprises=self.enterprises,
             pledges=self.pledge_store,
+            colleagues=ColleagueStore(names["SignatoriesTable"], dynamodb),
             address_keys=KEYS,
             clock=lambda: datetime.now(UTC),
         )

@@ -168,6 +168,25 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("InvitationsTable/index/published", "dynamodb:Query"),  # the OCDS package
         ("TendersTable", "dynamodb:PutItem"),  # invitations' tenders only (dynamodb:LeadingKeys)
         ("EnterprisesTable", "dynamodb:BatchGetItem"),  # the directory's enterprises an invitation names
+        # The rest of the signatories' space: colleagues, reports, deadlines, notices (never deleted).
+        ("SignatoriesTable", "dynamodb:GetItem"),
+        ("SignatoriesTable", "dynamodb:PutItem"),
+        ("SignatoriesTable", "dynamodb:UpdateItem"),
+        ("SignatoriesTable", "dynamodb:Query"),
+        ("SignatoriesTable/index/by_year", "dynamodb:Query"),  # the console's reports of a year
+        ("SignatoriesTable/index/by_person", "dynamodb:Query"),  # whose space a colleague uses, at sign-in
+        ("TendersTable/index/by_buyer_name", "dynamodb:Query"),  # an institution's own tenders
+        ("TendersTable/index/by_buyer_id", "dynamodb:Query"),
+        ("TendersTable", "dynamodb:BatchGetItem"),
+        ("MatchesTable/index/by_tender", "dynamodb:Query"),  # who fits a tender
+        ("MatchesTable", "dynamodb:BatchGetItem"),  # … and why
+        ("EnterprisesTable", "dynamodb:Scan"),  # the report's awards: suppliers recognised as registered
+    },
+    "RemindReportsFunctionRole": {
+        ("PledgesTable", "dynamodb:Scan"),
+        ("SignatoriesTable", "dynamodb:Query"),  # deadlines, reports
+        ("SignatoriesTable", "dynamodb:PutItem"),  # each reminder's send record, claimed then confirmed
+        ("SignatoriesTable", "dynamodb:UpdateItem"),
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run
@@ -288,6 +307,11 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("ArchiveBucket/digests/*", "s3:PutObject"),
         ("ScheduleDeadLetterQueue", "sqs:SendMessage"),
     },
+    "RemindReportsFunctionRole": {
+        ("identity/SenderEmail", "ses:SendEmail"),
+        ("configuration-set/TransactionalConfigurationSet", "ses:SendEmail"),
+        ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retries
+    },
 }
 
 
@@ -360,6 +384,7 @@ MAIL_STREAMS = {
     "SendAlertsFunction": "AlertsConfigurationSet",
     "WebFunction": "TransactionalConfigurationSet",  # pledge confirmations, later sign-in links
     "WeeklyDigestFunction": "DigestConfigurationSet",
+    "RemindReportsFunction": "TransactionalConfigurationSet",  # a report due: the institution's own business
 }
 
 

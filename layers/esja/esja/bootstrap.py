@@ -10,6 +10,7 @@ so no function pays at cold start for another's.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
     from esja.audit.log import Audit
+    from esja.console.yearly_reports import YearlyReportsConsole
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
@@ -48,7 +50,13 @@ if TYPE_CHECKING:
     from esja.people.rekey import AddressRekeying
     from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
+    from esja.signatory_space.colleagues import Colleagues
+    from esja.signatory_space.commitments import Commitments
+    from esja.signatory_space.fits import ListedEnterprises, WhoFits
     from esja.signatory_space.invitations import InvitationService
+    from esja.signatory_space.notice_links import NoticeUnsubscribe
+    from esja.signatory_space.reminders import ReportReminders
+    from esja.signatory_space.reports import YearlyReports
     from esja.sources.http import HttpFetcher
     from esja.tokens import KeySource
 
@@ -307,6 +315,7 @@ def build_web_app(
 ) -> APIGatewayHttpResolver:
     """The public web function's resolver, with every feature's router; its AWS clients fail fast."""
     from esja.alerts.links import ONE_CLICK_PATH
+    from esja.signatory_space.notice_links import ONE_CLICK_PATH as NOTICE_ONE_CLICK_PATH
     from esja.web.app import create_app
     from esja.web.invitation_routes import invitation_router
     from esja.web.openapi import add_openapi_route
@@ -325,9 +334,10 @@ def build_web_app(
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
         invitation_router(build_invitation_service(settings, dynamodb=dynamodb), settings.sender),
-        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people),
+        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys, address_keys=people),
     ]
-    cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
+    # RFC 8058: mail providers POST them from their own servers
+    cross_site_posts = [ONE_CLICK_PATH, NOTICE_ONE_CLICK_PATH]
     app = create_app(
         public_base_url=settings.public_base_url,
         sender=settings.sender,
@@ -422,7 +432,7 @@ def build_invitation_service(
 
 
 def build_space_routers(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, address_keys: AddressKeys
+    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, keys: KeySource, address_keys: AddressKeys
 ) -> list[Router]:
     """Sign-in and the three spaces (esja.web.session): one Sessions, one audit log, the roles' stores."""
     from esja.audit.log import Audit
@@ -436,6 +446,7 @@ def build_space_routers(
     from esja.signin.service import Pace, SignIn
     from esja.signin.sessions import Sessions
     from esja.store.audit_log import AuditLogStore
+    from esja.store.colleagues import ColleagueStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.feeds import FeedStateStore
     from esja.store.organizers import OrganizerStore
@@ -443,8 +454,11 @@ def build_space_routers(
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
     from esja.web.enterprise_routes import enterprise_router
+    from esja.web.fits_routes import fits_router
     from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.organizer_routes import organizer_router
+    from esja.web.pledge_space_routes import pledge_space_router
+    from esja.web.report_routes import console_report_router, report_router
     from esja.web.session import SessionCookie, Spaces
     from esja.web.signatory_routes import signatory_router
     from esja.web.signin_routes import signin_router
@@ -457,6 +471,7 @@ def build_space_routers(
         "pledges_table",
         "feeds_table",
         "rate_limits_table",
+        "signatories_table",
         "sender_email",
         "public_base_url",
     )
@@ -467,6 +482,7 @@ def build_space_routers(
         organizers=OrganizerStore(settings.organizers_table, dynamodb),
         enterprises=enterprises,
         pledges=pledges,
+        colleagues=ColleagueStore(settings.signatories_table, dynamodb),
         address_keys=address_keys,
         clock=utc_now,
     )
@@ -488,13 +504,144 @@ def build_space_routers(
     )
     console = Console(pledges=pledges, feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now)
     person_sessions = PersonSessions(sessions=store, address_keys=address_keys, audit=audit, clock=utc_now)
+    results = build_signatory_results(
+        settings,
+        dynamodb=dynamodb,
+        sesv2=sesv2,
+        keys=keys,
+        address_keys=address_keys,
+        audit=audit,
+        directory=_NoListingsYet(),
+    )
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
         invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
+        pledge_space_router(results.commitments, results.colleagues, spaces),
+        fits_router(results.who_fits, results.notice_unsubscribe, spaces),
+        report_router(results.reports, spaces),
+        console_report_router(results.console, spaces),
     ]
+
+
+class _NoListingsYet:
+    def entries(self) -> tuple[()]:
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class SignatoryResults:
+    """The signatories' space beyond its invitations (issue 14): the pledge itself, who fits its tenders, its
+    yearly reports; and the reports in the organizers' console."""
+
+    commitments: Commitments
+    colleagues: Colleagues
+    who_fits: WhoFits
+    notice_unsubscribe: NoticeUnsubscribe
+    reports: YearlyReports
+    console: YearlyReportsConsole
+
+
+def build_signatory_results(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    keys: KeySource,
+    address_keys: AddressKeys,
+    audit: Audit,
+    directory: ListedEnterprises,
+) -> SignatoryResults:
+    from esja.console.yearly_reports import YearlyReportsConsole
+    from esja.signatory_space.colleagues import ColleagueLinks, Colleagues
+    from esja.signatory_space.commitments import Commitments
+    from esja.signatory_space.fits import WhoFits
+    from esja.signatory_space.notice_links import NoticeLinks, NoticeUnsubscribe
+    from esja.signatory_space.own_tenders import OwnTenders
+    from esja.signatory_space.reports import YearlyReports
+    from esja.store.colleagues import ColleagueStore
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.invitations import InvitationStore
+    from esja.store.matches import MatchStore
+    from esja.store.notices import NoticeRecords, NoticeStops
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.store.sessions import SessionStore
+    from esja.store.subscriptions import SubscriptionStore
+    from esja.store.tenders import TenderStore
+    from esja.store.yearly_reports import ReportStore
+
+    settings.require(
+        "signatories_table",
+        "pledges_table",
+        "tenders_table",
+        "matches_table",
+        "enterprises_table",
+        "invitations_table",
+        "organizers_table",
+        "subscriptions_table",
+        "sessions_table",
+        "rate_limits_table",
+        "sender_email",
+        "public_base_url",
+    )
+    pledges = PledgeStore(settings.pledges_table, dynamodb)
+    colleagues = ColleagueStore(settings.signatories_table, dynamodb)
+    sessions = SessionStore(settings.sessions_table, dynamodb)
+    rate_limits = RateLimitStore(settings.rate_limits_table, dynamodb)
+    reports = ReportStore(settings.signatories_table, dynamodb)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb)
+    own = OwnTenders(
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        buyer_links=OrganizerStore(settings.organizers_table, dynamodb),
+    )
+    mailer = _mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None)
+    notice_links = NoticeLinks(settings.public_base_url, keys)
+    notice_stops = NoticeStops(settings.signatories_table, dynamodb)
+    common: dict[str, Any] = {"address_keys": address_keys, "audit": audit, "clock": utc_now}
+    return SignatoryResults(
+        commitments=Commitments(pledges=pledges, colleagues=colleagues, sessions=sessions, **common),
+        colleagues=Colleagues(
+            pledges=pledges,
+            colleagues=colleagues,
+            sessions=sessions,
+            rate_limits=rate_limits,
+            mailer=mailer,
+            sender=settings.sender,
+            links=ColleagueLinks(settings.public_base_url),
+            **common,
+        ),
+        who_fits=WhoFits(
+            pledges=pledges,
+            own_tenders=own,
+            matches=MatchStore(settings.matches_table, dynamodb),
+            directory=directory,
+            enterprises=enterprises,
+            notices=NoticeRecords(settings.signatories_table, dynamodb),
+            notice_stops=notice_stops,
+            subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+            rate_limits=rate_limits,
+            mailer=mailer,
+            notice_links=notice_links,
+            sender=settings.sender,
+            **common,
+        ),
+        notice_unsubscribe=NoticeUnsubscribe(notice_stops=notice_stops, notice_links=notice_links, clock=utc_now),
+        reports=YearlyReports(
+            pledges=pledges,
+            reports=reports,
+            own_tenders=own,
+            enterprises=enterprises,
+            invitations=InvitationStore(settings.invitations_table, settings.tenders_table, dynamodb),
+            deadlines=reports,
+            audit=audit,
+            clock=utc_now,
+        ),
+        console=YearlyReportsConsole(reports=reports, deadlines=reports, audit=audit, clock=utc_now),
+    )
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
@@ -547,6 +694,30 @@ def build_digest_router(settings: Settings, *, keys: KeySource, s3: S3Client | N
 
 
 # --- weekly_digest ---
+
+
+def build_report_reminders(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sesv2: SESV2Client | None = None
+) -> ReportReminders:
+    """remind_reports: a yearly report's reminders, on its region's due date and once more a month later."""
+    from esja.signatory_space.reminders import ReportReminders
+    from esja.store.notices import NoticeRecords
+    from esja.store.pledges import PledgeStore
+    from esja.store.yearly_reports import ReportStore
+
+    settings = _read(settings, "signatories_table", "pledges_table", "sender_email", "public_base_url")
+    dynamodb = dynamodb or aws_client("dynamodb")
+    return ReportReminders(
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        reports=ReportStore(settings.signatories_table, dynamodb),
+        sends=NoticeRecords(settings.signatories_table, dynamodb),
+        mailer=_mailer(
+            settings, sesv2 or aws_client("sesv2"), configuration_set=settings.ses_configuration_set or None
+        ),
+        sender=settings.sender,
+        public_base_url=settings.public_base_url,
+        clock=utc_now,
+    )
 
 
 def build_digest_service(

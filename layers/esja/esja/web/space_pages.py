@@ -30,11 +30,15 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section(SPACE_HOMES[Role.ORGANIZER], "space.organizer.home"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
+        Section("/organisation/rapports-annuels", "report.console.nav"),
     ),
     Role.ENTERPRISE: (Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),),
     Role.SIGNATORY: (
         Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),
         Section("/signataire/invitations", "space.signatory.invitations"),
+        Section("/signataire/qui-convient", "fits.nav"),
+        Section("/signataire/rapports", "report.space.nav"),
+        Section("/signataire/engagement", "pledge.space.nav"),
     ),
 }
 # What every page of the spaces links to, for the templates.
