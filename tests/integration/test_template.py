@@ -160,6 +160,14 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
+        # The programme report: the weeks' figures and the signatories' links (those partitions only), the week
+        # going on, each enterprise's alerts and contracts won, the enterprises and pledges.
+        ("OrganizersTable", "dynamodb:BatchGetItem"),
+        ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
+        ("TendersTable/index/by_status_week", "dynamodb:Query"),
+        ("MatchesTable", "dynamodb:Query"),
+        ("EnterprisesTable", "dynamodb:Scan"),
+        ("PledgesTable", "dynamodb:Scan"),
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run
@@ -472,14 +480,22 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
 
 
-def test_the_web_function_reads_only_the_organizers_of_the_organizers_table(transformed: dict[str, Any]) -> None:
-    [statement] = [
-        s
+def test_the_web_function_reads_the_organizers_figures_and_links_never_the_digests_send_records(
+    transformed: dict[str, Any],
+) -> None:
+    statements = [
+        (actions(s), s["Condition"])
         for s in role_statements(transformed["Resources"]["WebFunctionRole"])
         if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
     ]
 
-    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["organizer"]}}
+    assert statements == [
+        (["dynamodb:GetItem", "dynamodb:Query"], {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["organizer"]}}),
+        (
+            ["dynamodb:BatchGetItem", "dynamodb:Query"],
+            {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["figures", "signatory-link"]}},
+        ),
+    ]
 
 
 def test_the_audit_log_is_append_only_for_every_function(transformed: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from esja.alerts.choices import SubscriberChoices
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
+    from esja.digest.figure_book import FigureBook
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
@@ -46,7 +47,9 @@ if TYPE_CHECKING:
     from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.sources.http import HttpFetcher
+    from esja.store.enterprises import EnterpriseStore
     from esja.tokens import KeySource
+    from esja.web.session import Spaces
 
 # The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
 # what still fails reaches the use case as Throttled. Short timeouts keep a stuck call from eating the
@@ -315,7 +318,7 @@ def build_web_app(
         subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
-        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people),
+        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(
@@ -357,7 +360,12 @@ def build_pledge_service(
 
 
 def build_space_routers(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, address_keys: AddressKeys
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    address_keys: AddressKeys,
+    s3: S3Client | None = None,
 ) -> list[Router]:
     """Sign-in and the three spaces (esja.web.session): one Sessions, one audit log, the roles' stores."""
     from esja.audit.log import Audit
@@ -425,9 +433,53 @@ def build_space_routers(
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
+        build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
     ]
+
+
+def build_organizer_report_router(
+    settings: Settings, *, dynamodb: DynamoDBClient, s3: S3Client | None, spaces: Spaces, enterprises: EnterpriseStore
+) -> Router:
+    """The console's feeds, past digests and programme report (esja.web.organizer_report_routes)."""
+    from esja.console.digests import PastDigests
+    from esja.console.feeds import FeedWatch
+    from esja.console.report import ProgrammeReports
+    from esja.digest.figure_book import FigureBook
+    from esja.store.digest_archive import DigestArchive
+    from esja.store.digest_figures import DigestFigureStore
+    from esja.store.digest_sources import MatchHistory, TenderWeeks
+    from esja.store.feeds import FeedStateStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+    from esja.web.organizer_report_routes import organizer_report_router
+
+    settings.require("feeds_table", "archive_bucket", "organizers_table", "tenders_table", "matches_table")
+    organizers = OrganizerStore(settings.organizers_table, dynamodb)
+    pledges = PledgeStore(settings.pledges_table, dynamodb)
+    figures = FigureBook(
+        tenders=TenderWeeks(settings.tenders_table, dynamodb),
+        enterprises=enterprises,
+        pledges=pledges,
+        organizers=organizers,
+        figures=DigestFigureStore(settings.organizers_table, dynamodb),
+        clock=utc_now,
+    )
+    reports = ProgrammeReports(
+        book=figures,
+        enterprises=enterprises,
+        matches=MatchHistory(settings.matches_table, dynamodb),
+        pledges=pledges,
+        clock=utc_now,
+    )
+    feeds = FeedWatch(feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now, configured=settings.feeds)
+
+    @lru_cache(maxsize=1)
+    def archive() -> DigestArchive:  # built when first read: an S3 client costs every page ~70 ms of cold start
+        return DigestArchive(settings.archive_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
+
+    return organizer_report_router(feeds, PastDigests(open_archive=archive, organizers=organizers), reports, spaces)
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
@@ -495,6 +547,7 @@ def build_digest_service(
     from esja.digest.links import DigestLinks
     from esja.digest.service import DigestService
     from esja.store.digest_archive import DigestArchive
+    from esja.store.digest_figures import DigestFigureStore
     from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
     from esja.store.enterprises import EnterpriseStore
     from esja.store.organizers import OrganizerStore
@@ -535,6 +588,31 @@ def build_digest_service(
         mailer=mailer,
         links=DigestLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
+        clock=utc_now,
+        figures=DigestFigureStore(settings.organizers_table, dynamodb) if sending else None,
+    )
+
+
+def build_figure_book(settings: Settings | None = None) -> FigureBook:
+    """`esja digest figures`: the digest's figures of past weeks, worked out and kept (esja.digest.figure_book)."""
+    from esja.digest.figure_book import FigureBook
+    from esja.store.digest_figures import DigestFigureStore
+    from esja.store.digest_sources import MatchHistory, TenderWeeks
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(
+        settings, "organizers_table", "tenders_table", "matches_table", "enterprises_table", "pledges_table"
+    )
+    dynamodb = aws_client("dynamodb")
+    return FigureBook(
+        tenders=TenderWeeks(settings.tenders_table, dynamodb),
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        figures=DigestFigureStore(settings.organizers_table, dynamodb),
+        matches=MatchHistory(settings.matches_table, dynamodb),
         clock=utc_now,
     )
 

@@ -9,6 +9,7 @@
     esja pledges link PLEDGE_ID --buyer-id OP-… [--buyer-name N] a signatory is this buyer (--remove to undo)
     esja organizers import FILE.csv | list                     who receives the weekly digest
     esja digest preview [--week 2026-W38] [--organizer ID]     a week's digests, rendered, not sent
+    esja digest figures --from 2026-W01 [--to 2026-W47]       keep past weeks' figures (the programme report)
     esja people rekey                                          move the tables to the keyed hash of addresses
 
 Exit codes: 0 done, 1 the input or a feed could not be read (message on stderr), 2 bad usage.
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from esja.sources.parsed import LinkedRecord
 
 T = TypeVar("T")
+FIGURES_WEEKS_AT_A_TIME = 160  # three years: what the programme report reads at most
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
@@ -300,6 +302,12 @@ def _add_digest_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     digest_preview.add_argument("--lang", choices=("fr", "en"), help="language (default: the organizer's)")
     digest_preview.add_argument("--html", type=Path, help="also write the HTML of each digest: FILE, or FILE-<id>")
     digest_preview.set_defaults(run=_preview_digest)
+    digest_figures = digest.add_parser(
+        "figures", help="work out and keep the figures of weeks that are over, for the programme report"
+    )
+    digest_figures.add_argument("--from", dest="first", required=True, help="first ISO week, e.g. 2026-W01")
+    digest_figures.add_argument("--to", dest="last", help="last ISO week (default: the last complete week)")
+    digest_figures.set_defaults(run=_keep_digest_figures)
 
 
 def _link_signatory(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -398,10 +406,34 @@ def _preview_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     return 0
 
 
+def _keep_digest_figures(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from esja.bootstrap import build_figure_book
+    from esja.clock import utc_now
+    from esja.digest.weeks import Week
+
+    complete = Week.last_complete(utc_now())
+    try:
+        first, last = Week.parse(args.first), Week.parse(args.last) if args.last else complete
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    if last > complete or first > last:
+        raise CliError(f"give weeks that are over, the first before the last (the last complete week is {complete})")
+    weeks = [first]
+    while weeks[-1] < last:
+        weeks.append(Week.containing(weeks[-1].end))
+    if len(weeks) > FIGURES_WEEKS_AT_A_TIME:
+        raise CliError(f"at most {FIGURES_WEEKS_AT_A_TIME} weeks at a time")
+    book = _build(build_figure_book)
+    for week in weeks:
+        worked, recorded = book.record(week)
+        print(f"{week}: {len(worked.figures.lines)} lines kept, {recorded} contracts won recorded", file=stdout)
+    return 0
+
+
 def format_report_table(reports: Sequence[dict[str, object]]) -> str:
     """Poll reports as a fixed-width table: one line per file (with what was repaired in it), one
     total line per feed."""
-    from esja.ingest.poll import COUNTS
+    from esja.ingest.feed_state import COUNTS
 
     def counts(values: dict[str, object]) -> str:
         return "".join(f"{values[c]!s:>{max(10, len(c) + 2)}}" for c in COUNTS)
