@@ -201,8 +201,9 @@ class FeedsPage:
     now: datetime
 
     @property
-    def late(self) -> tuple[FeedStatus, ...]:
-        return tuple(f for f in self.feeds if f.state in (State.LATE, State.FAILING))
+    def to_look_into(self) -> tuple[FeedStatus, ...]:
+        """Late, failing or never read."""
+        return tuple(f for f in self.feeds if f.state is not State.UP_TO_DATE)
 
 
 class FeedWatch:

@@ -151,7 +151,7 @@ class ReportPages:
             "error": error,
             "regions": ", ".join(region_name(code, lang) for code in actor.grant.regions),
             "all_regions": actor.covers_all,
-            "sections": SECTIONS,
+            "report_sections": SECTIONS,
             "region_name": region_name,
             "percent": l10n.percent,
         }
@@ -162,7 +162,8 @@ class ReportPages:
                 "worked_out": "; ".join(week_name(week, lang) for week in report.worked_out),
             }
             if report.missing:
-                first, last = report.missing[0].monday, report.missing[-1].sunday
+                first = max(report.missing[0].monday, report.days.first)
+                last = min(report.missing[-1].sunday, report.days.last)
                 context |= {"missing_first": l10n.day(first, lang), "missing_last": l10n.day(last, lang)}
         return self._page("pages/space/report.html", actor, REPORT_PATH, status=400 if error else 200, **context)
 
