@@ -13,7 +13,6 @@ The tests build the same people without the feeds (`people_of_the_spaces`).
 
 from __future__ import annotations
 
-import contextlib
 import io
 import random
 from dataclasses import dataclass, replace
@@ -223,8 +222,8 @@ def an_edition_so_far(aws: LocalAws) -> None:
         confirmed = _confirmed(store, signed, now - timedelta(days=days_ago), target=target)
         verdict = Verdict(Verification.VERIFIED, now - timedelta(days=days_ago - 1), "esbsl", "organizer")
         store.record_verdict(confirmed.id, verdict)
-    with environment(aws.environment("WeeklyDigestFunction")), contextlib.redirect_stdout(io.StringIO()):
-        cli(["digest", "figures", "--from", str(weeks[0]), "--to", str(weeks[-1])])
+    with environment(aws.environment("WeeklyDigestFunction")):
+        cli(["digest", "figures", "--from", str(weeks[0]), "--to", str(weeks[-1])], stdout=io.StringIO())
     archive_past_digests(aws, weeks[-4:])
 
 

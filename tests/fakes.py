@@ -366,6 +366,9 @@ class FakeMatches(Fake):
         self.recorded_at[key] = now
         return True
 
+    def activities_of(self, enterprise_ids: Sequence[str]) -> dict[str, EnterpriseActivity]:
+        return {enterprise_id: self.activity_of(enterprise_id) for enterprise_id in enterprise_ids}
+
     def activity_of(self, enterprise_id: str) -> EnterpriseActivity:
         """The enterprise's matches and contracts won, as the store reads them (a won contract recorded
         without its finding moment counts by when it was recorded)."""

@@ -27,7 +27,7 @@ from esja.model import Buyer, Match, Supplier, Text
 from esja.people.actor import NotAllowed
 from esja.people.roles import Role
 from tests.digest_builders import awarded, in_regions, tender
-from tests.space_builders import CESIM, ESBSL, EVERYWHERE, FJORD, JULIE, MON_CHOIX, People, pledge
+from tests.space_builders import CESIM, ESBSL, EVERYWHERE, FJORD, JULIE, MON_CHOIX, People
 
 NOW = datetime(2026, 12, 4, 15, tzinfo=UTC)  # a Friday: week 2026-W49 is going on
 OCTOBER_NIGHT = datetime(2026, 10, 31, 23, 30, tzinfo=TIME_ZONE)  # 03:30 UTC on November 1: still October here

@@ -14,6 +14,7 @@ The report's figures are ROWS, one list: a new figure is one Row more.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -60,30 +61,41 @@ class EnterpriseList(Protocol):
 
 
 class ActivitySource(Protocol):
-    def activity_of(self, enterprise_id: str) -> EnterpriseActivity: ...
+    def activities_of(self, enterprise_ids: Sequence[str]) -> dict[str, EnterpriseActivity]:
+        """Each enterprise's matches and contracts won (one Query an enterprise)."""
+        ...
 
 
 class PledgeList(Protocol):
     def everything(self, now: datetime) -> Iterable[Pledge]: ...
 
 
-@dataclass(frozen=True, slots=True)
 class Counted:
-    """What the rows are counted from, already cut to the organizer's regions."""
+    """What the rows are counted from, already cut to the organizer's regions, sorted once so that each row of
+    each month picks its part without reading the rest (a year of an organizer of every region: some 50,000
+    matches, 10,000 lines)."""
 
-    lines: tuple[Line, ...]
-    matches: tuple[MatchRecord, ...]  # of the organizer's enterprises
-    won: tuple[WonRecord, ...]  # … each (enterprise, award) once
+    def __init__(self, lines: Iterable[Line], matches: Iterable[MatchRecord], won: Iterable[WonRecord]) -> None:
+        self._lines: dict[str, list[Line]] = {}
+        for line in sorted(lines, key=lambda line: line.day):
+            self._lines.setdefault(line.figure, []).append(line)
+        self._days = {figure: [line.day for line in found] for figure, found in self._lines.items()}
+        self._alerted = sorted((m for m in matches if m.alerted), key=lambda m: m.matched_at)
+        self._alerted_at = [m.matched_at for m in self._alerted]
+        self._won = sorted(won, key=lambda w: w.found_at)
+        self._won_at = [w.found_at for w in self._won]
 
     def figure(self, name: str, days: Days) -> Decimal:
-        return sum((line.value for line in self.lines if line.figure == name and days.holds(line.day)), Decimal(0))
+        found, on = self._lines.get(name, []), self._days.get(name, [])
+        chosen = found[bisect_left(on, days.first) : bisect_right(on, days.last)]
+        return sum((line.value for line in chosen), Decimal(0))
 
     def alerted(self, days: Days) -> list[MatchRecord]:
-        """Matches someone was told about, by the day they matched (the digest's alerts)."""
-        return [m for m in self.matches if m.alerted and days.contains(m.matched_at)]
+        """Matches someone was told about, by the moment they matched (the digest's alerts)."""
+        return self._alerted[bisect_left(self._alerted_at, days.start) : bisect_left(self._alerted_at, days.end)]
 
     def won_in(self, days: Days) -> list[WonRecord]:
-        return [w for w in self.won if days.contains(w.found_at)]
+        return self._won[bisect_left(self._won_at, days.start) : bisect_left(self._won_at, days.end)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +262,7 @@ class ProgrammeReports:
             for line in figures.lines
             if line.counts_for(regions)
         ]
-        counted = Counted(tuple(lines), *self._activity_in(actor, worked))
+        counted = Counted(lines, *self._activity_in(actor, worked))
         months = tuple(Month(m, m.first.day != 1 or not _last_of_month(m.last), m.first > today) for m in days.months)
         report_lines = tuple(
             ReportLine(
@@ -280,8 +292,7 @@ class ProgrammeReports:
         mine = {e.id for e in enterprises if coverage.covers_enterprise(e)}
         matches: list[MatchRecord] = []
         won: dict[tuple[str, str, str], WonRecord] = {}
-        for enterprise_id in sorted(mine):
-            activity = self._activity.activity_of(enterprise_id)
+        for activity in self._activity.activities_of(sorted(mine)).values():
             matches += activity.matches
             for record in activity.won:
                 won.setdefault((record.enterprise_id, *record.award), record)
