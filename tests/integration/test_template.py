@@ -635,3 +635,17 @@ def test_a_failed_scheduled_run_waits_in_a_queue_an_alarm_watches(function: str)
     assert config["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
     assert 0 < config["MaximumRetryAttempts"] <= 2
     assert queue in watched
+
+
+def test_the_consoles_feed_schedules_are_the_templates() -> None:
+    """The feeds page says a feed is late against the schedule it is polled on (esja.console.feeds)."""
+    from esja.console.feeds import SCHEDULES
+
+    events = TEMPLATE["Resources"]["PollTendersFunction"]["Properties"]["Events"].values()
+    polled = {
+        json.loads(event["Properties"]["Input"])["source"]: event["Properties"]["ScheduleExpression"]
+        for event in events
+        if event["Type"] == "ScheduleV2"
+    }
+
+    assert polled == {feed: schedule.cron for feed, schedule in SCHEDULES.items()}

@@ -1,6 +1,6 @@
 """The digest's figures of each week that is over (esja.digest.figures), in the Organizers table beside the
 digests' send records: item ("figures", <week>), its lines as compact JSON (a week of SEAO-sized data
-makes a few hundred lines, some 20 kB: well under DynamoDB's 400 kB an item). A year of weeks is one
+makes a few hundred lines, some 35 kB: well under DynamoDB's 400 kB an item). A year of weeks is one
 BatchGetItem."""
 
 from __future__ import annotations
