@@ -489,12 +489,12 @@ def test_the_web_function_reads_the_organizers_figures_and_links_never_the_diges
         if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
     ]
 
+    def only(*partitions: str) -> dict[str, Any]:
+        return {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": list(partitions)}}
+
     assert statements == [
-        (["dynamodb:GetItem", "dynamodb:Query"], {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["organizer"]}}),
-        (
-            ["dynamodb:BatchGetItem", "dynamodb:Query"],
-            {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["figures", "signatory-link"]}},
-        ),
+        (["dynamodb:GetItem", "dynamodb:Query"], only("organizer")),
+        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures", "signatory-link")),
     ]
 
 
