@@ -30,7 +30,7 @@ from esja.digest.week_data import (
 from esja.digest.weeks import Week
 from esja.model import Status, Tender
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
-from esja.store.queries import query_all
+from esja.store.matches import items_of
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -152,15 +152,13 @@ class MatchHistory:
         return True
 
     def _items(self, enterprise_id: str) -> list[dict[str, Any]]:
-        return query_all(
-            self._client,
-            "reading an enterprise's matches",
-            TableName=self._table,
-            KeyConditionExpression="enterprise_id = :e",
-            ProjectionExpression="#k, tender_key, matched_at, recorded_at, found_at, sent_to, award_id, amount",
+        """Every item of the enterprise, with only what the digest and the report count them by (not the
+        matches' reasons)."""
+        projection = "#k, tender_key, matched_at, recorded_at, found_at, sent_to, award_id, amount"
+        return items_of(
+            self._client, self._table, enterprise_id, "", ProjectionExpression=projection,
             ExpressionAttributeNames={"#k": "kind"},
-            ExpressionAttributeValues={":e": {"S": enterprise_id}},
-        )
+        )  # fmt: skip
 
 
 class SubscriptionEvents:
