@@ -8,6 +8,8 @@ import csv
 import html
 import io
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +29,7 @@ from esja.people.roles import Role
 from esja.pledges.model import Verdict, Verification
 from esja.store.digest_archive import DigestArchive
 from esja.store.feeds import FeedStateStore
-from local.runtime import LocalAws, environment, local_aws
+from local.runtime import ROOT, LocalAws, environment, local_aws
 from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
 from tests.digest_builders import DIGEST, ENV, RECENT, in_regions, tender
 from tests.moto_tables import MotoTables
@@ -246,3 +248,19 @@ def test_the_week_kept_is_the_one_asked(web: SpaceWeb) -> None:
     store = DigestFigureStore(web.aws.resources.names["OrganizersTable"], web.aws.client("dynamodb"))
 
     assert list(store.figures_of([RECENT, Week.containing(NOW)])) == [RECENT]
+
+
+def test_the_web_functions_cold_start_leaves_the_reports_modules_to_the_first_report(aws_world: LocalAws) -> None:
+    """They cost every page's cold start some 50 ms of CPU (esja.web.organizer_report_routes): a fresh
+    interpreter loads the web function's handler, as Lambda would, and none of them is loaded."""
+    probe = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("app", "functions/web/app.py")
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+print(sorted(m for m in sys.modules if m in ("esja.console.report", "esja.digest.compose", "esja.web.report_page")))
+"""
+    env = {**aws_world.environment("WebFunction"), "PYTHONPATH": str(ROOT / "layers" / "esja")}
+    with environment(env):
+        loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+
+    assert loaded.stdout.strip() == "[]"

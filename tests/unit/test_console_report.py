@@ -19,7 +19,7 @@ from esja.console.report import (
     edition_of,
     read_range,
 )
-from esja.console.report_csv import PLEDGES, report_csv
+from esja.console.report_csv import report_csv
 from esja.digest.figure_book import FigureBook
 from esja.digest.outcomes import ContractWon
 from esja.digest.weeks import Days, Week
@@ -216,7 +216,7 @@ def test_the_csv_holds_the_tables_numbers_plain_and_no_formula(people: People) -
     report = reports(people).report(people.actor(ESBSL.email, Role.ORGANIZER, "esbsl"), AUTUMN)
 
     figures = report_csv(report, "fr").splitlines()
-    pledges = report_csv(report, "en", PLEDGES).splitlines()
+    pledges = report_csv(report, "en", pledges=True).splitlines()
 
     assert figures[0] == "chiffre,code,2026-10,2026-11,2026-12,total"
     assert "Valeur des contrats obtenus,won.amount,0.00,45990.00,0.00,45990.00" in figures

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
     from esja.audit.log import Audit
+    from esja.console.report import ProgrammeReports
     from esja.digest.figure_book import FigureBook
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
@@ -51,7 +52,9 @@ if TYPE_CHECKING:
     from esja.pledges.service import PledgeService
     from esja.signatory_space.invitations import InvitationService
     from esja.sources.http import HttpFetcher
+    from esja.store.digest_sources import MatchHistory
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.pledges import PledgeStore
     from esja.tokens import KeySource
     from esja.web.session import Spaces
 
@@ -512,41 +515,37 @@ def build_organizer_report_router(
     """The console's feeds, past digests and programme report (esja.web.organizer_report_routes)."""
     from esja.console.digests import PastDigests
     from esja.console.feeds import FeedWatch
-    from esja.console.report import ProgrammeReports
-    from esja.digest.figure_book import FigureBook
     from esja.store.digest_archive import DigestArchive
-    from esja.store.digest_figures import DigestFigureStore
-    from esja.store.digest_sources import MatchHistory, TenderWeeks
     from esja.store.feeds import FeedStateStore
     from esja.store.organizers import OrganizerStore
-    from esja.store.pledges import PledgeStore
     from esja.web.organizer_report_routes import organizer_report_router
 
     settings.require("feeds_table", "archive_bucket", "organizers_table", "tenders_table", "matches_table")
     organizers = OrganizerStore(settings.organizers_table, dynamodb)
-    pledges = PledgeStore(settings.pledges_table, dynamodb)
-    figures = FigureBook(
-        tenders=TenderWeeks(settings.tenders_table, dynamodb),
-        enterprises=enterprises,
-        pledges=pledges,
-        organizers=organizers,
-        figures=DigestFigureStore(settings.organizers_table, dynamodb),
-        clock=utc_now,
-    )
-    reports = ProgrammeReports(
-        book=figures,
-        enterprises=enterprises,
-        matches=MatchHistory(settings.matches_table, dynamodb),
-        pledges=pledges,
-        clock=utc_now,
-    )
+
+    @lru_cache(maxsize=1)
+    def reports() -> ProgrammeReports:  # built at the first report: its modules cost every page ~50 ms of CPU
+        from esja.console.report import ProgrammeReports
+        from esja.store.digest_sources import MatchHistory
+        from esja.store.pledges import PledgeStore
+
+        pledges = PledgeStore(settings.pledges_table, dynamodb)
+        return ProgrammeReports(
+            book=_figure_book(settings, dynamodb, enterprises=enterprises, pledges=pledges),
+            enterprises=enterprises,
+            matches=MatchHistory(settings.matches_table, dynamodb),
+            pledges=pledges,
+            clock=utc_now,
+        )
+
     feeds = FeedWatch(feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now, configured=settings.feeds)
 
     @lru_cache(maxsize=1)
     def archive() -> DigestArchive:  # built when first read: an S3 client costs every page ~70 ms of cold start
         return DigestArchive(settings.archive_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
 
-    return organizer_report_router(feeds, PastDigests(open_archive=archive, organizers=organizers), reports, spaces)
+    digests = PastDigests(open_archive=archive, organizers=organizers)
+    return organizer_report_router(feeds, digests, reports, spaces)
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
@@ -662,24 +661,43 @@ def build_digest_service(
 
 def build_figure_book(settings: Settings | None = None) -> FigureBook:
     """`esja digest figures`: the digest's figures of past weeks, worked out and kept (esja.digest.figure_book)."""
-    from esja.digest.figure_book import FigureBook
-    from esja.store.digest_figures import DigestFigureStore
-    from esja.store.digest_sources import MatchHistory, TenderWeeks
+    from esja.store.digest_sources import MatchHistory
     from esja.store.enterprises import EnterpriseStore
-    from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
 
     settings = _read(
         settings, "organizers_table", "tenders_table", "matches_table", "enterprises_table", "pledges_table"
     )
     dynamodb = aws_client("dynamodb")
-    return FigureBook(
-        tenders=TenderWeeks(settings.tenders_table, dynamodb),
+    return _figure_book(
+        settings,
+        dynamodb,
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
         pledges=PledgeStore(settings.pledges_table, dynamodb),
+        matches=MatchHistory(settings.matches_table, dynamodb),
+    )
+
+
+def _figure_book(
+    settings: Settings,
+    dynamodb: DynamoDBClient,
+    *,
+    enterprises: EnterpriseStore,
+    pledges: PledgeStore,
+    matches: MatchHistory | None = None,  # to record contracts won (the command line): the web only reads
+) -> FigureBook:
+    from esja.digest.figure_book import FigureBook
+    from esja.store.digest_figures import DigestFigureStore
+    from esja.store.digest_sources import TenderWeeks
+    from esja.store.organizers import OrganizerStore
+
+    return FigureBook(
+        tenders=TenderWeeks(settings.tenders_table, dynamodb),
+        enterprises=enterprises,
+        pledges=pledges,
         organizers=OrganizerStore(settings.organizers_table, dynamodb),
         figures=DigestFigureStore(settings.organizers_table, dynamodb),
-        matches=MatchHistory(settings.matches_table, dynamodb),
+        matches=matches,
         clock=utc_now,
     )
 

@@ -1,5 +1,5 @@
 """The programme report's tables as CSV (/organisation/rapport?…&format=csv): its figures, a line each and a
-column per month, and the pledges verified in the range with their targets (`&tableau=engagements`).
+column per month, or the pledges verified in the range with their targets (`&tableau=engagements`).
 
 Numbers as a spreadsheet reads them (`45990.00`, `12.5`), months as `2026-10`; the labels in the page's
 language. Nothing personal is in either table — figures, and public institutions' names — so an export is
@@ -19,12 +19,10 @@ from esja.geo.regions import region_name
 from esja.pledges.export import spreadsheet_cell
 from esja.rendering import wording
 
-FIGURES, PLEDGES = "chiffres", "engagements"  # the tables (`tableau`)
-TABLES = (FIGURES, PLEDGES)
 
-
-def report_csv(report: ProgrammeReport, lang: str, table: str = FIGURES) -> str:
-    if table == PLEDGES:
+def report_csv(report: ProgrammeReport, lang: str, *, pledges: bool = False) -> str:
+    """The figures' table, or the verified pledges'."""
+    if pledges:
         header = [
             wording(f"console.report.csv.{name}", lang) for name in ("institution", "region", "verified", "target")
         ]
