@@ -30,6 +30,10 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section(SPACE_HOMES[Role.ORGANIZER], "space.organizer.home"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
+        # The console's reports (esja.web.organizer_report_routes).
+        Section("/organisation/flux", "console.feeds.nav"),
+        Section("/organisation/sommaires", "console.digests.nav"),
+        Section("/organisation/rapport", "console.report.nav"),
         Section("/organisation/rapports-annuels", "report.console.nav"),
     ),
     Role.ENTERPRISE: (Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),),
