@@ -266,6 +266,10 @@ def test_organizers_see_their_regions_reports_and_export_them_audited(people: Si
     assert "Cégep de Rimouski" in {row["institution"] for row in rows}
     assert "reports.export" in people.web.audit_actions()
     assert esbsl.post(EXPORT, {"annee": "1999"})["statusCode"] == 404
+    # The programme report adds what was reported, against the targets.
+    programme = main_text(esbsl.get(f"/organisation/rapport?du={LAST_YEAR}-01-01&au={LAST_YEAR}-12-31"))
+    reported = programme[programme.index("Ce que les signataires ont déclaré") :]
+    assert str(LAST_YEAR) in reported and "45 990 $" in reported
 
 
 def test_organizers_set_the_date_reports_are_due(people: Signatories) -> None:

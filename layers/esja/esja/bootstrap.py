@@ -676,6 +676,7 @@ def build_organizer_report_router(
         from esja.console.report import ProgrammeReports
         from esja.store.digest_sources import MatchHistory
         from esja.store.pledges import PledgeStore
+        from esja.store.yearly_reports import ReportStore
 
         pledges = PledgeStore(settings.pledges_table, dynamodb)
         return ProgrammeReports(
@@ -683,6 +684,7 @@ def build_organizer_report_router(
             enterprises=enterprises,
             matches=MatchHistory(settings.matches_table, dynamodb),
             pledges=pledges,
+            reports=ReportStore(settings.signatories_table, dynamodb),
             clock=utc_now,
         )
 
