@@ -232,7 +232,9 @@ def test_the_report_adds_what_the_signatories_reported_against_their_targets(peo
         ("Ville de Rimouski", "01", "12000", "400000", 5),  # 3 %: not met
         ("Ville de Montréal", "06", "99000", None, 5),
     ):
-        declared = Declared(Period(2026, 7 if region == "01" else 1), Decimal(amount), 3, total and Decimal(total))
+        declared = Declared(
+            Period(2026, 7 if region == "01" else 1), Decimal(amount), 3, Decimal(total) if total else None
+        )
         saved = YearlyReport(Institution(name, region), declared, Found(), target, NOW, "p")
         people.world.reports.save(saved, expected_version=0)
 
