@@ -208,9 +208,15 @@ def _build(build: Callable[[], T]) -> T:
 
 def _export_pledges(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from esja.bootstrap import build_pledge_export
-    from esja.pledges.model import PledgeStatus
+    from esja.console.pledges import PledgeFilter
+    from esja.people.actor import at_the_terminal
+    from esja.pledges.model import Stage
 
-    exported = _build(build_pledge_export).export(PledgeStatus(args.status) if args.status else None)
+    confirmed = {Stage.TO_VERIFY, Stage.VERIFIED, Stage.REJECTED}
+    stages = {"pending": {Stage.PENDING}, "confirmed": confirmed, "withdrawn": {Stage.WITHDRAWN}}.get(
+        args.status, set()
+    )
+    exported = _build(build_pledge_export).export(at_the_terminal(), PledgeFilter(frozenset(stages)))
     stdout.write(exported.csv)
     print(f"{exported.count} pledges", file=stderr)
     return 0
@@ -303,27 +309,30 @@ def _add_digest_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
 
 
 def _link_signatory(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from esja.bootstrap import build_digest_setup
-    from esja.digest.setup import UnknownPledge, signatory_links
+    """The console's links (esja.console.buyer_links), drawn from the terminal: audited alike."""
+    from esja.bootstrap import build_buyer_links
+    from esja.console.errors import InvalidForm, UnknownPledge
+    from esja.people.actor import at_the_terminal
+    from esja.rendering import wording
 
+    if not (args.buyer_id or args.buyer_name):
+        raise CliError("give --buyer-id, --buyer-name or both")
+    links = _build(build_buyer_links)
+    act = links.unlink if args.remove else links.link
     try:
-        wanted = signatory_links(args.pledge_id, buyer_id=args.buyer_id, buyer_name=args.buyer_name)
-    except ValueError:
-        raise CliError("give --buyer-id, --buyer-name or both") from None
-    setup = _build(build_digest_setup)
-    if args.remove:
-        for link, removed in setup.unlink(wanted):
-            print(f"{'removed' if removed else 'no such link'}: {_link_words(link)}", file=stdout)
-        return 0
-    try:
-        linked = _build(lambda: setup.link(wanted))
+        done = act(at_the_terminal(), args.pledge_id, buyer_id=args.buyer_id or "", buyer_name=args.buyer_name or "")
     except UnknownPledge:
         raise CliError(f"no pledge {args.pledge_id!r} (see `esja pledges export`)") from None
-    institution = linked.pledge.details.institution_name
-    for link, added in linked.links:
-        print(f"{'linked' if added else 'already linked'}: {institution} → {_link_words(link)}", file=stdout)
-    if linked.pledge.status != "confirmed":
-        print(f"note: this pledge is {linked.pledge.status}; its links count once it is confirmed", file=stderr)
+    except InvalidForm as invalid:
+        raise CliError("; ".join(wording(f"pledge.error.{e.code}", "en", **e.params) for e in invalid.errors)) from None
+    institution = done.pledge.details.institution_name
+    for link, changed in done.links:
+        if args.remove:
+            print(f"{'removed' if changed else 'no such link'}: {_link_words(link)}", file=stdout)
+        else:
+            print(f"{'linked' if changed else 'already linked'}: {institution} → {_link_words(link)}", file=stdout)
+    if not args.remove and not done.pledge.is_verified_signatory:
+        print(f"note: this pledge is {done.pledge.stage}; its links count once it is verified", file=stderr)
     return 0
 
 

@@ -102,11 +102,11 @@ def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
 
     # In the order the form shows them: the summary at the top lists them in that order too.
     errors = [
-        *_text_errors("institution_name", text["institution_name"]),
+        *text_errors("institution_name", text["institution_name"]),
         *_choice_errors("institution_type", text["institution_type"], {t.value for t in OFFERED_TYPES}),
         *_choice_errors("region", text["region"], {r.code for r in all_regions()}),
-        *_text_errors("signatory_name", text["signatory_name"]),
-        *_text_errors("signatory_title", text["signatory_title"]),
+        *text_errors("signatory_name", text["signatory_name"]),
+        *text_errors("signatory_title", text["signatory_title"]),
     ]
     email, email_errors = _email(text["email"])
     errors.extend(email_errors)
@@ -145,8 +145,10 @@ def clean(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
-def _text_errors(name: str, value: str) -> list[FieldError]:
-    shortest, longest = TEXT_FIELDS[name]
+def text_errors(name: str, value: str, limits: tuple[int, int] | None = None) -> list[FieldError]:
+    """What is wrong with a text field (`limits`: its length range, else the form's for `name`): every text that
+    reaches an e-mail or a public page is checked alike."""
+    shortest, longest = limits or TEXT_FIELDS[name]
     if not value:
         return [FieldError(name, "required")]
     if (refused := _invisible(value)) is not None:
