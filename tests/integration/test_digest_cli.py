@@ -21,7 +21,8 @@ MONDAY = RECENT.start + timedelta(hours=9)
 
 def run(aws: LocalAws, *argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    with environment(aws.environment(DIGEST, **ENV)):
+    # Every table the commands name (the links are audited: the audit table too), as `make moto` prints them.
+    with environment(aws.environment(DIGEST, **ENV) | {"AUDIT_TABLE": aws.resources.names["AuditTable"]}):
         code = cli(list(argv), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
 
