@@ -135,6 +135,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable", "dynamodb:GetItem"),
         ("PledgesTable", "dynamodb:PutItem"),
         ("PledgesTable", "dynamodb:UpdateItem"),
+        ("PledgesTable", "dynamodb:Scan"),  # the console's list of pledges and their export, for organizers
         ("PledgesTable/index/registry", "dynamodb:Query"),
         ("PledgesTable/index/by_confirmed_key", "dynamodb:Query"),
         ("RateLimitsTable", "dynamodb:UpdateItem"),  # one conditional ADD per hit
@@ -154,6 +155,9 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         # Roles, re-checked on each request: organizers, enterprises' managers, verified signatories.
         ("OrganizersTable", "dynamodb:GetItem"),  # the "organizer" partition only (test below)
         ("OrganizersTable", "dynamodb:Query"),
+        # The console's buyer links and institutions' domains: put, marked removed; those partitions only.
+        ("OrganizersTable", "dynamodb:PutItem"),
+        ("OrganizersTable", "dynamodb:UpdateItem"),
         ("EnterprisesTable", "dynamodb:GetItem"),
         ("EnterprisesTable", "dynamodb:Query"),  # an enterprise's profiles (its space's home)
         ("EnterprisesTable/index/by_manager", "dynamodb:Query"),
@@ -472,14 +476,25 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
 
 
-def test_the_web_function_reads_only_the_organizers_of_the_organizers_table(transformed: dict[str, Any]) -> None:
-    [statement] = [
+def test_the_web_function_reads_the_organizers_and_writes_only_links_and_domains(transformed: dict[str, Any]) -> None:
+    statements = [
         s
         for s in role_statements(transformed["Resources"]["WebFunctionRole"])
         if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
     ]
 
-    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["organizer"]}}
+    granted = {
+        (action, tuple(s["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]))
+        for s in statements
+        for action in actions(s)
+    }
+    links_and_domains = ("signatory-link", "institution-domain")
+    assert granted == {
+        ("dynamodb:GetItem", ("organizer",)),
+        ("dynamodb:Query", ("organizer",)),
+        *((action, links_and_domains) for action in ("dynamodb:GetItem", "dynamodb:Query")),
+        *((action, links_and_domains) for action in ("dynamodb:PutItem", "dynamodb:UpdateItem")),
+    }
 
 
 def test_the_audit_log_is_append_only_for_every_function(transformed: dict[str, Any]) -> None:
