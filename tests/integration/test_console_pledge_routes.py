@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -72,19 +71,6 @@ def pledge_of(web: SpaceWeb, institution: str) -> Pledge:
     return found
 
 
-def signed_to_verify(web: SpaceWeb, email: str, institution: str = "Ville de Rimouski") -> Pledge:
-    """A pledge signed through the public form and confirmed from the e-mailed link, as a person does."""
-    before = len(sent_emails())
-    assert web.submit(email=email, institution_name=institution, source_ip="198.51.100.77")["statusCode"] == 303
-    [confirmation] = [e for e in sent_emails()[before:] if e.to[0] == email]
-    link = re.search(r"https?://[^/\s]+(/engagement/confirmation\?\S+)", confirmation.part("text/plain"))
-    assert link
-    token = re.search(r'name="jeton" value="([^"]+)"', web.get(link[1])["body"])
-    assert token and web.post("/engagement/confirmation?lang=fr", {"jeton": token[1]})["statusCode"] == 200
-    [pledge] = [p for p in web.pledge_store.everything(datetime.now(UTC)) if p.details.email == email]
-    return pledge
-
-
 def organizers(web: SpaceWeb) -> OrganizerStore:
     return OrganizerStore(web.aws.resources.names["OrganizersTable"], web.aws.client("dynamodb"))
 
@@ -113,7 +99,7 @@ def test_the_list_shows_the_pledges_to_verify_first_and_filters(people: dict[str
 def test_a_pledge_verified_in_the_console_goes_on_the_registry_and_the_journal(
     web: SpaceWeb, people: dict[str, Visitor]
 ) -> None:
-    pledge = signed_to_verify(web, "dg@rimouski-courriel.example.com")
+    pledge = web.sign_pledge("dg@rimouski-courriel.example.com")
     esbsl = people["esbsl"]
     shown = main_text(esbsl.get(f"{PLEDGES}/fiche?id={pledge.id}"))
     assert "À vérifier" in shown and "dg@rimouski-courriel.example.com" in shown
@@ -133,7 +119,7 @@ def test_a_pledge_verified_in_the_console_goes_on_the_registry_and_the_journal(
 def test_a_rejection_is_emailed_through_the_transactional_set_with_the_reason_escaped(
     aws_world: LocalAws, web: SpaceWeb, people: dict[str, Visitor]
 ) -> None:
-    pledge = signed_to_verify(web, "maire@faux-rimouski.example.com")
+    pledge = web.sign_pledge("maire@faux-rimouski.example.com")
     ses, sent_through = aws_world.client("sesv2"), []
     ses.meta.events.register(
         "provide-client-params.sesv2.SendEmail", lambda params, **_: sent_through.append(params["ConfigurationSetName"])
@@ -165,7 +151,7 @@ def test_a_rejection_is_emailed_through_the_transactional_set_with_the_reason_es
 
 def test_withdrawing_renaming_and_linking_are_done_and_journaled(web: SpaceWeb, people: dict[str, Visitor]) -> None:
     esbsl = people["esbsl"]
-    pledge = signed_to_verify(web, "achats@cs-typo.example.org", "Centre de servces scolaire du Fleuve")
+    pledge = web.sign_pledge("achats@cs-typo.example.org", "Centre de servces scolaire du Fleuve")
 
     renamed = esbsl.post(
         f"{PLEDGES}/renommer", {"pledge": pledge.id, "institution_name": "Centre de services scolaire du Fleuve"}
@@ -213,7 +199,7 @@ def test_verifying_a_pledge_twice_says_it_is_verified_already(web: SpaceWeb, peo
 def test_the_export_is_a_csv_attachment_safe_for_spreadsheets_and_journaled(
     web: SpaceWeb, people: dict[str, Visitor]
 ) -> None:
-    signed_to_verify(web, "formule@csv.example.org", "=HYPERLINK(1) Ville")
+    web.sign_pledge("formule@csv.example.org", "=HYPERLINK(1) Ville")
 
     answer = people["esbsl"].post(f"{PLEDGES}/export", {"etat": "tous", "region": "", "institution": ""})
 
@@ -330,7 +316,7 @@ FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 @pytest.fixture(scope="module")
 def fuzzed(web: SpaceWeb) -> str:
     """A pledge of its own for the hostile values: renamed and linked to whatever they are."""
-    return signed_to_verify(web, "fuzz@hostile.example.org", "Municipalité de Saint-Fuzz").id
+    return web.sign_pledge("fuzz@hostile.example.org", "Municipalité de Saint-Fuzz").id
 
 
 @FUZZ
