@@ -325,10 +325,10 @@ def test_the_pledges_forms_take_anything_without_a_5xx(
     people: dict[str, Visitor], fuzzed: str, pledge_id: str, text: str, other: str
 ) -> None:
     esbsl, waiting = people["esbsl"], fuzzed
+    exported = esbsl.post(f"{PLEDGES}/export", {"etat": other, "region": text, "institution": pledge_id})
     answers = [
         esbsl.get(f"{PLEDGES}?etat={other[:30]}&region={text[:10]}&institution={text[:50]}".replace("#", "%23")),
         esbsl.get(f"{PLEDGES}/fiche?id={pledge_id[:60]}&fait={other[:20]}".replace("#", "%23")),
-        esbsl.post(f"{PLEDGES}/export", {"etat": other, "region": text, "institution": pledge_id}),
         *(
             esbsl.post(
                 path,
@@ -338,8 +338,13 @@ def test_the_pledges_forms_take_anything_without_a_5xx(
         ),
         esbsl.post(f"{PLEDGES}/renommer", {"pledge": waiting, "institution_name": text}),
         esbsl.post(f"{PLEDGES}/lier", {"pledge": waiting, "buyer_id": other, "buyer_name": text}),
+        esbsl.get(f"{PLEDGES}/fiche?id={waiting}"),  # whatever it was renamed and linked to, escaped
+        esbsl.get(f"{PLEDGES}?etat=tous"),
     ]
 
+    # A spreadsheet, not a page: its cells as typed (formulas defused), never read as HTML (nosniff, attachment).
+    assert exported["statusCode"] == 200 and exported["headers"]["Content-Type"] == "text/csv; charset=utf-8"
+    assert exported["headers"]["X-Content-Type-Options"] == "nosniff"
     for answer in answers:
         assert answer["statusCode"] < 500
         assert_escaped(answer, pledge_id, text, other)
