@@ -10,14 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from esja.pledges.domains import InstitutionDomain
-from esja.pledges.model import BY_DOMAIN, BY_ORGANIZER, Pledge, PledgeStatus, Stage, Verdict, Verification
+from esja.pledges.model import BY_DOMAIN, BY_ORGANIZER, Stage, Verdict, Verification
 from esja.store.organizers import OrganizerStore
 from esja.store.pledges import PledgeStore
 from esja.store.public_signatories import PublicSignatories
 from local.runtime import LocalAws
-from tests.integration.test_space_stores import NOW, signed, stored
-from tests.moto_tables import LOCAL_KEYS
-from tests.space_builders import pledge
+from tests.integration.test_space_stores import NOW, pending, signed, stored
 
 VERIFIED = Verdict(Verification.VERIFIED, NOW, "esbsl", BY_ORGANIZER)
 REJECTED = Verdict(Verification.REJECTED, NOW, "esbsl", BY_ORGANIZER, "Adresse personnelle.")
@@ -37,20 +35,6 @@ def listed(aws: LocalAws) -> list[tuple[str, str]]:
     """What the public reads: the registry's index, as the alerts' badge reads it too."""
     found = PublicSignatories(aws.resources.names["PledgesTable"], aws.client("dynamodb")).listed(NOW)
     return sorted((s.pledge_id, s.institution_name) for s in found)
-
-
-def pending_pledge(pledges: PledgeStore, pledge_id: str, email: str) -> Pledge:
-    pending = replace(
-        pledge(pledge_id, email),
-        status=PledgeStatus.PENDING,
-        confirmed_at=None,
-        verdict=None,
-        token_digest="d" * 64,
-        token_expires_at=NOW + timedelta(hours=1),
-        address_key=LOCAL_KEYS(email),
-    )
-    pledges.add(pending)
-    return pending
 
 
 def test_a_confirmed_pledge_is_on_the_registry_only_once_verified(aws: LocalAws, pledges: PledgeStore) -> None:
@@ -80,12 +64,12 @@ def test_a_verified_pledge_whose_signatory_did_not_consent_stays_off_the_registr
 
 
 def test_a_pledge_verified_by_its_domain_at_confirmation_is_listed_at_once(aws: LocalAws, pledges: PledgeStore) -> None:
-    pending = pending_pledge(pledges, "p1", "achats@ville.rimouski.qc.ca")
+    signed = pending(pledges, "p1", "achats@ville.rimouski.qc.ca")
     vouched = Verdict(
         Verification.VERIFIED, NOW, "esbsl", BY_DOMAIN, domain="ville.rimouski.qc.ca", domain_listed_at=NOW
     )
 
-    confirmed = pledges.confirm(pending, NOW, vouched)
+    confirmed = pledges.confirm(signed, NOW, vouched)
 
     assert confirmed is not None and confirmed.verdict == vouched and stored(pledges, "p1").verdict == vouched
     assert listed(aws) == [("p1", "Ville de Rimouski")] and pledges.to_verify(NOW) == []

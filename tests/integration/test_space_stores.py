@@ -29,7 +29,12 @@ def pledges(aws: LocalAws) -> PledgeStore:
 
 def signed(store: PledgeStore, pledge_id: str, email: str, region: str = "01") -> None:
     """Signed and pending, then confirmed by its link, as the pages do."""
-    pending = replace(
+    assert store.confirm(pending(store, pledge_id, email, region), NOW) is not None
+
+
+def pending(store: PledgeStore, pledge_id: str, email: str, region: str = "01") -> Pledge:
+    """Signed and pending: its link not followed yet."""
+    signed = replace(
         pledge(pledge_id, email, region=region),
         status=PledgeStatus.PENDING,
         confirmed_at=None,
@@ -38,8 +43,8 @@ def signed(store: PledgeStore, pledge_id: str, email: str, region: str = "01") -
         token_expires_at=NOW + timedelta(hours=1),
         address_key=LOCAL_KEYS(email),
     )
-    store.add(pending)
-    assert store.confirm(pending, NOW) is not None
+    store.add(signed)
+    return signed
 
 
 def stored(store: PledgeStore, pledge_id: str) -> Pledge:
