@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,8 +16,8 @@ from playwright.sync_api import expect
 from local.outbox import sent_emails
 from local.runtime import ROOT
 from local.world import COACH, people_of_the_spaces
-from tests.browser.conftest import LocalSite
-from tests.browser.test_sign_in_pages import DESKTOP, PHONE, assert_accessible, link_to
+from tests.browser.conftest import PHONE, LocalSite
+from tests.browser.test_sign_in_pages import assert_accessible, link_to
 from tests.pledge_builders import links_in
 
 ARTIFACTS = ROOT / "out" / "artifacts"
@@ -34,16 +33,6 @@ SIGNED = {
 def spaces(site: LocalSite) -> LocalSite:
     people_of_the_spaces(site.aws)  # ESBSL's organizer; the institutions' listed domains
     return site
-
-
-@pytest.fixture(params=["desktop", "phone"])
-def device(browser: Any, request: Any) -> Iterator[tuple[str, Any]]:
-    phone = request.param == "phone"
-    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-    context = browser.new_context(locale="fr-CA", **options)
-    context.set_default_timeout(15_000)
-    yield request.param, context.new_page()
-    context.close()
 
 
 def assert_fields_labelled(page: Any) -> None:
@@ -88,10 +77,8 @@ def sign_in_as_organizer(site: LocalSite, page: Any, axe: Axe) -> None:
     expect(page).to_have_url(re.compile(r"/organisation/engagements$"))
 
 
-def test_an_organizer_verifies_a_pledge_signed_and_confirmed_through_the_pages(
-    spaces: LocalSite, device: tuple[str, Any]
-) -> None:
-    which, page = device
+def test_an_organizer_verifies_a_pledge_signed_and_confirmed_through_the_pages(spaces: LocalSite, page: Any) -> None:
+    which = "phone" if page.viewport_size == PHONE else "desktop"
     institution, name, email = SIGNED[which]
     axe = Axe()
     sign_and_confirm(spaces, page, institution, name, email, axe)

@@ -21,7 +21,7 @@ from esja.errors import REFUSED
 from esja.folding import fold_name
 from esja.people.actor import Actor
 from esja.people.roles import Role
-from esja.pledges.form import clean, text_errors
+from esja.pledges.form import TEXT_FIELDS, clean, text_errors
 from esja.pledges.model import (
     BY_ORGANIZER,
     REJECTED_RETENTION,
@@ -195,7 +195,7 @@ class PledgeBook:
         """A typo in the institution's name corrected (the journal keeps both spellings: an institution's name
         is no personal information)."""
         name = clean(institution_name)
-        errors = text_errors("institution_name", name)
+        errors = text_errors("institution_name", name, TEXT_FIELDS["institution_name"])
         if errors:
             raise InvalidForm(*errors)
         pledge = organizers_pledge(actor, self._pledges, pledge_id, self._clock())

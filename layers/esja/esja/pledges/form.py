@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Generic, TypeVar
 
 from esja.emails import InvalidAddress, checked_address
 from esja.geo.regions import all_regions
@@ -80,14 +81,28 @@ class FieldError:
     params: Mapping[str, int | str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class FormResult:
+D = TypeVar("D")
+
+
+# Not slotted: `FormResult(…)` (Form[PledgeDetails] called) sets `__orig_class__` on the instance, and a frozen
+# *slotted* dataclass refuses it with a TypeError where typing expects the error it knows how to ignore.
+@dataclass(frozen=True)
+class Form(Generic[D]):
+    """A form as read: what was sent (cleaned, to show again), its errors, and what it says once valid."""
+
     values: Mapping[str, str | tuple[str, ...]]  # what was sent, cleaned, to show again with the errors
     errors: tuple[FieldError, ...]
-    details: PledgeDetails | None  # set when there are no errors
+    details: D | None  # set when there are no errors
 
     def error(self, name: str) -> FieldError | None:
         return next((e for e in self.errors if e.field == name), None)
+
+    def with_errors(self, errors: Sequence[FieldError]) -> Form[D]:
+        """The form refused for what only the use case can tell (an enterprise that is not listed…)."""
+        return Form(self.values, (*self.errors, *errors), None)
+
+
+FormResult = Form[PledgeDetails]
 
 
 def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
@@ -102,11 +117,11 @@ def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
 
     # In the order the form shows them: the summary at the top lists them in that order too.
     errors = [
-        *text_errors("institution_name", text["institution_name"]),
+        *_text_errors("institution_name", text["institution_name"]),
         *_choice_errors("institution_type", text["institution_type"], {t.value for t in OFFERED_TYPES}),
         *_choice_errors("region", text["region"], {r.code for r in all_regions()}),
-        *text_errors("signatory_name", text["signatory_name"]),
-        *text_errors("signatory_title", text["signatory_title"]),
+        *_text_errors("signatory_name", text["signatory_name"]),
+        *_text_errors("signatory_title", text["signatory_title"]),
     ]
     email, email_errors = _email(text["email"])
     errors.extend(email_errors)
@@ -145,13 +160,17 @@ def clean(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
-def text_errors(name: str, value: str, limits: tuple[int, int] | None = None) -> list[FieldError]:
-    """What is wrong with a text field (`limits`: its length range, else the form's for `name`): every text that
-    reaches an e-mail or a public page is checked alike."""
-    shortest, longest = limits or TEXT_FIELDS[name]
+def _text_errors(name: str, value: str) -> list[FieldError]:
+    return text_errors(name, value, TEXT_FIELDS[name])
+
+
+def text_errors(name: str, value: str, limits: tuple[int, int], *, links: bool = False) -> list[FieldError]:
+    """A text's errors (the first found): required, invisible characters, length, stacked marks, no letter,
+    and a web address unless `links` allows them. Line breaks pass only where the text keeps them."""
+    shortest, longest = limits
     if not value:
         return [FieldError(name, "required")]
-    if (refused := _invisible(value)) is not None:
+    if (refused := _invisible(value.replace("\n", ""))) is not None:
         return [FieldError(name, "invisible", {"code_point": f"U+{ord(refused):04X}"})]
     if len(value) > longest:
         return [FieldError(name, "too_long", {"max": longest})]
@@ -161,7 +180,7 @@ def text_errors(name: str, value: str, limits: tuple[int, int] | None = None) ->
         return [FieldError(name, "marks", {"max": MAX_COMBINING_MARKS})]
     if not any(c.isalpha() for c in value):
         return [FieldError(name, "letters")]
-    if _LINK.search(value):
+    if not links and _LINK.search(value):
         return [FieldError(name, "no_links")]
     return []
 
