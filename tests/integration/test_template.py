@@ -164,6 +164,13 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
+        # The programme report: the weeks' figures (that partition only), the week going on, each enterprise's
+        # alerts and contracts won, the enterprises (and the pledges, scanned as the console's list does).
+        ("OrganizersTable", "dynamodb:BatchGetItem"),
+        ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
+        ("TendersTable/index/by_status_week", "dynamodb:Query"),
+        ("MatchesTable", "dynamodb:Query"),
+        ("EnterprisesTable", "dynamodb:Scan"),
         # The signatories' invitations: each written with its tender in one transaction (conditional).
         ("InvitationsTable", "dynamodb:GetItem"),
         ("InvitationsTable", "dynamodb:PutItem"),
@@ -506,25 +513,26 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
 
 
-def test_the_web_function_reads_the_organizers_and_writes_only_links_and_domains(transformed: dict[str, Any]) -> None:
+def test_the_web_function_reads_the_organizers_and_figures_writes_only_links_and_domains_never_the_send_records(
+    transformed: dict[str, Any],
+) -> None:
     statements = [
-        s
+        (actions(s), s["Condition"])
         for s in role_statements(transformed["Resources"]["WebFunctionRole"])
         if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
     ]
 
-    granted = {
-        (action, tuple(s["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]))
-        for s in statements
-        for action in actions(s)
-    }
-    links_and_domains = ("signatory-link", "institution-domain")
-    assert granted == {
-        ("dynamodb:GetItem", ("organizer",)),
-        ("dynamodb:Query", ("organizer",)),
-        *((action, links_and_domains) for action in ("dynamodb:GetItem", "dynamodb:Query")),
-        *((action, links_and_domains) for action in ("dynamodb:PutItem", "dynamodb:UpdateItem")),
-    }
+    def only(*partitions: str) -> dict[str, Any]:
+        return {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": list(partitions)}}
+
+    assert statements == [
+        (["dynamodb:GetItem", "dynamodb:Query"], only("organizer")),
+        (
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            only("signatory-link", "institution-domain"),
+        ),
+        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures")),
+    ]
 
 
 def test_the_audit_log_is_append_only_for_every_function(transformed: dict[str, Any]) -> None:
@@ -664,3 +672,17 @@ def test_a_failed_scheduled_run_waits_in_a_queue_an_alarm_watches(function: str)
     assert config["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
     assert 0 < config["MaximumRetryAttempts"] <= 2
     assert queue in watched
+
+
+def test_the_consoles_feed_schedules_are_the_templates() -> None:
+    """The feeds page says a feed is late against the schedule it is polled on (esja.console.feeds)."""
+    from esja.console.feeds import SCHEDULES
+
+    events = TEMPLATE["Resources"]["PollTendersFunction"]["Properties"]["Events"].values()
+    polled = {
+        json.loads(event["Properties"]["Input"])["source"]: event["Properties"]["ScheduleExpression"]
+        for event in events
+        if event["Type"] == "ScheduleV2"
+    }
+
+    assert polled == {feed: schedule.cron for feed, schedule in SCHEDULES.items()}
