@@ -121,7 +121,7 @@ class PledgePages:
             "categories": tuple(details.categories),
         }
         return space_page(
-            "pages/space/pledge.html",
+            "pages/space/signatory_pledge.html",
             self._request.language(),
             Viewer.of(actor),
             sender=self._spaces.sender,
