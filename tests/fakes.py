@@ -946,6 +946,9 @@ class FakeInvitations(Fake):
     def to_announce(self, institution_key: str) -> list[Invitation]:
         return [i for i in self.of_institution(institution_key) if i.id in self.unannounced]
 
+    def pending_announcements(self) -> list[Invitation]:
+        return [i for i in self.published() if i.id in self.unannounced]
+
     def _write(self, invitation: Invitation, tender: Change) -> bool:
         self.tenders.write([tender])
         self.by_id[invitation.id] = invitation

@@ -210,6 +210,8 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("SubscriptionsTable", "dynamodb:UpdateItem"),
         ("PledgesTable/index/registry", "dynamodb:Query"),  # the « signatory » badge: public signatories only
         ("OrganizersTable", "dynamodb:Query"),  # … and their links to buyer ids (that partition only)
+        ("InvitationsTable/index/published", "dynamodb:Query"),  # invitations not yet announced (instant run)
+        ("InvitationsTable", "dynamodb:UpdateItem"),  # … announced now
     },
     "SendInvitationAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),
@@ -306,6 +308,7 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("configuration-set/AlertsConfigurationSet", "ses:SendEmail"),
         ("*", "ses:GetAccount"),
         ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retries
+        ("MatchQueue", "sqs:SendMessage"),  # invitations not yet announced (the instant run)
     },
     "SesEventsFunctionRole": {
         ("SesEventsDeadLetterQueue", "sqs:SendMessage"),

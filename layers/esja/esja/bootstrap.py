@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from esja.signatory_space.colleagues import Colleagues
     from esja.signatory_space.commitments import Commitments
     from esja.signatory_space.fits import ListedEnterprises, WhoFits
-    from esja.signatory_space.invitations import InvitationService
+    from esja.signatory_space.invitations import InvitationService, PendingAnnouncements
     from esja.signatory_space.notice_links import NoticeUnsubscribe
     from esja.signatory_space.reminders import ReportReminders
     from esja.signatory_space.reports import YearlyReports
@@ -441,6 +441,27 @@ def build_invitation_service(
         publication=Publication(settings.public_base_url, settings.ocds_ocid_prefix),
         publisher=settings.sender.organisation,
         audit=audit or Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now),
+        clock=utc_now,
+    )
+
+
+def build_invitation_sweep(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sqs: SQSClient | None = None
+) -> PendingAnnouncements:
+    """The alerts' instant run: invitations whose announcement failed after they were saved, announced."""
+    from esja.signatory_space.invitations import PendingAnnouncements
+    from esja.signatory_space.publication import Publication
+    from esja.store.invitations import InvitationStore
+    from esja.store.match_queue import MatchQueue
+    from esja.store.tenders import TenderStore
+
+    settings = _read(settings, "invitations_table", "tenders_table", "match_queue_url", "public_base_url")
+    dynamodb = dynamodb or aws_client("dynamodb")
+    return PendingAnnouncements(
+        invitations=InvitationStore(settings.invitations_table, settings.tenders_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        announcer=MatchQueue(settings.match_queue_url, sqs or aws_client("sqs")),
+        publication=Publication(settings.public_base_url, settings.ocds_ocid_prefix),
         clock=utc_now,
     )
 
