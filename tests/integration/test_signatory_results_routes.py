@@ -404,3 +404,23 @@ def test_hostile_values_in_every_other_form_never_give_a_5xx(
     assert answer["statusCode"] < 500, (path, name, answer["statusCode"])
     for markup in MARKUP:
         assert markup not in (answer.get("body") or "")
+
+
+def test_a_field_sent_twice_is_a_bad_request_that_changes_nothing(people: Signatories) -> None:
+    _, pledge_id, signer = people.fresh()
+    esbsl = people.web.session_for(COACH.email, Role.ORGANIZER, "esbsl")
+    before = people.web.audit_actions()
+
+    twice = [
+        signer.post(PLEDGE, {"target_share": ["20", "30"]}),
+        signer.post(COLLEAGUES, {"email": ["a@example.org", "b@example.org"]}),
+        signer.post(f"{REPORTS}/{LAST_YEAR}", {**report_fields(), "amount": ["1", "2"]}),
+        signer.post(SEND, {"appel": ["a", "b"], "entreprise": "c"}),
+        esbsl.post(DEADLINE, {"year": [str(LAST_YEAR), "2020"], "due": f"{LAST_YEAR + 1}-03-31"}),
+    ]
+
+    # Refused whole (400), or read as no value: not an address (422), no such fit (404), no year (422).
+    assert [answer["statusCode"] for answer in twice] == [400, 422, 400, 404, 422]
+    assert people.web.audit_actions() == before
+    stored = people.web.pledge_store.get(pledge_id)
+    assert stored is not None and stored.details.target_share == 15

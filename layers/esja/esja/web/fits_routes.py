@@ -17,7 +17,6 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from esja.alerts.links import TOKEN_FIELD
 from esja.people.actor import Actor
 from esja.people.roles import Role
-from esja.pledges.form import MalformedForm
 from esja.signatory_space.fits import Sent, WhoFits
 from esja.signatory_space.notice_links import ONE_CLICK_PATH, UNSUBSCRIBE_PATH, NoticeUnsubscribe
 from esja.web.forms import BadForm, single
@@ -55,7 +54,7 @@ class FitPages:
 
     def send(self) -> Response[str]:
         actor = self._access.require(Role.SIGNATORY)
-        fields = self._form()
+        fields = self._request.form()
         sent = self._fits.send(actor, single(fields, "appel"), single(fields, "entreprise"))
         if sent is Sent.SENT:
             return see_other(f"{FITS_PATH}?lang={self._request.language()}&envoye=1")
@@ -88,12 +87,6 @@ class FitPages:
 
     def _public(self, template: str, *, status: int = 200, **context: Any) -> Response[str]:
         return page(template, self._request.language(), sender=self._spaces.sender, status=status, **context)
-
-    def _form(self) -> dict[str, list[str]]:
-        try:
-            return self._request.form()
-        except MalformedForm:
-            raise BadForm("a field sent twice") from None
 
     def _form_or_none(self) -> dict[str, list[str]]:
         try:

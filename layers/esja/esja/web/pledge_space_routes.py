@@ -17,12 +17,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from esja.model import Category
 from esja.people.actor import Actor
 from esja.people.roles import Role
-from esja.pledges.form import MalformedForm
 from esja.pledges.links import TOKEN_FIELD
 from esja.signatory_space.colleagues import CONFIRM_PATH, MAX_COLLEAGUES, Added, Colleagues
 from esja.signatory_space.commitments import Commitments
 from esja.signin.links import SIGN_IN_PATH
-from esja.web.forms import BadForm, single
+from esja.web.forms import single
 from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
 from esja.web.pages import page
 from esja.web.requests import RequestReader
@@ -52,26 +51,26 @@ class PledgePages:
 
     def update(self) -> Response[str]:
         actor = self._access.require(Role.SIGNATORY)
-        updated, form = self._commitments.update(actor, self._form())
+        updated, form = self._commitments.update(actor, self._request.form())
         if updated is not None:
             return see_other(f"{PLEDGE_PATH}?lang={self._request.language()}&fait=modifie")
         return self._page(actor, status=422, values=form.values, errors=form.errors)
 
     def add_colleague(self) -> Response[str]:
         actor = self._access.require(Role.SIGNATORY)
-        added, typed = self._colleagues.add(actor, self._form(), lang=self._request.language())
+        added, typed = self._colleagues.add(actor, self._request.form(), lang=self._request.language())
         if added is Added.SENT:
             return see_other(f"{PLEDGE_PATH}?lang={self._request.language()}&fait=invite")
         return self._page(actor, status=ADDED_STATUS.get(added, 422), added=added.value, typed=typed)
 
     def remove_colleague(self) -> Response[str]:
         actor = self._access.require(Role.SIGNATORY)
-        self._colleagues.remove(actor, single(self._form(), "collegue"))
+        self._colleagues.remove(actor, single(self._request.form(), "collegue"))
         return see_other(f"{PLEDGE_PATH}?lang={self._request.language()}&fait=retire")
 
     def withdraw(self) -> Response[str]:
         actor = self._access.require(Role.SIGNATORY)
-        if single(self._form(), "confirmer") != "oui":
+        if single(self._request.form(), "confirmer") != "oui":
             return self._page(actor, status=422, withdraw_unconfirmed=True)
         withdrawn = self._commitments.withdraw(actor)
         # Every session of its people is ended, this one too: the answer is a public page.
@@ -93,18 +92,12 @@ class PledgePages:
         )
 
     def confirm(self) -> Response[str]:
-        confirmed = self._colleagues.confirm(single(self._form(), TOKEN_FIELD), network=self._access.network())
+        confirmed = self._colleagues.confirm(single(self._request.form(), TOKEN_FIELD), network=self._access.network())
         if confirmed is None:
             return self._link_invalid()
         return self._public(
             "pages/colleague_confirmed.html", institution=confirmed[1].details.institution_name, sign_in=SIGN_IN_PATH
         )
-
-    def _form(self) -> dict[str, list[str]]:
-        try:
-            return self._request.form()
-        except MalformedForm:
-            raise BadForm("a field sent twice") from None
 
     def _link_invalid(self) -> Response[str]:
         return self._public("pages/colleague_link_invalid.html", status=400, contact=self._spaces.sender.contact_email)

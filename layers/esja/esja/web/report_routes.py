@@ -18,10 +18,9 @@ from esja.clock import utc_now
 from esja.console.yearly_reports import BadYear, YearlyReportsConsole
 from esja.people.actor import Actor
 from esja.people.roles import Role
-from esja.pledges.form import MalformedForm
 from esja.signatory_space.report_form import MAX_LENGTH
 from esja.signatory_space.reports import YearlyReports
-from esja.web.forms import BadForm, single
+from esja.web.forms import single
 from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
 from esja.web.requests import RequestReader
 from esja.web.session import Refused, SpaceAccess, Spaces, see_other
@@ -38,13 +37,6 @@ MONTHS = tuple(range(1, 13))
 
 def _year(text: str) -> int:
     return int(text) if text.isdigit() and len(text) == 4 else 0
-
-
-def _form(request: RequestReader) -> dict[str, list[str]]:
-    try:
-        return request.form()
-    except MalformedForm:
-        raise BadForm("a field sent twice") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +59,7 @@ class ReportPages:
 
     def save(self, year: str) -> Response[str]:
         actor = self._access.require(Role.SIGNATORY)
-        fields = {**_form(self._request), "year": [year]}  # the year is the page's
+        fields = {**self._request.form(), "year": [year]}  # the year is the page's
         saved = self._reports.save(actor, fields)
         if saved.report is not None:
             return see_other(f"{REPORTS_PATH}?lang={self._request.language()}&enregistre={saved.report.year}")
@@ -163,7 +155,7 @@ class ConsoleReportPages:
 
     def export(self) -> Response[str]:
         actor = self._access.require(Role.ORGANIZER)
-        year = _year(single(_form(self._request), "annee"))
+        year = _year(single(self._request.form(), "annee"))
         try:
             exported = self._console.export(actor, year)
         except BadYear:
@@ -175,7 +167,7 @@ class ConsoleReportPages:
 
     def set_deadline(self) -> Response[str]:
         actor = self._access.require(Role.ORGANIZER)
-        fields = _form(self._request)
+        fields = self._request.form()
         year = _year(single(fields, "year"))
         try:
             self._console.set_deadline(actor, fields)
