@@ -160,6 +160,11 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
+        # The directory: listings written on condition of their version, choices appended, the version moved.
+        ("DirectoryTable", "dynamodb:GetItem"),
+        ("DirectoryTable", "dynamodb:Query"),
+        ("DirectoryTable", "dynamodb:PutItem"),
+        ("DirectoryTable", "dynamodb:UpdateItem"),
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run

@@ -364,6 +364,9 @@ def build_space_routers(
     from esja.console.home import Console
     from esja.console.journal import Journal
     from esja.console.sessions import PersonSessions
+    from esja.directory.moderation import ListingModeration
+    from esja.directory.public import PublicDirectory
+    from esja.directory.space import ListingSpace
     from esja.enterprise_space.home import EnterpriseSpace
     from esja.people.roles import Roles
     from esja.signatory_space.home import SignatorySpace
@@ -371,13 +374,16 @@ def build_space_routers(
     from esja.signin.service import Pace, SignIn
     from esja.signin.sessions import Sessions
     from esja.store.audit_log import AuditLogStore
+    from esja.store.directory import DirectoryStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.feeds import FeedStateStore
     from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
+    from esja.web.directory_routes import directory_router
     from esja.web.enterprise_routes import enterprise_router
+    from esja.web.listing_routes import listing_router
     from esja.web.organizer_routes import organizer_router
     from esja.web.session import SessionCookie, Spaces
     from esja.web.signatory_routes import signatory_router
@@ -391,6 +397,7 @@ def build_space_routers(
         "pledges_table",
         "feeds_table",
         "rate_limits_table",
+        "directory_table",
         "sender_email",
         "public_base_url",
     )
@@ -422,11 +429,17 @@ def build_space_routers(
     )
     console = Console(pledges=pledges, feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now)
     person_sessions = PersonSessions(sessions=store, address_keys=address_keys, audit=audit, clock=utc_now)
+    # The directory: the listings, and its read model, cached in this container (esja.directory.public).
+    listings = DirectoryStore(settings.directory_table, dynamodb)
+    directory = PublicDirectory(listings=listings, clock=utc_now)
+    listing = ListingSpace(enterprises=enterprises, listings=listings, audit=audit, clock=utc_now)
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
+        listing_router(listing, ListingModeration(listings=listings, audit=audit, clock=utc_now), spaces),
+        directory_router(directory, settings.sender),
     ]
 
 

@@ -146,10 +146,16 @@ def clean(value: str) -> str:
 
 
 def _text_errors(name: str, value: str) -> list[FieldError]:
-    shortest, longest = TEXT_FIELDS[name]
+    return text_errors(name, value, TEXT_FIELDS[name])
+
+
+def text_errors(name: str, value: str, limits: tuple[int, int], *, links: bool = False) -> list[FieldError]:
+    """A text's errors (the first found): required, invisible characters, length, stacked marks, no letter,
+    and a web address unless `links` allows them. Line breaks pass only where the text keeps them."""
+    shortest, longest = limits
     if not value:
         return [FieldError(name, "required")]
-    if (refused := _invisible(value)) is not None:
+    if (refused := _invisible(value.replace("\n", ""))) is not None:
         return [FieldError(name, "invisible", {"code_point": f"U+{ord(refused):04X}"})]
     if len(value) > longest:
         return [FieldError(name, "too_long", {"max": longest})]
@@ -159,7 +165,7 @@ def _text_errors(name: str, value: str) -> list[FieldError]:
         return [FieldError(name, "marks", {"max": MAX_COMBINING_MARKS})]
     if not any(c.isalpha() for c in value):
         return [FieldError(name, "letters")]
-    if _LINK.search(value):
+    if not links and _LINK.search(value):
         return [FieldError(name, "no_links")]
     return []
 
