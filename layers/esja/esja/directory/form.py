@@ -5,7 +5,8 @@ descriptions refuse invisible and formatting characters, stacked accents, and an
 address or a domain — a listing's one link is its website, which must be an https:// address (plain ASCII:
 a look-alike Unicode host cannot pass for another). The contact address is checked as every address is,
 and may not be one of the enterprise's subscribers' (those receive the alerts; the directory shows only an
-address chosen for it). Codes must be families of the UNSPSC list, or codes beneath one.
+address chosen for it). Codes must be families of the UNSPSC list, or codes beneath one (or the families of
+the enterprise's own profiles' codes, which may be newer than the list).
 
 Errors are codes with parameters; the wording is `listing.error.<code>` for the listing's own, and the
 pledge form's `pledge.error.<code>` for the checks they share (`message_key`).
@@ -78,8 +79,11 @@ def form_values(listing: Listing) -> dict[str, str | tuple[str, ...]]:
     }
 
 
-def read_listing_form(fields: Mapping[str, Sequence[str]], *, refused_addresses: Collection[str] = ()) -> ListingForm:
-    """`refused_addresses`: the enterprise's subscribers' addresses (lower case), which the directory never shows."""
+def read_listing_form(
+    fields: Mapping[str, Sequence[str]], *, refused_addresses: Collection[str] = (), own_families: Collection[str] = ()
+) -> ListingForm:
+    """`refused_addresses`: the enterprise's subscribers' addresses (lower case), which the directory never shows;
+    `own_families`: those of its profiles' codes, taken even when the code list (older than some codes) lacks them."""
     values: dict[str, str | tuple[str, ...]] = {}
     for name in SINGLE_FIELDS:
         sent = fields.get(name, ())
@@ -92,7 +96,7 @@ def read_listing_form(fields: Mapping[str, Sequence[str]], *, refused_addresses:
     chosen = {name: value for name, value in values.items() if isinstance(value, tuple)}
 
     errors = [*_description_errors(text), *_choices_errors(chosen)]
-    families, family_errors = _families(chosen["families"], text["other_families"])
+    families, family_errors = _families(chosen["families"], text["other_families"], own_families)
     errors += family_errors
     website, website_errors = _website(text["website"])
     contact, contact_errors = _contact(text["contact_email"], refused_addresses)
@@ -131,7 +135,9 @@ def _choices_errors(chosen: Mapping[str, tuple[str, ...]]) -> list[FieldError]:
     return errors
 
 
-def _families(checked: tuple[str, ...], typed: str) -> tuple[tuple[str, ...], list[FieldError]]:
+def _families(
+    checked: tuple[str, ...], typed: str, own: Collection[str]
+) -> tuple[tuple[str, ...], list[FieldError]]:
     """The families ticked and typed (a class or a commodity stands for its family), each once, in order."""
     if len(typed) > MAX_LENGTH["other_families"]:
         return (), [FieldError("families", "too_long", {"max": MAX_LENGTH["other_families"]})]
@@ -140,7 +146,7 @@ def _families(checked: tuple[str, ...], typed: str) -> tuple[tuple[str, ...], li
         if not code:
             continue
         family = (normalise_unspsc(code) or "")[:FAMILY_DIGITS]
-        if len(family) < FAMILY_DIGITS or unspsc_titles().get(family) is None:
+        if len(family) < FAMILY_DIGITS or (family not in own and unspsc_titles().get(family) is None):
             return (), [FieldError("families", "family_unknown", {"code": code[:20]})]
         families[family] = None
     if len(families) > MAX_FAMILIES:

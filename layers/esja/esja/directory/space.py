@@ -127,7 +127,7 @@ class ListingSpace:
         """How the listing would look in the directory; nothing is saved."""
         enterprise = self._own(actor)
         record = self._listings.record(enterprise.id)
-        form = read_listing_form(fields, refused_addresses=_subscribers(enterprise))
+        form = self._read(enterprise, fields)
         listing, shown_as = form.listing, (enterprise.id, enterprise.name, enterprise.legal_form)
         preview = DirectoryEntry(*shown_as, listing, self._clock()) if listing else None
         return self._page(enterprise, record, form, preview=preview)
@@ -135,7 +135,7 @@ class ListingSpace:
     def save(self, actor: Actor, fields: Mapping[str, Sequence[str]]) -> ListingPage:
         enterprise = self._own(actor)
         record = self._listings.record(enterprise.id)
-        form = read_listing_form(fields, refused_addresses=_subscribers(enterprise))
+        form = self._read(enterprise, fields)
         if form.listing is None:
             return self._page(enterprise, record, form)
         saved = self._changed(enterprise, record, form.listing)
@@ -179,6 +179,10 @@ class ListingSpace:
         if enterprise is None:  # removed since the request's role check
             raise NotAllowed("the enterprise is gone", hidden=True)
         return enterprise
+
+    def _read(self, enterprise: Enterprise, fields: Mapping[str, Sequence[str]]) -> ListingForm:
+        own = families_of(self._enterprises.profiles_of(enterprise.id))
+        return read_listing_form(fields, refused_addresses=_subscribers(enterprise), own_families=own)
 
     def _refusal(
         self, enterprise: Enterprise, record: ListingRecord | None, fields: Mapping[str, Sequence[str]]
