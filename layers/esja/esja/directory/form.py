@@ -135,9 +135,7 @@ def _choices_errors(chosen: Mapping[str, tuple[str, ...]]) -> list[FieldError]:
     return errors
 
 
-def _families(
-    checked: tuple[str, ...], typed: str, own: Collection[str]
-) -> tuple[tuple[str, ...], list[FieldError]]:
+def _families(checked: tuple[str, ...], typed: str, own: Collection[str]) -> tuple[tuple[str, ...], list[FieldError]]:
     """The families ticked and typed (a class or a commodity stands for its family), each once, in order."""
     if len(typed) > MAX_LENGTH["other_families"]:
         return (), [FieldError("families", "too_long", {"max": MAX_LENGTH["other_families"]})]
