@@ -43,6 +43,7 @@ def test_a_listing_reads_back_as_written(store: DirectoryStore) -> None:
     assert store.write(FIRST, public=False) and store.record("traiteur") == FIRST
     assert store.write(down, public=False) and store.record("traiteur") == down
     assert store.record("nobody") is None
+    assert store.record("") is None and store.record("é" * 600) is None  # no key DynamoDB could hold
 
 
 def test_a_listing_is_written_only_over_the_version_read(store: DirectoryStore) -> None:

@@ -32,6 +32,7 @@ LISTINGS = "listing"
 VERSION = {"pk": {"S": "directory"}, "sk": {"S": "version"}}
 LISTED = "yes"
 RECORD = {"#record": "record"}  # a word DynamoDB reserves
+MAX_SORT_KEY_BYTES = 1024  # DynamoDB's limit (and it refuses an empty key)
 # Two people saving different listings in the same instant both move the counter: DynamoDB cancels one
 # transaction (TransactionConflict), which is tried again; a condition that failed is not.
 CONFLICT_ATTEMPTS = 3
@@ -61,6 +62,8 @@ class DirectoryStore:
     # --- an enterprise's listing ---
 
     def record(self, enterprise_id: str) -> ListingRecord | None:
+        if not 0 < len(enterprise_id.encode()) <= MAX_SORT_KEY_BYTES:  # no listing could be under it
+            return None
         try:
             item = self._client.get_item(
                 TableName=self._table, Key=_listing_key(enterprise_id), ConsistentRead=True
