@@ -44,6 +44,7 @@ WEB_TABLES = {
     "ORGANIZERS_TABLE": "organizers",
     "ENTERPRISES_TABLE": "enterprises",
     "FEEDS_TABLE": "feeds",
+    "DIRECTORY_TABLE": "directory",
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
 
@@ -76,6 +77,8 @@ def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
         "open a session": ("POST", "/connexion/lien?lang=fr", {"jeton": SECRET}),
         "a space's page": ("GET", "/organisation/?lang=fr", {}),  # the session cookie is looked up
         "one's sessions": ("GET", "/compte/sessions?lang=fr", {}),
+        "the directory": ("GET", "/repertoire?lang=fr", {}),
+        "a listed enterprise's page": ("GET", "/repertoire/ateliers-mon-choix?lang=fr", {}),
     }
 
 
