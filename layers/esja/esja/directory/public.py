@@ -52,8 +52,8 @@ class PublicDirectory:
         self._max_age = max_age
         self._built: _Built | None = None
 
-    def search(self, query: SearchQuery) -> SearchResults:
-        return self._index().search(query)
+    def search(self, query: SearchQuery, lang: str = "fr") -> SearchResults:
+        return self._index().search(query, lang)
 
     def entry(self, enterprise_id: str) -> DirectoryEntry | None:
         """An entry's page: its listing as it is now, if it is listed."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from math import ceil
 
 from esja.directory.listing import FAMILY_DIGITS, DirectoryEntry
@@ -21,10 +22,10 @@ from esja.geo.regions import all_regions, is_region_code, region_name
 from esja.matching.regions import ALL_QUEBEC
 from esja.matching.text import STOP_WORDS, stems, tokens
 from esja.matching.unspsc import normalise_unspsc
-from esja.model import Category, one_of
+from esja.model import Category, Text, one_of
 from esja.pledges.form import FieldError, clean
 from esja.rendering import wording
-from esja.unspsc import unspsc_titles
+from esja.unspsc import code_title, unspsc_titles
 
 PAGE_SIZE = 20
 MAX_WORDS_LENGTH = 200
@@ -59,7 +60,7 @@ class SearchResults:
     entries: tuple[DirectoryEntry, ...]  # this page's
     total: int  # found, all pages
     listed: int  # in the directory
-    families: tuple[str, ...]  # every family the directory's entries sell in: the family filter's choices
+    families: tuple[tuple[str, str], ...]  # (code, « 7611 — title ») of every family sold: the filter's choices
 
     @property
     def pages(self) -> int:
@@ -99,13 +100,14 @@ class _Indexed:
 class DirectoryIndex:
     """The listed entries, by name, with what a search compares."""
 
-    __slots__ = ("_by_id", "_indexed", "families")
+    __slots__ = ("_by_id", "_indexed", "_labels", "families")
 
     def __init__(self, entries: Iterable[DirectoryEntry]) -> None:
         ordered = sorted(entries, key=lambda e: (fold_name(e.name), e.enterprise_id))
         self._indexed = tuple(_Indexed(e, _stems_of(e), frozenset(e.listing.families)) for e in ordered)
         self._by_id = {e.enterprise_id: e for e in ordered}
         self.families = tuple(sorted({f for e in ordered for f in e.listing.families}))
+        self._labels: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def __len__(self) -> int:
         return len(self._indexed)
@@ -114,10 +116,18 @@ class DirectoryIndex:
     def entries(self) -> tuple[DirectoryEntry, ...]:
         return tuple(i.entry for i in self._indexed)
 
+    def family_choices(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """(family, « 7611 — its title ») for each family the entries sell in: the family filter's choices,
+        worked out once per index and language."""
+        if lang not in self._labels:
+            titles = ((family, code_title(family, lang)[0]) for family in self.families)
+            self._labels[lang] = tuple((family, f"{family} — {title}" if title else family) for family, title in titles)
+        return self._labels[lang]
+
     def get(self, enterprise_id: str) -> DirectoryEntry | None:
         return self._by_id.get(enterprise_id)
 
-    def search(self, query: SearchQuery) -> SearchResults:
+    def search(self, query: SearchQuery, lang: str = "fr") -> SearchResults:
         words = _query_words(query.words)
         found = [
             i.entry
@@ -128,7 +138,8 @@ class DirectoryIndex:
             and (not query.family or query.family in i.families)
         ]
         first = (query.page - 1) * PAGE_SIZE
-        return SearchResults(query, tuple(found[first : first + PAGE_SIZE]), len(found), len(self), self.families)
+        page = tuple(found[first : first + PAGE_SIZE])
+        return SearchResults(query, page, len(found), len(self), self.family_choices(lang))
 
     def fitting(
         self, codes: Iterable[str], regions: Iterable[str] = (), category: Category | None = None
@@ -165,16 +176,35 @@ def _query_words(text: str) -> list[Stems]:
 
 def _stems_of(entry: DirectoryEntry) -> Stems:
     listing = entry.listing
-    texts = [entry.name, listing.description.fr or "", listing.description.en or ""]
-    for lang in ("fr", "en"):
-        texts.append(wording(f"directory.legal_form.{entry.legal_form}", lang))
-        texts += [wording(f"directory.category.{c.value}", lang) for c in listing.categories]
-    texts += [region_name(code) for code in listing.regions if code != ALL_QUEBEC]
-    if ALL_QUEBEC in listing.regions:
-        texts += [region.name_fr for region in all_regions()]
-    for family in listing.families:
-        titles = unspsc_titles().get(family)
-        texts += [titles.fr or "", titles.en or ""] if titles else []
-    words = {token for text in texts for token in tokens(text) if token not in STOP_WORDS}
-    codes = {code for family in listing.families for code in (family, family[:2])}
-    return frozenset().union(*(stems(word) for word in words)) | codes
+    shared = (
+        _wording_stems(f"directory.legal_form.{entry.legal_form}"),
+        *(_wording_stems(f"directory.category.{c.value}") for c in listing.categories),
+        *(_region_stems(code) for code in listing.regions),
+        *(_family_stems(family) for family in listing.families),
+    )
+    own = _text_stems(" ".join((entry.name, listing.description.fr or "", listing.description.en or "")))
+    return own.union(*shared)
+
+
+def _text_stems(text: str) -> Stems:
+    return frozenset().union(*(stems(token) for token in tokens(text) if token not in STOP_WORDS))
+
+
+# What many entries share is worked out once per container: the words of a legal form, a category, a
+# region, a family (its code, its segment's and its titles).
+@lru_cache(maxsize=64)
+def _wording_stems(key: str) -> Stems:
+    return _text_stems(f"{wording(key, 'fr')} {wording(key, 'en')}")
+
+
+@lru_cache(maxsize=64)
+def _region_stems(code: str) -> Stems:
+    if code == ALL_QUEBEC:
+        return _text_stems(" ".join(region.name_fr for region in all_regions()))
+    return _text_stems(region_name(code))
+
+
+@lru_cache(maxsize=4096)
+def _family_stems(family: str) -> Stems:
+    titles = unspsc_titles().get(family) or Text()
+    return _text_stems(f"{titles.fr or ''} {titles.en or ''}") | {family, family[:2]}

@@ -66,7 +66,7 @@ def directory_router(directory: PublicDirectory, sender: SenderIdentity) -> Rout
             path=DIRECTORY_PATH,
             form=form,
             form_errors={error.field: error for error in form.errors},
-            results=directory.search(form.query),
+            results=directory.search(form.query, lang),
             regions=all_regions(),
             categories=CATEGORIES,
             max_words=MAX_WORDS_LENGTH,
