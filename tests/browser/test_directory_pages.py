@@ -5,7 +5,6 @@ down and lifts it. On a desktop and 390 px wide, in French and English, with axe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,9 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from local.outbox import sent_emails
-from local.world import COACH, people_of_the_spaces
-from tests.browser.conftest import LocalSite
-from tests.browser.test_sign_in_pages import DESKTOP, PHONE, assert_accessible, link_to
+from local.world import COACH
+from tests.browser.conftest import LocalSite, assert_accessible, link_to
 
 SNOW = "deneigement.fjord@example.org"  # the manager of the Fjord's snow removal co-op, not listed
 WORDS = {
@@ -74,22 +72,6 @@ WORDS = {
         "restored": "Take-down lifted",
     },
 }
-
-
-@pytest.fixture(scope="module")
-def spaces(site: LocalSite) -> LocalSite:
-    people_of_the_spaces(site.aws)
-    return site
-
-
-@pytest.fixture(params=["desktop", "phone"])
-def page(browser: Any, request: Any) -> Iterator[Any]:
-    phone = request.param == "phone"
-    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-    context = browser.new_context(locale="fr-CA", **options)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
 
 
 def sign_in(page: Any, site: LocalSite, email: str, path: str, lang: str) -> None:

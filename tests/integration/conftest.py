@@ -16,6 +16,14 @@ def aws() -> Iterator[LocalAws]:
         yield runtime
 
 
+@pytest.fixture(scope="module")
+def aws_world() -> Iterator[LocalAws]:
+    """One moto world for all the tests of a module (each module its own): the spaces' pages, where loading the
+    demo's people for every test would cost more than the tests."""
+    with local_aws() as runtime:
+        yield runtime
+
+
 @pytest.fixture
 def publisher() -> Iterator[FeedServer]:
     with FeedServer() as server:

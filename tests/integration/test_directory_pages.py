@@ -25,14 +25,6 @@ FAMILY_PAGES = sorted({family for _, listing in PILOT_LISTINGS.values() for fami
 
 
 @pytest.fixture(scope="module")
-def aws_world() -> Iterator[LocalAws]:
-    from local.runtime import local_aws
-
-    with local_aws() as aws:
-        yield aws
-
-
-@pytest.fixture(scope="module")
 def web(aws_world: LocalAws) -> SpaceWeb:
     return SpaceWeb(aws_world)
 

@@ -5,7 +5,6 @@ anti-forgery token: refused, nothing changed. Hostile values in every field: nev
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -48,14 +47,6 @@ def listing_fields(
         "contact_email": "info@ateliersmonchoix.example.org",
         **more,
     }
-
-
-@pytest.fixture(scope="module")
-def aws_world() -> Iterator[LocalAws]:
-    from local.runtime import local_aws
-
-    with local_aws() as aws:
-        yield aws
 
 
 @pytest.fixture(scope="module")
