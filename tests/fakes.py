@@ -12,7 +12,7 @@ import copy
 import inspect
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from esja.digest import setup
     from esja.directory import moderation, public
     from esja.enterprise_space import home as enterprise_space
+    from esja.enterprises import removal
     from esja.ingest import poll, reference_data
     from esja.matching import enterprise_book
     from esja.matching import service as matching
@@ -174,6 +175,12 @@ class FakeTenders(Fake):
         found = self.stored.get(key)
         return (found.tender, found.version) if found else None
 
+    def open_tenders(self) -> Iterator[tuple[Tender, StoredVersion]]:
+        self._call("open_tenders")
+        for stored in list(self.stored.values()):
+            if stored.version.status is Status.OPEN:
+                yield stored.tender, stored.version
+
     def publish(self, tender: Tender, at: datetime) -> Change:
         """Stored as the poll stores it, seen at `at`."""
         stored = self.stored.get(tender.key)
@@ -257,6 +264,17 @@ class FakeEnterprises(Fake):
         return sorted(self.enterprises.values(), key=lambda e: e.id), sorted(
             self.profiles.values(), key=lambda p: (p.enterprise_id, p.id)
         )
+
+    def remove(self, enterprise_ids: Collection[str]) -> int:
+        self._call("remove")
+        gone = [e for e in enterprise_ids if e in self.enterprises]
+        profiles = [key for key in self.profiles if key[0] in enterprise_ids]
+        for enterprise_id in gone:
+            del self.enterprises[enterprise_id]
+        for key in profiles:
+            del self.profiles[key]
+        self._version += bool(gone or profiles)
+        return len(gone) + len(profiles)
 
     def version(self) -> int:
         return self._version
@@ -352,6 +370,13 @@ class FakeMatches(Fake):
         self.won[key] = won
         return True
 
+    def remove_alert_items(self, enterprise_id: str) -> int:
+        self._call("remove_alert_items")
+        gone = [key for key in self.items_by_key if key[0] == enterprise_id]
+        for key in gone:
+            del self.items_by_key[key]
+        return len(gone)
+
     def _put_once(self, item: MatchItem) -> bool:
         key = (item.alert.enterprise_id, item.alert.item)
         if key in self.items_by_key:
@@ -365,20 +390,23 @@ class FakeMatches(Fake):
 
 @dataclass(slots=True)
 class Subscribed:
-    subscriber_id: str
-    listing: Listing
+    subscriber_id: str | None  # None: never registered by an alert run, or forgotten since
+    listing: Listing | None
     preferences: Preferences | None = None
     unsubscribed_at: datetime | None = None
     suppressed: SuppressionReason | None = None
     log: list[ConsentRecord] = field(default_factory=list)
+    marks_expire_at: datetime | None = None  # the unsubscribe and suppression marks' TTL, once forgotten
 
 
 @dataclass
 class FakeSubscriptions(Fake):
-    """The Subscriptions table, by address key: never an address."""
+    """The Subscriptions table, by address key: never an address. The alerts' send records live in the
+    same table (`sends`): forgetting an address deletes them too."""
 
     by_address: dict[str, Subscribed] = field(default_factory=dict)
     events: list[SubscriptionEvent] = field(default_factory=list)
+    sends: FakeSendLedger | None = None
     _ids: Iterator[str] = field(default_factory=lambda: (f"subscriber-{n}" for n in itertools.count(1)))
 
     def state(self, address_key: str) -> SubscriberState:
@@ -395,13 +423,46 @@ class FakeSubscriptions(Fake):
 
     def enrol(self, address_key: str, listing: Listing, now: datetime) -> SubscriberState:
         self._call("enrol")
-        known = self.by_address.setdefault(address_key, Subscribed(next(self._ids), listing))
-        logged = {(r.details.get("enterprise_id"), r.at, r.wording_version) for r in known.log if r.kind == "consent"}
+        known = self._known(address_key)
+        if known.subscriber_id is None:
+            known.subscriber_id = next(self._ids)
         for consent in listing.consents:
-            if (consent.enterprise_id, consent.consent.at, consent.consent.wording_version) not in logged:
-                known.log.append(_consent_record(consent))
+            record = _consent_record(consent)
+            logged = next(
+                (at for at, r in enumerate(known.log) if replace(r, how=record.how, expires_at=None) == record), None
+            )
+            if logged is None:
+                known.log.append(record)
+            else:  # the adapter's write keeps a record again while its enterprise is back
+                known.log[logged] = replace(known.log[logged], expires_at=None)
         known.listing = listing
         return self.state(address_key)
+
+    def leave(self, address_key: str, enterprise_id: str, listing: Listing, *, purge_at: datetime) -> None:
+        self._call("leave")
+        known = self.by_address.get(address_key)
+        if known is None:
+            return
+        if known.listing is not None:
+            known.listing = listing
+        if known.preferences is not None:
+            known.preferences = known.preferences.without(enterprise_id)
+        known.log = [
+            _expiring(r, purge_at) if r.kind == "consent" and r.details.get("enterprise_id") == enterprise_id else r
+            for r in known.log
+        ]
+
+    def forget(self, address_key: str, *, purge_at: datetime) -> None:
+        self._call("forget")
+        known = self.by_address.get(address_key)
+        if known is None:
+            return
+        known.subscriber_id, known.listing, known.preferences = None, None, None
+        known.log = [_expiring(r, purge_at) for r in known.log]
+        if known.unsubscribed_at or known.suppressed:
+            known.marks_expire_at = known.marks_expire_at or purge_at
+        if self.sends is not None:
+            self.sends.records = {k: r for k, r in self.sends.records.items() if k.recipient != address_key}
 
     def unsubscribe(self, address_key: str, *, how: str, wording_version: str, language: str, now: datetime) -> bool:
         self._call("unsubscribe")
@@ -451,7 +512,12 @@ class FakeSubscriptions(Fake):
 
     def _known(self, address_key: str) -> Subscribed:
         """The address's items; the adapter writes them whether or not an alert run registered it."""
-        return self.by_address.setdefault(address_key, Subscribed("", Listing((), (), Preferences("daily", "fr"), ())))
+        return self.by_address.setdefault(address_key, Subscribed(None, None))
+
+
+def _expiring(record: ConsentRecord, at: datetime) -> ConsentRecord:
+    """As the adapter's TTL: set once, an earlier time kept."""
+    return replace(record, expires_at=record.expires_at or at)
 
 
 def _consent_record(consent: ConsentRef) -> ConsentRecord:
@@ -861,9 +927,9 @@ class FakeWorld:
         self.enterprises = FakeEnterprises()
         self.profiles = self.enterprises  # the matcher's name for the same table
         self.matches = FakeMatches()
-        self.subscriptions = FakeSubscriptions()
-        self.events = self.subscriptions  # the digest reads the alerts' records
         self.sends = FakeSendLedger()
+        self.subscriptions = FakeSubscriptions(sends=self.sends)
+        self.events = self.subscriptions  # the digest reads the alerts' records
         self.mailer = FakeMailer()
         self.organizers = FakeOrganizers()
         self.archive = FakeArchive()
@@ -898,6 +964,8 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _alerts: tuple[alerts.EnterpriseSource, alerts.AlertItems, alerts.Subscriptions, Sender, SendLedger]
     _alerts = (world.enterprises, world.matches, world.subscriptions, world.mailer, world.sends)
     _links: tuple[choices.SubscriptionBook, suppressions.SuppressionList] = (world.subscriptions, world.subscriptions)
+    _removal: tuple[removal.EnterpriseRecords, removal.AlertItemRecords, removal.SubscriberRecords]
+    _removal = (world.enterprises, world.matches, world.subscriptions)
     _digest: tuple[digest.OrganizerBook, digest.TenderSource, digest.MatchSource, digest.PledgeSource]
     _digest = (world.organizers, world.tenders, world.matches, world.pledges)
     _week: tuple[digest.EventSource, digest.Archive, setup.OrganizerDirectory, setup.PledgeLookup]

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from esja.bootstrap import build_web_app
 from esja.cli import main as cli
 from esja.config import Settings
+from esja.l10n import date_time
 from esja.pledges.links import CONFIRMATION_LIFETIME, WITHDRAWAL_LINK_LIFETIME, WITHDRAWAL_PURPOSE
 from esja.pledges.service import PER_EMAIL_WINDOW, PER_SOURCE_LIMIT, PER_SOURCE_WINDOW
 from esja.tokens import SigningKeys, TokenSigner
@@ -488,6 +489,22 @@ def test_the_withdrawal_link_of_the_confirmed_page_ends_with_the_confirmation_li
     assert withdrawal_link_end(mailed["withdraw"], web.keys) > datetime.now(UTC) + timedelta(days=3000)
 
 
+def test_the_confirmed_page_says_until_when_its_withdrawal_link_works_and_which_one_to_keep(web: WebClient) -> None:
+    web.submit()
+    confirmed = confirm(web, links_in(sent_emails()[0])["confirm"])
+    on_the_page = re.search(r'href="(http://127.0.0.1:3000/engagement/retrait\?[^"]+)"', confirmed["body"])
+    assert on_the_page
+    shown = re.sub(r"[ \n]+", " ", main_of(confirmed))  # the spaces of the markup; the non-breaking ones stay
+
+    until = date_time(withdrawal_link_end(on_the_page[1], web.keys), "fr")
+    assert f"Ce lien permet de retirer l'engagement jusqu'au {until}\u00a0:" in shown
+    assert (
+        "gardez le courriel de confirmation\u00a0: son lien de retrait vaut tant que l'engagement est en vigueur"
+        in shown
+    )
+    assert "plus tard;" not in shown  # the page's own link never did
+
+
 # --- Faults, API description, export -----------------------------------------------------------------
 
 
@@ -543,13 +560,13 @@ def test_organizers_export_the_pledges_as_csv_safe_for_spreadsheets(web: WebClie
     out, err = io.StringIO(), io.StringIO()
 
     with environment(web.aws.environment(WEB)):
-        code = cli(["pledges", "export", "--format", "csv"], stdout=out, stderr=err)
+        code = cli(["pledges", "export", "--format", "csv"], stdout=out, stderr=err, environ={"LANG": "en_CA"})
         confirmed_only = io.StringIO()
         cli(["pledges", "export", "--status", "confirmed"], stdout=confirmed_only, stderr=io.StringIO())
 
     rows = out.getvalue().splitlines()
     assert code == 0 and rows[0].startswith("pledge_id,status,created_at")
-    assert len(rows) == 3 and "2 pledges" in err.getvalue()
+    assert len(rows) == 3 and "pledges: 2" in err.getvalue()
     assert "'=SUM(A1:A9) Ville" in out.getvalue()
     assert len(confirmed_only.getvalue().splitlines()) == 2
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
+    from esja.enterprises.removal import EnterpriseRemoval
     from esja.geo import Gazetteer
     from esja.ingest.poll import PollService
     from esja.mail.mailer import Mailer
@@ -562,6 +563,25 @@ def build_enterprise_book(settings: Settings | None = None) -> EnterpriseBook:
     settings = _read(settings, "enterprises_table")
     keys = address_keys(settings)  # the manager index
     return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"), address_keys=keys))
+
+
+def build_enterprise_removal(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
+) -> EnterpriseRemoval:
+    from esja.enterprises.removal import EnterpriseRemoval
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.matches import MatchStore
+    from esja.store.subscriptions import SubscriptionStore
+
+    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table")
+    dynamodb, keys = dynamodb or aws_client("dynamodb"), address_keys(settings)
+    return EnterpriseRemoval(
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
+        matches=MatchStore(settings.matches_table, dynamodb),
+        subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        address_keys=keys,
+        clock=utc_now,
+    )
 
 
 def build_pledge_export(settings: Settings | None = None) -> PledgeExport:

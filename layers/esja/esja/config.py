@@ -8,11 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from esja.geo.mamh import MUN_CSV_URL
+from esja.model import LANGUAGES, Language, one_of
 from esja.sources.catalogue import DEFAULT_FEEDS, FeedConfig
 
 
 class ConfigurationError(Exception):
     """A required setting is missing or malformed; raised at cold start, naming the variable."""
+
+    def __init__(self, message: str, *, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing  # the variables required but not set
 
 
 # The resources a function may use, and the variable template.yaml sets for each.
@@ -132,7 +137,21 @@ class Settings:
         """Fail (at cold start, where services are built) naming every variable a use case needs but lacks."""
         missing = [RESOURCES[name] for name in resources if not getattr(self, name)]
         if missing:
-            raise ConfigurationError(f"environment variable(s) {', '.join(missing)} required but not set")
+            raise ConfigurationError(
+                f"environment variable(s) {', '.join(missing)} required but not set", missing=tuple(missing)
+            )
+
+
+def command_language(environ: Mapping[str, str] | None = None) -> Language:
+    """The language the `esja` command speaks, read as gettext reads it: the first of LANGUAGE, LC_ALL,
+    LC_MESSAGES and LANG that is set (LANGUAGE may list several, « en:fr »), its first French or English
+    entry; French otherwise (« C.UTF-8 », « de_DE »), as the pages are."""
+    env = os.environ if environ is None else environ
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := env.get(variable, "").strip():
+            found = (one_of(entry.strip().lower()[:2], LANGUAGES) for entry in value.split(":"))
+            return next((language for language in found if language), "fr")
+    return "fr"
 
 
 def _feeds(raw: str | None) -> dict[str, FeedConfig]:

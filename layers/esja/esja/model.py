@@ -261,6 +261,7 @@ def _regions(raw: dict[str, Any] | None) -> Regions | None:
 ReasonKind = Literal["unspsc", "unspsc-related", "keyword", "region", "region-unknown", "category", "value", "buyer"]
 REASON_KINDS: tuple[ReasonKind, ...] = get_args(ReasonKind)
 Language = Literal["fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("fr", "en")  # French first
 Frequency = Literal["instant", "daily", "weekly"]  # how often a subscriber hears of new tenders
 FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
 LegalForm = Literal["coop", "non-profit", "mutual", "other"]

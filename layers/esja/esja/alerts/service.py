@@ -68,6 +68,10 @@ class UnknownEnterprise(LookupError):
     pass
 
 
+class NoSubscriber(UnknownEnterprise):
+    """The enterprise is registered, but subscribes no address: there is no alert to show."""
+
+
 class Outcome(StrEnum):
     """What became of one recipient in a run: each is a RunReport counter."""
 
@@ -201,7 +205,7 @@ class AlertService:
             raise UnknownEnterprise(f"no enterprise {enterprise_id!r}")
         recipients = recipients_of(chosen, [p for p in profiles if p.enterprise_id == enterprise_id], self._keys)
         if not recipients:
-            raise UnknownEnterprise(f"enterprise {enterprise_id!r} has no subscriber")
+            raise NoSubscriber(f"enterprise {enterprise_id!r} has no subscriber")
         recipient = recipients[0]
         state = self._subscriptions.state(recipient.key)
         preferences = state.effective(recipient.listing.defaults)

@@ -8,7 +8,7 @@ The profile index is built once per container and rebuilt when the profiles' ver
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -43,8 +43,18 @@ class MatchOutcome:
     updates: int = 0
 
 
+@dataclass(slots=True)
+class StoredMatching:
+    """What matching the stored tenders did (`esja tenders match`)."""
+
+    profiles: int = 0  # active profiles in the index
+    tenders: int = 0  # open tenders read
+    new_matches: int = 0
+
+
 class TenderReader(Protocol):
     def get(self, key: str) -> tuple[Tender, StoredVersion] | None: ...
+    def open_tenders(self) -> Iterator[tuple[Tender, StoredVersion]]: ...
 
 
 class ProfileSource(Protocol):
@@ -102,9 +112,26 @@ class MatchService:
                 outcome.updates += self._matches.record_update(
                     enterprise_id, tender.key, change, version.content_hash, now
                 )
-        for match, profile_ids in best_per_enterprise(self._index.match(tender, now)):
-            outcome.new_matches += self._matches.record_match(match, profile_ids, version.content_hash, now)
+        outcome.new_matches = self._record_matches(tender, version, now)
         return outcome
+
+    def match_stored(self) -> StoredMatching:
+        """Every open tender stored, matched as the queue's messages have them matched (`esja tenders match`,
+        where no function consumes the queue): each match is written once, so a second run, or the queue's
+        own, adds only what is missing."""
+        self.refresh()
+        run = StoredMatching(profiles=len(self._index))
+        now = self._clock()
+        for tender, version in self._tenders.open_tenders():
+            run.tenders += 1
+            run.new_matches += self._record_matches(tender, version, now)
+        return run
+
+    def _record_matches(self, tender: Tender, version: StoredVersion, now: datetime) -> int:
+        return sum(
+            self._matches.record_match(match, profile_ids, version.content_hash, now)
+            for match, profile_ids in best_per_enterprise(self._index.match(tender, now))
+        )
 
 
 def best_per_enterprise(matches: Sequence[Match]) -> list[tuple[Match, tuple[str, ...]]]:

@@ -50,6 +50,16 @@ DEFAULT_FEEDS: dict[str, FeedConfig] = {
 }
 
 
+class UnknownFeed(ValueError):
+    """A feed named by neither the catalogue nor a format and URL."""
+
+    def __init__(self, source: str, known: list[str]) -> None:
+        self.source, self.known = source, known
+        super().__init__(
+            f"unknown feed {source!r}: known feeds are {', '.join(known)}; another feed needs a format and a url"
+        )
+
+
 def resolve_feed(
     feeds: dict[str, FeedConfig], source: str, *, fmt: str | None = None, url: str | None = None
 ) -> FeedConfig:
@@ -57,10 +67,7 @@ def resolve_feed(
     feed given with its format and URL."""
     known = feeds.get(source)
     if known is None and not (fmt and url):
-        raise ValueError(
-            f"unknown feed {source!r}: known feeds are {', '.join(sorted(feeds))}; "
-            "another feed needs a format and a url"
-        )
+        raise UnknownFeed(source, sorted(feeds))
     feed = FeedConfig(source, fmt or (known.format if known else ""), url or (known.url if known else ""))
     feed.validate()
     return feed

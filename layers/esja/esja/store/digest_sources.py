@@ -9,7 +9,6 @@ unsubscribes (esja.store.subscriptions) — counts only, no address is ever read
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,7 @@ from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE, Ma
 from esja.digest.weeks import Week
 from esja.model import Status, Tender
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
-from esja.store.matches import alert_item
+from esja.store.matches import alert_item, items_of
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -117,18 +116,8 @@ class MatchHistory:
             raise store_error(error, "recording a contract won") from error
         return True
 
-    def _items(self, enterprise_id: str, prefix: str) -> Iterator[dict[str, Any]]:
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :p)",
-                ExpressionAttributeNames={"#i": "item"},
-                ExpressionAttributeValues={":e": {"S": enterprise_id}, ":p": {"S": prefix}},
-            )
-            for page in pages:
-                yield from page["Items"]
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading an enterprise's matches") from error
+    def _items(self, enterprise_id: str, prefix: str) -> list[dict[str, Any]]:
+        return items_of(self._client, self._table, enterprise_id, prefix)
 
 
 class SubscriptionEvents:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -45,12 +45,31 @@ class TenderStore:
         except AWS_ERRORS as error:
             raise store_error(error, "reading a tender") from error
         item = answer.get("Item")
-        return (Tender.from_dict(json.loads(item["tender"]["S"])), _version(item)) if item else None
+        return _stored(item) if item else None
+
+    def open_tenders(self) -> Iterator[tuple[Tender, StoredVersion]]:
+        """Every tender stored as open, whatever its closing date (a Scan: for `esja tenders match`, not for
+        the functions)."""
+        try:
+            pages = self._client.get_paginator("scan").paginate(
+                TableName=self._table,
+                FilterExpression="#s = :open",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":open": {"S": Status.OPEN.value}},
+            )
+            for page in pages:
+                yield from map(_stored, page["Items"])
+        except AWS_ERRORS as error:
+            raise store_error(error, "reading the open tenders") from error
 
 
 def iso_week(moment: datetime) -> str:
     """« 2026-W48 »: the ISO week in Montréal, as the digest names weeks."""
     return str(Week.containing(moment))
+
+
+def _stored(item: dict[str, Any]) -> tuple[Tender, StoredVersion]:
+    return Tender.from_dict(json.loads(item["tender"]["S"])), _version(item)
 
 
 def _version(item: dict[str, Any]) -> StoredVersion:

@@ -103,7 +103,13 @@ class PledgePages:
             return self._invalid_link(language, "confirm")
         pledge, not_after = confirmed.pledge, confirmed.link_expires_at
         withdraw_url = self._service.withdrawal_link(pledge, language, not_after=not_after)
-        return self._page("pages/pledge_confirmed.html", language, details=pledge.details, withdraw_url=withdraw_url)
+        return self._page(
+            "pages/pledge_confirmed.html",
+            language,
+            details=pledge.details,
+            withdraw_url=withdraw_url,
+            withdraw_until=not_after,  # that link ends with the one that opened the page; the e-mail's lasts
+        )
 
     def withdrawal(self) -> Response[str]:
         language, token = self._request.language(), self._request.query(TOKEN_FIELD)
