@@ -980,4 +980,5 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _homes = (world.enterprises, world.pledges)
     _rekey: tuple[rekey.SubscriptionPartitions, rekey.PledgeKeys, rekey.EnterpriseIndex, rekey.OrganizerList]
     _rekey = (world.subscriptions, world.pledges, world.enterprises, world.organizers)
-    _directory: tuple[moderation.ListingRecords, public.ListingSource] = (world.listings, world.listings)
+    _directory: tuple[moderation.ListingRecords, public.ListingSource, removal.DirectoryListings]
+    _directory = (world.listings, world.listings, world.listings)

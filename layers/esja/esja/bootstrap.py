@@ -569,16 +569,18 @@ def build_enterprise_removal(
     settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
 ) -> EnterpriseRemoval:
     from esja.enterprises.removal import EnterpriseRemoval
+    from esja.store.directory import DirectoryStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
     from esja.store.subscriptions import SubscriptionStore
 
-    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table")
+    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table", "directory_table")
     dynamodb, keys = dynamodb or aws_client("dynamodb"), address_keys(settings)
     return EnterpriseRemoval(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
         matches=MatchStore(settings.matches_table, dynamodb),
         subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        listings=DirectoryStore(settings.directory_table, dynamodb),
         address_keys=keys,
         clock=utc_now,
     )
