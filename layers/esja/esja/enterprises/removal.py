@@ -21,17 +21,18 @@ consent log's records of the relationship (the consents the spreadsheet gave, un
 changes: when, how, under which wording, keyed by a hash of the address and never the address) and the
 marks that the address unsubscribed, bounced or complained, so that a later import never writes to an
 address that said no; and the log of the enterprise's choices to be listed in the directory (when, by whose
-address key, under which wording), the proof of that consent. Why three years: CASL puts the proof of consent on the sender (s. 13), and the CRTC
-may open proceedings up to three years after a violation comes to its knowledge; three years after the
-last message the relationship allowed is our reading of « as long as it may be asked for ». Law 25 (s. 23
-of the private-sector Act) keeps personal information only while its purpose needs it: proving consent is
-that purpose, and the TTL ends it without anyone having to remember.
+address key, under which wording), the proof of that consent. Why three years: CASL puts the proof of
+consent on the sender (s. 13), and the CRTC may open proceedings up to three years after a violation comes
+to its knowledge; three years after the last message the relationship allowed is our reading of « as long
+as it may be asked for ». Law 25 (s. 23 of the private-sector Act) keeps personal information only while
+its purpose needs it: proving consent is that purpose, and the TTL ends it without anyone having to
+remember.
 
 Contracts won (public award data about the enterprise, no personal information) stay with the
 programme's results.
 
-Order: the addresses, then the alert items and the listing, then the enterprise. A removal cut short (AWS failing) is run
-again: it finds the enterprise still there, and each step done already is done again harmlessly.
+Order: the addresses, then the alert items and the listing, then the enterprise. A removal cut short (AWS
+failing) is run again: it finds the enterprise still there, and each step done already is done again harmlessly.
 """
 
 from __future__ import annotations
