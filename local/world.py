@@ -53,7 +53,11 @@ COACH = Person(
 )
 ENTERPRISE = Person("direction.monchoix@example.org", "manager of Les Ateliers Mon Choix's space")
 SIGNATORY = Person("achats@cegep-rimouski.example.org", "signatory of the Cégep de Rimouski (verified pledge)")
-PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY)
+NOT_LISTED = Person(
+    "deneigement.fjord@example.org",
+    "manager of the Coopérative de déneigement du Fjord's space, not in the directory yet: publish its listing",
+)
+PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY, NOT_LISTED)
 
 
 def add_spaces(aws: LocalAws) -> None:

@@ -12,10 +12,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from local.outbox import sent_emails
-from local.world import COACH
+from local.world import COACH, NOT_LISTED
 from tests.browser.conftest import LocalSite, assert_accessible, link_to
 
-SNOW = "deneigement.fjord@example.org"  # the manager of the Fjord's snow removal co-op, not listed
 WORDS = {
     "fr": {
         "email": "Adresse courriel",
@@ -90,7 +89,7 @@ def sign_in(page: Any, site: LocalSite, email: str, path: str, lang: str) -> Non
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_an_enterprise_publishes_its_listing_finds_it_and_withdraws_it(spaces: LocalSite, page: Any, lang: str) -> None:
     words, axe = WORDS[lang], Axe()
-    sign_in(page, spaces, SNOW, "/entreprise/repertoire", lang)
+    sign_in(page, spaces, NOT_LISTED.email, "/entreprise/repertoire", lang)
     expect(page).to_have_url(re.compile(r"/entreprise/repertoire$"))
     assert_accessible(page, axe, "the listing's form")
 
