@@ -5,7 +5,8 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 
 - `pledges_in_each_state` (issue 12): pending, to verify, verified, rejected, withdrawn;
 - `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
-- `the_pilot_in_the_directory` (issue 13): the six enterprises of the Bas-Saint-Laurent pilot listed.
+- `the_pilot_in_the_directory` (issue 13): the six enterprises of the Bas-Saint-Laurent pilot listed;
+- the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo).
 
 The tests build the same people without the feeds (`people_of_the_spaces`).
 """
@@ -57,7 +58,13 @@ NOT_LISTED = Person(
     "deneigement.fjord@example.org",
     "manager of the Coopérative de déneigement du Fjord's space, not in the directory yet: publish its listing",
 )
-PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY, NOT_LISTED)
+# The demo's own signatory (local.demo, steps 6 and 7): signed through the pages, verified, and its open
+# invitation matched and e-mailed to Les Ateliers Mon Choix (local.invitation_demo).
+INVITING = Person(
+    "direction.approvisionnement@ville-rimouski.example.org",
+    "signatory of the Ville de Rimouski (verified), with one open invitation: Mes invitations",
+)
+PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY, INVITING, NOT_LISTED)
 
 
 def add_spaces(aws: LocalAws) -> None:
@@ -103,7 +110,8 @@ REJECTION = "Adresse personnelle : rien ne montre que le signataire parle au nom
 
 
 def pledges_in_each_state(aws: LocalAws) -> None:
-    """A pledge in each state the console shows, beside the one the demo signs through the pages (to verify)."""
+    """A pledge in each state the console shows, beside the one the demo signs through the pages (verified by the
+    demo before it posts its invitation)."""
     store = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb"))
     now = datetime.now(UTC)
     for state, signed in SIGNED.items():

@@ -37,12 +37,14 @@ WEB_TABLES = {
     "RATE_LIMITS_TABLE": "rate-limits",
     "SUBSCRIPTIONS_TABLE": "subscriptions",
     "TENDERS_TABLE": "tenders",
+    "INVITATIONS_TABLE": "invitations",
+    "ENTERPRISES_TABLE": "enterprises",
+    "MATCH_QUEUE_URL": "https://sqs.ca-central-1.amazonaws.com/123456789012/match",
     "ARCHIVE_BUCKET": "archive",
     "SENDER_EMAIL": "alertes@esja.example.org",
     "SESSIONS_TABLE": "sessions",
     "AUDIT_TABLE": "audit",
     "ORGANIZERS_TABLE": "organizers",
-    "ENTERPRISES_TABLE": "enterprises",
     "FEEDS_TABLE": "feeds",
     "DIRECTORY_TABLE": "directory",
 }
@@ -79,6 +81,8 @@ def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
         "one's sessions": ("GET", "/compte/sessions?lang=fr", {}),
         "the directory": ("GET", "/repertoire?lang=fr", {}),
         "a listed enterprise's page": ("GET", "/repertoire/ateliers-mon-choix?lang=fr", {}),
+        "invitation": ("GET", "/invitations/0123456789?lang=fr", {}),
+        "invitations as OCDS": ("GET", "/ocds/invitations.json", {}),
     }
 
 

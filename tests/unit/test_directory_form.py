@@ -29,13 +29,13 @@ def test_a_good_form_is_a_listing() -> None:
         listing_form(description_en="We pack and assemble.  Also\tcleaning.", other_families="76111500, 7315;5310")
     )
 
-    assert form.errors == () and form.listing is not None
-    assert form.listing.description == Text(
+    assert form.errors == () and form.details is not None
+    assert form.details.description == Text(
         "Entreprise adaptée de Rimouski : emballage, assemblage et entretien ménager.",
         "We pack and assemble. Also cleaning.",
     )
-    assert form.listing.families == ("7315", "7611", "5310")  # each once, a commodity taken as its family
-    assert form.listing.regions == ("01", "11") and form.listing.categories == (Category.SERVICES,)
+    assert form.details.families == ("7315", "7611", "5310")  # each once, a commodity taken as its family
+    assert form.details.regions == ("01", "11") and form.details.categories == (Category.SERVICES,)
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_its_own_profiles_families_are_taken_even_when_the_code_list_lacks_them(
     fields = listing_form(families=["5030"])
 
     assert read_listing_form(fields).error("families") is not None
-    assert read_listing_form(fields, own_families=("5030",)).listing.families == ("5030",)  # type: ignore[union-attr]
+    assert read_listing_form(fields, own_families=("5030",)).details.families == ("5030",)  # type: ignore[union-attr]
 
 
 def test_a_field_sent_twice_is_no_form_of_ours() -> None:
@@ -131,8 +131,8 @@ def test_any_form_is_a_listing_or_its_errors(fields: dict[str, list[str]]) -> No
     except MalformedForm:
         assert any(len(v) > 1 for k, v in fields.items() if k not in ("regions", "categories", "families"))
         return
-    assert (form.listing is None) == bool(form.errors)
-    if form.listing is not None:
-        assert form.listing.website == "" or form.listing.website.startswith("https://")
-        assert form.listing.contact_email.lower() not in SUBSCRIBERS
-        assert form.listing.description.any()
+    assert (form.details is None) == bool(form.errors)
+    if form.details is not None:
+        assert form.details.website == "" or form.details.website.startswith("https://")
+        assert form.details.contact_email.lower() not in SUBSCRIBERS
+        assert form.details.description.any()

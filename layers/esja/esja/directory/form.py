@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 
 from esja.directory.listing import FAMILY_DIGITS, Listing
 from esja.emails import InvalidAddress, checked_address
@@ -24,7 +23,7 @@ from esja.geo.regions import all_regions
 from esja.matching.regions import ALL_QUEBEC
 from esja.matching.unspsc import normalise_unspsc
 from esja.model import Category, Text
-from esja.pledges.form import FieldError, MalformedForm, clean, text_errors
+from esja.pledges.form import FieldError, Form, MalformedForm, clean, text_errors
 from esja.unspsc import unspsc_titles
 
 DESCRIPTION_LIMITS = (20, 600)
@@ -51,14 +50,7 @@ _WEBSITE = re.compile(r"https://(?P<host>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?::[
 _CODE_SEPARATORS = re.compile(r"[\s,;]+")
 
 
-@dataclass(frozen=True, slots=True)
-class ListingForm:
-    values: Mapping[str, str | tuple[str, ...]]  # what was sent, cleaned, to show again with the errors
-    errors: tuple[FieldError, ...]
-    listing: Listing | None  # set when there are no errors
-
-    def error(self, name: str) -> FieldError | None:
-        return next((e for e in self.errors if e.field == name), None)
+ListingForm = Form[Listing]
 
 
 def message_key(error: FieldError) -> str:

@@ -128,7 +128,7 @@ class ListingSpace:
         enterprise = self._own(actor)
         record = self._listings.record(enterprise.id)
         form = self._read(enterprise, fields)
-        listing, shown_as = form.listing, (enterprise.id, enterprise.name, enterprise.legal_form)
+        listing, shown_as = form.details, (enterprise.id, enterprise.name, enterprise.legal_form)
         preview = DirectoryEntry(*shown_as, listing, self._clock()) if listing else None
         return self._page(enterprise, record, form, preview=preview)
 
@@ -136,9 +136,9 @@ class ListingSpace:
         enterprise = self._own(actor)
         record = self._listings.record(enterprise.id)
         form = self._read(enterprise, fields)
-        if form.listing is None:
+        if form.details is None:
             return self._page(enterprise, record, form)
-        saved = self._changed(enterprise, record, form.listing)
+        saved = self._changed(enterprise, record, form.details)
         if not self._listings.write(saved, public=saved.listed):
             return self._page(enterprise, self._listings.record(enterprise.id), form, notice=Notice.CONFLICT)
         self._record(actor, "listing.save", saved, listed="yes" if saved.listed else "no")

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Generic, TypeVar
 
 from esja.emails import InvalidAddress, checked_address
 from esja.geo.regions import all_regions
@@ -80,14 +81,28 @@ class FieldError:
     params: Mapping[str, int | str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class FormResult:
+D = TypeVar("D")
+
+
+# Not slotted: `FormResult(…)` (Form[PledgeDetails] called) sets `__orig_class__` on the instance, and a frozen
+# *slotted* dataclass refuses it with a TypeError where typing expects the error it knows how to ignore.
+@dataclass(frozen=True)
+class Form(Generic[D]):
+    """A form as read: what was sent (cleaned, to show again), its errors, and what it says once valid."""
+
     values: Mapping[str, str | tuple[str, ...]]  # what was sent, cleaned, to show again with the errors
     errors: tuple[FieldError, ...]
-    details: PledgeDetails | None  # set when there are no errors
+    details: D | None  # set when there are no errors
 
     def error(self, name: str) -> FieldError | None:
         return next((e for e in self.errors if e.field == name), None)
+
+    def with_errors(self, errors: Sequence[FieldError]) -> Form[D]:
+        """The form refused for what only the use case can tell (an enterprise that is not listed…)."""
+        return Form(self.values, (*self.errors, *errors), None)
+
+
+FormResult = Form[PledgeDetails]
 
 
 def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
