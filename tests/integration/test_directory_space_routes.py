@@ -5,6 +5,7 @@ anti-forgery token: refused, nothing changed. Hostile values in every field: nev
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from esja.people.roles import Role
 from esja.store.directory import DirectoryStore
 from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
+from tests.invitation_builders import invitation_fields
 from tests.pledge_builders import Fields
 from tests.space_web import SpaceWeb, Visitor, location, main_text
 
@@ -239,6 +241,21 @@ def test_an_organizer_of_another_region_cannot_take_it_down(
     assert (refused["statusCode"], unknown["statusCode"], no_reason["statusCode"]) == (403, 404, 422)
     assert "Verger patrimonial" not in main_text(people["cesim"].get(MODERATION))
     assert records(store) == before and in_directory(web, VERGER)
+
+
+def test_a_signatory_may_name_a_listed_enterprise_and_not_one_that_withdrew(
+    web: SpaceWeb, people: dict[str, Visitor]
+) -> None:
+    named = invitation_fields(datetime.now(UTC) + timedelta(days=10), audience="named", enterprises=PARK)
+    assert in_directory(web, PARK)
+
+    posted = people["signatory"].post("/signataire/invitations/nouvelle?lang=fr", named)
+    assert people["park"].post(UNPUBLISH)["statusCode"] == 303
+    refused = people["signatory"].post("/signataire/invitations/nouvelle?lang=fr", {**named, "ref": "deux"})
+
+    assert posted["statusCode"] == 303
+    assert refused["statusCode"] == 422 and PARK in main_text(refused)
+    assert people["park"].post(PUBLISH, CONSENT)["statusCode"] == 303
 
 
 # --- Hostile values: never a 5xx, never unescaped ---------------------------------------------------------
