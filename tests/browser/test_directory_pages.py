@@ -1,6 +1,7 @@
 """The directory in Chromium, as people use it: an enterprise signs in, writes its listing, previews it, saves it,
-publishes it with its consent, finds itself in the public directory and withdraws; an organizer takes a listing
-down and lifts it. On a desktop and 390 px wide, in French and English, with axe-core on every page."""
+publishes it with its consent, finds itself in the public directory and withdraws; anyone finds the pilot's
+enterprises by region and code family and reads one's page; an organizer takes a listing down and lifts it. On a
+desktop and 390 px wide, in French and English, with axe-core on every page."""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ WORDS = {
         "search": "Chercher",
         "query": "déneigement toitures",
         "found": "Entreprises trouvées : 1",
+        "region": "Région desservie",
+        "family": "Famille de codes UNSPSC",
+        "found_two": "Entreprises trouvées : 2",
+        "regions": "Régions desservies",
+        "back": "Retour au répertoire",
         "none": "Entreprises trouvées : 0",
         "reason": "Motif du retrait",
         "take_down": "Retirer cette fiche",
@@ -63,6 +69,11 @@ WORDS = {
         "search": "Search",
         "query": "snow removal roofs",
         "found": "Enterprises found: 1",
+        "region": "Region served",
+        "family": "UNSPSC code family",
+        "found_two": "Enterprises found: 2",
+        "regions": "Regions served",
+        "back": "Back to the directory",
         "none": "Enterprises found: 0",
         "reason": "Reason for the take-down",
         "take_down": "Take this listing down",
@@ -124,6 +135,32 @@ def test_an_enterprise_publishes_its_listing_finds_it_and_withdraws_it(spaces: L
     page.get_by_role("button", name=words["withdraw"]).click()
     page.goto(spaces.url(f"/repertoire?lang={lang}&q={words['query']}"))
     expect(page.get_by_role("heading", level=2, name=re.compile(words["none"]))).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_anyone_finds_the_pilots_enterprises_by_region_and_family_and_reads_one(
+    spaces: LocalSite, page: Any, lang: str
+) -> None:
+    words, axe = WORDS[lang], Axe()
+    page.goto(spaces.url(f"/repertoire?lang={lang}"))
+    page.get_by_label(words["region"]).select_option(label="01 Bas-Saint-Laurent")
+    page.get_by_label(words["family"]).select_option("7210")
+    page.get_by_role("button", name=words["search"], exact=True).click()
+    expect(page.get_by_role("heading", level=2, name=re.compile(words["found_two"]))).to_be_visible()
+    assert_accessible(page, axe, "the search by region and family")
+
+    page.get_by_role("link", name="Parc Kiskotuk").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Parc Kiskotuk")
+    expect(page.locator("dt", has_text=words["regions"]).locator("+ dd")).to_have_text(
+        "01 Bas-Saint-Laurent, 11 Gaspésie–Îles-de-la-Madeleine"
+    )
+    expect(page.get_by_role("link", name="groupes@parckiskotuk.example.org")).to_be_visible()
+    assert COACH.email not in page.content()  # one of the park's subscribers: never shown
+    assert_accessible(page, axe, "the pilot enterprise's page")
+
+    page.get_by_role("link", name=words["back"]).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.url.endswith(f"/repertoire?lang={lang}")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
