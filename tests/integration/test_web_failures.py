@@ -47,6 +47,7 @@ WEB_TABLES = {
     "ORGANIZERS_TABLE": "organizers",
     "FEEDS_TABLE": "feeds",
     "DIRECTORY_TABLE": "directory",
+    "MATCHES_TABLE": "matches",
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
 
