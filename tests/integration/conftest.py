@@ -18,8 +18,7 @@ def aws() -> Iterator[LocalAws]:
 
 @pytest.fixture(scope="module")
 def aws_world() -> Iterator[LocalAws]:
-    """One moto world for all the tests of a module (each module its own): the spaces' pages, where loading the
-    demo's people for every test would cost more than the tests."""
+    """One moto for a whole module: its tests share a world (the spaces' people) built once."""
     with local_aws() as runtime:
         yield runtime
 

@@ -135,6 +135,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable", "dynamodb:GetItem"),
         ("PledgesTable", "dynamodb:PutItem"),
         ("PledgesTable", "dynamodb:UpdateItem"),
+        ("PledgesTable", "dynamodb:Scan"),  # the console's list of pledges and their export, for organizers
         ("PledgesTable/index/registry", "dynamodb:Query"),
         ("PledgesTable/index/by_confirmed_key", "dynamodb:Query"),
         ("RateLimitsTable", "dynamodb:UpdateItem"),  # one conditional ADD per hit
@@ -154,6 +155,9 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         # Roles, re-checked on each request: organizers, enterprises' managers, verified signatories.
         ("OrganizersTable", "dynamodb:GetItem"),  # the "organizer" partition only (test below)
         ("OrganizersTable", "dynamodb:Query"),
+        # The console's buyer links and institutions' domains: put, marked removed; those partitions only.
+        ("OrganizersTable", "dynamodb:PutItem"),
+        ("OrganizersTable", "dynamodb:UpdateItem"),
         ("EnterprisesTable", "dynamodb:GetItem"),
         ("EnterprisesTable", "dynamodb:Query"),  # an enterprise's profiles (its space's home)
         ("EnterprisesTable/index/by_manager", "dynamodb:Query"),
@@ -165,14 +169,13 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("DirectoryTable", "dynamodb:Query"),
         ("DirectoryTable", "dynamodb:PutItem"),
         ("DirectoryTable", "dynamodb:UpdateItem"),
-        # The programme report: the weeks' figures and the signatories' links (those partitions only), the week
-        # going on, each enterprise's alerts and contracts won, the enterprises and pledges.
+        # The programme report: the weeks' figures (that partition only), the week going on, each enterprise's
+        # alerts and contracts won, the enterprises (and the pledges, scanned as the console's list does).
         ("OrganizersTable", "dynamodb:BatchGetItem"),
         ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
         ("TendersTable/index/by_status_week", "dynamodb:Query"),
         ("MatchesTable", "dynamodb:Query"),
         ("EnterprisesTable", "dynamodb:Scan"),
-        ("PledgesTable", "dynamodb:Scan"),
         # The signatories' invitations: each written with its tender in one transaction (conditional).
         ("InvitationsTable", "dynamodb:GetItem"),
         ("InvitationsTable", "dynamodb:PutItem"),
@@ -514,7 +517,7 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
 
 
-def test_the_web_function_reads_the_organizers_figures_and_links_never_the_digests_send_records(
+def test_the_web_function_reads_the_organizers_and_figures_writes_only_links_and_domains_never_the_send_records(
     transformed: dict[str, Any],
 ) -> None:
     statements = [
@@ -528,7 +531,11 @@ def test_the_web_function_reads_the_organizers_figures_and_links_never_the_diges
 
     assert statements == [
         (["dynamodb:GetItem", "dynamodb:Query"], only("organizer")),
-        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures", "signatory-link")),
+        (
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            only("signatory-link", "institution-domain"),
+        ),
+        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures")),
     ]
 
 
