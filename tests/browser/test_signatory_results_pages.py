@@ -1,5 +1,6 @@
 """The Ville de Rimouski's signatory in Chromium, in make serve's world (local.world): signs in, posts an
-invitation, sees who fits its own SEAO tender and its invitation, and opens its yearly report — pre-filled with
+invitation, sees who fits its own SEAO tender and its invitation (the directory's listed enterprises the
+matcher found), and opens its yearly report — pre-filled with
 the contract it awarded this year to a registered enterprise, beside its target and last year's report. On a
 desktop and 390 px wide, with axe-core on every page of the way."""
 
@@ -9,23 +10,15 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from esja.clock import TIME_ZONE
 from local.outbox import sent_emails
-from local.world import INVITING, people_of_the_spaces
-from tests.browser.conftest import LocalSite
-from tests.browser.test_sign_in_pages import assert_accessible, link_to
+from local.world import INVITING
+from tests.browser.conftest import LocalSite, assert_accessible, link_to
 
 THIS_YEAR = datetime.now(TIME_ZONE).year
-
-
-@pytest.fixture(scope="module")
-def spaces(site: LocalSite) -> LocalSite:
-    people_of_the_spaces(site.aws)
-    return site
 
 
 def test_a_signatory_posts_an_invitation_sees_who_fits_and_its_yearly_report(spaces: LocalSite, page: Any) -> None:
@@ -41,7 +34,9 @@ def test_a_signatory_posts_an_invitation_sees_who_fits_and_its_yearly_report(spa
     # Its own SEAO tender (make serve's world), and who fits it.
     main = page.locator("main")
     expect(main).to_contain_text("Entretien ménager des édifices municipaux")
-    expect(main).to_contain_text("Votre appel d'offres publié")
+    own = page.locator("section.fitting", has_text="Votre appel d'offres publié").first
+    expect(own).to_contain_text("Les Ateliers Mon Choix")  # listed in the directory, its profiles match
+    expect(own.get_by_role("button", name="Envoyer l'avis à Les Ateliers Mon Choix")).to_be_visible()
     assert_accessible(page, axe, "who fits")
 
     # An invitation, posted from the space's form: it is the institution's too.
@@ -64,7 +59,9 @@ def test_a_signatory_posts_an_invitation_sees_who_fits_and_its_yearly_report(spa
 
     page.get_by_role("navigation").get_by_role("link", name="Qui convient").click()
     expect(page.get_by_role("heading", name=title)).to_be_visible()
-    expect(page.locator("section.fitting", has_text=title)).to_contain_text("Votre invitation")
+    invited = page.locator("section.fitting", has_text=title)
+    expect(invited).to_contain_text("Votre invitation")
+    expect(invited).to_contain_text("Les Ateliers Mon Choix")  # matched from the match queue, as any tender
     assert_accessible(page, axe, "who fits, with the invitation")
 
     # The yearly reports: last year's, against the target; this year's pre-filled with the award found.

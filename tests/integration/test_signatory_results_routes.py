@@ -22,7 +22,7 @@ from esja.signatory_space.notice_links import NoticeLinks
 from esja.tokens import SigningKeys
 from local.outbox import sent_emails
 from local.runtime import LocalAws, local_aws
-from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
+from local.world import COACH, ENTERPRISE, INVITING, KEYS, ORGANIZER, SIGNATORY
 from tests.pledge_builders import BASE_URL
 from tests.space_builders import pledge
 from tests.space_web import SpaceWeb, Visitor, location
@@ -37,6 +37,7 @@ FITS, SEND = "/signataire/qui-convient", "/signataire/qui-convient/avis"
 REPORTS, CONSOLE = "/signataire/rapports", "/organisation/rapports-annuels"
 EXPORT, DEADLINE = f"{CONSOLE}/export", f"{CONSOLE}/echeance"
 MATANE = "achats@ville.matane.example.org"
+LISTED_CONTACT = "info@ateliersmonchoix.example.org"  # what Les Ateliers Mon Choix shows in the directory
 LAST_YEAR = datetime.now(UTC).year - 1
 MARKUP = ("<script>alert(1)</script>", "'\"><img src=x onerror=alert(1)>")
 
@@ -289,6 +290,36 @@ def test_organizers_set_the_date_reports_are_due(people: Signatories) -> None:
 
 
 # --- who fits, and the notices' unsubscribe ---
+
+
+def test_who_fits_shows_the_listed_enterprises_and_sends_the_notice_once_to_the_address_they_show(
+    people: Signatories,
+) -> None:
+    [pledge_id] = people.web.pledge_store.of_person(KEYS(INVITING.email))
+    rimouski = people.web.session_for(INVITING.email, Role.SIGNATORY, pledge_id)
+
+    shown = rimouski.get(FITS)
+
+    assert shown["statusCode"] == 200
+    text = main_text(shown)
+    assert "Entretien ménager des édifices municipaux" in text and "Les Ateliers Mon Choix" in text
+    assert LISTED_CONTACT not in shown["body"]  # the signatory never sees an address
+    tender_key = re.search(r'name="appel" value="(seao:[^"]+)"', shown["body"])
+    assert tender_key
+    fields = {"appel": tender_key[1], "entreprise": "ateliers-mon-choix"}
+    before = len(sent_emails())
+
+    sent = rimouski.post(SEND, fields)
+
+    assert sent["statusCode"] == 303 and "envoye=1" in location(sent)
+    [notice] = sent_emails()[before:]
+    assert set(notice.to) == {LISTED_CONTACT} and "Ville de Rimouski vous signale un appel d'offres" in notice.subject
+    assert "/avis/desabonnement?jeton=" in notice.part("text/plain")
+    assert rimouski.post(SEND, fields)["statusCode"] == 409  # at most once per enterprise and tender
+    assert "Avis déjà envoyé" in main_text(rimouski.get(FITS))
+    assert people.matane.post(SEND, fields)["statusCode"] == 404  # another institution's tender
+    assert len(sent_emails()) == before + 1
+    assert people.web.audit_actions().count("notice.send") == 1
 
 
 def test_who_fits_answers_only_for_the_institutions_own_tenders(people: Signatories) -> None:

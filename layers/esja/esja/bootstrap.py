@@ -10,7 +10,6 @@ so no function pays at cold start for another's.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -37,11 +36,11 @@ if TYPE_CHECKING:
     from esja.console.buyer_links import BuyerLinks
     from esja.console.pledge_export import PledgeExport
     from esja.console.report import ProgrammeReports
-    from esja.console.yearly_reports import YearlyReportsConsole
     from esja.digest.figure_book import FigureBook
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
+    from esja.directory.public import PublicDirectory
     from esja.enterprises.removal import EnterpriseRemoval
     from esja.geo import Gazetteer
     from esja.ingest.changes import Change
@@ -53,13 +52,9 @@ if TYPE_CHECKING:
     from esja.people.keys import AddressKeys
     from esja.people.rekey import AddressRekeying
     from esja.pledges.service import PledgeService
-    from esja.signatory_space.colleagues import Colleagues
-    from esja.signatory_space.commitments import Commitments
-    from esja.signatory_space.fits import ListedEnterprises, WhoFits
+    from esja.signatory_space.fits import ListedEnterprises
     from esja.signatory_space.invitations import InvitationService, PendingAnnouncements
-    from esja.signatory_space.notice_links import NoticeUnsubscribe
     from esja.signatory_space.reminders import ReportReminders
-    from esja.signatory_space.reports import YearlyReports
     from esja.sources.http import HttpFetcher
     from esja.store.digest_sources import MatchHistory
     from esja.store.enterprises import EnterpriseStore
@@ -396,13 +391,16 @@ def build_invitation_service(
     dynamodb: DynamoDBClient | None = None,
     sqs: SQSClient | None = None,
     audit: Audit | None = None,
+    directory: PublicDirectory | None = None,
 ) -> InvitationService:
-    """The signatories' invitations: posted and changed in their space (audited), shown on the public pages."""
+    """The signatories' invitations: posted and changed in their space (audited), shown on the public pages;
+    the enterprises they name must be listed in `directory` (the container's one, when the caller has it)."""
     from esja.audit.log import Audit
+    from esja.directory.public import PublicDirectory
     from esja.signatory_space.invitations import InvitationService
     from esja.signatory_space.publication import Publication
     from esja.store.audit_log import AuditLogStore
-    from esja.store.enterprise_directory import ListedEnterprises
+    from esja.store.directory import DirectoryStore
     from esja.store.invitations import InvitationStore
     from esja.store.match_queue import MatchQueue
     from esja.store.pledges import PledgeStore
@@ -418,6 +416,7 @@ def build_invitation_service(
         "enterprises_table",
         "rate_limits_table",
         "audit_table",
+        "directory_table",
         "public_base_url",
     )
     dynamodb = dynamodb or aws_client("dynamodb")
@@ -436,7 +435,8 @@ def build_invitation_service(
         tenders=TenderStore(settings.tenders_table, dynamodb),
         announcer=Announcer(),
         pledges=PledgeStore(settings.pledges_table, dynamodb),
-        directory=ListedEnterprises(settings.enterprises_table, dynamodb),
+        directory=directory
+        or PublicDirectory(listings=DirectoryStore(settings.directory_table, dynamodb), clock=utc_now),
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
         publication=Publication(settings.public_base_url, settings.ocds_ocid_prefix),
         publisher=settings.sender.organisation,
@@ -480,6 +480,9 @@ def build_space_routers(
     from esja.console.home import Console
     from esja.console.journal import Journal
     from esja.console.sessions import PersonSessions
+    from esja.directory.moderation import ListingModeration
+    from esja.directory.public import PublicDirectory
+    from esja.directory.space import ListingSpace
     from esja.enterprise_space.home import EnterpriseSpace
     from esja.people.roles import Roles
     from esja.signatory_space.home import SignatorySpace
@@ -488,6 +491,7 @@ def build_space_routers(
     from esja.signin.sessions import Sessions
     from esja.store.audit_log import AuditLogStore
     from esja.store.colleagues import ColleagueStore
+    from esja.store.directory import DirectoryStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.feeds import FeedStateStore
     from esja.store.organizers import OrganizerStore
@@ -495,12 +499,11 @@ def build_space_routers(
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
     from esja.web.console_pledge_routes import console_pledges_router
+    from esja.web.directory_routes import directory_router
     from esja.web.enterprise_routes import enterprise_router
-    from esja.web.fits_routes import fits_router
     from esja.web.invitation_space_routes import invitation_space_router
+    from esja.web.listing_routes import listing_router
     from esja.web.organizer_routes import organizer_router
-    from esja.web.pledge_space_routes import pledge_space_router
-    from esja.web.report_routes import console_report_router, report_router
     from esja.web.session import SessionCookie, Spaces
     from esja.web.signatory_routes import signatory_router
     from esja.web.signin_routes import signin_router
@@ -514,6 +517,7 @@ def build_space_routers(
         "feeds_table",
         "rate_limits_table",
         "signatories_table",
+        "directory_table",
         "sender_email",
         "public_base_url",
     )
@@ -548,15 +552,10 @@ def build_space_routers(
     )
     console = Console(pledges=pledges, feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now)
     person_sessions = PersonSessions(sessions=store, address_keys=address_keys, audit=audit, clock=utc_now)
-    results = build_signatory_results(
-        settings,
-        dynamodb=dynamodb,
-        sesv2=sesv2,
-        keys=keys,
-        address_keys=address_keys,
-        audit=audit,
-        directory=_NoListingsYet(),
-    )
+    # The directory: the listings, and its read model, cached in this container (esja.directory.public).
+    listings = DirectoryStore(settings.directory_table, dynamodb)
+    directory = PublicDirectory(listings=listings, clock=utc_now)
+    listing = ListingSpace(enterprises=enterprises, listings=listings, audit=audit, clock=utc_now)
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
@@ -564,33 +563,25 @@ def build_space_routers(
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
         console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
-        invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
-        pledge_space_router(results.commitments, results.colleagues, spaces),
-        fits_router(results.who_fits, results.notice_unsubscribe, spaces),
-        report_router(results.reports, spaces),
-        console_report_router(results.console, spaces),
+        invitation_space_router(
+            build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory), spaces
+        ),
+        *build_signatory_routers(
+            settings,
+            dynamodb=dynamodb,
+            sesv2=sesv2,
+            keys=keys,
+            address_keys=address_keys,
+            audit=audit,
+            spaces=spaces,
+            directory=directory,
+        ),
+        listing_router(listing, ListingModeration(listings=listings, audit=audit, clock=utc_now), spaces),
+        directory_router(directory, settings.sender),
     ]
 
 
-class _NoListingsYet:
-    def entries(self) -> tuple[()]:
-        return ()
-
-
-@dataclass(frozen=True, slots=True)
-class SignatoryResults:
-    """The signatories' space beyond its invitations (issue 14): the pledge itself, who fits its tenders, its
-    yearly reports; and the reports in the organizers' console."""
-
-    commitments: Commitments
-    colleagues: Colleagues
-    who_fits: WhoFits
-    notice_unsubscribe: NoticeUnsubscribe
-    reports: YearlyReports
-    console: YearlyReportsConsole
-
-
-def build_signatory_results(
+def build_signatory_routers(
     settings: Settings,
     *,
     dynamodb: DynamoDBClient,
@@ -598,8 +589,11 @@ def build_signatory_results(
     keys: KeySource,
     address_keys: AddressKeys,
     audit: Audit,
+    spaces: Spaces,
     directory: ListedEnterprises,
-) -> SignatoryResults:
+) -> list[Router]:
+    """The signatories' space beyond its invitations (issue 14): the pledge itself, who fits its tenders, its
+    yearly reports; and the reports in the organizers' console."""
     from esja.console.yearly_reports import YearlyReportsConsole
     from esja.signatory_space.colleagues import ColleagueLinks, Colleagues
     from esja.signatory_space.commitments import Commitments
@@ -619,6 +613,9 @@ def build_signatory_results(
     from esja.store.subscriptions import SubscriptionStore
     from esja.store.tenders import TenderStore
     from esja.store.yearly_reports import ReportStore
+    from esja.web.fits_routes import fits_router
+    from esja.web.pledge_space_routes import pledge_space_router
+    from esja.web.report_routes import console_report_router, report_router
 
     settings.require(
         "signatories_table",
@@ -648,46 +645,51 @@ def build_signatory_results(
     notice_links = NoticeLinks(settings.public_base_url, keys)
     notice_stops = NoticeStops(settings.signatories_table, dynamodb)
     common: dict[str, Any] = {"address_keys": address_keys, "audit": audit, "clock": utc_now}
-    return SignatoryResults(
-        commitments=Commitments(pledges=pledges, colleagues=colleagues, sessions=sessions, **common),
-        colleagues=Colleagues(
-            pledges=pledges,
-            colleagues=colleagues,
-            sessions=sessions,
-            rate_limits=rate_limits,
-            mailer=mailer,
-            sender=settings.sender,
-            links=ColleagueLinks(settings.public_base_url),
-            **common,
-        ),
-        who_fits=WhoFits(
-            pledges=pledges,
-            own_tenders=own,
-            matches=MatchStore(settings.matches_table, dynamodb),
-            directory=directory,
-            enterprises=enterprises,
-            notices=NoticeRecords(settings.signatories_table, dynamodb),
-            notice_stops=notice_stops,
-            subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
-            rate_limits=rate_limits,
-            mailer=mailer,
-            notice_links=notice_links,
-            sender=settings.sender,
-            **common,
-        ),
-        notice_unsubscribe=NoticeUnsubscribe(notice_stops=notice_stops, notice_links=notice_links, clock=utc_now),
-        reports=YearlyReports(
-            pledges=pledges,
-            reports=reports,
-            own_tenders=own,
-            enterprises=enterprises,
-            invitations=InvitationStore(settings.invitations_table, settings.tenders_table, dynamodb),
-            deadlines=reports,
-            audit=audit,
-            clock=utc_now,
-        ),
-        console=YearlyReportsConsole(reports=reports, deadlines=reports, audit=audit, clock=utc_now),
+    commitments = Commitments(pledges=pledges, colleagues=colleagues, sessions=sessions, **common)
+    colleague_pages = Colleagues(
+        pledges=pledges,
+        colleagues=colleagues,
+        sessions=sessions,
+        rate_limits=rate_limits,
+        mailer=mailer,
+        sender=settings.sender,
+        links=ColleagueLinks(settings.public_base_url),
+        **common,
     )
+    who_fits = WhoFits(
+        pledges=pledges,
+        own_tenders=own,
+        matches=MatchStore(settings.matches_table, dynamodb),
+        directory=directory,
+        enterprises=enterprises,
+        notices=NoticeRecords(settings.signatories_table, dynamodb),
+        notice_stops=notice_stops,
+        subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        rate_limits=rate_limits,
+        mailer=mailer,
+        notice_links=notice_links,
+        sender=settings.sender,
+        **common,
+    )
+    yearly = YearlyReports(
+        pledges=pledges,
+        reports=reports,
+        own_tenders=own,
+        enterprises=enterprises,
+        invitations=InvitationStore(settings.invitations_table, settings.tenders_table, dynamodb),
+        deadlines=reports,
+        audit=audit,
+        clock=utc_now,
+    )
+    unsubscribe = NoticeUnsubscribe(notice_stops=notice_stops, notice_links=notice_links, clock=utc_now)
+    return [
+        pledge_space_router(commitments, colleague_pages, spaces),
+        fits_router(who_fits, unsubscribe, spaces),
+        report_router(yearly, spaces),
+        console_report_router(
+            YearlyReportsConsole(reports=reports, deadlines=reports, audit=audit, clock=utc_now), spaces
+        ),
+    ]
 
 
 def _console_pledges(
@@ -946,16 +948,18 @@ def build_enterprise_removal(
     settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
 ) -> EnterpriseRemoval:
     from esja.enterprises.removal import EnterpriseRemoval
+    from esja.store.directory import DirectoryStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
     from esja.store.subscriptions import SubscriptionStore
 
-    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table")
+    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table", "directory_table")
     dynamodb, keys = dynamodb or aws_client("dynamodb"), address_keys(settings)
     return EnterpriseRemoval(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
         matches=MatchStore(settings.matches_table, dynamodb),
         subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        listings=DirectoryStore(settings.directory_table, dynamodb),
         address_keys=keys,
         clock=utc_now,
     )

@@ -35,6 +35,7 @@ RESOURCES = {
     "sessions_table": "SESSIONS_TABLE",  # sign-in links and sessions (the spaces)
     "audit_table": "AUDIT_TABLE",  # the append-only audit log of the spaces
     "signatories_table": "SIGNATORIES_TABLE",  # yearly reports, colleagues, notices sent (the signatories' space)
+    "directory_table": "DIRECTORY_TABLE",  # the public directory's listings and their choices
     "archive_bucket": "ARCHIVE_BUCKET",  # HTML archive of the weekly digests
     "reference_bucket": "REFERENCE_BUCKET",  # cached official reference files (municipalities list)
     "public_base_url": "PUBLIC_BASE_URL",  # e.g. https://esja.example.org: links in e-mails, origin checks
@@ -72,6 +73,7 @@ class Settings:
     sessions_table: str = ""
     audit_table: str = ""
     signatories_table: str = ""
+    directory_table: str = ""
     archive_bucket: str = ""
     reference_bucket: str = ""
     public_base_url: str = ""
