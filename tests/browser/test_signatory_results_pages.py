@@ -1,8 +1,8 @@
 """The Ville de Rimouski's signatory in Chromium, in make serve's world (local.world): signs in, posts an
 invitation, sees who fits its own SEAO tender and its invitation (the directory's listed enterprises the
-matcher found), and opens its yearly report — pre-filled with
-the contract it awarded this year to a registered enterprise, beside its target and last year's report. On a
-desktop and 390 px wide, with axe-core on every page of the way."""
+matcher found), and opens its yearly report — pre-filled with the contract it awarded this year to a registered
+enterprise, beside its target and last year's report. On a desktop and 390 px wide, with axe-core on every page
+of the way."""
 
 from __future__ import annotations
 
