@@ -11,7 +11,9 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
   pledges, the digests' figures kept and their archived pages — for the console's report and past digests.
 - the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo);
 - `the_results_of_ville_de_rimouski` (issue 14): its own SEAO tender, matched (who fits it), a contract it
-  awarded this year to a registered enterprise (the year's report pre-filled), and last year's report.
+  awarded this year to a registered enterprise (the year's report pre-filled), and last year's report. Called
+  after `add_spaces` (local.serve; the signatories' space's own tests), not by it: the other features' tests
+  sign and verify a Ville de Rimouski pledge of their own.
 
 The tests build the same people without the feeds (`people_of_the_spaces`).
 """
@@ -114,7 +116,6 @@ def add_spaces(aws: LocalAws) -> None:
     the_pilot_in_the_directory(aws)
     institutions_domains(aws)
     an_edition_so_far(aws)
-    the_results_of_ville_de_rimouski(aws)  # after the edition's copies of the tenders: its own are not copied
 
 
 def people_of_the_spaces(aws: LocalAws) -> None:
@@ -491,7 +492,7 @@ def the_results_of_ville_de_rimouski(aws: LocalAws) -> None:
         buyer=RIMOUSKI_BUYER,
         classifications=CLEANING,
         category=Category.SERVICES,
-        published_at=now - timedelta(days=2),
+        published_at=now - timedelta(days=70),
         closing_at=(now + timedelta(days=20)).replace(hour=16, minute=0, second=0, microsecond=0),
         url="https://seao.gouv.qc.ca/avis-resultat-recherche/consulter?ItemId=demo-rimouski-0142",
         regions=RIMOUSKI_REGION,
@@ -513,7 +514,9 @@ def the_results_of_ville_de_rimouski(aws: LocalAws) -> None:
         closing_at=datetime(this_year, 2, 20, 16, tzinfo=UTC),
         awards=(award,),
     )
-    changes = [change for t in (open_tender, awarded) if isinstance(change := plan_change(t, None, now), Change)]
+    # Seen when published: before the edition's weeks, so the report's figures stay those of the edition so far.
+    seen = [(open_tender, open_tender.published_at), (awarded, award.date)]
+    changes = [change for t, at in seen if at and isinstance(change := plan_change(t, None, at), Change)]
     TenderStore(names["TendersTable"], dynamodb).write(changes)
     MatchQueue(aws.resources.queue_urls["MatchQueue"], aws.client("sqs")).announce([c for c in changes if c.announced])
     aws.deliver_queue("MatchTendersFunction", "MatchQueue", {"POWERTOOLS_LOG_LEVEL": "WARNING"})

@@ -10,20 +10,28 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from esja.clock import TIME_ZONE
 from local.outbox import sent_emails
-from local.world import INVITING
+from local.world import INVITING, the_results_of_ville_de_rimouski
 from tests.browser.conftest import LocalSite, assert_accessible, link_to
 
 THIS_YEAR = datetime.now(TIME_ZONE).year
 
 
-def test_a_signatory_posts_an_invitation_sees_who_fits_and_its_yearly_report(spaces: LocalSite, page: Any) -> None:
+@pytest.fixture(scope="module")
+def signatory(spaces: LocalSite) -> LocalSite:
+    """make serve's world without the feeds: the spaces' people, then the Ville de Rimouski's results."""
+    the_results_of_ville_de_rimouski(spaces.aws)
+    return spaces
+
+
+def test_a_signatory_posts_an_invitation_sees_who_fits_and_its_yearly_report(signatory: LocalSite, page: Any) -> None:
     axe, width = Axe(), page.viewport_size["width"]
-    page.goto(spaces.url("/signataire/qui-convient?lang=fr"))
+    page.goto(signatory.url("/signataire/qui-convient?lang=fr"))
     page.get_by_label("Adresse courriel").fill(INVITING.email)
     before = len(sent_emails())
     page.get_by_role("button", name="Recevoir un lien de connexion").click()
@@ -69,7 +77,7 @@ def test_a_signatory_posts_an_invitation_sees_who_fits_and_its_yearly_report(spa
     expect(main).to_contain_text("38 400 $")
     expect(main).to_contain_text("non atteinte")
     assert_accessible(page, axe, "the reports")
-    page.goto(spaces.url(f"/signataire/rapports/{THIS_YEAR}?lang=fr"))
+    page.goto(signatory.url(f"/signataire/rapports/{THIS_YEAR}?lang=fr"))
     expect(main).to_contain_text("Votre cible : 10 %")
     awards = page.get_by_role("table")
     expect(awards).to_contain_text("Les Ateliers Mon Choix")

@@ -22,7 +22,7 @@ from esja.signatory_space.notice_links import NoticeLinks
 from esja.tokens import SigningKeys
 from local.outbox import sent_emails
 from local.runtime import LocalAws, local_aws
-from local.world import COACH, ENTERPRISE, INVITING, KEYS, ORGANIZER, SIGNATORY
+from local.world import COACH, ENTERPRISE, INVITING, KEYS, ORGANIZER, SIGNATORY, the_results_of_ville_de_rimouski
 from tests.pledge_builders import BASE_URL
 from tests.space_builders import pledge
 from tests.space_web import SpaceWeb, Visitor, location
@@ -65,6 +65,7 @@ class Signatories:
 
     def __init__(self, aws: LocalAws) -> None:
         self.web = SpaceWeb(aws)
+        the_results_of_ville_de_rimouski(aws)  # make serve's signatory of the Ville de Rimouski, with its results
         [self.cegep_pledge] = self.web.pledge_store.of_person(KEYS(SIGNATORY.email))
         self.web.pledge_store.add(pledge("p-matane", MATANE, institution="Ville de Matane", address_key=KEYS(MATANE)))
         self.cegep = self.web.session_for(SIGNATORY.email, Role.SIGNATORY, self.cegep_pledge)

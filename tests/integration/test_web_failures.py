@@ -48,6 +48,7 @@ WEB_TABLES = {
     "FEEDS_TABLE": "feeds",
     "DIRECTORY_TABLE": "directory",
     "MATCHES_TABLE": "matches",
+    "SIGNATORIES_TABLE": "signatories",
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
 
