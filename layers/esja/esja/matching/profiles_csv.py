@@ -54,23 +54,10 @@ from decimal import Decimal
 from typing import TypeVar
 
 from esja.matching import csv_cells as cells
+from esja.matching.profile_cells import PROFILE_COLUMNS, read_profile
 from esja.model import Consent, Enterprise, Frequency, Language, LegalForm, Profile, Subscriber
 
 ENTERPRISE_COLUMNS = ("enterprise_id", "enterprise_name", "neq", "legal_form", "regions_served")
-PROFILE_COLUMNS = (
-    "profile_id",
-    "profile_name",
-    "active",
-    "unspsc",
-    "keywords",
-    "excluded",
-    "regions",
-    "categories",
-    "min_value",
-    "max_value",
-    "buyers_allow",
-    "buyers_deny",
-)
 SUBSCRIBER_COLUMNS = (
     "subscriber_email",
     "subscriber_name",
@@ -243,32 +230,9 @@ class _Reader:
 
     def _profile(self, enterprise_id: str) -> None:
         profile_id = self.cells["profile_id"]
-        min_value = self._parse("min_value", cells.amount, None)
-        max_value = self._parse("max_value", cells.amount, None)
-        if min_value is not None and max_value is not None and min_value > max_value:
-            self._error(self.line, "max_value", "inférieur à min_value", "less than min_value")
-        profile = Profile(
-            enterprise_id=enterprise_id,
-            id=profile_id,
-            name=self.cells.get("profile_name", ""),
-            unspsc=self._parse("unspsc", cells.unspsc_codes, ()),
-            keywords=self._parse("keywords", cells.keywords, ()),
-            excluded=self._parse("excluded", cells.keywords, ()),
-            regions=self._parse("regions", cells.region_codes, ()),
-            categories=self._parse("categories", cells.categories, ()),
-            min_value=min_value,
-            max_value=max_value,
-            buyers_allow=tuple(cells.items(self.cells.get("buyers_allow", ""))),
-            buyers_deny=tuple(cells.items(self.cells.get("buyers_deny", ""))),
-            active=self._parse("active", cells.flag, True),
-        )
-        if not self.cells.get("unspsc") and not self.cells.get("keywords"):
-            self._error(
-                self.line,
-                "unspsc",
-                "profil sans code UNSPSC ni mot-clé : il ne recevrait aucune alerte",
-                "profile with neither a UNSPSC code nor a keyword: it would never be alerted",
-            )
+        profile, problems = read_profile(enterprise_id, profile_id, self.cells)
+        for problem in problems:
+            self._error(self.line, problem.column, problem.fr, problem.en)
         key = (enterprise_id, profile_id)
         if key in self.profiles:
             self._error(self.line, "profile_id", "profil en double", "duplicate profile")
