@@ -9,6 +9,7 @@ AWS would make the adapter raise (Throttled by default). The adapters themselves
 from __future__ import annotations
 
 import copy
+import hashlib
 import inspect
 import itertools
 from collections import defaultdict
@@ -34,6 +35,8 @@ from esja.digest.signatories import SignatoryLink
 from esja.digest.week_data import BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
+from esja.enterprise_space.profile_store import StoredProfile
+from esja.enterprise_space.recent_tenders import NOT_MODIFIED, NotModified, StoredSnapshot
 from esja.errors import Rejected, SendingPaused, StoreError, Throttled
 from esja.folding import fold_name
 from esja.ingest.changes import Change, StoredVersion, plan_change
@@ -50,7 +53,8 @@ if TYPE_CHECKING:
     from esja.alerts import service as alerts
     from esja.digest import service as digest
     from esja.digest import setup
-    from esja.ingest import poll, reference_data
+    from esja.enterprise_space import profile_store, recent_tenders
+    from esja.ingest import poll, recent, reference_data
     from esja.matching import enterprise_book
     from esja.matching import service as matching
     from esja.pledges import export
@@ -146,6 +150,7 @@ class FakeTenders(Fake):
                 change.change_count,
                 change.first_seen_at,
                 change.status_since,
+                change.opened_at,
             )
             self.stored[change.tender.key] = StoredTender(change.tender, version)
         return len(changes)
@@ -179,7 +184,8 @@ class FakeTenders(Fake):
 
 
 def _seen(stored: StoredTender) -> SeenTender:
-    return SeenTender(stored.tender, stored.version.first_seen_at, stored.version.status_since)
+    version = stored.version
+    return SeenTender(stored.tender, version.first_seen_at, version.status_since, version.opened_at)
 
 
 @dataclass
@@ -240,6 +246,75 @@ class FakeEnterprises(Fake):
 
     def version(self) -> int:
         return self._version
+
+    # The enterprises' own changes (esja.enterprise_space.profile_store.ProfileStore).
+
+    def profiles_of(self, enterprise_id: str) -> list[StoredProfile]:
+        self._call("profiles_of")
+        mine = [p for (e, _), p in self.profiles.items() if e == enterprise_id]
+        return [_stored_profile(p) for p in sorted(mine, key=lambda p: p.id)]
+
+    def add(self, profile: Profile) -> StoredProfile | None:
+        self._call("add")
+        key = (profile.enterprise_id, profile.id)
+        if key in self.profiles or profile.enterprise_id not in self.enterprises:
+            return None
+        return self._changed(profile)
+
+    def replace(self, profile: Profile, version: str) -> StoredProfile | None:
+        self._call("replace")
+        stored = self.profiles.get((profile.enterprise_id, profile.id))
+        if stored is None or _stored_profile(stored).version != version:
+            return None
+        return self._changed(profile)
+
+    def remove(self, enterprise_id: str, profile_id: str, version: str) -> bool:
+        self._call("remove")
+        stored = self.profiles.get((enterprise_id, profile_id))
+        if stored is None or _stored_profile(stored).version != version:
+            return False
+        del self.profiles[(enterprise_id, profile_id)]
+        self._version += 1
+        return True
+
+    def _changed(self, profile: Profile) -> StoredProfile:
+        self.profiles[(profile.enterprise_id, profile.id)] = profile
+        self._version += 1
+        return _stored_profile(profile)
+
+
+def _stored_profile(profile: Profile) -> StoredProfile:
+    """As the adapter versions a profile: a hash of what is stored."""
+    return StoredProfile(profile, hashlib.sha256(repr(profile).encode()).hexdigest()[:16])
+
+
+@dataclass
+class FakeSnapshots(Fake):
+    """The recent tenders' snapshot object: conditional writes and reads, as S3 answers them."""
+
+    data: bytes | None = None
+    _etag: int = 0
+
+    def version(self) -> str | None:
+        self._call("version")
+        return self._stored_version()
+
+    def replace(self, data: bytes, version: str | None) -> bool:
+        self._call("replace")
+        if version != self._stored_version():
+            return False
+        self.data, self._etag = data, self._etag + 1
+        return True
+
+    def read(self, unless: str | None) -> StoredSnapshot | NotModified | None:
+        self._call("read")
+        version = self._stored_version()
+        if self.data is None or version is None:
+            return None
+        return NOT_MODIFIED if unless == version else StoredSnapshot(self.data, version)
+
+    def _stored_version(self) -> str | None:
+        return f'"{self._etag}"' if self.data is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -629,6 +704,13 @@ class FakeRateLimits(Fake):
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class ActingFor:
+    """A person acting for an enterprise (or for none), as the enterprises' use cases see them."""
+
+    enterprise_id: str | None
+
+
 class Clock:
     """A clock the test moves: `clock()` is now, `clock.advance(...)` moves it on."""
 
@@ -656,6 +738,7 @@ class FakeWorld:
         self.announcer = FakeMatchQueue()
         self.enterprises = FakeEnterprises()
         self.profiles = self.enterprises  # the matcher's name for the same table
+        self.snapshots = FakeSnapshots()  # the recent tenders' snapshot the previews read
         self.matches = FakeMatches()
         self.subscriptions = FakeSubscriptions()
         self.events = self.subscriptions  # the digest reads the alerts' records
@@ -692,3 +775,6 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _week = (world.subscriptions, world.archive, world.organizers, world.pledges)
     _pledges: tuple[pledges.PledgeRepository, pledges.RateLimits, export.PledgeReader]
     _pledges = (world.pledges, world.rate_limits, world.pledges)
+    _space: tuple[profile_store.ProfileStore, recent.SnapshotWriter, recent_tenders.SnapshotReader]
+    _space = (world.enterprises, world.snapshots, world.snapshots)
+    _recent: recent.TendersFirstSeen = world.tenders

@@ -11,7 +11,7 @@ from esja.matching.explain import code_reason
 from esja.matching.regions import RegionFits
 from esja.matching.text import FieldText, Stems, field_text, normalise_name
 from esja.matching.unspsc import ancestors_and_self, normalise_unspsc
-from esja.model import Category, Classification, Reason, Scope, Status, Tender, Text
+from esja.model import Category, Classification, Reason, Scope, Tender, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class TenderFeatures:
 
 def is_open(tender: Tender, now: datetime) -> bool:
     """Only an open tender whose closing date has not passed is ever matched."""
-    return tender.status is Status.OPEN and (tender.closing_at is None or tender.closing_at > now)
+    return tender.is_open_at(now)
 
 
 def tender_features(tender: Tender, now: datetime, fields: tuple[FieldText, ...] | None = None) -> TenderFeatures:

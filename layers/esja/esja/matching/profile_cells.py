@@ -8,7 +8,7 @@ list their items separated by « ; ».
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -92,6 +92,32 @@ def read_profile(enterprise_id: str, profile_id: str, row: Mapping[str, str]) ->
             )
         )
     return profile, tuple(problems)
+
+
+def profile_cells(p: Profile) -> dict[str, str]:
+    """The cells `read_profile` reads back as the same profile (id aside)."""
+    return {
+        "profile_id": p.id,
+        "profile_name": p.name,
+        "active": "yes" if p.active else "no",
+        "unspsc": joined(p.unspsc),
+        "keywords": joined(p.keywords),
+        "excluded": joined(p.excluded),
+        "regions": joined(p.regions),
+        "categories": joined(c.value for c in p.categories),
+        "min_value": "" if p.min_value is None else str(p.min_value),
+        "max_value": "" if p.max_value is None else str(p.max_value),
+        "buyers_allow": joined(p.buyers_allow),
+        "buyers_deny": joined(p.buyers_deny),
+    }
+
+
+def joined(values: Iterable[str]) -> str:
+    """Items in one cell, separated by « ; »."""
+    values = list(values)
+    if any(cells.SEPARATOR in v for v in values):
+        raise ValueError(f"an item contains the separator « {cells.SEPARATOR} »: {values}")
+    return f"{cells.SEPARATOR} ".join(values)
 
 
 def _oversized(column: str, items: list[str]) -> list[CellProblem]:

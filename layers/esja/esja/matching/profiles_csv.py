@@ -50,11 +50,10 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TypeVar
 
 from esja.matching import csv_cells as cells
-from esja.matching.profile_cells import PROFILE_COLUMNS, read_profile
+from esja.matching.profile_cells import PROFILE_COLUMNS, joined, profile_cells, read_profile
 from esja.model import Consent, Enterprise, Frequency, Language, LegalForm, Profile, Subscriber
 
 ENTERPRISE_COLUMNS = ("enterprise_id", "enterprise_name", "neq", "legal_form", "regions_served")
@@ -132,7 +131,7 @@ def write_profiles_csv(enterprises: Iterable[Enterprise], profiles: Iterable[Pro
         own, subscribers = by_enterprise.pop(enterprise.id, []), enterprise.subscribers
         for i in range(max(len(own), len(subscribers), 1)):
             row = _enterprise_cells(enterprise)
-            row |= _profile_cells(own[i]) if i < len(own) else {}
+            row |= profile_cells(own[i]) if i < len(own) else {}
             row |= _subscriber_cells(subscribers[i]) if i < len(subscribers) else {}
             writer.writerow([row.get(c, "") for c in COLUMNS])
     if by_enterprise:
@@ -293,24 +292,7 @@ def _enterprise_cells(e: Enterprise) -> dict[str, str]:
         "enterprise_name": e.name,
         "neq": e.neq or "",
         "legal_form": e.legal_form,
-        "regions_served": _joined(e.regions_served),
-    }
-
-
-def _profile_cells(p: Profile) -> dict[str, str]:
-    return {
-        "profile_id": p.id,
-        "profile_name": p.name,
-        "active": "yes" if p.active else "no",
-        "unspsc": _joined(p.unspsc),
-        "keywords": _joined(p.keywords),
-        "excluded": _joined(p.excluded),
-        "regions": _joined(p.regions),
-        "categories": _joined(c.value for c in p.categories),
-        "min_value": _amount(p.min_value),
-        "max_value": _amount(p.max_value),
-        "buyers_allow": _joined(p.buyers_allow),
-        "buyers_deny": _joined(p.buyers_deny),
+        "regions_served": joined(e.regions_served),
     }
 
 
@@ -324,14 +306,3 @@ def _subscriber_cells(s: Subscriber) -> dict[str, str]:
         "consent_how": s.consent.how,
         "consent_wording": s.consent.wording_version,
     }
-
-
-def _joined(values: Iterable[str]) -> str:
-    values = list(values)
-    if any(cells.SEPARATOR in v for v in values):
-        raise ValueError(f"an item contains the separator « {cells.SEPARATOR} »: {values}")
-    return f"{cells.SEPARATOR} ".join(values)
-
-
-def _amount(value: Decimal | None) -> str:
-    return "" if value is None else str(value)

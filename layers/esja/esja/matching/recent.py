@@ -1,15 +1,15 @@
 """The recent tenders as `match_tenders` saw them, in a compact snapshot: what a profile's live preview
 matches against, without reading thousands of tenders from the Tenders table on every click.
 
-After each poll, `encode_recent_tenders` writes every tender first seen open in the last 60 days
-(esja.ingest.recent) with what the matcher needs of it, already worked out: its searched fields as
-sequences of word ids (the stemming is most of a tender's cost), its place, and an inverted index from
-each code and word stem to the tenders that carry it. The web function reads it once per container
-(`RecentTenders.from_bytes`), finds a profile's candidates from the inverted index — exactly the
-tenders in which `ProfileIndex` could find it (a code at or above one of the tender's, one level below,
-a keyword's first word, in a place that fits) — and rebuilds only those candidates' `TenderFeatures`
-through `tender_features`, as the tender was when first seen open, for `ProfileIndex.match_features`:
-the functions that record the matches alerts are sent from.
+After each poll, `encode_recent_tenders` writes every tender first seen in the last 60 days that was
+stored open for bids at some time, and so matched (esja.ingest.recent), with what the matcher needs of
+it already worked out: its searched fields as sequences of word ids (the stemming is most of a tender's
+cost), its place, and an inverted index from each code and word stem to the tenders that carry it. The
+web function reads it once per container (`RecentTenders.from_bytes`), finds a profile's candidates from
+the inverted index — exactly the tenders in which `ProfileIndex` could find it (a code at or above one
+of the tender's, one level below, a keyword's first word, in a place that fits) — and rebuilds only those
+candidates' `TenderFeatures` through `tender_features`, as the tender was when stored open, for
+`ProfileIndex.match_features`: the functions that record the matches alerts are sent from.
 """
 
 from __future__ import annotations
@@ -47,20 +47,20 @@ _COVERING, _OWN_CODE, _STEM = "c", "e", "s"
 @dataclass(frozen=True, slots=True)
 class RecentTender:
     """A tender of the snapshot as the preview shows it: as stored now (its real status), without its
-    description, and when ESJA first saw it open (the moment `match_tenders` matched it)."""
+    description, and when ESJA first stored it open (the moment `match_tenders` matched it)."""
 
     tender: Tender
-    first_seen_open_at: datetime
+    opened_at: datetime
 
 
-def as_first_seen(tender: Tender, first_seen_open_at: datetime) -> TenderFeatures:
-    """The tender as `match_tenders` saw it: open, at the moment it was first seen open."""
-    return tender_features(replace(tender, status=Status.OPEN), first_seen_open_at)
+def as_opened(tender: Tender, opened_at: datetime) -> TenderFeatures:
+    """The tender as `match_tenders` saw it: open, at the moment it was stored open."""
+    return tender_features(replace(tender, status=Status.OPEN), opened_at)
 
 
 def encode_recent_tenders(tenders: Iterable[RecentTender], *, built_at: datetime, window_start: datetime) -> bytes:
-    """The snapshot of these tenders (each first seen open, as `RecentTender` says), gzipped JSON."""
-    entries = [(t, as_first_seen(t.tender, t.first_seen_open_at)) for t in tenders]
+    """The snapshot of these tenders (each stored open at `opened_at`), gzipped JSON."""
+    entries = [(t, as_opened(t.tender, t.opened_at)) for t in tenders]
     # Frequent words get small ids: the sequences are most of the snapshot.
     counts = Counter(word for _, f in entries for field in f.fields for word in field.sequence if word)
     ids = {word: i for i, (word, _) in enumerate(counts.most_common(), start=_GAP_ID + 1)}
@@ -72,10 +72,10 @@ def encode_recent_tenders(tenders: Iterable[RecentTender], *, built_at: datetime
             postings.setdefault(term, []).append(position)
         places.append([f.scope.value, list(f.region_codes)])
         record = {
-            # As first seen open (what the matcher reads), and its status now (what the preview shows).
+            # As stored open (what the matcher reads), and its status now (what the preview shows).
             "tender": {k: v for k, v in f.tender.to_dict().items() if k not in _LEFT_OUT},
             "status": recent.tender.status.value,
-            "first_seen_open_at": recent.first_seen_open_at.isoformat(),
+            "opened_at": recent.opened_at.isoformat(),
             "fields": [[field.where, [ids.get(w, _GAP_ID) for w in field.sequence]] for field in f.fields],
         }
         records.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
@@ -94,9 +94,9 @@ def encode_recent_tenders(tenders: Iterable[RecentTender], *, built_at: datetime
 
 
 class _Decoded(NamedTuple):
-    features: TenderFeatures  # as first seen open
+    features: TenderFeatures  # as stored open
     status: Status  # now
-    first_seen_open_at: datetime
+    opened_at: datetime
 
 
 class SnapshotUnreadable(ValueError):
@@ -169,7 +169,7 @@ class RecentTenders:
         raw = json.loads(self._records[position])
         words = self._words
         fields = tuple(field_of_sequence(where, tuple(map(words.__getitem__, ids))) for where, ids in raw["fields"])
-        at = datetime.fromisoformat(raw["first_seen_open_at"])
+        at = datetime.fromisoformat(raw["opened_at"])
         decoded = _Decoded(tender_features(Tender.from_dict(raw["tender"]), at, fields), Status(raw["status"]), at)
         if len(self._decoded) >= _DECODED:
             del self._decoded[next(iter(self._decoded))]  # the oldest

@@ -1,0 +1,115 @@
+"""An enterprise's own alert profiles: see them, create, edit, pause, resume and delete one.
+
+A profile is written as the person typed it, through the spreadsheet's own validation and messages
+(esja.matching.profile_cells). Every use case takes the person acting and works only on the profiles of
+the enterprise they act for: another enterprise's profile is never found. An edit names the version of
+the profile the person saw; if a colleague changed or deleted it since, nothing is written and the
+person is told (`ProfileChanged`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from esja.enterprise_space.actor import EnterpriseActor, enterprise_of
+from esja.enterprise_space.profile_store import ProfileStore, StoredProfile
+from esja.folding import fold
+from esja.matching.profile_cells import CellProblem, read_profile
+from esja.model import Profile
+
+MAX_PROFILES = 20  # per enterprise: more than anyone needs, and the matcher's index stays small
+_ID_LENGTH = 40
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+class ProfileNotFound(Exception):
+    """No such profile for the enterprise the person acts for (another enterprise's ids included)."""
+
+
+class ProfileChanged(Exception):
+    """The profile was changed or deleted since the person read it: nothing was written."""
+
+
+class TooManyProfiles(Exception):
+    """The enterprise already has MAX_PROFILES profiles."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The form had problems (the spreadsheet's messages, by column); nothing was written."""
+
+    problems: tuple[CellProblem, ...]
+    draft: Profile  # what could be read of it
+
+
+Form = Mapping[str, str]  # the spreadsheet's profile columns → the text typed (items separated by « ; »)
+
+
+class EnterpriseProfiles:
+    def __init__(self, *, profiles: ProfileStore) -> None:
+        self._profiles = profiles
+
+    def list(self, actor: EnterpriseActor) -> list[StoredProfile]:
+        return self._profiles.profiles_of(enterprise_of(actor))
+
+    def get(self, actor: EnterpriseActor, profile_id: str) -> StoredProfile:
+        for stored in self.list(actor):
+            if stored.profile.id == profile_id:
+                return stored
+        raise ProfileNotFound(profile_id)
+
+    def read(self, actor: EnterpriseActor, form: Form, profile_id: str | None = None) -> tuple[Profile, Refused | None]:
+        """The profile a form describes, for the enterprise the person acts for (not written)."""
+        profile, problems = read_profile(enterprise_of(actor), profile_id or "", form)
+        return profile, Refused(problems, profile) if problems else None
+
+    def create(self, actor: EnterpriseActor, form: Form) -> StoredProfile | Refused:
+        existing = self.list(actor)
+        if len(existing) >= MAX_PROFILES:
+            raise TooManyProfiles(str(MAX_PROFILES))
+        profile, refused = self.read(actor, form)
+        if refused is not None:
+            return refused
+        taken = {s.profile.id for s in existing}
+        # Active from the start; the spreadsheet's `active` column is the form's pause and resume buttons.
+        profile = replace(profile, id=_new_id(profile.name, taken), active=True)
+        stored = self._profiles.add(profile)
+        if stored is None:  # a colleague's new profile took the id in the meantime
+            raise ProfileChanged(profile.id)
+        return stored
+
+    def update(self, actor: EnterpriseActor, profile_id: str, form: Form, version: str) -> StoredProfile | Refused:
+        current = self.get(actor, profile_id)
+        profile, refused = self.read(actor, form, profile_id)
+        if refused is not None:
+            return refused
+        return self._replace(replace(profile, active=current.profile.active), version)
+
+    def set_active(self, actor: EnterpriseActor, profile_id: str, active: bool, version: str) -> StoredProfile:
+        """Pause (False) or resume (True) the profile's alerts."""
+        current = self.get(actor, profile_id)
+        return self._replace(replace(current.profile, active=active), version)
+
+    def delete(self, actor: EnterpriseActor, profile_id: str, version: str) -> Profile:
+        current = self.get(actor, profile_id)
+        if not self._profiles.remove(current.profile.enterprise_id, profile_id, version):
+            raise ProfileChanged(profile_id)
+        return current.profile
+
+    def _replace(self, profile: Profile, version: str) -> StoredProfile:
+        stored = self._profiles.replace(profile, version)
+        if stored is None:
+            raise ProfileChanged(profile.id)
+        return stored
+
+
+def _new_id(name: str, taken: set[str]) -> str:
+    """« Entretien ménager » → "entretien-menager" (then "entretien-menager-2"…); "profil" without a name."""
+    base = _NOT_ID.sub("-", fold(name)).strip("-")[:_ID_LENGTH].strip("-") or "profil"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
