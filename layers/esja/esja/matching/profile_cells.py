@@ -91,7 +91,7 @@ def read_profile(enterprise_id: str, profile_id: str, row: Mapping[str, str]) ->
                 "profile with neither a UNSPSC code nor a keyword: it would never be alerted",
             )
         )
-    return profile, tuple(problems)
+    return profile, tuple(sorted(problems, key=lambda p: PROFILE_COLUMNS.index(p.column)))  # as the columns go
 
 
 def profile_cells(p: Profile) -> dict[str, str]:
