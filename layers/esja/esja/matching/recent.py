@@ -34,8 +34,9 @@ from esja.model import Match, Profile, Scope, Status, Tender, Text
 
 FORMAT = 1  # bumped whenever the layout changes: a reader never misreads an older snapshot
 WINDOW = timedelta(days=60)
-# Decoded candidates kept per container: a CanadaBuys tender's features take about 40 kB, a SEAO one 4 kB.
-_DECODED = 4096
+# Decoded tenders kept per container: all of them at SEAO + CanadaBuys volume (about 15,000 in 60 days); a
+# CanadaBuys tender's features take about 40 kB, a SEAO one 4 kB: about 200 MB once all were decoded.
+_DECODED = 20_000
 # What the preview never shows and the matcher finds in the searched fields instead.
 _LEFT_OUT = ("description", "awards", "delivery_regions", "category_details", "method_details", "reference")
 _GAP_ID = 0  # between the French and English texts of a field: a phrase never spans them
@@ -64,6 +65,9 @@ def encode_recent_tenders(tenders: Iterable[RecentTender], *, built_at: datetime
     # Frequent words get small ids: the sequences are most of the snapshot.
     counts = Counter(word for _, f in entries for field in f.fields for word in field.sequence if word)
     ids = {word: i for i, (word, _) in enumerate(counts.most_common(), start=_GAP_ID + 1)}
+    # Word ids and positions as machine integers in base64 (a sequence of a thousand words decodes in
+    # microseconds, not the tenth of a millisecond JSON numbers take), two bytes each while they fit.
+    word_code, position_code = _smallest(len(ids) + 1), _smallest(len(entries))
     postings: dict[str, list[int]] = {}
     records, places = [], []
     for position, (recent, f) in enumerate(entries):
@@ -76,7 +80,9 @@ def encode_recent_tenders(tenders: Iterable[RecentTender], *, built_at: datetime
             "tender": {k: v for k, v in f.tender.to_dict().items() if k not in _LEFT_OUT},
             "status": recent.tender.status.value,
             "opened_at": recent.opened_at.isoformat(),
-            "fields": [[field.where, [ids.get(w, _GAP_ID) for w in field.sequence]] for field in f.fields],
+            "fields": [
+                [field.where, _packed([ids.get(w, _GAP_ID) for w in field.sequence], word_code)] for field in f.fields
+            ],
         }
         records.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
     snapshot = {
@@ -87,7 +93,8 @@ def encode_recent_tenders(tenders: Iterable[RecentTender], *, built_at: datetime
         "keys": [recent.tender.key for recent, _ in entries],
         "places": places,
         "records": records,
-        "postings": {term: _packed(positions) for term, positions in postings.items()},
+        "postings": {term: _packed(positions, position_code) for term, positions in postings.items()},
+        "integers": [word_code, position_code, sys.byteorder],
         "code_titles": _code_titles(recent.tender for recent, _ in entries),
     }
     return gzip.compress(json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode(), 6, mtime=0)
@@ -107,6 +114,9 @@ class RecentTenders:
     """A snapshot read back: `matches` of a profile, `tender` of each match, the codes the tenders carry."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
+        self._word_code, self._position_code, byte_order = raw["integers"]
+        if byte_order != sys.byteorder or {self._word_code, self._position_code} - {"H", "I"}:
+            raise SnapshotUnreadable(f"snapshot integers {raw['integers']!r} unreadable here")
         self.built_at = datetime.fromisoformat(raw["built_at"])
         self.window_start = datetime.fromisoformat(raw["window_start"])
         self.keys: list[str] = raw["keys"]
@@ -142,7 +152,7 @@ class RecentTenders:
         for term in terms:
             packed = self._postings.get(term)
             if packed is not None:
-                found.update(_unpacked(packed))
+                found.update(_unpacked(packed, self._position_code))
         filed = frozenset(filed_under(profile))
         places = self._places
         return sorted(i for i in found if (p := places[i]) is None or not filed.isdisjoint(p))
@@ -168,7 +178,11 @@ class RecentTenders:
             return decoded
         raw = json.loads(self._records[position])
         words = self._words
-        fields = tuple(field_of_sequence(where, tuple(map(words.__getitem__, ids))) for where, ids in raw["fields"])
+        code = self._word_code
+        fields = tuple(
+            field_of_sequence(where, tuple(map(words.__getitem__, _unpacked(ids, code))))
+            for where, ids in raw["fields"]
+        )
         at = datetime.fromisoformat(raw["opened_at"])
         decoded = _Decoded(tender_features(Tender.from_dict(raw["tender"]), at, fields), Status(raw["status"]), at)
         if len(self._decoded) >= _DECODED:
@@ -190,12 +204,16 @@ def _code_titles(tenders: Iterable[Tender]) -> dict[str, list[str]]:
     return titles
 
 
-# Positions as 4-byte unsigned integers in the machine's order: little-endian on both x86 and Lambda's arm64.
-def _packed(positions: list[int]) -> str:
-    return base64.b64encode(array("I", positions).tobytes()).decode("ascii")
+def _smallest(count: int) -> str:
+    """The array type code of the smallest unsigned integers that number `count` things."""
+    return "H" if count <= 1 << 16 else "I"
 
 
-def _unpacked(packed: str) -> array[int]:
-    positions = array("I")
-    positions.frombytes(base64.b64decode(packed))
-    return positions
+def _packed(numbers: list[int], code: str) -> str:
+    return base64.b64encode(array(code, numbers).tobytes()).decode("ascii")
+
+
+def _unpacked(packed: str, code: str) -> array[int]:
+    numbers = array(code)
+    numbers.frombytes(base64.b64decode(packed))
+    return numbers
