@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from esja.enterprise_space.actor import NotAllowed
 from esja.enterprise_space.profiles import (
@@ -17,8 +19,10 @@ from esja.enterprise_space.profiles import (
     Refused,
     TooManyProfiles,
 )
+from esja.matching.profile_cells import PROFILE_COLUMNS
 from esja.matching.profiles_csv import read_profiles_csv
 from esja.model import Category, Enterprise, Profile
+from esja.store.enterprises import profile_from_json, profile_json
 from tests.fakes import ActingFor, FakeWorld
 
 NOW = datetime(2026, 11, 16, 12, tzinfo=UTC)
@@ -189,3 +193,17 @@ def test_an_enterprise_has_at_most_a_few_profiles(world: FakeWorld) -> None:
 def test_no_profile_is_added_to_an_enterprise_that_is_no_more(world: FakeWorld) -> None:
     with pytest.raises(ProfileChanged):
         profiles(world).create(ActingFor("removed-meanwhile"), FORM)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(PROFILE_COLUMNS[1:]), st.text(max_size=300), max_size=len(PROFILE_COLUMNS)))
+def test_any_text_in_any_field_is_saved_or_refused_with_messages_never_an_error(form: dict[str, str]) -> None:
+    world = FakeWorld(NOW)
+    world.enterprises.save([Enterprise("coop-mitis", "Coop")], [])
+    result = profiles(world).create(MINE, form)
+    if isinstance(result, Refused):
+        assert result.problems and all(p.fr and p.en for p in result.problems)
+        assert world.enterprises.profiles == {}
+    else:
+        assert world.enterprises.profiles == {("coop-mitis", result.profile.id): result.profile}
+        assert profile_from_json(profile_json(result.profile)) == result.profile
