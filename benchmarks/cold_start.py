@@ -25,6 +25,7 @@ ENV = {
     "PUBLIC_BASE_URL": "https://esja.example.org",
     "SENDER_EMAIL": "alertes@esja.example.org",
     "SIGNING_KEYS": "benchmark-key",
+    "ADDRESS_KEY_SECRET": "benchmark-address-key",
     "SES_MAX_SEND_RATE": "14",  # otherwise send_alerts asks SES at start
     "AWS_DEFAULT_REGION": "ca-central-1",
     "AWS_ACCESS_KEY_ID": "benchmark",

@@ -185,64 +185,75 @@ def sign_a_pledge(aws: LocalAws) -> bool:
     return confirmed["statusCode"] == 200 and any(e.institution_name == "Ville de Rimouski" for e in registry)
 
 
-def main() -> int:
+def import_enterprises(aws: LocalAws) -> bool:
+    """The organizers' spreadsheet of enterprises, loaded as an organizer loads it (`esja enterprises import`)."""
+    with environment(aws.environment(MATCH)):
+        return cli(["enterprises", "import", str(ENTERPRISES)]) == 0
+
+
+def run_pipeline(aws: LocalAws, server: FeedServer) -> int:
+    """Every step of the demo on `aws`, the sample publishers served by `server`; 0 when all went as it should.
+    `make demo` runs it; `make serve` too, to build its world (local.world)."""
     OUT.mkdir(exist_ok=True)
-    with FeedServer() as server, local_aws() as aws:
-        server.routes.update(sample_routes(server.base_url, datetime.now(TIME_ZONE).date()))
-        env, events = feed_events(server)
+    server.routes.update(sample_routes(server.base_url, datetime.now(TIME_ZONE).date()))
+    env, events = feed_events(server)
 
-        print("== 1. Poll every feed (SEAO via its CKAN listing, CanadaBuys CSVs, a generic OCDS feed)")
-        first = poll_all(aws, env, events)
-        print(format_report_table(first))
+    print("== 1. Poll every feed (SEAO via its CKAN listing, CanadaBuys CSVs, a generic OCDS feed)")
+    first = poll_all(aws, env, events)
+    print(format_report_table(first))
 
-        print("== 2. Poll again: nothing changed upstream, so nothing is written or announced")
-        second = poll_all(aws, env, events)
-        print(format_report_table(second))
+    print("== 2. Poll again: nothing changed upstream, so nothing is written or announced")
+    second = poll_all(aws, env, events)
+    print(format_report_table(second))
 
-        print("== 3. Organizers load the enterprises' profiles (esja enterprises import examples/enterprises.csv)")
-        with environment(aws.environment(MATCH)):
-            if cli(["enterprises", "import", str(ENTERPRISES)]) != 0:
-                return 1
-        print()
+    print("== 3. Organizers load the enterprises' profiles (esja enterprises import examples/enterprises.csv)")
+    if not import_enterprises(aws):
+        return 1
+    print()
 
-        print("== 4. match_tenders consumes the match queue")
-        print(f"{queued_messages(aws)} announcements waiting on the match queue")
-        handled = aws.deliver_queue(MATCH, "MatchQueue", QUIET)
-        matches = stored_matches(aws)
-        print(f"{handled} announcements handled, {len(matches)} matches recorded\n")
-        print_matches(matches, {t["key"]: t for t in stored_tenders(aws)})
+    print("== 4. match_tenders consumes the match queue")
+    print(f"{queued_messages(aws)} announcements waiting on the match queue")
+    handled = aws.deliver_queue(MATCH, "MatchQueue", QUIET)
+    matches = stored_matches(aws)
+    print(f"{handled} announcements handled, {len(matches)} matches recorded\n")
+    print_matches(matches, {t["key"]: t for t in stored_tenders(aws)})
 
-        print("== 5. send_alerts e-mails each subscriber at their frequency (instant, daily, weekly runs)")
-        alerts = send_alerts(aws)
-        print()
+    print("== 5. send_alerts e-mails each subscriber at their frequency (instant, daily, weekly runs)")
+    alerts = send_alerts(aws)
+    print()
 
-        print("== 6. An institution signs the Déclaration d'engagement on the web form and confirms by e-mail")
-        pledged = sign_a_pledge(aws)
-        print()
+    print("== 6. An institution signs the Déclaration d'engagement on the web form and confirms by e-mail")
+    pledged = sign_a_pledge(aws)
+    print()
 
-        tenders = stored_tenders(aws)
-        (OUT / "tenders.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tenders))
-        (OUT / "poll-reports.json").write_text(json.dumps({"first": first, "second": second}, indent=2))
-        (OUT / "matches.jsonl").write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in matches))
-        statuses = Counter(t["status"] for t in tenders)
-        sources = Counter(t["source"] for t in tenders)
-        print(f"Tenders stored: {len(tenders)} — by source {dict(sources)} — by status {dict(statuses)}")
-        print(f"Outputs: {OUT / 'tenders.jsonl'}, {OUT / 'matches.jsonl'}, {OUT / 'poll-reports.json'}")
-        if not all(r["ok"] for r in first + second) or sum(r["new"] + r["changed"] for r in second):
-            print("demo: a poll failed or a re-poll wrote again", file=sys.stderr)
-            return 1
-        if any(r["failed"] for r in alerts) or alerts[-1]["sent"]:
-            print("demo: an alert failed, or the replayed run sent again", file=sys.stderr)
-            return 1
-        if not pledged:
-            print("demo: the pledge was not confirmed onto the registry", file=sys.stderr)
-            return 1
+    tenders = stored_tenders(aws)
+    (OUT / "tenders.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tenders))
+    (OUT / "poll-reports.json").write_text(json.dumps({"first": first, "second": second}, indent=2))
+    (OUT / "matches.jsonl").write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in matches))
+    statuses = Counter(t["status"] for t in tenders)
+    sources = Counter(t["source"] for t in tenders)
+    print(f"Tenders stored: {len(tenders)} — by source {dict(sources)} — by status {dict(statuses)}")
+    print(f"Outputs: {OUT / 'tenders.jsonl'}, {OUT / 'matches.jsonl'}, {OUT / 'poll-reports.json'}")
+    if not all(r["ok"] for r in first + second) or sum(r["new"] + r["changed"] for r in second):
+        print("demo: a poll failed or a re-poll wrote again", file=sys.stderr)
+        return 1
+    if any(r["failed"] for r in alerts) or alerts[-1]["sent"]:
+        print("demo: an alert failed, or the replayed run sent again", file=sys.stderr)
+        return 1
+    if not pledged:
+        print("demo: the pledge was not confirmed onto the registry", file=sys.stderr)
+        return 1
 
-        print("\n== 7. weekly_digest: each organizer's digest of the week, e-mailed once and archived")
-        if not run_weekly_digest(aws, OUT, QUIET, f"http://{WEB_HOST}"):
-            print("demo: a digest was not sent and archived, or the replayed run sent again", file=sys.stderr)
-            return 1
+    print("\n== 7. weekly_digest: each organizer's digest of the week, e-mailed once and archived")
+    if not run_weekly_digest(aws, OUT, QUIET, f"http://{WEB_HOST}"):
+        print("demo: a digest was not sent and archived, or the replayed run sent again", file=sys.stderr)
+        return 1
     return 0
+
+
+def main() -> int:
+    with FeedServer() as server, local_aws() as aws:
+        return run_pipeline(aws, server)
 
 
 if __name__ == "__main__":

@@ -22,13 +22,19 @@ ORGANIZERS = ROOT / "examples" / "organizers.csv"
 SIGNATORY, SEAO_BUYER_ID = "Ville de Rimouski", "OP-74012"  # its buyer id in the sample SEAO files
 
 
+def import_organizers(aws: LocalAws) -> bool:
+    """The organizers' list, loaded as an organizer loads it (`esja organizers import`)."""
+    with environment(aws.environment(DIGEST)):
+        return cli(["organizers", "import", str(ORGANIZERS)]) == 0
+
+
 def run_weekly_digest(aws: LocalAws, out: Path, quiet: dict[str, str], base_url: str) -> bool:
     """True when each organizer got one digest, archived, and the replay sent nothing."""
     env = {**web_environment(aws, base_url), "SES_MAX_SEND_RATE": "1000", **quiet}
     dynamodb = aws.client("dynamodb")
+    if not import_organizers(aws):
+        return False
     with environment(aws.environment(DIGEST, **env)):
-        if cli(["organizers", "import", str(ORGANIZERS)]) != 0:
-            return False
         pledges = PledgeStore(aws.resources.names["PledgesTable"], dynamodb).everything(datetime.now(UTC))
         for pledge in pledges:
             if pledge.details.institution_name == SIGNATORY and pledge.status == "confirmed":

@@ -17,7 +17,7 @@ import sys
 import boto3
 
 from local.resources import create_resources, function_environment, load_template
-from local.runtime import LOCAL_ENVIRONMENT, REGION, TEMPLATE, environment
+from local.runtime import LOCAL_ENVIRONMENT, LOCAL_SECRETS, REGION, TEMPLATE, environment
 from local.serve import LOCAL_SIGNING_KEYS
 
 
@@ -49,13 +49,18 @@ def main(argv: list[str] | None = None) -> int:
         for logical_id, resource in template["Resources"].items():
             if resource["Type"] == "AWS::Serverless::Function":
                 env |= function_environment(template, logical_id, resources)
-    env |= LOCAL_ENVIRONMENT | {
-        "AWS_ENDPOINT_URL": endpoint,
-        "SIGNING_KEYS": LOCAL_SIGNING_KEYS,
-        "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
-        "SES_MAX_SEND_RATE": "14",  # moto does not answer SES GetAccount
-    }
+    env |= (
+        LOCAL_ENVIRONMENT
+        | LOCAL_SECRETS
+        | {
+            "AWS_ENDPOINT_URL": endpoint,
+            "SIGNING_KEYS": LOCAL_SIGNING_KEYS,
+            "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
+            "SES_MAX_SEND_RATE": "14",  # moto does not answer SES GetAccount
+        }
+    )
     env.pop("SIGNING_KEYS_SECRET_ARN", None)  # locally the keys come from SIGNING_KEYS
+    env.pop("ADDRESS_KEY_SECRET_ARN", None)  # … and the address keys' secret from ADDRESS_KEY_SECRET
     print("# moto is serving every resource of template.yaml; paste these lines in another terminal:")
     for name, value in sorted(env.items()):
         print(f"export {name}={shlex.quote(value)}")

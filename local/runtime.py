@@ -32,6 +32,11 @@ LOCAL_ENVIRONMENT = {
     # Local runs never reach the real publishers: a refused connection, so the bundled tables serve.
     "MUNICIPALITIES_URL": "http://127.0.0.1:9/MUN.csv",
 }
+# What stands in locally for the template's secrets: every function's local environment has it.
+LOCAL_SECRETS = {
+    # The keyed hash of addresses (esja.people.keys): AddressKeySecret in AWS; this setting wins over its ARN.
+    "ADDRESS_KEY_SECRET": "local-only-address-key-secret-not-a-secret",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,7 @@ class LocalAws:
         return self.session.client(service)  # type: ignore[call-overload]
 
     def environment(self, function: str, **overrides: str) -> dict[str, str]:
-        return {**function_environment(self.template, function, self.resources), **overrides}
+        return {**function_environment(self.template, function, self.resources), **LOCAL_SECRETS, **overrides}
 
     def invoke(
         self, function: str, event: Mapping[str, Any], env: Mapping[str, str] | None = None, *, cold: bool = False
@@ -74,6 +79,10 @@ class LocalAws:
                 module = _load(ROOT / properties["CodeUri"] / f"{module_file}.py", f"esja_fn_{function}")
                 self._containers[function] = module
             return getattr(module, handler_name)(dict(event), FakeLambdaContext(function))
+
+    def retire(self, function: str) -> None:
+        """The function's next invocation starts a new container (it reads its environment again)."""
+        self._containers.pop(function, None)
 
     def deliver_queue(self, function: str, queue: str, env: Mapping[str, str] | None = None) -> int:
         """Play Lambda's SQS event source mapping: receive batches of 10, invoke, delete what succeeded.

@@ -1,9 +1,12 @@
-"""`make serve`: the public pages on http://127.0.0.1:3000, on embedded moto, e-mails in out/outbox/."""
+"""`make serve`: every page on http://127.0.0.1:3000, on embedded moto, in a demo world (local.world); e-mails —
+the sign-in links too — land in out/outbox/."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from pathlib import Path
 
 from local.http_adapter import serve
 from local.outbox import SentEmail, write_outbox
@@ -27,6 +30,34 @@ def print_new(sent: list[SentEmail]) -> None:
         print(f"  ✉ e-mail to {', '.join(email.to)}: {email.subject}")
 
 
+def build_world(aws: LocalAws) -> bool:
+    """The demo's pipeline, then what the spaces add (local.world); the pipeline's own output goes to a log."""
+    from local.demo import run_pipeline
+    from local.feed_server import FeedServer
+    from local.world import add_spaces
+
+    log = ROOT / "out" / "serve-world.log"
+    log.parent.mkdir(exist_ok=True)
+    print("Building the demo world (the feeds polled, enterprises matched, alerts, pledges, digests)…", flush=True)
+    with FeedServer() as feeds, log.open("w", encoding="utf-8") as out, contextlib.redirect_stdout(out):
+        built = run_pipeline(aws, feeds) == 0
+    if built:
+        add_spaces(aws)
+    aws.retire(WEB)  # the pipeline's web container knew another address: the pages start afresh
+    print(f"  {'done' if built else 'FAILED'}: what each step did is in {log.relative_to(ROOT)}")
+    return built
+
+
+def how_to_sign_in(base_url: str, outbox: Path) -> str:
+    from local.world import PEOPLE
+
+    people = "\n".join(f"  {person.email:<40} {person.who}" for person in PEOPLE)
+    return (
+        f"Sign in at {base_url}/connexion as any of these (the sign-in e-mail lands in {outbox}; open its link):\n"
+        f"{people}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=3000)
@@ -34,11 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     base_url = f"http://127.0.0.1:{args.port}"
     outbox = ROOT / "out" / "outbox"
     with local_aws() as aws:
+        if not build_world(aws):
+            return 1
+        write_outbox(outbox)  # the world's e-mails, so that the new ones are listed as they come
         env = web_environment(aws, base_url)
         server = serve(
             lambda event: aws.invoke(WEB, event, env), port=args.port, after=lambda: print_new(write_outbox(outbox))
         )
         print(f"ESJA pages on {base_url} (moto in-process); e-mails are written to {outbox}. Ctrl-C to stop.")
+        print(how_to_sign_in(base_url, outbox.relative_to(ROOT)), flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

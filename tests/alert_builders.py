@@ -11,7 +11,6 @@ from email import policy
 from email.message import Message
 from typing import Any
 
-from esja.alerts.model import address_key
 from esja.alerts.service import AlertService
 from esja.bootstrap import build_alert_service
 from esja.config import Settings
@@ -39,7 +38,7 @@ from esja.store.matches import alert_item
 from esja.store.subscriptions import SubscriptionStore
 from local.outbox import SentEmail, sent_emails
 from local.runtime import LocalAws
-from tests.moto_tables import MotoTables
+from tests.moto_tables import LOCAL_KEYS, MotoTables
 
 SEND = "SendAlertsFunction"
 WEB = "WebFunction"
@@ -128,7 +127,7 @@ class AlertWorld(MotoTables):
         return self.aws.client("sesv2")
 
     def state(self, address: str) -> Any:
-        return self.subscriptions.state(address_key(address))
+        return self.subscriptions.state(LOCAL_KEYS(address))
 
     def pending_for(self, address: str) -> set[str]:
         """Tender keys of the open matches not yet told to this address."""

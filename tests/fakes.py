@@ -27,6 +27,7 @@ from esja.alerts.model import (
     SubscriberState,
     SuppressionReason,
 )
+from esja.audit.log import Audit, AuditRecord
 from esja.config import SenderIdentity
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
@@ -44,23 +45,36 @@ from esja.ingest.feed_state import FeedState
 from esja.ingest.reference_data import CachedFile
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
-from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry
+from esja.people.actor import Actor
+from esja.people.keys import AddressKeys
+from esja.people.roles import Role, RoleGrant, Roles
+from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
+from esja.signin.model import Chosen, Session, SignInLink
 from esja.sources.http import Fetched, FetchError
 
 if TYPE_CHECKING:
     from esja.alerts import choices, suppressions
     from esja.alerts import service as alerts
+    from esja.audit import log as audit
+    from esja.console import home as console
     from esja.digest import service as digest
     from esja.digest import setup
+    from esja.enterprise_space import home as enterprise_space
     from esja.enterprise_space import profile_store, recent_tenders
     from esja.ingest import poll, recent, reference_data
     from esja.matching import enterprise_book
     from esja.matching import service as matching
+    from esja.people import rekey, roles
     from esja.pledges import export
     from esja.pledges import service as pledges
+    from esja.signatory_space import home as signatory_space
+    from esja.signin import service as signin
 
 T = TypeVar("T")
+
+# The address keys of the unit tests (esja.people.keys): a fixed secret.
+TEST_KEYS = AddressKeys.fixed("test-address-key-secret")
 
 
 @dataclass
@@ -122,6 +136,10 @@ class FakeFeedStates(Fake):
     def save(self, state: FeedState) -> None:
         self._call("save")
         self.saved[state.feed] = copy.deepcopy(state)
+
+    def all(self) -> list[FeedState]:
+        self._call("all")
+        return [copy.deepcopy(state) for state in self.saved.values()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +236,7 @@ class FakeEnterprises(Fake):
 
     enterprises: dict[str, Enterprise] = field(default_factory=dict)
     profiles: dict[tuple[str, str], Profile] = field(default_factory=dict)
+    address_keys: AddressKeys = TEST_KEYS  # what keys the manager index, as the store's
     _version: int = 0
 
     def save(self, enterprises: Sequence[Enterprise], profiles: Sequence[Profile]) -> SaveSummary:
@@ -247,10 +266,25 @@ class FakeEnterprises(Fake):
     def version(self) -> int:
         return self._version
 
+    def enterprise(self, enterprise_id: str) -> Enterprise | None:
+        self._call("enterprise")
+        return self.enterprises.get(enterprise_id)
+
+    def profiles_of(self, enterprise_id: str) -> list[Profile]:
+        return sorted((p for (e, _), p in self.profiles.items() if e == enterprise_id), key=lambda p: p.id)
+
+    def managed_by(self, address_key: str) -> list[str]:
+        self._call("managed_by")
+        return sorted(
+            e.id
+            for e in self.enterprises.values()
+            if any(self.address_keys(m.email) == address_key for m in e.managers)
+        )
+
     # The enterprises' own changes (esja.enterprise_space.profile_store.ProfileStore).
 
-    def profiles_of(self, enterprise_id: str) -> list[StoredProfile]:
-        self._call("profiles_of")
+    def stored_profiles(self, enterprise_id: str) -> list[StoredProfile]:
+        self._call("stored_profiles")
         mine = [p for (e, _), p in self.profiles.items() if e == enterprise_id]
         return [_stored_profile(p) for p in sorted(mine, key=lambda p: p.id)]
 
@@ -475,6 +509,17 @@ class FakeSubscriptions(Fake):
         self.events.append(SubscriptionEvent(COMPLAINT if reason == "complaint" else BOUNCE, at))
         return True
 
+    def rekey(self, old_key: str, new_key: str) -> int:
+        self._call("rekey")
+        moved = self.by_address.pop(old_key, None)
+        if moved is None:
+            return 0
+        self.by_address.setdefault(new_key, moved)  # an item already under the new key stays
+        return 1 + len(moved.log)
+
+    def address_partitions(self) -> set[str]:
+        return set(self.by_address)
+
     def since(self, moment: datetime) -> list[SubscriptionEvent]:
         return [event for event in self.events if event.at >= moment]
 
@@ -573,6 +618,10 @@ class FakeOrganizers(Fake):
     def organizers(self) -> list[Organizer]:
         return sorted(self.by_id.values(), key=lambda o: o.id)
 
+    def organizer(self, organizer_id: str) -> Organizer | None:
+        self._call("organizer")
+        return self.by_id.get(organizer_id)
+
     def save_organizers(self, organizers: Sequence[Organizer]) -> SavedOrganizers:
         self._call("save_organizers")
         wanted = {o.id: o for o in organizers}
@@ -638,7 +687,42 @@ class FakePledges(Fake):
             and stored.token_expires_at is not None
             and stored.token_expires_at > at
         )
-        return self._update(pledge.id, still_pending, status=PledgeStatus.CONFIRMED, confirmed_at=at, purge_at=None)
+        confirmed = {"status": PledgeStatus.CONFIRMED, "confirmed_at": at, "purge_at": None, "verdict": Verdict()}
+        return self._update(pledge.id, still_pending, **confirmed)
+
+    def record_verdict(self, pledge_id: str, verdict: Verdict) -> Pledge | None:
+        self._call("record_verdict")
+        stored = self.by_id.get(pledge_id)
+        if stored is None or stored.status is not PledgeStatus.CONFIRMED:
+            return None
+        self.by_id[pledge_id] = replace(stored, verdict=verdict)
+        return self.by_id[pledge_id]
+
+    def to_verify(self, now: datetime) -> list[Pledge]:
+        waiting = [
+            p
+            for p in self.by_id.values()
+            if p.status is PledgeStatus.CONFIRMED and p.verdict and p.verdict.state is Verification.TO_VERIFY
+        ]
+        return sorted((p for p in waiting if not p.is_purged(now)), key=lambda p: (p.confirmed_at, p.id))
+
+    def of_person(self, address_key: str) -> list[str]:
+        return [p.id for p in self.by_id.values() if p.address_key == address_key]
+
+    def queue_to_verify(self, pledge: Pledge) -> bool:
+        """The adapter's condition: confirmed, and no verification recorded (as stored before it existed)."""
+        stored = self.by_id.get(pledge.id)
+        if stored is None or stored.status is not PledgeStatus.CONFIRMED or stored.verdict is not None:
+            return False
+        self.by_id[pledge.id] = replace(stored, verdict=Verdict())
+        return True
+
+    def set_address_key(self, pledge_id: str, address_key: str) -> bool:
+        stored = self.by_id.get(pledge_id)
+        if stored is None or stored.address_key:
+            return False
+        self.by_id[pledge_id] = replace(stored, address_key=address_key)
+        return True
 
     def withdraw(
         self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None
@@ -704,11 +788,81 @@ class FakeRateLimits(Fake):
         return True
 
 
-@dataclass(frozen=True, slots=True)
-class ActingFor:
-    """A person acting for an enterprise (or for none), as the enterprises' use cases see them."""
+# --- sign-in, sessions, the audit log ---
 
-    enterprise_id: str | None
+
+@dataclass
+class FakeSessions(Fake):
+    """The Sessions table: a link opens while it is its person's latest; an ended session stays ended."""
+
+    links: dict[str, SignInLink] = field(default_factory=dict)
+    latest: dict[str, str] = field(default_factory=dict)  # address key → the digest of its latest link
+    by_key: dict[str, Session] = field(default_factory=dict)
+
+    def put_link(self, link: SignInLink) -> None:
+        self._call("put_link")
+        self.links[link.digest] = link
+        self.latest[link.address_key] = link.digest
+
+    def link(self, digest: str) -> SignInLink | None:
+        link = self.links.get(digest)
+        return link if link is not None and self.latest.get(link.address_key) == digest else None
+
+    def open_session(self, link: SignInLink, session: Session) -> bool:
+        self._call("open_session")
+        if self.latest.get(link.address_key) != link.digest or session.key in self.by_key:
+            return False
+        del self.latest[link.address_key]
+        self.by_key[session.key] = session
+        return True
+
+    def session(self, key: str) -> Session | None:
+        self._call("session")
+        return self.by_key.get(key)
+
+    def touch(self, session: Session, now: datetime) -> None:
+        self._update(session.key, last_seen_at=now)
+
+    def choose(self, key: str, chosen: Chosen) -> None:
+        self._update(key, chosen=chosen)
+
+    def end(self, key: str, now: datetime) -> bool:
+        return self._update(key, ended_at=now)
+
+    def sessions_of(self, address_key: str) -> list[Session]:
+        return [s for s in self.by_key.values() if s.address_key == address_key]
+
+    def _update(self, key: str, **changes: Any) -> bool:
+        """The adapter's condition: only an open (not ended) session changes."""
+        self._call("update")
+        stored = self.by_key.get(key)
+        if stored is None or stored.ended_at is not None:
+            return False
+        self.by_key[key] = replace(stored, **changes)
+        return True
+
+
+@dataclass
+class FakeAuditLog(Fake):
+    records: list[AuditRecord] = field(default_factory=list)
+
+    def append(self, record: AuditRecord) -> None:
+        self._call("append")
+        self.records.append(record)
+
+    def between(self, since: datetime, until: datetime, *, action: str = "") -> list[AuditRecord]:
+        found = [r for r in self.records if since <= r.at < until and (not action or r.action == action)]
+        return sorted(found, key=lambda r: r.at, reverse=True)
+
+    def actions(self) -> list[str]:
+        return [record.action for record in self.records]
+
+
+def acting_for(enterprise_id: str, role: Role = Role.ENTERPRISE) -> Actor:
+    """A person acting for `enterprise_id` (or, with another role, for that item), as `Sessions.actor` makes them
+    (tests/space_builders.People goes through the sign-in's fakes)."""
+    grant = RoleGrant(role, enterprise_id, enterprise_id)
+    return Actor(grant, TEST_KEYS(f"someone@{enterprise_id}.example.org"), "fr", "session", "form-token")
 
 
 class Clock:
@@ -749,6 +903,13 @@ class FakeWorld:
         self.pledges = FakePledges()
         self.rate_limits = FakeRateLimits()
         self.sender = SenderIdentity(contact_email="info@esja.example.org")
+        self.address_keys = TEST_KEYS
+        self.sessions = FakeSessions()
+        self.audit_log = FakeAuditLog()
+        self.log = self.audit_log  # the journal's name for it
+        self.audit = Audit(self.audit_log, self.clock)
+        self.feeds = self.feed_states  # the console's name for them
+        self.roles = self.build(Roles)
 
     def build(self, use_case: Callable[..., T], **given: Any) -> T:
         wanted = inspect.signature(use_case).parameters
@@ -775,6 +936,14 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _week = (world.subscriptions, world.archive, world.organizers, world.pledges)
     _pledges: tuple[pledges.PledgeRepository, pledges.RateLimits, export.PledgeReader]
     _pledges = (world.pledges, world.rate_limits, world.pledges)
+    _roles: tuple[roles.OrganizerDirectory, roles.MemberDirectory, roles.SignatoryDirectory]
+    _roles = (world.organizers, world.enterprises, world.pledges)
+    _spaces: tuple[signin.SessionStore, audit.AuditLog, console.PledgesToVerify, console.FeedStates]
+    _spaces = (world.sessions, world.audit_log, world.pledges, world.feed_states)
+    _homes: tuple[enterprise_space.EnterpriseReader, signatory_space.PledgeReader]
+    _homes = (world.enterprises, world.pledges)
+    _rekey: tuple[rekey.SubscriptionPartitions, rekey.PledgeKeys, rekey.EnterpriseIndex, rekey.OrganizerList]
+    _rekey = (world.subscriptions, world.pledges, world.enterprises, world.organizers)
     _space: tuple[profile_store.ProfileStore, recent.SnapshotWriter, recent_tenders.SnapshotReader]
     _space = (world.enterprises, world.snapshots, world.snapshots)
     _recent: recent.TendersFirstSeen = world.tenders

@@ -6,10 +6,14 @@ from datetime import datetime
 
 from esja.ingest.changes import Change, plan_change
 from esja.model import Tender
+from esja.people.keys import AddressKeys
 from esja.store.enterprises import EnterpriseStore
 from esja.store.matches import MatchStore
 from esja.store.tenders import TenderStore
-from local.runtime import LocalAws
+from local.runtime import LOCAL_SECRETS, LocalAws
+
+# The address keys of the local runs (what every function invoked on moto computes).
+LOCAL_KEYS = AddressKeys.fixed(LOCAL_SECRETS["ADDRESS_KEY_SECRET"])
 
 
 class MotoTables:
@@ -17,7 +21,7 @@ class MotoTables:
         self.aws = aws
         self.dynamodb = aws.client("dynamodb")
         self.names = aws.resources.names
-        self.enterprises = EnterpriseStore(self.names["EnterprisesTable"], self.dynamodb)
+        self.enterprises = EnterpriseStore(self.names["EnterprisesTable"], self.dynamodb, address_keys=LOCAL_KEYS)
         self.tenders = TenderStore(self.names["TendersTable"], self.dynamodb)
         self.matches = MatchStore(self.names["MatchesTable"], self.dynamodb)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from esja.alerts.model import Listing, Preferences, address_key
+from esja.alerts.model import Listing, Preferences
 from esja.digest.signatories import SignatoryLink
 from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE
 from esja.model import Status
@@ -15,6 +15,7 @@ from esja.store.send_records import ALERT_RECORD_LIFETIME, SendRecords, alert_ke
 from esja.store.subscriptions import SubscriptionStore
 from local.runtime import LocalAws
 from tests.digest_builders import CESIM, ESBSL, RECENT, DigestWorld, tender
+from tests.moto_tables import LOCAL_KEYS
 
 MONDAY = RECENT.start + timedelta(hours=9)
 
@@ -94,16 +95,16 @@ def test_alert_deliveries_are_read_from_the_alerts_own_records(aws: LocalAws) ->
     )
     listing = Listing((("coop", "Coop"),), (), Preferences("daily", "fr"), ())
     for n, address in enumerate(("a@example.org", "b@example.org", "c@example.org")):
-        key = address_key(address)
+        key = LOCAL_KEYS(address)
         subscriptions.enrol(key, listing, MONDAY)
         sends.claim(SendKey(key, "daily#x"), MONDAY)
         sends.sent(SendKey(key, "daily#x"), f"m{n}", MONDAY + timedelta(minutes=n), {"tenders": "2"})
-    sends.claim(SendKey(address_key("a@example.org"), "daily#y"), MONDAY)  # claimed, never confirmed
-    subscriptions.suppress(address_key("b@example.org"), reason="bounce", detail="Permanent", event_id="1", at=MONDAY)
-    subscriptions.suppress(address_key("c@example.org"), reason="complaint", detail="abuse", event_id="2", at=MONDAY)
-    subscriptions.unsubscribe(address_key("a@example.org"), how="page", wording_version="v", language="fr", now=MONDAY)
+    sends.claim(SendKey(LOCAL_KEYS("a@example.org"), "daily#y"), MONDAY)  # claimed, never confirmed
+    subscriptions.suppress(LOCAL_KEYS("b@example.org"), reason="bounce", detail="Permanent", event_id="1", at=MONDAY)
+    subscriptions.suppress(LOCAL_KEYS("c@example.org"), reason="complaint", detail="abuse", event_id="2", at=MONDAY)
+    subscriptions.unsubscribe(LOCAL_KEYS("a@example.org"), how="page", wording_version="v", language="fr", now=MONDAY)
     old = RECENT.previous.start - timedelta(days=2)
-    subscriptions.suppress(address_key("old@example.org"), reason="bounce", detail="Permanent", event_id="3", at=old)
+    subscriptions.suppress(LOCAL_KEYS("old@example.org"), reason="bounce", detail="Permanent", event_id="3", at=old)
 
     events = SubscriptionEvents(aws.resources.names["SubscriptionsTable"], aws.client("dynamodb")).since(
         RECENT.previous.start

@@ -18,6 +18,7 @@ from esja.store.match_queue import message
 from esja.store.matches import MatchStore
 from esja.store.tenders import TenderStore
 from local.runtime import LocalAws
+from tests.moto_tables import LOCAL_KEYS
 
 MATCH = "MatchTendersFunction"
 QUIET = {"POWERTOOLS_LOG_LEVEL": "CRITICAL", "POWERTOOLS_METRICS_DISABLED": "true"}
@@ -80,7 +81,7 @@ def items(aws: LocalAws, enterprise_id: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def with_profiles(aws: LocalAws) -> EnterpriseStore:
-    store = EnterpriseStore(aws.resources.names["EnterprisesTable"], aws.client("dynamodb"))
+    store = EnterpriseStore(aws.resources.names["EnterprisesTable"], aws.client("dynamodb"), address_keys=LOCAL_KEYS)
     store.save([COOP], [PROFILE])
     return store
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 
-from esja.bootstrap import build_enterprise_space
+from esja.audit.log import Audit
+from esja.clock import utc_now
+from esja.bootstrap import build_profile_space
 from esja.config import Settings
 from esja.enterprise_space.preview import Preview, Unavailable
 from esja.enterprise_space.profiles import Refused
@@ -17,7 +19,7 @@ from esja.store.enterprises import EnterpriseStore
 from esja.store.recent_tenders import RecentTendersObject
 from local.feed_server import FeedServer, Route
 from local.runtime import LocalAws
-from tests.fakes import ActingFor
+from tests.fakes import FakeAuditLog, acting_for
 from tests.feed_builders import canadabuys_csv, canadabuys_row
 
 QUIET = {"POWERTOOLS_LOG_LEVEL": "CRITICAL", "POWERTOOLS_METRICS_DISABLED": "true", "HTTP_RETRIES": "0"}
@@ -56,8 +58,8 @@ def test_a_poll_writes_the_snapshot_the_web_function_previews_profiles_on(aws: L
     settings = Settings.from_env(aws.environment("WebFunction"))
     enterprises = EnterpriseStore(settings.enterprises_table, aws.client("dynamodb"))
     enterprises.save([Enterprise("coop", "Coop")], [Profile("coop", "hiver", keywords=("peinture",))])
-    space = build_enterprise_space(settings, dynamodb=aws.client("dynamodb"), s3=aws.client("s3"))
-    shown = space.preview.preview(ActingFor("coop"), {"keywords": "snow removal"}, "hiver")
+    space = build_profile_space(settings, enterprises=enterprises, audit=Audit(FakeAuditLog(), utc_now), s3=aws.client("s3"))
+    shown = space.preview.preview(acting_for("coop"), {"keywords": "snow removal"}, "hiver")
     assert isinstance(shown, Preview)
     assert [t.tender.tender.key for t in shown.gained] == ["canadabuys:cb-1-000001"] and shown.lost == ()
 
@@ -71,21 +73,21 @@ def test_an_enterprises_own_changes_are_conditional_and_move_the_matchers_versio
     added = store.add(profile)
     assert added is not None and store.add(profile) is None  # the id is taken
     assert store.add(Profile("gone", "x", keywords=("x",))) is None  # no such enterprise
-    assert store.profiles_of("coop") == [added] and store.version() == version + 1
+    assert store.stored_profiles("coop") == [added] and store.version() == version + 1
 
     edited = store.replace(Profile("coop", "hiver", "Hiver", keywords=("neige",)), added.version)
     assert edited is not None and edited.version != added.version
     assert store.replace(profile, added.version) is None  # changed since that version
     assert not store.remove("coop", "hiver", added.version)
     assert store.remove("coop", "hiver", edited.version)
-    assert store.profiles_of("coop") == [] and store.version() == version + 3
+    assert store.stored_profiles("coop") == [] and store.version() == version + 3
     assert store.load() == ([Enterprise("coop", "Coop")], [])
 
 
 def test_the_web_function_refuses_a_bad_form_with_the_spreadsheets_words(aws: LocalAws) -> None:
     settings = Settings.from_env(aws.environment("WebFunction"))
     EnterpriseStore(settings.enterprises_table, aws.client("dynamodb")).save([Enterprise("coop", "Coop")], [])
-    space = build_enterprise_space(settings, dynamodb=aws.client("dynamodb"), s3=aws.client("s3"))
-    refused = space.profiles.create(ActingFor("coop"), {"unspsc": "7611x"})
+    space = build_profile_space(settings, enterprises=enterprises, audit=Audit(FakeAuditLog(), utc_now), s3=aws.client("s3"))
+    refused = space.profiles.create(acting_for("coop"), {"unspsc": "7611x"})
     assert isinstance(refused, Refused) and refused.problems[0].fr == "code UNSPSC invalide «\u00a07611x\u00a0»"
-    assert isinstance(space.preview.preview(ActingFor("coop"), {"keywords": "x"}), Unavailable)
+    assert isinstance(space.preview.preview(acting_for("coop"), {"keywords": "x"}), Unavailable)

@@ -17,7 +17,6 @@ from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.exceptions import ClientError
 
-from esja.alerts.model import address_key
 from esja.bootstrap import aws_client
 from esja.cli import main as cli
 from esja.model import Status
@@ -36,6 +35,7 @@ from tests.alert_builders import (
     subscriber,
     tender,
 )
+from tests.moto_tables import LOCAL_KEYS
 
 JULIE = "direction@coop.example.org"
 MARC = "ventes@coop.example.org"
@@ -306,20 +306,20 @@ def test_preferences_override_the_imported_frequency_and_can_pause(world: AlertW
     world.run("weekly")  # registers everyone, sends nothing (nobody is weekly)
     state = world.state(JULIE)
     weekly = replace(state.listing.defaults, frequency="weekly")
-    world.subscriptions.save_preferences(address_key(JULIE), weekly, how="test", wording_version="t", now=NOW)
+    world.subscriptions.save_preferences(LOCAL_KEYS(JULIE), weekly, how="test", wording_version="t", now=NOW)
 
     assert world.run("daily")["sent"] == 0
     paused = replace(weekly, paused=True)
-    world.subscriptions.save_preferences(address_key(JULIE), paused, how="test", wording_version="t", now=NOW)
+    world.subscriptions.save_preferences(LOCAL_KEYS(JULIE), paused, how="test", wording_version="t", now=NOW)
     assert world.run("weekly")["paused"] == 1 and emails_to(JULIE) == []
-    world.subscriptions.save_preferences(address_key(JULIE), weekly, how="test", wording_version="t", now=NOW)
+    world.subscriptions.save_preferences(LOCAL_KEYS(JULIE), weekly, how="test", wording_version="t", now=NOW)
     assert world.run("weekly", "2026-11-30T12:00:00Z")["sent"] == 1
 
 
 def test_an_unsubscribed_address_never_gets_an_alert_again(world: AlertWorld) -> None:
     world.match("coop", tender("a"))
     world.run("daily", "2026-11-20T12:00:00Z")
-    world.subscriptions.unsubscribe(address_key(JULIE), how="test", wording_version="t", language="fr", now=NOW)
+    world.subscriptions.unsubscribe(LOCAL_KEYS(JULIE), how="test", wording_version="t", language="fr", now=NOW)
 
     world.match("coop", tender("b", "Vitres"))
     report = world.run("daily", "2026-11-21T12:00:00Z")
@@ -330,7 +330,7 @@ def test_an_unsubscribed_address_never_gets_an_alert_again(world: AlertWorld) ->
 def test_consents_from_the_import_are_logged_once_and_the_log_only_grows(world: AlertWorld) -> None:
     world.run("daily", "2026-11-20T12:00:00Z")
     world.run("daily", "2026-11-21T12:00:00Z")
-    key = address_key(JULIE)
+    key = LOCAL_KEYS(JULIE)
     [consent] = world.subscriptions.history(key)
 
     world.subscriptions.unsubscribe(key, how="test", wording_version="w-1", language="fr", now=NOW)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from esja.alerts.model import address_key
 from local.runtime import ROOT, LocalAws
 from tests.alert_builders import QUIET, AlertWorld, emails_to, enterprise, subscriber, tender
+from tests.moto_tables import LOCAL_KEYS
 
 SES_EVENTS = "SesEventsFunction"
 JULIE = "direction@coop.example.org"  # the address in events/ses_*.json
@@ -27,7 +27,7 @@ def event(name: str) -> dict[str, Any]:
 
 
 def suppression_item(aws: LocalAws) -> dict[str, Any] | None:
-    key = {"pk": {"S": f"address#{address_key(JULIE)}"}, "sk": {"S": "state#suppressed"}}
+    key = {"pk": {"S": f"address#{LOCAL_KEYS(JULIE)}"}, "sk": {"S": "state#suppressed"}}
     table = aws.resources.names["SubscriptionsTable"]
     item: dict[str, Any] | None = aws.client("dynamodb").get_item(TableName=table, Key=key).get("Item")
     return item

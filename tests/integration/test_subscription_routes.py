@@ -11,7 +11,6 @@ import pytest
 from itsdangerous.timed import TimestampSigner
 
 from esja.alerts.links import SubscriberLinks
-from esja.alerts.model import address_key
 from esja.tokens import SigningKeys
 from local.http_adapter import to_event
 from local.runtime import LocalAws
@@ -27,6 +26,7 @@ from tests.alert_builders import (
     subscriber,
     tender,
 )
+from tests.moto_tables import LOCAL_KEYS
 
 JULIE = "direction@coop.example.org"
 HOST = urlsplit(BASE_URL).netloc
@@ -95,7 +95,7 @@ def unsubscribe_token(world: AlertWorld, *, days_ago: int = 0, keys: list[str] |
 
 
 def history(world: AlertWorld) -> list[str]:
-    return [record.kind for record in world.subscriptions.history(address_key(JULIE))]
+    return [record.kind for record in world.subscriptions.history(LOCAL_KEYS(JULIE))]
 
 
 # --- Unsubscribe ----------------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def test_the_button_unsubscribes_and_records_how_and_which_wording(world: AlertW
 
     assert done["statusCode"] == again["statusCode"] == 200 and "You are unsubscribed" in done["body"]
     assert world.state(JULIE).unsubscribed_at is not None
-    [record] = [r for r in world.subscriptions.history(address_key(JULIE)) if r.kind == "unsubscribe"]
+    [record] = [r for r in world.subscriptions.history(LOCAL_KEYS(JULIE)) if r.kind == "unsubscribe"]
     assert record.how == "page de désabonnement" and record.wording_version == "desabonnement-page-2026-11"
     assert record.details == {"language": "en"}
     assert "has been unsubscribed since" in browser.get(f"/desabonnement?jeton={token}&lang=en")["body"]
@@ -135,7 +135,7 @@ def test_mail_clients_unsubscribe_in_one_click_from_their_own_servers(world: Ale
     )
 
     assert answer["statusCode"] == 200 and world.state(JULIE).unsubscribed_at is not None
-    [record] = [r for r in world.subscriptions.history(address_key(JULIE)) if r.kind == "unsubscribe"]
+    [record] = [r for r in world.subscriptions.history(LOCAL_KEYS(JULIE)) if r.kind == "unsubscribe"]
     assert record.wording_version == "rfc8058-one-click"
 
 

@@ -144,9 +144,24 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("SubscriptionsTable", "dynamodb:Query"),
         ("SubscriptionsTable", "dynamodb:PutItem"),
         ("TendersTable", "dynamodb:GetItem"),  # « Ajouter à mon agenda »: one tender's closing date
-        # An enterprise's own profiles (each written in a transaction with the catalogue's version).
+        # Sign-in and sessions: links and sessions put, read, spent or ended by an update (never deleted).
+        ("SessionsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:PutItem"),
+        ("SessionsTable", "dynamodb:UpdateItem"),
+        ("SessionsTable/index/by_person", "dynamodb:Query"),
+        # The audit log: appended to, read by organizers; never updated or deleted.
+        ("AuditTable", "dynamodb:PutItem"),
+        ("AuditTable", "dynamodb:Query"),
+        # Roles, re-checked on each request: organizers, enterprises' managers, verified signatories.
+        ("OrganizersTable", "dynamodb:GetItem"),  # the "organizer" partition only (test below)
+        ("OrganizersTable", "dynamodb:Query"),
         ("EnterprisesTable", "dynamodb:GetItem"),
-        ("EnterprisesTable", "dynamodb:Query"),
+        ("EnterprisesTable", "dynamodb:Query"),  # an enterprise's profiles (its space's home)
+        ("EnterprisesTable/index/by_manager", "dynamodb:Query"),
+        ("PledgesTable/index/by_person", "dynamodb:Query"),
+        ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
+        ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
+        # An enterprise's own profiles (each written in a transaction with the catalogue's version).
         ("EnterprisesTable", "dynamodb:PutItem"),
         ("EnterprisesTable", "dynamodb:DeleteItem"),
         ("EnterprisesTable", "dynamodb:ConditionCheckItem"),
@@ -227,6 +242,7 @@ EXPECTED_OTHER_PERMISSIONS = {
     "MatchTendersFunctionRole": set(),
     "WebFunctionRole": {
         ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
+        ("AddressKeySecret", "secretsmanager:GetSecretValue"),
         ("identity/SenderEmail", "ses:SendEmail"),
         ("configuration-set/TransactionalConfigurationSet", "ses:SendEmail"),
         ("ArchiveBucket/digests/*", "s3:GetObject"),
@@ -236,6 +252,7 @@ EXPECTED_OTHER_PERMISSIONS = {
     },
     "SendAlertsFunctionRole": {
         ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
+        ("AddressKeySecret", "secretsmanager:GetSecretValue"),
         ("identity/SenderEmail", "ses:SendEmail"),
         ("configuration-set/AlertsConfigurationSet", "ses:SendEmail"),
         ("*", "ses:GetAccount"),
@@ -243,6 +260,7 @@ EXPECTED_OTHER_PERMISSIONS = {
     },
     "SesEventsFunctionRole": {
         ("SesEventsDeadLetterQueue", "sqs:SendMessage"),
+        ("AddressKeySecret", "secretsmanager:GetSecretValue"),
     },
     "WeeklyDigestFunctionRole": {
         ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
@@ -469,6 +487,43 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     ]
 
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
+
+
+def test_the_web_function_reads_only_the_organizers_of_the_organizers_table(transformed: dict[str, Any]) -> None:
+    [statement] = [
+        s
+        for s in role_statements(transformed["Resources"]["WebFunctionRole"])
+        if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
+    ]
+
+    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["organizer"]}}
+
+
+def test_the_audit_log_is_append_only_for_every_function(transformed: dict[str, Any]) -> None:
+    on_audit = {
+        (role_id, action)
+        for role_id, role in resources_of_type(transformed, "AWS::IAM::Role").items()
+        for statement in role_statements(role)
+        for action in actions(statement)
+        if resource_name(statement["Resource"]) == "AuditTable"
+    }
+
+    assert on_audit == {("WebFunctionRole", "dynamodb:PutItem"), ("WebFunctionRole", "dynamodb:Query")}
+
+
+def test_the_address_key_secret_is_its_own_and_never_regenerated() -> None:
+    secret = TEMPLATE["Resources"]["AddressKeySecret"]["Properties"]["GenerateSecretString"]
+
+    assert secret["PasswordLength"] >= 64 and "SecretStringTemplate" not in secret  # a plain string, not the keys'
+    for function in ("WebFunction", "SendAlertsFunction", "SesEventsFunction"):
+        variables = TEMPLATE["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert variables["ADDRESS_KEY_SECRET_ARN"] == {"Ref": "AddressKeySecret"}, function
+
+
+def test_sessions_and_the_audit_log_expire_by_ttl() -> None:
+    for table in ("SessionsTable", "AuditTable"):
+        ttl = TEMPLATE["Resources"][table]["Properties"]["TimeToLiveSpecification"]
+        assert ttl == {"AttributeName": "expires_at", "Enabled": True}, table
 
 
 def test_the_web_function_reads_only_the_archived_digests_and_the_recent_tenders(transformed: dict[str, Any]) -> None:

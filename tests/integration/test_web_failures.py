@@ -22,7 +22,7 @@ from esja.tokens import SigningKeys, TokenSigner
 from esja.web.security import SECURITY_HEADERS
 from local.http_adapter import to_event
 from local.resources import load_template
-from local.runtime import LOCAL_ENVIRONMENT, TEMPLATE, LocalAws, environment
+from local.runtime import LOCAL_ENVIRONMENT, LOCAL_SECRETS, TEMPLATE, LocalAws, environment
 from tests.pledge_builders import aged_form_token, pledge_fields
 
 BASE_URL = "https://esja.example.org"
@@ -39,7 +39,13 @@ WEB_TABLES = {
     "TENDERS_TABLE": "tenders",
     "ARCHIVE_BUCKET": "archive",
     "SENDER_EMAIL": "alertes@esja.example.org",
+    "SESSIONS_TABLE": "sessions",
+    "AUDIT_TABLE": "audit",
+    "ORGANIZERS_TABLE": "organizers",
+    "ENTERPRISES_TABLE": "enterprises",
+    "FEEDS_TABLE": "feeds",
 }
+SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
 
 
 def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
@@ -65,11 +71,16 @@ def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
         "preferences": ("POST", "/preferences?lang=fr", {"jeton": preferences, "frequency": "daily", "language": "fr"}),
         "archived digest": ("GET", f"/sommaire?{digest}", {}),
         "calendar event": ("GET", f"/agenda?{calendar}", {}),
+        "sign in": ("POST", "/connexion?lang=fr", {"email": "julie@coop.example.org", "language": "fr"}),
+        "sign-in link page": ("GET", f"/connexion/lien?jeton={SECRET}&lang=fr", {}),
+        "open a session": ("POST", "/connexion/lien?lang=fr", {"jeton": SECRET}),
+        "a space's page": ("GET", "/organisation/?lang=fr", {}),  # the session cookie is looked up
+        "one's sessions": ("GET", "/compte/sessions?lang=fr", {}),
     }
 
 
 def event(method: str, target: str, form: dict[str, Any]) -> dict[str, Any]:
-    headers = {"host": HOST}
+    headers = {"host": HOST, "cookie": f"__Host-esja_session={SECRET}"}
     if method == "POST":
         headers |= {"content-type": "application/x-www-form-urlencoded", "origin": BASE_URL}
     return to_event(method, target, headers, urlencode(form, doseq=True).encode(), HOST)
@@ -109,6 +120,7 @@ def test_unreadable_signing_keys_are_the_same_503_page() -> None:
     refused = "http://127.0.0.1:9"  # nothing listens there: Secrets Manager unreachable
     env = {
         **LOCAL_ENVIRONMENT,
+        **LOCAL_SECRETS,
         **WEB_TABLES,
         "AWS_ENDPOINT_URL": refused,
         "PUBLIC_BASE_URL": BASE_URL,
@@ -119,6 +131,26 @@ def test_unreadable_signing_keys_are_the_same_503_page() -> None:
         app = build_web_app(Settings.from_env())
         # The form's time-trap needs the keys.
         answer = app.resolve(event("GET", "/engagement?lang=fr", {}), cast(Any, {}))
+
+    assert answer["statusCode"] == 503 and "Réessayez dans quelques minutes" in answer["body"]
+
+
+def test_an_unreadable_address_key_secret_is_the_same_503_page() -> None:
+    refused = "http://127.0.0.1:9"  # nothing listens there: Secrets Manager unreachable
+    env = {
+        **LOCAL_ENVIRONMENT,
+        **WEB_TABLES,
+        "AWS_ENDPOINT_URL": refused,
+        "PUBLIC_BASE_URL": BASE_URL,
+        "SIGNING_KEYS": KEY,
+        "ADDRESS_KEY_SECRET_ARN": "arn:aws:secretsmanager:ca-central-1:123456789012:secret:esja-address-key",
+        "SIGN_IN_FLOOR_SECONDS": "0",
+        "POWERTOOLS_LOG_LEVEL": "CRITICAL",
+    }
+    with environment(env):
+        app = build_web_app(Settings.from_env())  # the secret is not read at cold start
+        form = {"email": "julie@coop.example.org", "language": "fr"}
+        answer = app.resolve(event("POST", "/connexion?lang=fr", form), cast(Any, {}))
 
     assert answer["statusCode"] == 503 and "Réessayez dans quelques minutes" in answer["body"]
 
@@ -163,6 +195,7 @@ def test_a_page_whose_aws_call_gets_no_answer_is_a_503_after_two_attempts(
     url, accepted = silent_endpoint
     env = {
         **LOCAL_ENVIRONMENT,
+        **LOCAL_SECRETS,
         **WEB_TABLES,
         "AWS_ENDPOINT_URL": url,
         "PUBLIC_BASE_URL": BASE_URL,

@@ -30,7 +30,7 @@ def test_head_is_answered_like_get_without_a_body_on_every_get_route(web: WebCli
         get, head = web.get(f"{path}?lang=en"), web.send("HEAD", f"{path}?lang=en", b"")
         assert head["statusCode"] == get["statusCode"], path
         assert head["headers"] == get["headers"], path
-        assert head["body"] == "" and get["body"], path
+        assert head["body"] == "" and (get["body"] or get["statusCode"] == 303), path  # a space's: to sign in
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
-from esja.alerts.model import address_key
 from esja.bootstrap import build_digest_service
 from esja.config import Settings
 from esja.digest.links import archive_key
@@ -38,6 +37,7 @@ from tests.digest_builders import (
     tender,
 )
 from tests.integration.test_template import ROOT
+from tests.moto_tables import LOCAL_KEYS
 
 MONDAY = RECENT.start + timedelta(hours=9)
 MON_CHOIX = Supplier("Les Ateliers Mon Choix", "FO-1140000017", "1140000017")
@@ -61,7 +61,7 @@ def world(aws: LocalAws) -> DigestWorld:
     world.publish(awarded("won", MON_CHOIX, "118452.60", buyer=Buyer(Text("Ville de Rivière-du-Loup"))), MONDAY)
     world.sign(pledge("p1", created_at=MONDAY, confirmed_at=MONDAY))
     SubscriptionStore(aws.resources.names["SubscriptionsTable"], aws.client("dynamodb")).suppress(
-        address_key("gone@example.org"), reason="bounce", detail="Permanent/General", event_id="e1", at=MONDAY
+        LOCAL_KEYS("gone@example.org"), reason="bounce", detail="Permanent/General", event_id="e1", at=MONDAY
     )
     return world
 

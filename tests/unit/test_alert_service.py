@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from esja.alerts.links import SubscriberLinks
-from esja.alerts.model import address_key
 from esja.alerts.service import AlertService, UnknownEnterprise
 from esja.model import Enterprise, Match, Tender
 from esja.sends import SendKey
 from esja.tokens import SigningKeys
 from tests.alert_builders import REASONS, enterprise, profile, subscriber, tender
-from tests.fakes import PAUSED, REJECTED, THROTTLED, FakeWorld
+from tests.fakes import PAUSED, REJECTED, TEST_KEYS, THROTTLED, FakeWorld
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 JULIE, MARC, ALEX = "direction@coop.example.org", "ventes@coop.example.org", "partners@voisins.example.org"
@@ -33,7 +32,7 @@ class World(FakeWorld):
         self.matches.record_match(Match(enterprise_id, "menage", item.key, 2.0, REASONS), ("menage",), "h1", NOW)
 
     def pending_for(self, address: str) -> set[str]:
-        sid = self.subscriptions.state(address_key(address)).subscriber_id
+        sid = self.subscriptions.state(TEST_KEYS(address)).subscriber_id
         theirs = {e.id for e in self.enterprises.enterprises.values() if address in (s.email for s in e.subscribers)}
         return {
             m.alert.tender_key
@@ -58,7 +57,7 @@ def test_each_recipient_of_the_frequency_gets_one_email_with_every_pending_tende
     [email] = world.mailer.to(JULIE)
     assert email.text.index("Lavage de vitres") < email.text.index("Entretien des parcs")
     assert world.pending_for(JULIE) == set() and world.pending_for(MARC) == {"seao:soon", "seao:late"}
-    assert world.sends.state(SendKey(address_key(JULIE), DAY)) == "sent"
+    assert world.sends.state(SendKey(TEST_KEYS(JULIE), DAY)) == "sent"
 
 
 def test_a_replayed_run_sends_nothing_and_what_came_since_waits_for_the_next_period(world: World) -> None:
@@ -79,7 +78,7 @@ def test_an_address_ses_refuses_costs_only_its_own_alert_and_its_period_stays_op
     report = world.service.send_alerts("daily", NOW)
 
     assert (report.sent, report.failed) == (1, 1) and len(world.mailer.to(ALEX)) == 1
-    assert world.sends.state(SendKey(address_key(JULIE), DAY)) == "failed"
+    assert world.sends.state(SendKey(TEST_KEYS(JULIE), DAY)) == "failed"
     assert world.pending_for(JULIE) == {"seao:soon", "seao:late"}
     assert world.service.send_alerts("daily", NOW).sent == 1  # the same period, tried again
 
@@ -94,7 +93,7 @@ def test_ses_stopping_stops_the_run_and_keeps_everything_pending(
 
     assert report.stopped == stopped and report.sent == 0 and report.deferred == 3  # nobody reached
     assert world.mailer.sent == [] and world.pending_for(JULIE) == {"seao:soon", "seao:late"}
-    assert world.sends.state(SendKey(address_key(JULIE), DAY)) == "failed"
+    assert world.sends.state(SendKey(TEST_KEYS(JULIE), DAY)) == "failed"
 
 
 def test_a_crash_after_ses_accepted_the_email_never_sends_it_again_in_that_period(world: World) -> None:
@@ -104,13 +103,13 @@ def test_a_crash_after_ses_accepted_the_email_never_sends_it_again_in_that_perio
     replay = world.service.send_alerts("daily", NOW)
 
     assert (crashed.failed, replay.already_sent) == (1, 1) and len(world.mailer.to(JULIE)) == 1
-    assert world.sends.state(SendKey(address_key(JULIE), DAY)) == "sending"  # in doubt: never sent twice
+    assert world.sends.state(SendKey(TEST_KEYS(JULIE), DAY)) == "sending"  # in doubt: never sent twice
 
 
 def test_unsubscribed_and_suppressed_addresses_are_skipped_before_anything_is_read(world: World) -> None:
     world.service.send_alerts("weekly", NOW)  # registers everyone, sends nothing
-    world.subscriptions.unsubscribe(address_key(JULIE), how="test", wording_version="t", language="fr", now=NOW)
-    world.subscriptions.suppress(address_key(ALEX), reason="bounce", detail="Permanent", event_id="1", at=NOW)
+    world.subscriptions.unsubscribe(TEST_KEYS(JULIE), how="test", wording_version="t", language="fr", now=NOW)
+    world.subscriptions.suppress(TEST_KEYS(ALEX), reason="bounce", detail="Permanent", event_id="1", at=NOW)
 
     report = world.service.send_alerts("daily", NOW)
 

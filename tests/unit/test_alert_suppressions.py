@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from esja.alerts.suppressions import record_ses_event, suppressions_in
+from esja.alerts.suppressions import SuppressionRecorder, suppressions_in
+from tests.fakes import TEST_KEYS
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -55,8 +56,9 @@ def test_sns_notifications_of_the_older_format_are_read_too() -> None:
 def test_the_same_event_twice_suppresses_once() -> None:
     book = Book()
 
-    first = record_ses_event(message("ses_bounce"), book)
-    again = record_ses_event(message("ses_bounce"), book)
+    recorder = SuppressionRecorder(book, TEST_KEYS)
+    first = recorder.record([message("ses_bounce")])
+    again = recorder.record([message("ses_bounce")])
 
     assert (first.suppressed, first.already) == (1, 0)
     assert (again.suppressed, again.already) == (0, 1)
@@ -64,4 +66,7 @@ def test_the_same_event_twice_suppresses_once() -> None:
 
 
 def test_deliveries_and_other_events_are_ignored() -> None:
-    assert record_ses_event(json.dumps({"eventType": "Delivery", "delivery": {}}), Book()).ignored == 1
+    assert (
+        SuppressionRecorder(Book(), TEST_KEYS).record([json.dumps({"eventType": "Delivery", "delivery": {}})]).ignored
+        == 1
+    )

@@ -78,7 +78,8 @@ def test_importing_the_domain_loads_no_aws_sdk_and_no_adapter() -> None:
     probe = """
 import importlib, pkgutil, sys
 import esja
-for package in ("sources", "geo", "matching", "alerts", "pledges", "digest", "ingest"):
+for package in ("sources", "geo", "matching", "alerts", "pledges", "digest", "ingest", "people", "signin", "audit",
+                "console", "enterprise_space", "signatory_space"):
     root = importlib.import_module(f"esja.{package}")
     for module in pkgutil.walk_packages(root.__path__, f"esja.{package}."):
         importlib.import_module(module.name)

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esja.enterprise_space.actor import NotAllowed
 from esja.enterprise_space.profiles import (
     MAX_PROFILES,
     EnterpriseProfiles,
@@ -23,10 +22,12 @@ from esja.matching.profile_cells import PROFILE_COLUMNS
 from esja.matching.profiles_csv import read_profiles_csv
 from esja.model import Category, Enterprise, Profile
 from esja.store.enterprises import profile_from_json, profile_json
-from tests.fakes import ActingFor, FakeWorld
+from esja.people.actor import NotAllowed
+from esja.people.roles import Role
+from tests.fakes import FakeWorld, acting_for
 
 NOW = datetime(2026, 11, 16, 12, tzinfo=UTC)
-MINE, THEIRS = ActingFor("coop-mitis"), ActingFor("ateliers-rimouski")
+MINE, THEIRS = acting_for("coop-mitis"), acting_for("ateliers-rimouski")
 FORM = {
     "profile_name": "Entretien ménager",
     "unspsc": "76111500; 7611",
@@ -45,14 +46,17 @@ FORM = {
 def world() -> FakeWorld:
     world = FakeWorld(NOW)
     world.enterprises.save(
-        [Enterprise("coop-mitis", "Coop de la Mitis"), Enterprise("ateliers-rimouski", "Ateliers")],
+        [
+            Enterprise("coop-mitis", "Coop de la Mitis", regions_served=("01", "11")),
+            Enterprise("ateliers-rimouski", "Ateliers"),
+        ],
         [Profile("ateliers-rimouski", "theirs", "Leur profil", keywords=("menuiserie",))],
     )
     return world
 
 
 def profiles(world: FakeWorld) -> EnterpriseProfiles:
-    return EnterpriseProfiles(profiles=world.enterprises)
+    return EnterpriseProfiles(profiles=world.enterprises, audit=world.audit)
 
 
 def saved(result: object) -> Profile:
@@ -88,6 +92,36 @@ def test_the_matcher_is_told_every_change(world: FakeWorld) -> None:
     paused = book.set_active(MINE, "entretien-menager", False, stored.version)
     book.delete(MINE, "entretien-menager", paused.version)
     assert world.enterprises.version() == before + 3
+
+
+def test_every_change_is_in_the_audit_log_with_what_changed_and_no_ones_words(world: FakeWorld) -> None:
+    book = profiles(world)
+    created = book.create(MINE, FORM)
+    assert not isinstance(created, Refused)
+    edited = book.update(
+        MINE, "entretien-menager", FORM | {"keywords": "conciergerie", "regions": "01"}, created.version
+    )
+    assert not isinstance(edited, Refused)
+    paused = book.set_active(MINE, "entretien-menager", False, edited.version)
+    resumed = book.set_active(MINE, "entretien-menager", True, paused.version)
+    book.delete(MINE, "entretien-menager", resumed.version)
+
+    records = world.audit_log.records
+    assert [r.action for r in records] == [
+        "profile.create",
+        "profile.update",
+        "profile.pause",
+        "profile.resume",
+        "profile.delete",
+    ]
+    assert {(r.item.type, r.item.id, r.actor_role, r.actor_id, r.regions) for r in records} == {
+        ("profile", "coop-mitis/entretien-menager", "enterprise", "coop-mitis", ("01", "11"))
+    }
+    assert records[0].details == {
+        "criteria": "profile_name unspsc keywords excluded regions categories min_value max_value buyers_deny"
+    }
+    assert records[1].details == {"changed": "keywords regions"}  # which criteria, never the words typed
+    assert "conciergerie" not in repr([r.details for r in records])
 
 
 def test_two_profiles_of_the_same_name_get_their_own_ids(world: FakeWorld) -> None:
@@ -168,7 +202,7 @@ def test_another_enterprises_profile_is_never_found_and_stays_as_it_was(world: F
 
 
 def test_a_person_acting_for_no_enterprise_may_do_nothing(world: FakeWorld) -> None:
-    book, nobody = profiles(world), ActingFor(None)
+    book, nobody = profiles(world), acting_for("esbsl", Role.ORGANIZER)
     for attempt in (
         lambda: book.list(nobody),
         lambda: book.get(nobody, "theirs"),
@@ -192,7 +226,7 @@ def test_an_enterprise_has_at_most_a_few_profiles(world: FakeWorld) -> None:
 
 def test_no_profile_is_added_to_an_enterprise_that_is_no_more(world: FakeWorld) -> None:
     with pytest.raises(ProfileChanged):
-        profiles(world).create(ActingFor("removed-meanwhile"), FORM)
+        profiles(world).create(acting_for("removed-meanwhile"), FORM)
 
 
 @settings(max_examples=300, deadline=None)

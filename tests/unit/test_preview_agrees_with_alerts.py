@@ -23,7 +23,7 @@ from esja.ingest.recent import RecentTendersPublisher
 from esja.matching.profile_cells import profile_cells, read_profile
 from esja.matching.service import Announcement, MatchService
 from esja.model import Enterprise, Profile, Status, Tender
-from tests.fakes import ActingFor, FakeWorld
+from tests.fakes import FakeWorld, acting_for
 from tests.matching_strategies import NOW, profiles, tenders
 
 # What the spreadsheet and the form accept (the matcher takes anything).
@@ -69,10 +69,10 @@ def test_a_profiles_preview_lists_what_match_tenders_recorded_for_it(
     store_and_match(world, match, drawn)
     RecentTendersPublisher(tenders=world.tenders, snapshots=world.snapshots, clock=world.clock).publish()
     recent = LatestRecentTenders(world.snapshots, world.clock)
-    previews = ProfilePreview(profiles=EnterpriseProfiles(profiles=world.enterprises), recent=recent)
+    previews = ProfilePreview(profiles=EnterpriseProfiles(profiles=world.enterprises, audit=world.audit), recent=recent)
 
     for profile in (p for p in profile_list if p.active):  # a paused profile is recorded nowhere
-        preview = previews.preview(ActingFor(profile.enterprise_id), profile_cells(profile), profile.id)
+        preview = previews.preview(acting_for(profile.enterprise_id), profile_cells(profile), profile.id)
         assert isinstance(preview, Preview)
         recorded = {
             item.alert.tender_key: item.alert

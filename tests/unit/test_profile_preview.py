@@ -8,16 +8,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from esja.enterprise_space.actor import NotAllowed
 from esja.enterprise_space.preview import Breadth, Change, Preview, ProfilePreview, Unavailable
 from esja.enterprise_space.profiles import EnterpriseProfiles, ProfileNotFound, Refused
 from esja.enterprise_space.recent_tenders import LatestRecentTenders
 from esja.ingest.recent import RecentTendersPublisher
 from esja.model import Classification, Enterprise, Profile, RegionEvidence, Regions, Scope, Status, Tender, Text
-from tests.fakes import ActingFor, FakeWorld
+from esja.people.actor import NotAllowed
+from esja.people.roles import Role
+from tests.fakes import FakeWorld, acting_for
 
 NOW = datetime(2026, 11, 16, 12, tzinfo=UTC)
-MINE = ActingFor("coop-mitis")
+MINE = acting_for("coop-mitis")
 SAVED = Profile("coop-mitis", "hiver", "Hiver", keywords=("déneigement",), regions=("01",))
 SNOW = Classification("UNSPSC", "72102901", Text("Services de déneigement", "Snow removal services"))
 ROADS = Classification("UNSPSC", "72103301", Text("Déneigement d'infrastructures routières"))
@@ -41,7 +42,7 @@ def world_with(*stored: tuple[Tender, int], profiles: tuple[Profile, ...] = (SAV
 
 def previews(world: FakeWorld) -> ProfilePreview:
     recent = LatestRecentTenders(world.snapshots, world.clock)
-    return ProfilePreview(profiles=EnterpriseProfiles(profiles=world.enterprises), recent=recent)
+    return ProfilePreview(profiles=EnterpriseProfiles(profiles=world.enterprises, audit=world.audit), recent=recent)
 
 
 def preview(world: FakeWorld, form: dict[str, str], profile_id: str | None = "hiver") -> Preview:
@@ -146,4 +147,4 @@ def test_another_enterprises_profile_cannot_be_previewed_against_nor_by_a_person
     with pytest.raises(ProfileNotFound):
         previews(world).preview(MINE, {"keywords": "x"}, "theirs")
     with pytest.raises(NotAllowed):
-        previews(world).preview(ActingFor(None), {"keywords": "x"}, None)
+        previews(world).preview(acting_for("esbsl", Role.ORGANIZER), {"keywords": "x"}, None)

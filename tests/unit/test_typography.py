@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,7 +138,8 @@ def test_babels_spacing_goes_through_the_same_rule() -> None:
 
 def test_templates_and_catalogues_hold_no_hand_written_non_breaking_space() -> None:
     """Typography is the rule's job: a space typed by hand would be a second way, and would drift."""
-    files = [f for folder in ("pages", "email", "i18n") for f in (TEMPLATES / folder).iterdir()]
+    folders = [Path(str(TEMPLATES / folder)) for folder in ("pages", "email", "i18n")]
+    files = [f for folder in folders for f in folder.rglob("*") if f.is_file()]
     written = {f.name: f.read_text(encoding="utf-8") for f in files}
 
     assert written and not [name for name, text in written.items() if "\u00a0" in text or "\u202f" in text]

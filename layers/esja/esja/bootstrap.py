@@ -10,16 +10,15 @@ so no function pays at cold start for another's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 import boto3
 from botocore.config import Config
 
 from esja.clock import utc_now
-from esja.config import Settings
+from esja.config import ConfigurationError, Settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from esja.alerts.choices import SubscriberChoices
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
+    from esja.audit.log import Audit
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
@@ -47,9 +47,12 @@ if TYPE_CHECKING:
     from esja.matching.enterprise_book import EnterpriseBook
     from esja.matching.service import MatchService
     from esja.model import Tender
+    from esja.people.keys import AddressKeys
+    from esja.people.rekey import AddressRekeying
     from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.sources.http import HttpFetcher
+    from esja.store.enterprises import EnterpriseStore
     from esja.tokens import KeySource
 
 # The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
@@ -249,6 +252,7 @@ def build_alert_service(
         links=SubscriberLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
+        address_keys=address_keys(settings),
         signatories=signatory_index(settings, dynamodb),
     )
 
@@ -274,7 +278,8 @@ def build_suppression_recorder(
 
     settings = _read(settings, "subscriptions_table")
     store = SubscriptionStore(settings.subscriptions_table, dynamodb or aws_client("dynamodb"))
-    return SuppressionRecorder(store, settings.ses_configuration_set)  # complaints count about alerts only
+    # Complaints count about alerts only.
+    return SuppressionRecorder(store, address_keys(settings), settings.ses_configuration_set)
 
 
 def signing_keys(settings: Settings, *, config: Config = AWS_CONFIG) -> KeySource:
@@ -288,6 +293,21 @@ def signing_keys(settings: Settings, *, config: Config = AWS_CONFIG) -> KeySourc
     from esja.store.signing_keys import SecretSigningKeys
 
     return SecretSigningKeys(settings.signing_keys_secret_arn, aws_client("secretsmanager", config=config))
+
+
+def address_keys(settings: Settings, *, config: Config = AWS_CONFIG) -> AddressKeys:
+    """The keyed hash of addresses (esja.people.keys): ADDRESS_KEY_SECRET locally; in AWS the secret named by
+    ADDRESS_KEY_SECRET_ARN, read when first needed and kept (it never rotates)."""
+    from esja.people.keys import AddressKeys
+
+    if settings.address_key_secret:
+        return AddressKeys.fixed(settings.address_key_secret)
+    if not settings.address_key_secret_arn:
+        raise ConfigurationError("environment variable ADDRESS_KEY_SECRET_ARN (or ADDRESS_KEY_SECRET) required")
+    from esja.store.address_key_secret import SecretAddressKey
+
+    arn = settings.address_key_secret_arn
+    return AddressKeys(SecretAddressKey(arn, lambda: aws_client("secretsmanager", config=config)))
 
 
 # --- web ---
@@ -311,11 +331,14 @@ def build_web_app(
     dynamodb = dynamodb or aws_client("dynamodb", config=WEB_AWS_CONFIG)
     sesv2 = sesv2 or aws_client("sesv2", config=WEB_AWS_CONFIG)
     keys = signing_keys(settings, config=WEB_AWS_CONFIG)
+    people = address_keys(settings, config=WEB_AWS_CONFIG)
+    pledges = build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys, address_keys=people)
     routers = [
-        pledge_router(build_pledge_service(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys), settings.sender),
+        pledge_router(pledges, settings.sender),
         subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
+        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(
@@ -329,7 +352,12 @@ def build_web_app(
 
 
 def build_pledge_service(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client | None, keys: KeySource
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client | None,
+    keys: KeySource,
+    address_keys: AddressKeys,
 ) -> PledgeService:
     from esja.pledges.links import PledgeLinks
     from esja.pledges.service import PledgeService
@@ -346,8 +374,90 @@ def build_pledge_service(
         sender=settings.sender,
         links=PledgeLinks(settings.public_base_url),
         keys=keys,
+        address_keys=address_keys,
         clock=utc_now,
     )
+
+
+def build_space_routers(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    address_keys: AddressKeys,
+    s3: S3Client | None = None,
+) -> list[Router]:
+    """Sign-in and the three spaces (esja.web.session): one Sessions, one audit log, the roles' stores."""
+    from esja.audit.log import Audit
+    from esja.console.home import Console
+    from esja.console.journal import Journal
+    from esja.console.sessions import PersonSessions
+    from esja.enterprise_space.home import EnterpriseSpace
+    from esja.people.roles import Roles
+    from esja.signatory_space.home import SignatorySpace
+    from esja.signin.links import SignInUrls
+    from esja.signin.service import Pace, SignIn
+    from esja.signin.sessions import Sessions
+    from esja.store.audit_log import AuditLogStore
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.feeds import FeedStateStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.store.sessions import SessionStore
+    from esja.web.enterprise_routes import enterprise_router
+    from esja.web.organizer_routes import organizer_router
+    from esja.web.profile_routes import profile_router
+    from esja.web.session import SessionCookie, Spaces
+    from esja.web.signatory_routes import signatory_router
+    from esja.web.signin_routes import signin_router
+
+    settings.require(
+        "sessions_table",
+        "audit_table",
+        "organizers_table",
+        "enterprises_table",
+        "pledges_table",
+        "feeds_table",
+        "rate_limits_table",
+        "sender_email",
+        "public_base_url",
+    )
+    store = SessionStore(settings.sessions_table, dynamodb)
+    pledges = PledgeStore(settings.pledges_table, dynamodb)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb)
+    roles = Roles(
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        enterprises=enterprises,
+        pledges=pledges,
+        address_keys=address_keys,
+        clock=utc_now,
+    )
+    log = AuditLogStore(settings.audit_table, dynamodb)
+    audit = Audit(log, utc_now)
+    sessions = Sessions(sessions=store, roles=roles, audit=audit, clock=utc_now)
+    spaces = Spaces(sessions, SessionCookie.for_site(settings.public_base_url), settings.sender)
+    signin = SignIn(
+        roles=roles,
+        sessions=store,
+        rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+        mailer=_mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None),  # transactional
+        sender=settings.sender,
+        urls=SignInUrls(settings.public_base_url),
+        address_keys=address_keys,
+        audit=audit,
+        clock=utc_now,
+        pace=Pace(settings.sign_in_floor_seconds),
+    )
+    console = Console(pledges=pledges, feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now)
+    person_sessions = PersonSessions(sessions=store, address_keys=address_keys, audit=audit, clock=utc_now)
+    return [
+        signin_router(signin, spaces),
+        organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
+        enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
+        profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
+        signatory_router(SignatorySpace(pledges=pledges), spaces),
+    ]
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
@@ -383,28 +493,26 @@ def build_subscriber_choices(settings: Settings, *, dynamodb: DynamoDBClient, ke
     )
 
 
-@dataclass(frozen=True, slots=True)
-class EnterpriseSpace:
-    """The enterprises' space's use cases, for its pages."""
+class ProfileSpace(NamedTuple):
+    """The use cases of the enterprises' own profiles, for their pages."""
 
     profiles: EnterpriseProfiles
     preview: ProfilePreview
     codes: CodeChoice
 
 
-def build_enterprise_space(
-    settings: Settings, *, dynamodb: DynamoDBClient, s3: S3Client | None = None
-) -> EnterpriseSpace:
+def build_profile_space(
+    settings: Settings, *, enterprises: EnterpriseStore, audit: Audit, s3: S3Client | None = None
+) -> ProfileSpace:
     """Profiles, their live preview on the recent tenders' snapshot (read at the first preview, checked for
     a newer one once a minute), and the code list completed by the codes those tenders carry."""
     from esja.enterprise_space.codes import CodeChoice
     from esja.enterprise_space.preview import ProfilePreview
     from esja.enterprise_space.profiles import EnterpriseProfiles
     from esja.enterprise_space.recent_tenders import LatestRecentTenders
-    from esja.store.enterprises import EnterpriseStore
     from esja.store.recent_tenders import RecentTendersObject
 
-    settings.require("enterprises_table", "reference_bucket")
+    settings.require("reference_bucket")
 
     class LazyS3Snapshot:
         """The S3 client built at the first preview: it costs every other page ~70 ms of cold start."""
@@ -417,8 +525,8 @@ def build_enterprise_space(
             return self._object.read(unless)
 
     recent = LatestRecentTenders(LazyS3Snapshot(), utc_now)
-    profiles = EnterpriseProfiles(profiles=EnterpriseStore(settings.enterprises_table, dynamodb))
-    return EnterpriseSpace(profiles, ProfilePreview(profiles=profiles, recent=recent), CodeChoice(recent=recent))
+    profiles = EnterpriseProfiles(profiles=enterprises, audit=audit)
+    return ProfileSpace(profiles, ProfilePreview(profiles=profiles, recent=recent), CodeChoice(recent=recent))
 
 
 def build_digest_router(settings: Settings, *, keys: KeySource, s3: S3Client | None = None) -> Router:
@@ -505,7 +613,8 @@ def build_enterprise_book(settings: Settings | None = None) -> EnterpriseBook:
     from esja.store.enterprises import EnterpriseStore
 
     settings = _read(settings, "enterprises_table")
-    return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb")))
+    keys = address_keys(settings)  # the manager index
+    return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"), address_keys=keys))
 
 
 def build_pledge_export(settings: Settings | None = None) -> PledgeExport:
@@ -528,6 +637,26 @@ def build_digest_setup(settings: Settings | None = None) -> DigestSetup:
         return PledgeStore(_read(settings, "pledges_table").pledges_table, dynamodb)
 
     return DigestSetup(OrganizerStore(settings.organizers_table, dynamodb), pledges, utc_now)
+
+
+def build_address_rekeying(settings: Settings | None = None) -> AddressRekeying:
+    """`esja people rekey` (esja.people.rekey)."""
+    from esja.people.rekey import AddressRekeying
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+    from esja.store.subscriptions import SubscriptionStore
+
+    settings = _read(settings, "subscriptions_table", "pledges_table", "enterprises_table", "organizers_table")
+    dynamodb, keys = aws_client("dynamodb"), address_keys(settings)
+    return AddressRekeying(
+        subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        address_keys=keys,
+        clock=utc_now,
+    )
 
 
 # --- plumbing ---

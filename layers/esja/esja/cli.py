@@ -9,6 +9,7 @@
     esja pledges link PLEDGE_ID --buyer-id OP-… [--buyer-name N] a signatory is this buyer (--remove to undo)
     esja organizers import FILE.csv | list                     who receives the weekly digest
     esja digest preview [--week 2026-W38] [--organizer ID]     a week's digests, rendered, not sent
+    esja people rekey                                          move the tables to the keyed hash of addresses
 
 Exit codes: 0 done, 1 the input or a feed could not be read (message on stderr), 2 bad usage.
 """
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_pledges)
     _add_link_commands(pledges)
     _add_digest_commands(commands)
+    _add_people_commands(commands)
     return parser
 
 
@@ -424,3 +426,21 @@ def format_report_table(reports: Sequence[dict[str, object]]) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _add_people_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    people = commands.add_parser("people", help="what the tables keep of people").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    rekey = people.add_parser(
+        "rekey", help="move every table from the plain hash of addresses to their keyed hash (idempotent, resumable)"
+    )
+    rekey.set_defaults(run=_rekey_people)
+
+
+def _rekey_people(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from esja.bootstrap import build_address_rekeying
+
+    report = _build(build_address_rekeying).run()
+    print(", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in report.as_dict().items()), file=stdout)
+    return 0

@@ -26,6 +26,8 @@ RESOURCES = {
     "pledges_table": "PLEDGES_TABLE",  # pledges and their confirmation tokens (web form)
     "rate_limits_table": "RATE_LIMITS_TABLE",  # per address / per e-mail counters with a TTL (web form)
     "organizers_table": "ORGANIZERS_TABLE",  # organizers, signatory links, digest send records
+    "sessions_table": "SESSIONS_TABLE",  # sign-in links and sessions (the spaces)
+    "audit_table": "AUDIT_TABLE",  # the append-only audit log of the spaces
     "archive_bucket": "ARCHIVE_BUCKET",  # HTML archive of the weekly digests
     "reference_bucket": "REFERENCE_BUCKET",  # cached official reference files (municipalities list)
     "public_base_url": "PUBLIC_BASE_URL",  # e.g. https://esja.example.org: links in e-mails, origin checks
@@ -58,6 +60,8 @@ class Settings:
     pledges_table: str = ""
     rate_limits_table: str = ""
     organizers_table: str = ""
+    sessions_table: str = ""
+    audit_table: str = ""
     archive_bucket: str = ""
     reference_bucket: str = ""
     public_base_url: str = ""
@@ -68,6 +72,13 @@ class Settings:
     # SIGNING_KEYS (comma-separated); in AWS the secret named by SIGNING_KEYS_SECRET_ARN, re-read every 5 min.
     signing_keys: tuple[str, ...] = ()
     signing_keys_secret_arn: str = ""
+    # The secret of the keyed hash of addresses (esja.people.keys): ADDRESS_KEY_SECRET locally; in AWS the
+    # secret named by ADDRESS_KEY_SECRET_ARN, read once. Never rotated.
+    address_key_secret: str = ""
+    address_key_secret_arn: str = ""
+    # Every answer to « send me a link » takes at least this long, known address or not (esja.signin.service):
+    # SES answers in about 100 ms; one second covers nearly every send, and a person barely notices it.
+    sign_in_floor_seconds: float = 1.0
     feeds: Mapping[str, FeedConfig] = field(default_factory=lambda: dict(DEFAULT_FEEDS))
     http_timeout_seconds: float = 30.0
     http_retries: int = 2
@@ -108,6 +119,9 @@ class Settings:
             ),
             "signing_keys": tuple(k.strip() for k in env.get("SIGNING_KEYS", "").split(",") if k.strip()),
             "signing_keys_secret_arn": env.get("SIGNING_KEYS_SECRET_ARN", ""),
+            "address_key_secret": env.get("ADDRESS_KEY_SECRET", ""),
+            "address_key_secret_arn": env.get("ADDRESS_KEY_SECRET_ARN", ""),
+            "sign_in_floor_seconds": number("SIGN_IN_FLOOR_SECONDS", 1.0),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -299,6 +299,7 @@ class Subscriber:
     language: Language
     frequency: Frequency
     consent: Consent
+    manages_space: bool = False  # may sign in to the enterprise's space (Enterprise.managers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +310,13 @@ class Enterprise:
     legal_form: LegalForm = "other"
     regions_served: tuple[str, ...] = ()
     subscribers: tuple[Subscriber, ...] = ()
+
+    @property
+    def managers(self) -> tuple[Subscriber, ...]:
+        """Who may manage the enterprise's space: the subscribers marked so, or else its first subscriber —
+        an enterprise with subscribers always keeps one manager."""
+        marked = tuple(s for s in self.subscribers if s.manages_space)
+        return marked or self.subscribers[:1]
 
 
 @dataclass(frozen=True, slots=True)

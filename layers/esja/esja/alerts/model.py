@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -10,15 +9,6 @@ from typing import Any, Literal
 from esja.model import Consent, Frequency, Language, Match, UpdateKind
 
 SuppressionReason = Literal["bounce", "complaint"]
-
-
-def normalise_address(email: str) -> str:
-    return email.strip().lower()
-
-
-def address_key(email: str) -> str:
-    """The key under which everything about an address is kept: a hash, so the tables hold no address."""
-    return hashlib.sha256(normalise_address(email).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +63,8 @@ class Recipient:
     """One address, with every enterprise that subscribed it: one e-mail per run, whatever their number."""
 
     address: str = field(repr=False)  # personal information: never in a repr, hence never in a log
+    key: str = field(repr=False)  # its address key (esja.people.keys): everything about it is kept under it
     listing: Listing
-
-    @property
-    def key(self) -> str:
-        return address_key(self.address)
 
     @property
     def enterprise_ids(self) -> tuple[str, ...]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from esja.alerts.model import ConsentRef, Listing, Preferences, ProfileRef, Recipient, normalise_address
+from esja.alerts.model import ConsentRef, Listing, Preferences, ProfileRef, Recipient
 from esja.model import Enterprise, Profile, Subscriber
+from esja.people.keys import AddressKeys, normalise_address
 
 
-def recipients_of(enterprises: Iterable[Enterprise], profiles: Iterable[Profile]) -> list[Recipient]:
+def recipients_of(
+    enterprises: Iterable[Enterprise], profiles: Iterable[Profile], address_keys: AddressKeys
+) -> list[Recipient]:
     """Every subscribed address, in a stable order. The first enterprise (by id) gives the defaults."""
     profiles_of: dict[str, list[ProfileRef]] = {}
     for profile in profiles:
@@ -21,7 +24,10 @@ def recipients_of(enterprises: Iterable[Enterprise], profiles: Iterable[Profile]
     for enterprise in sorted(enterprises, key=lambda e: e.id):
         for subscriber in enterprise.subscribers:
             subscriptions.setdefault(normalise_address(subscriber.email), []).append((enterprise, subscriber))
-    return [Recipient(address, _listing(entries, profiles_of)) for address, entries in sorted(subscriptions.items())]
+    return [
+        Recipient(address, address_keys(address), _listing(entries, profiles_of))
+        for address, entries in sorted(subscriptions.items())
+    ]
 
 
 def _listing(entries: list[tuple[Enterprise, Subscriber]], profiles_of: dict[str, list[ProfileRef]]) -> Listing:

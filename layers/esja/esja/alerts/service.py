@@ -36,6 +36,7 @@ from esja.emails import Email, Sender
 from esja.errors import SendingPaused, Throttled
 from esja.ingest.changes import StoredVersion
 from esja.model import Enterprise, Profile, Tender
+from esja.people.keys import AddressKeys
 from esja.sends import Claim, SendKey, SendLedger, SendOnce
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,7 @@ class AlertService:
         links: SubscriberLinks,
         sender: SenderIdentity,
         clock: Callable[[], datetime],
+        address_keys: AddressKeys,
         signatories: Callable[[datetime], SignatoryIndex] | None = None,  # read once per run
     ) -> None:
         self._enterprises = enterprises
@@ -170,6 +172,7 @@ class AlertService:
         self._sender = sender
         self._clock = clock
         self._signatories = signatories
+        self._keys = address_keys
 
     def send_alerts(
         self,
@@ -182,7 +185,7 @@ class AlertService:
         now = self._clock()
         run = _Run(RunReport(frequency, run_period(frequency, scheduled_at or now)), now, self._signatories_at(now))
         enterprises, profiles = self._enterprises.load()
-        for recipient in recipients_of(enterprises, profiles):
+        for recipient in recipients_of(enterprises, profiles, self._keys):
             run.report.recipients += 1
             if run.report.stopped or time_left() < RESERVE_SECONDS:
                 run.report.count(Outcome.DEFERRED)
@@ -196,7 +199,7 @@ class AlertService:
         chosen = [e for e in enterprises if e.id == enterprise_id]
         if not chosen:
             raise UnknownEnterprise(f"no enterprise {enterprise_id!r}")
-        recipients = recipients_of(chosen, [p for p in profiles if p.enterprise_id == enterprise_id])
+        recipients = recipients_of(chosen, [p for p in profiles if p.enterprise_id == enterprise_id], self._keys)
         if not recipients:
             raise UnknownEnterprise(f"enterprise {enterprise_id!r} has no subscriber")
         recipient = recipients[0]

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from esja.alerts.model import SuppressionReason, address_key
+from esja.alerts.model import SuppressionReason
+from esja.people.keys import AddressKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,39 +68,35 @@ def suppressions_in(message: str, alerts_configuration_set: str = "") -> list[Su
 
 
 class SuppressionRecorder:
-    def __init__(self, suppressions: SuppressionList, alerts_configuration_set: str = "") -> None:
+    def __init__(
+        self, suppressions: SuppressionList, address_keys: AddressKeys, alerts_configuration_set: str = ""
+    ) -> None:
         self._suppressions = suppressions
+        self._keys = address_keys
         self._alerts_configuration_set = alerts_configuration_set
 
     def record(self, messages: Iterable[str]) -> SuppressionOutcome:
         """Every address the events name, suppressed once: the same event twice changes nothing."""
         outcome = SuppressionOutcome()
         for message in messages:
-            _record(suppressions_in(message, self._alerts_configuration_set), self._suppressions, outcome)
+            self._record(suppressions_in(message, self._alerts_configuration_set), outcome)
         return outcome
 
-
-def record_ses_event(
-    message: str, suppressions: SuppressionList, alerts_configuration_set: str = ""
-) -> SuppressionOutcome:
-    return SuppressionRecorder(suppressions, alerts_configuration_set).record([message])
-
-
-def _record(found: list[Suppression], suppressions: SuppressionList, outcome: SuppressionOutcome) -> None:
-    if not found:
-        outcome.ignored += 1
-    for suppression in found:
-        written = suppressions.suppress(
-            address_key(suppression.address),
-            reason=suppression.reason,
-            detail=suppression.detail,
-            event_id=suppression.event_id,
-            at=suppression.at,
-        )
-        if written:
-            outcome.suppressed += 1
-        else:
-            outcome.already += 1
+    def _record(self, found: list[Suppression], outcome: SuppressionOutcome) -> None:
+        if not found:
+            outcome.ignored += 1
+        for suppression in found:
+            written = self._suppressions.suppress(
+                self._keys(suppression.address),
+                reason=suppression.reason,
+                detail=suppression.detail,
+                event_id=suppression.event_id,
+                at=suppression.at,
+            )
+            if written:
+                outcome.suppressed += 1
+            else:
+                outcome.already += 1
 
 
 def _each(

@@ -17,12 +17,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from esja.enterprise_space.actor import EnterpriseActor
 from esja.enterprise_space.profiles import EnterpriseProfiles, Form, Refused
 from esja.matching.compiled import compile_profile
 from esja.matching.recent import WINDOW, RecentTender, RecentTenders
 from esja.matching.unspsc import ancestors_and_self, normalise_unspsc
 from esja.model import FLOOD_THRESHOLD, Match, Profile, Reason, Text
+from esja.people.actor import Actor
 
 MAX_SUGGESTIONS = 8
 
@@ -93,7 +93,7 @@ class ProfilePreview:
         self._profiles = profiles
         self._recent = recent
 
-    def preview(self, actor: EnterpriseActor, form: Form, profile_id: str | None = None) -> PreviewOutcome:
+    def preview(self, actor: Actor, form: Form, profile_id: str | None = None) -> PreviewOutcome:
         """The preview of the profile `form` describes, against the saved profile `profile_id` (None: a
         new profile). Refused when the form has problems; ProfileNotFound for another enterprise's id."""
         saved = self._profiles.get(actor, profile_id).profile if profile_id else None

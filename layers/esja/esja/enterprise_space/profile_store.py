@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from esja.model import Profile
+from esja.model import Enterprise, Profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,9 @@ class StoredProfile:
 
 
 class ProfileStore(Protocol):
-    def profiles_of(self, enterprise_id: str) -> list[StoredProfile]:
+    def enterprise(self, enterprise_id: str) -> Enterprise | None: ...
+
+    def stored_profiles(self, enterprise_id: str) -> list[StoredProfile]:
         """The enterprise's profiles, by id (strongly consistent)."""
         ...
 

@@ -37,6 +37,8 @@ Columns and values:
     consent_at             required with an e-mail: ISO date or date-time, Québec time if no offset
     consent_how            required with an e-mail, e.g. « formulaire web ESJA »
     consent_wording        required with an e-mail: version of the consent text shown
+    manages_space          yes/oui: the subscriber may manage the enterprise's space; empty or no: not.
+                           When none of an enterprise's subscribers says yes, its first one does
 
 A profile needs a UNSPSC code or a keyword (otherwise it would never be alerted).
 
@@ -65,6 +67,7 @@ SUBSCRIBER_COLUMNS = (
     "consent_at",
     "consent_how",
     "consent_wording",
+    "manages_space",
 )
 COLUMNS = ENTERPRISE_COLUMNS + PROFILE_COLUMNS + SUBSCRIBER_COLUMNS
 
@@ -247,7 +250,8 @@ class _Reader:
         if at is None:
             return
         name = self.cells.get("subscriber_name", "")
-        subscriber = Subscriber(email, name, language, frequency, Consent(at, how, wording))
+        manages = self._parse("manages_space", _optional_flag, False)
+        subscriber = Subscriber(email, name, language, frequency, Consent(at, how, wording), manages)
         key = email.lower()
         known = enterprise.subscribers.get(key)
         if known is not None and known != subscriber:
@@ -305,4 +309,9 @@ def _subscriber_cells(s: Subscriber) -> dict[str, str]:
         "consent_at": s.consent.at.isoformat(),
         "consent_how": s.consent.how,
         "consent_wording": s.consent.wording_version,
+        "manages_space": "yes" if s.manages_space else "",
     }
+
+
+def _optional_flag(cell: str) -> bool:
+    return cells.flag(cell) if cell.strip() else False

@@ -1,4 +1,5 @@
-"""A pledge: what an institution declared, and where it stands (pending → confirmed → withdrawn)."""
+"""A pledge: what an institution declared, where it stands (pending → confirmed → withdrawn), and whether
+an organizer verified that its signatory speaks for the institution (to verify → verified | rejected)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,26 @@ class PledgeStatus(StrEnum):
     WITHDRAWN = "withdrawn"  # by its signatory, or replaced by a newer pledge of the same signatory
 
 
+class Verification(StrEnum):
+    """An e-mail confirmation proves a mailbox, not that its holder speaks for the institution: a confirmed
+    pledge waits « to verify » until an organizer (or the institution's known e-mail domain) vouches for it."""
+
+    TO_VERIFY = "to-verify"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Where a confirmed pledge's verification stands, who decided, how and when."""
+
+    state: Verification = Verification.TO_VERIFY
+    at: datetime | None = None  # when verified or rejected
+    by: str = ""  # the organizer's id (never an address); empty while to verify
+    how: str = ""  # e.g. "organizer", "domain ville.rimouski.qc.ca"
+    reason: str = ""  # rejected: the organizer's reason, told to the signer
+
+
 @dataclass(frozen=True, slots=True)
 class PledgeDetails:
     """What the signatory declared on the form, validated."""
@@ -82,6 +103,15 @@ class Pledge:
     token_digest: str | None = field(default=None, repr=False)
     token_expires_at: datetime | None = None
     purge_at: datetime | None = None  # when the table's TTL deletes it (pending and withdrawn pledges)
+    verdict: Verdict | None = None  # confirmed pledges: « to verify » from their confirmation on
+    # The signatory's address key (esja.people.keys): how a signatory finds their pledges when signing in.
+    address_key: str = field(default="", repr=False)
+
+    @property
+    def is_verified_signatory(self) -> bool:
+        """Confirmed and verified: its signatory may sign in to the signatories' space."""
+        verified = self.verdict is not None and self.verdict.state is Verification.VERIFIED
+        return self.status is PledgeStatus.CONFIRMED and verified
 
     @property
     def listed(self) -> bool:

@@ -6,7 +6,6 @@ button pressed (a GET never changes anything). Answers never tell whether an add
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +17,7 @@ from typing import Protocol
 from esja.config import SenderIdentity
 from esja.emails import Sender
 from esja.errors import Rejected
+from esja.people.keys import AddressKeys
 from esja.pledges.bot_defences import TIME_TRAP_FIELD, TimeTrap, Trap
 from esja.pledges.confirmation_email import compose_confirmation
 from esja.pledges.form import FormResult, read_pledge_form
@@ -98,6 +98,7 @@ class PledgeService:
         sender: SenderIdentity,
         links: PledgeLinks,
         keys: KeySource,
+        address_keys: AddressKeys,
         clock: Callable[[], datetime],
     ) -> None:
         self._pledges = pledges
@@ -108,7 +109,7 @@ class PledgeService:
         self._clock = clock
         self._time_trap = TimeTrap(keys, clock)
         self._withdrawal = TokenSigner(keys, WITHDRAWAL_PURPOSE)
-        self._keys = keys
+        self._address_keys = address_keys
 
     def new_form_token(self) -> str:
         return self._time_trap.issue()
@@ -127,9 +128,12 @@ class PledgeService:
         if trap is Trap.TOO_FAST:
             return Submission(Outcome.TOO_FAST, form, token)
         now = self._clock()
-        if not self._limits.hit(self._counter("source", source), PER_SOURCE_LIMIT, PER_SOURCE_WINDOW, now):
+        # The counters hold no IP address or e-mail in clear: keyed hashes (esja.people.keys).
+        by_source = f"source#{self._address_keys.opaque(source)}"
+        if not self._limits.hit(by_source, PER_SOURCE_LIMIT, PER_SOURCE_WINDOW, now):
             return Submission(Outcome.RATE_LIMITED, form, token)
-        if not self._limits.hit(self._counter("email", form.details.email), PER_EMAIL_LIMIT, PER_EMAIL_WINDOW, now):
+        address_key = self._address_keys(form.details.email)
+        if not self._limits.hit(f"email#{address_key}", PER_EMAIL_LIMIT, PER_EMAIL_WINDOW, now):
             return Submission(Outcome.SENT)
 
         pledge_id = new_pledge_id()
@@ -144,6 +148,7 @@ class PledgeService:
             token_digest=token_digest,
             token_expires_at=now + CONFIRMATION_LIFETIME,
             purge_at=now + UNCONFIRMED_RETENTION,
+            address_key=address_key,
         )
         self._pledges.add(pledge)
         self._send_confirmation(pledge, confirmation)
@@ -224,8 +229,3 @@ class PledgeService:
             # SES refused this address (suppressed, malformed for SES): the page answers as for any
             # address, and the pending pledge is purged with the other unconfirmed ones.
             logger.warning("confirmation e-mail refused by SES", extra={"pledge_id": pledge.id})
-
-    def _counter(self, kind: str, value: str) -> str:
-        """Rate-limit counters are keyed by a keyed hash: the table holds no address, IP or e-mail in clear."""
-        key = hashlib.sha256(f"rate-limits:{self._keys().current}".encode()).digest()
-        return f"{kind}#" + hmac.new(key, value.lower().encode(), hashlib.sha256).hexdigest()

@@ -1,7 +1,9 @@
 """The Enterprises table: each enterprise (with its subscribers) and its alert profiles.
 
 Items: (enterprise_id, "enterprise") and (enterprise_id, "profile#<id>"), plus one catalogue item whose
-`version` goes up whenever a profile changes, so each matcher container knows to rebuild its index.
+`version` goes up whenever a profile changes, so each matcher container knows to rebuild its index;
+and (enterprise_id, "manager#<address key>") for each subscriber who may manage the enterprise's space,
+indexed by `by_manager` (sign-in finds a person's enterprises without reading the others).
 The enterprises' own changes to a profile (esja.enterprise_space.profiles) are written with the catalogue's
 version in one transaction, each only over the profile as it was read (its `data`, compared by DynamoDB).
 """
@@ -19,9 +21,12 @@ from esja.enterprise_space.profile_store import StoredProfile
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Category, Consent, Enterprise, Profile, Subscriber
 from esja.store.errors import AWS_ERRORS, error_code, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from esja.people.keys import AddressKeys
 
 CATALOGUE = {"enterprise_id": {"S": "_catalogue"}, "item": {"S": "version"}}
 _NEXT_VERSION: dict[str, Any] = {
@@ -29,12 +34,16 @@ _NEXT_VERSION: dict[str, Any] = {
     "UpdateExpression": "ADD version :one",
     "ExpressionAttributeValues": {":one": {"N": "1"}},
 }
+MANAGER = "manager#"
+MANAGER_INDEX = "by_manager"
 
 
 class EnterpriseStore:
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient, *, address_keys: AddressKeys | None = None) -> None:
+        """`address_keys`: what keys the manager index; needed to save enterprises that have subscribers."""
         self._table = table_name
         self._client = client
+        self._keys = address_keys
 
     def save(self, enterprises: Sequence[Enterprise], profiles: Sequence[Profile]) -> SaveSummary:
         """Make the table hold exactly these enterprises and, for them, exactly these profiles.
@@ -44,26 +53,66 @@ class EnterpriseStore:
         """
         wanted = {("enterprise", e.id): enterprise_json(e) for e in enterprises}
         wanted |= {(f"profile#{p.id}", p.enterprise_id): profile_json(p) for p in profiles}
+        managers = {(f"{MANAGER}{key}", e.id): "{}" for e in enterprises for key in self._manager_keys(e)}
         stored = {key: data for e in enterprises for key, data in self._items_of(e.id).items()}
-        writes = {key: data for key, data in wanted.items() if stored.get(key) != data}
-        removed = [key for key in stored if key not in wanted and key[0].startswith("profile#")]
+        writes = {key: data for key, data in (wanted | managers).items() if stored.get(key) != data}
+        removed = [key for key in stored if key not in wanted | managers and key[0].startswith(("profile#", MANAGER))]
         try:
             for (item, enterprise_id), data in writes.items():
                 self._client.put_item(TableName=self._table, Item=_item(enterprise_id, item, data))
             for item, enterprise_id in removed:
                 key = {"enterprise_id": {"S": enterprise_id}, "item": {"S": item}}
                 self._client.delete_item(TableName=self._table, Key=key)
+            # The manager index mirrors the enterprise items: it counts in none of the figures.
+            changed = [key for key in writes if key in wanted]
             summary = SaveSummary(
-                enterprises_changed=sum(1 for key in writes if key[0] == "enterprise"),
-                profiles_changed=sum(1 for key in writes if key[0] != "enterprise"),
-                profiles_removed=len(removed),
-                unchanged=len(wanted) - len(writes),
+                enterprises_changed=sum(1 for key in changed if key[0] == "enterprise"),
+                profiles_changed=sum(1 for key in changed if key[0] != "enterprise"),
+                profiles_removed=sum(1 for key in removed if key[0].startswith("profile#")),
+                unchanged=len(wanted) - len(changed),
             )
             if summary.changed:
                 self._client.update_item(TableName=self._table, **_NEXT_VERSION)
         except AWS_ERRORS as error:
             raise store_error(error, "saving enterprises") from error
         return summary
+
+    def enterprise(self, enterprise_id: str) -> Enterprise | None:
+        try:
+            item = self._client.get_item(
+                TableName=self._table,
+                Key={"enterprise_id": {"S": enterprise_id}, "item": {"S": "enterprise"}},
+                ConsistentRead=True,
+            ).get("Item")
+        except AWS_ERRORS as error:
+            raise store_error(error, "reading an enterprise") from error
+        return enterprise_from_json(item["data"]["S"]) if item else None
+
+    def profiles_of(self, enterprise_id: str) -> list[Profile]:
+        found = self._items_of(enterprise_id)
+        return sorted(
+            (profile_from_json(data) for (item, _), data in found.items() if item.startswith("profile#")),
+            key=lambda p: p.id,
+        )
+
+    def managed_by(self, address_key: str) -> list[str]:
+        """Ids of the enterprises whose space this address manages (the index lags writes by a second)."""
+        found = query_all(
+            self._client,
+            "finding a manager's enterprises",
+            TableName=self._table,
+            IndexName=MANAGER_INDEX,
+            KeyConditionExpression="manager_key = :key",
+            ExpressionAttributeValues={":key": {"S": address_key}},
+        )
+        return sorted({item["enterprise_id"]["S"] for item in found})
+
+    def _manager_keys(self, enterprise: Enterprise) -> list[str]:
+        if not enterprise.managers:
+            return []
+        if self._keys is None:
+            raise TypeError("EnterpriseStore needs address_keys to save enterprises with subscribers")
+        return sorted({self._keys(s.email) for s in enterprise.managers})
 
     def version(self) -> int:
         try:
@@ -87,7 +136,7 @@ class EnterpriseStore:
             raise store_error(error, "reading enterprises") from error
         return sorted(enterprises, key=lambda e: e.id), sorted(profiles, key=lambda p: (p.enterprise_id, p.id))
 
-    def profiles_of(self, enterprise_id: str) -> list[StoredProfile]:
+    def stored_profiles(self, enterprise_id: str) -> list[StoredProfile]:
         items = self._items_of(enterprise_id)
         found = [_stored(data) for (item, _), data in items.items() if item.startswith("profile#")]
         return sorted(found, key=lambda s: s.profile.id)
@@ -188,7 +237,10 @@ def _condition_failed(error: Exception) -> bool:
 
 
 def _item(enterprise_id: str, item: str, data: str) -> dict[str, Any]:
-    return {"enterprise_id": {"S": enterprise_id}, "item": {"S": item}, "data": {"S": data}}
+    stored = {"enterprise_id": {"S": enterprise_id}, "item": {"S": item}, "data": {"S": data}}
+    if item.startswith(MANAGER):
+        stored["manager_key"] = {"S": item.removeprefix(MANAGER)}
+    return stored
 
 
 def _dumps(value: dict[str, Any]) -> str:
@@ -215,6 +267,8 @@ def enterprise_json(enterprise: Enterprise) -> str:
                         "wording_version": s.consent.wording_version,
                     },
                 }
+                # Only when set: the items stored before the column existed read the same.
+                | ({"manages_space": True} if s.manages_space else {})
                 for s in enterprise.subscribers
             ],
         }
@@ -238,6 +292,7 @@ def enterprise_from_json(data: str) -> Enterprise:
                 consent=Consent(
                     datetime.fromisoformat(s["consent"]["at"]), s["consent"]["how"], s["consent"]["wording_version"]
                 ),
+                manages_space=s.get("manages_space", False),
             )
             for s in raw.get("subscribers", ())
         ),

@@ -25,11 +25,15 @@ class FeedStateStore:
         except AWS_ERRORS as error:
             raise store_error(error, "reading the feed cursor") from error
         item = answer.get("Item")
-        if not item:
-            return FeedState(feed)
-        data: dict[str, Any] = json.loads(item["state"]["S"])
-        since = data.pop("since", None)
-        return FeedState(**data, since=date.fromisoformat(since) if since else None)
+        return _state(item) if item else FeedState(feed)
+
+    def all(self) -> list[FeedState]:
+        """Every feed polled at least once (a handful of items)."""
+        try:
+            pages = self._client.get_paginator("scan").paginate(TableName=self._table)
+            return [_state(item) for page in pages for item in page.get("Items", [])]
+        except AWS_ERRORS as error:
+            raise store_error(error, "reading the feeds") from error
 
     def save(self, state: FeedState) -> None:
         data = asdict(state)
@@ -41,3 +45,9 @@ class FeedStateStore:
             self._client.put_item(TableName=self._table, Item=item)
         except AWS_ERRORS as error:
             raise store_error(error, "saving the feed cursor") from error
+
+
+def _state(item: dict[str, Any]) -> FeedState:
+    data: dict[str, Any] = json.loads(item["state"]["S"])
+    since = data.pop("since", None)
+    return FeedState(**data, since=date.fromisoformat(since) if since else None)

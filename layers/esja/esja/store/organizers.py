@@ -39,6 +39,14 @@ class OrganizerStore:
     def organizers(self) -> list[Organizer]:
         return sorted((_organizer(item) for item in self._partition(ORGANIZER, "reading organizers")), key=_by_id)
 
+    def organizer(self, organizer_id: str) -> Organizer | None:
+        """One organizer, read strongly consistent (a session's role is checked against it on each request)."""
+        try:
+            item = self._client.get_item(TableName=self._table, Key=_key(ORGANIZER, organizer_id), ConsistentRead=True)
+        except AWS_ERRORS as error:
+            raise store_error(error, "reading an organizer") from error
+        return _organizer(item["Item"]) if "Item" in item else None
+
     def save_organizers(self, organizers: Sequence[Organizer]) -> SavedOrganizers:
         """Make the table hold exactly these organizers (the spreadsheet is the whole list)."""
         stored = {item["sk"]["S"]: item for item in self._partition(ORGANIZER, "reading organizers")}

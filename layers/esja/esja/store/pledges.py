@@ -1,8 +1,10 @@
 """The Pledges table: one item per pledge, keyed by its id.
 
-Two sparse indexes: `registry` holds only confirmed pledges whose signatory consented to appear, by
-folded institution name, and projects only what the registry shows (no e-mail, no phone);
-`by_confirmed_key` finds the confirmed pledge a newer one of the same signatory replaces.
+Sparse indexes: `registry` holds only confirmed pledges whose signatory consented to appear, by folded
+institution name, and projects only what the registry shows (no e-mail, no phone); `by_confirmed_key`
+finds the confirmed pledge a newer one of the same signatory replaces; `by_person` finds a signatory's
+pledges by their address key (sign-in); `to_verify` holds the confirmed pledges no organizer verified or
+rejected yet, oldest first.
 `expires_at` (epoch seconds) is the table's TTL: set on pending and withdrawn pledges, removed on
 confirmation. DynamoDB deletes expired items within days, not at once, so reads skip them.
 """
@@ -15,15 +17,27 @@ from typing import TYPE_CHECKING, Any
 
 from esja.folding import fold_name
 from esja.model import Category
-from esja.pledges.model import InstitutionType, Pledge, PledgeDetails, PledgeStatus, RegistryEntry
+from esja.pledges.model import (
+    InstitutionType,
+    Pledge,
+    PledgeDetails,
+    PledgeStatus,
+    RegistryEntry,
+    Verdict,
+    Verification,
+)
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 REGISTRY_INDEX = "registry"
 CONFIRMED_INDEX = "by_confirmed_key"
+PERSON_INDEX = "by_person"
+TO_VERIFY_INDEX = "to_verify"
 PUBLIC = "public"  # the one partition of the registry index: hundreds of signatories, not millions
+WAITING = "waiting"  # the one partition of the to_verify index
 _NOT_EXPIRED = "attribute_not_exists(expires_at) OR expires_at > :now"
 
 Item = dict[str, Any]
@@ -58,6 +72,9 @@ class PledgeStore:
             ":digest": {"S": pledge.token_digest or ""},
             ":at": {"S": _moment(at)},
             ":signatory": {"S": pledge.details.signatory_key},
+            ":to_verify": {"S": Verification.TO_VERIFY},
+            ":waiting": {"S": WAITING},
+            ":queued": {"S": f"{_moment(at)}#{pledge.id}"},
         }
         listed = ""
         if pledge.details.registry_consent:
@@ -67,7 +84,8 @@ class PledgeStore:
         return self._update(
             pledge.id,
             "confirming a pledge",
-            UpdateExpression=f"SET #status = :confirmed, confirmed_at = :at, confirmed_key = :signatory{listed} "
+            UpdateExpression=f"SET #status = :confirmed, confirmed_at = :at, confirmed_key = :signatory{listed}, "
+            "verification = :to_verify, verify_queue = :waiting, verify_sort = :queued "
             "REMOVE token_digest, token_expires_at, expires_at",
             ConditionExpression="#status = :pending AND token_digest = :digest AND token_expires_at > :at",
             ExpressionAttributeNames={"#status": "status"},
@@ -93,7 +111,8 @@ class PledgeStore:
             pledge_id,
             "withdrawing a pledge",
             UpdateExpression=f"SET #status = :withdrawn, withdrawn_at = :at, expires_at = :purge{replaced} "
-            "REMOVE registry_partition, registry_sort, confirmed_key, token_digest, token_expires_at",
+            "REMOVE registry_partition, registry_sort, confirmed_key, token_digest, token_expires_at, "
+            "verify_queue, verify_sort",
             ConditionExpression="#status IN (:pending, :confirmed)",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues=values,
@@ -101,30 +120,102 @@ class PledgeStore:
 
     def confirmed_of(self, signatory_key: str) -> list[str]:
         """Ids of the confirmed pledges of one signatory for one institution."""
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                IndexName=CONFIRMED_INDEX,
-                KeyConditionExpression="confirmed_key = :key",
-                ExpressionAttributeValues={":key": {"S": signatory_key}},
-            )
-            return [item["pledge_id"]["S"] for page in pages for item in page.get("Items", [])]
-        except AWS_ERRORS as error:
-            raise store_error(error, "finding a signatory's pledges") from error
+        found = self._query(CONFIRMED_INDEX, "confirmed_key", signatory_key, "finding a signatory's pledges")
+        return [item["pledge_id"]["S"] for item in found]
 
     def registry(self, now: datetime) -> list[RegistryEntry]:
         """The public registry, by institution name."""
+        found = query_all(
+            self._client,
+            "reading the registry",
+            TableName=self._table,
+            IndexName=REGISTRY_INDEX,
+            KeyConditionExpression="registry_partition = :public",
+            FilterExpression=_NOT_EXPIRED,
+            ExpressionAttributeValues={":public": {"S": PUBLIC}, ":now": {"N": str(int(now.timestamp()))}},
+        )
+        return [_entry(item) for item in found]
+
+    def record_verdict(self, pledge_id: str, verdict: Verdict) -> Pledge | None:
+        """An organizer's (or the institution's domain's) verdict on a confirmed pledge; off the `to_verify`
+        index unless it is back to verify. None when the pledge is not confirmed."""
+        values: Item = {":confirmed": {"S": PledgeStatus.CONFIRMED}, ":state": {"S": verdict.state}}
+        fields = {"verified_at": verdict.at and _moment(verdict.at), "verified_by": verdict.by}
+        fields |= {"verified_how": verdict.how, "rejection_reason": verdict.reason}
+        sets = ["verification = :state"] + [f"{name} = :{name}" for name, value in fields.items() if value]
+        values |= {f":{name}": {"S": value} for name, value in fields.items() if value}
+        removed = [name for name, value in fields.items() if not value]
+        if verdict.state is not Verification.TO_VERIFY:
+            removed += ["verify_queue", "verify_sort"]
+        remove = f" REMOVE {', '.join(removed)}" if removed else ""
+        return self._update(
+            pledge_id,
+            "recording a pledge's verification",
+            UpdateExpression=f"SET {', '.join(sets)}{remove}",
+            ConditionExpression="#status = :confirmed",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=values,
+        )
+
+    def to_verify(self, now: datetime) -> list[Pledge]:
+        """Confirmed pledges waiting for an organizer's verdict, the longest-waiting first."""
+        waiting = self._query(TO_VERIFY_INDEX, "verify_queue", WAITING, "reading the pledges to verify")
+        return [pledge for pledge in map(from_item, waiting) if not pledge.is_purged(now)]
+
+    def of_person(self, address_key: str) -> list[str]:
+        """Ids of the pledges signed from an address (any state: the caller decides what counts)."""
+        found = self._query(PERSON_INDEX, "address_key", address_key, "finding a signatory's pledges")
+        return [item["pledge_id"]["S"] for item in found]
+
+    def set_address_key(self, pledge_id: str, address_key: str) -> bool:
+        """Give a pledge signed before address keys its key (esja people rekey); False if it had one."""
         try:
-            pages = self._client.get_paginator("query").paginate(
+            self._client.update_item(
                 TableName=self._table,
-                IndexName=REGISTRY_INDEX,
-                KeyConditionExpression="registry_partition = :public",
-                FilterExpression=_NOT_EXPIRED,
-                ExpressionAttributeValues={":public": {"S": PUBLIC}, ":now": {"N": str(int(now.timestamp()))}},
+                Key=_key(pledge_id),
+                UpdateExpression="SET address_key = :key",
+                ConditionExpression="attribute_exists(pledge_id) AND attribute_not_exists(address_key)",
+                ExpressionAttributeValues={":key": {"S": address_key}},
             )
-            return [_entry(item) for page in pages for item in page.get("Items", [])]
         except AWS_ERRORS as error:
-            raise store_error(error, "reading the registry") from error
+            if error_code(error) == CONDITION_FAILED:
+                return False
+            raise store_error(error, "keying a pledge") from error
+        return True
+
+    def queue_to_verify(self, pledge: Pledge) -> bool:
+        """Put a pledge confirmed before verification existed in the `to_verify` queue (esja people rekey);
+        False when it is not such a pledge (any verdict recorded, or not confirmed)."""
+        confirmed_at = pledge.confirmed_at or pledge.created_at
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_key(pledge.id),
+                UpdateExpression="SET verification = :to_verify, verify_queue = :waiting, verify_sort = :queued",
+                ConditionExpression="#status = :confirmed AND attribute_not_exists(verification)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":to_verify": {"S": Verification.TO_VERIFY},
+                    ":waiting": {"S": WAITING},
+                    ":queued": {"S": f"{_moment(confirmed_at)}#{pledge.id}"},
+                    ":confirmed": {"S": PledgeStatus.CONFIRMED},
+                },
+            )
+        except AWS_ERRORS as error:
+            if error_code(error) == CONDITION_FAILED:
+                return False
+            raise store_error(error, "queueing a pledge to verify") from error
+        return True
+
+    def _query(self, index: str, attribute: str, value: str, action: str) -> list[Item]:
+        return query_all(
+            self._client,
+            action,
+            TableName=self._table,
+            IndexName=index,
+            KeyConditionExpression=f"{attribute} = :value",
+            ExpressionAttributeValues={":value": {"S": value}},
+        )
 
     def everything(self, now: datetime) -> Iterator[Pledge]:
         """Every pledge not past its retention (the organizers' export; a Scan, never on a page)."""
@@ -176,7 +267,12 @@ def to_item(pledge: Pledge) -> Item:
         "replaced_by": pledge.replaced_by,
         "token_digest": pledge.token_digest,
         "token_expires_at": pledge.token_expires_at and _moment(pledge.token_expires_at),
+        "address_key": pledge.address_key,
     }
+    if pledge.verdict is not None:
+        verdict = pledge.verdict
+        optional |= {"verification": verdict.state, "verified_by": verdict.by, "verified_how": verdict.how}
+        optional |= {"verified_at": verdict.at and _moment(verdict.at), "rejection_reason": verdict.reason}
     item |= {name: {"S": value} for name, value in optional.items() if value}
     if details.target_share is not None:
         item["target_share"] = {"N": str(details.target_share)}
@@ -213,6 +309,21 @@ def from_item(item: Item) -> Pledge:
         token_digest=text.get("token_digest"),
         token_expires_at=_optional_moment(text.get("token_expires_at")),
         purge_at=datetime.fromtimestamp(int(item["expires_at"]["N"]), UTC) if "expires_at" in item else None,
+        verdict=_verdict(text),
+        address_key=text.get("address_key", ""),
+    )
+
+
+def _verdict(text: dict[str, str]) -> Verdict | None:
+    """A confirmed pledge's verdict; one confirmed before verification existed is « to verify »."""
+    if text["status"] != PledgeStatus.CONFIRMED and "verification" not in text:
+        return None
+    return Verdict(
+        state=Verification(text.get("verification", Verification.TO_VERIFY)),
+        at=_optional_moment(text.get("verified_at")),
+        by=text.get("verified_by", ""),
+        how=text.get("verified_how", ""),
+        reason=text.get("rejection_reason", ""),
     )
 
 

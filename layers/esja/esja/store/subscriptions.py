@@ -1,6 +1,6 @@
 """The Subscriptions table: what each subscribed address chose, proved and suffered — never the address.
 
-Partition `address#<sha256 of the address>`:
+Partition `address#<address key>` (esja.people.keys: a keyed hash, never the address):
   state#subscriber    the opaque subscriber id the links carry, and the listing (enterprises, profiles,
                       the import's defaults and consents) the preferences page shows
   state#preferences   the subscriber's own choices (frequency, language, reminders, pause, profiles off)
@@ -215,6 +215,49 @@ class SubscriptionStore:
                 return False
             raise store_error(error, "suppressing an address") from error
         return True
+
+    # --- moving to the keyed hash (esja.people.rekey; the command line only) ---
+
+    def rekey(self, old_key: str, new_key: str) -> int:
+        """Move an address's items from `old_key` to `new_key`: copied where absent, the subscriber id's
+        pointer moved, then the old items deleted — a run stopped anywhere is resumed by the next."""
+        try:
+            pages = self._client.get_paginator("query").paginate(
+                TableName=self._table,
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": _pk(old_key)}},
+                ConsistentRead=True,
+            )
+            items = [item for page in pages for item in page["Items"]]
+            for item in items:
+                self._append_once(item | {"pk": {"S": _pk(new_key)}})
+                if item["sk"]["S"] == "state#subscriber":
+                    self._client.put_item(
+                        TableName=self._table,
+                        Item={
+                            "pk": {"S": f"subscriber#{item['subscriber_id']['S']}"},
+                            "sk": {"S": "address"},
+                            "address_key": {"S": new_key},
+                        },
+                    )
+            for item in items:
+                self._client.delete_item(TableName=self._table, Key={"pk": item["pk"], "sk": item["sk"]})
+        except AWS_ERRORS as error:
+            raise store_error(error, "moving a subscriber to its new key") from error
+        return len(items)
+
+    def address_partitions(self) -> set[str]:
+        """The address keys that have items (a Scan of the keys)."""
+        try:
+            pages = self._client.get_paginator("scan").paginate(TableName=self._table, ProjectionExpression="pk")
+            return {
+                item["pk"]["S"].removeprefix("address#")
+                for page in pages
+                for item in page["Items"]
+                if item["pk"]["S"].startswith("address#")
+            }
+        except AWS_ERRORS as error:
+            raise store_error(error, "listing the subscribers' keys") from error
 
     # --- plumbing ---
 

@@ -19,8 +19,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from esja.config import SenderIdentity
 from esja.errors import StoreError
+from esja.people.actor import NotAllowed
+from esja.web.forms import BadForm
 from esja.web.pages import error_page, page_language
 from esja.web.security import same_origin_posts, secured, security_headers
+from esja.web.session import Redirect, Refused
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +68,35 @@ def create_app(
 
     @app.not_found
     def not_found(_: Exception) -> Response[str]:
-        allowed = app.allowed_methods(app.current_event.path)
+        path = app.current_event.path
+        if app.current_event.request_context.http.method == "GET" and "GET" in app.allowed_methods(f"{path}/"):
+            query = app.current_event.raw_query_string
+            return Response(308, headers={"Location": f"{path}/{'?' + query if query else ''}"})  # /organisation → …/
+        allowed = app.allowed_methods(path)
         if allowed:
             answer = error_page(page_language(app), 405, "error.method_not_allowed", sender=sender)
             answer.headers["Allow"] = ", ".join(allowed)
             return answer
         return error_page(page_language(app), 404, "error.not_found", sender=sender)
+
+    # The spaces' answers (esja.web.session), and a use case's refusal. Exception handlers answer outside
+    # the middleware chain: each adds the security headers itself.
+    @app.exception_handler(Redirect)  # type: ignore[untyped-decorator]
+    def redirect(to: Redirect) -> Response[str]:
+        return secured(Response(303, headers={"Location": to.location}))
+
+    @app.exception_handler(Refused)  # type: ignore[untyped-decorator]
+    def refused(refusal: Refused) -> Response[str]:
+        return secured(error_page(page_language(app), refusal.status, refusal.message_key, sender=sender))
+
+    @app.exception_handler(NotAllowed)  # type: ignore[untyped-decorator]
+    def not_allowed(refusal: NotAllowed) -> Response[str]:
+        status, message = (404, "error.not_found") if refusal.hidden else (403, "space.error.not_allowed")
+        return secured(error_page(page_language(app), status, message, sender=sender))
+
+    @app.exception_handler(BadForm)  # type: ignore[untyped-decorator]
+    def bad_form(_: BadForm) -> Response[str]:
+        return secured(error_page(page_language(app), 400, "pledge.error.malformed", sender=sender))
 
     @app.exception_handler(StoreError)  # type: ignore[untyped-decorator]
     def aws_failed(error: StoreError) -> Response[str]:

@@ -34,3 +34,9 @@ def read_form(event: BaseProxyEvent) -> dict[str, list[str]]:
         return parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_FIELDS)
     except (binascii.Error, UnicodeError, ValueError) as error:
         raise BadForm(str(error)) from None
+
+
+def single(fields: dict[str, list[str]], name: str) -> str:
+    """The one value of a field; "" when it is missing or repeated."""
+    values = fields.get(name, ())
+    return values[0] if len(values) == 1 else ""

@@ -34,6 +34,11 @@ def html(description: str) -> OpenAPIResponse:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
+def redirect(description: str) -> OpenAPIResponse:
+    """An OpenAPI response without a body: a redirection."""
+    return {"description": description}
+
+
 def query(
     name: str, description: str, *, required: bool = False, schema: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:

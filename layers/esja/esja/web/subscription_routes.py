@@ -21,7 +21,7 @@ from esja.alerts.links import ONE_CLICK_PATH, PREFERENCES_PATH, TOKEN_FIELD, UNS
 from esja.config import SenderIdentity
 from esja.l10n import LANGUAGES
 from esja.model import FREQUENCIES
-from esja.web.forms import BadForm
+from esja.web.forms import BadForm, single
 from esja.web.openapi import LANG, Page, add_pages, html, query
 from esja.web.pages import page, page_language
 from esja.web.requests import RequestReader
@@ -61,7 +61,7 @@ class SubscriptionPages:
         return page("pages/unsubscribe_done.html", lang, sender=self._sender, contact=self._sender.contact_email)
 
     def unsubscribe_by_form(self) -> Response[str]:
-        return self.unsubscribe(_single(self._form(), TOKEN_FIELD), Unsubscribing.PAGE)
+        return self.unsubscribe(single(self._form(), TOKEN_FIELD), Unsubscribing.PAGE)
 
     def one_click(self) -> Response[str]:
         if self._form() != ONE_CLICK_BODY:
@@ -74,7 +74,7 @@ class SubscriptionPages:
 
     def save_preferences(self) -> Response[str]:
         lang, fields = self._request.language(), self._form()
-        token = _single(fields, TOKEN_FIELD)
+        token = single(fields, TOKEN_FIELD)
         result = self._choices.save_preferences(token, fields)
         if result.saved is None:
             return self._preferences(result.visitor, token, lang, status=400, errors=result.errors)
@@ -186,11 +186,6 @@ def _preferences(pages: SubscriptionPages) -> list[Page]:
             form=_preferences_form_schema(),
         ),
     ]
-
-
-def _single(fields: dict[str, list[str]], name: str) -> str:
-    values = fields.get(name, ())
-    return values[0] if len(values) == 1 else ""
 
 
 def _token_form_schema() -> dict[str, Any]:

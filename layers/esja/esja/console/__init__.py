@@ -1,0 +1,1 @@
+"""The organizers' console: the use cases behind /organisation/ (each takes the Actor first)."""

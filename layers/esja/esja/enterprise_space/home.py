@@ -1,0 +1,34 @@
+"""The enterprise space's home: the enterprise as ESJA knows it — its alert profiles and who receives the
+alerts — read-only until the space lets its managers change them (issue 13)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from esja.model import Enterprise, Profile
+from esja.people.actor import Actor, NotAllowed
+from esja.people.roles import Role
+
+
+class EnterpriseReader(Protocol):
+    def enterprise(self, enterprise_id: str) -> Enterprise | None: ...
+    def profiles_of(self, enterprise_id: str) -> list[Profile]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseHome:
+    enterprise: Enterprise
+    profiles: tuple[Profile, ...]
+
+
+class EnterpriseSpace:
+    def __init__(self, *, enterprises: EnterpriseReader) -> None:
+        self._enterprises = enterprises
+
+    def home(self, actor: Actor) -> EnterpriseHome:
+        actor.require(Role.ENTERPRISE)
+        enterprise = self._enterprises.enterprise(actor.item_id)
+        if enterprise is None:  # removed since the request's role check
+            raise NotAllowed("the enterprise is gone", hidden=True)
+        return EnterpriseHome(enterprise, tuple(self._enterprises.profiles_of(enterprise.id)))

@@ -1,0 +1,56 @@
+"""The Actor: who acts in a space, for what, from where. Every use case of a space takes it first and
+decides itself what the actor may do (never the routes); a refusal is NotAllowed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from esja.matching.regions import ALL_QUEBEC
+from esja.people.roles import Role, RoleGrant
+
+
+class NotAllowed(Exception):
+    """The actor may not do this. `hidden`: answer as if the item did not exist (404), for another person's
+    item ids — a 403 would confirm they exist."""
+
+    def __init__(self, reason: str, *, hidden: bool = False) -> None:
+        super().__init__(reason)
+        self.hidden = hidden
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    grant: RoleGrant  # the role chosen for the session, re-checked against the stores on this request
+    address_key: str = field(repr=False)
+    language: str
+    session_id: str = field(repr=False)  # the session item's key (a hash: never the cookie's value)
+    form_token: str = field(repr=False)  # the session's anti-forgery token: every form of its pages carries it
+    network: str = ""  # where the request came from: a /24 or /48 prefix (esja.people.network)
+    roles_held: int = 1  # how many roles the session may choose from (the layout offers to change)
+
+    @property
+    def role(self) -> Role:
+        return self.grant.role
+
+    @property
+    def item_id(self) -> str:
+        """The organizer's id, the enterprise's id or the pledge's id the actor acts for."""
+        return self.grant.item_id
+
+    @property
+    def email(self) -> str:
+        return self.grant.email
+
+    def require(self, role: Role) -> None:
+        if self.role is not role:
+            raise NotAllowed(f"only a {role} may do this")
+
+    @property
+    def covers_all(self) -> bool:
+        """An organizer with no region listed, or all of Québec, sees every region."""
+        regions = self.grant.regions
+        return self.role is Role.ORGANIZER and (not regions or ALL_QUEBEC in regions)
+
+    def covers(self, region: str) -> bool:
+        """An organizer sees the items of their regions."""
+        return self.covers_all or (self.role is Role.ORGANIZER and region in self.grant.regions)

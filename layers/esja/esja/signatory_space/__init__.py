@@ -1,0 +1,1 @@
+"""The signatories' space (/signataire/): what a verified signatory sees and does for their institution."""

@@ -1,0 +1,159 @@
+"""The world `make serve` starts with, to try every page: the demo's whole pipeline (local.demo.run_pipeline:
+the sample feeds polled, the enterprises imported and matched, the alerts sent, a pledge signed through the
+pages, the organizers' digests), then what the spaces need. Each issue adds its part in a function of its
+own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
+
+- `pledges_in_each_state` (issue 12): pending, to verify, verified, rejected, withdrawn;
+- `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser).
+
+The tests build the same people without the feeds (`people_of_the_spaces`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from esja.model import Category, Consent, Subscriber
+from esja.people.keys import AddressKeys
+from esja.pledges.links import new_pledge_id
+from esja.pledges.model import (
+    CONSENT_VERSION,
+    WITHDRAWN_RETENTION,
+    InstitutionType,
+    Pledge,
+    PledgeDetails,
+    PledgeStatus,
+    Verdict,
+    Verification,
+)
+from esja.store.enterprises import EnterpriseStore
+from esja.store.pledges import PledgeStore
+from local.demo import import_enterprises
+from local.digest_demo import import_organizers
+from local.runtime import LOCAL_SECRETS, LocalAws
+
+KEYS = AddressKeys.fixed(LOCAL_SECRETS["ADDRESS_KEY_SECRET"])
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    email: str
+    who: str  # what `make serve` says of them
+
+
+ORGANIZER = Person("digest@cesim.example.org", "organizer of CÉSIM (Montréal, region 06)")
+COACH = Person(
+    "sommaire@esbsl.example.org",
+    "organizer of Économie sociale Bas-Saint-Laurent (region 01), who also manages Parc Kiskotuk's space: "
+    "chooses after signing in",
+)
+ENTERPRISE = Person("direction.monchoix@example.org", "manager of Les Ateliers Mon Choix's space")
+SIGNATORY = Person("achats@cegep-rimouski.example.org", "signatory of the Cégep de Rimouski (verified pledge)")
+PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY)
+
+
+def add_spaces(aws: LocalAws) -> None:
+    """What the spaces add to the demo's world."""
+    pledges_in_each_state(aws)
+    an_organizer_who_coaches_an_enterprise(aws)
+
+
+def people_of_the_spaces(aws: LocalAws) -> None:
+    """The spaces' people without the feeds, alerts and digests (the tests' world): the organizers' and the
+    enterprises' spreadsheets loaded as the demo loads them, then `add_spaces`."""
+    if not (import_organizers(aws) and import_enterprises(aws)):
+        raise RuntimeError("the example spreadsheets did not load")
+    add_spaces(aws)
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    institution: str
+    kind: InstitutionType
+    region: str
+    email: str
+    title: str
+
+
+SIGNED = {
+    Verification.VERIFIED: Signed("Cégep de Rimouski", InstitutionType.CEGEP, "01", SIGNATORY.email, "Directrice"),
+    Verification.TO_VERIFY: Signed(
+        "Centre de services scolaire des Phares",
+        InstitutionType.SCHOOL_SERVICE_CENTRE,
+        "01",
+        "achats@csphares.example.org",
+        "Régisseur",
+    ),
+    Verification.REJECTED: Signed(
+        "Ville de Montréal", InstitutionType.MUNICIPALITY, "06", "maire.montreal@courriel.example.com", "Maire"
+    ),
+}
+WITHDRAWN = Signed("Municipalité de Saint-Fabien", InstitutionType.MUNICIPALITY, "01", "dg@st-fabien.example.org", "DG")
+PENDING = Signed("MRC de La Mitis", InstitutionType.MRC, "01", "dg@mitis.example.org", "Directrice générale")
+REJECTION = "Adresse personnelle : rien ne montre que le signataire parle au nom de la Ville."
+
+
+def pledges_in_each_state(aws: LocalAws) -> None:
+    """A pledge in each state the console shows, beside the one the demo signs through the pages (to verify)."""
+    store = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb"))
+    now = datetime.now(UTC)
+    for state, signed in SIGNED.items():
+        confirmed = _confirmed(store, signed, now)
+        if state is not Verification.TO_VERIFY:
+            by = "cesim" if signed.region == "06" else "esbsl"
+            reason = REJECTION if state is Verification.REJECTED else ""
+            store.record_verdict(confirmed.id, Verdict(state, now - timedelta(days=1), by, "organizer", reason))
+    withdrawn = _confirmed(store, WITHDRAWN, now)
+    store.withdraw(withdrawn.id, now - timedelta(hours=5), now + WITHDRAWN_RETENTION)
+    store.add(_pledge(now, PENDING))
+
+
+def _confirmed(store: PledgeStore, signed: Signed, now: datetime) -> Pledge:
+    pledge = _pledge(now, signed)
+    store.add(pledge)
+    confirmed = store.confirm(pledge, now - timedelta(days=2))
+    assert confirmed is not None
+    return confirmed
+
+
+def an_organizer_who_coaches_an_enterprise(aws: LocalAws) -> None:
+    """ESBSL's organizer also manages the space of an enterprise the hub coaches: one address, two roles."""
+    store = EnterpriseStore(aws.resources.names["EnterprisesTable"], aws.client("dynamodb"), address_keys=KEYS)
+    enterprises, profiles = store.load()
+    park = next(e for e in enterprises if e.id == "parc-kiskotuk")
+    consent = Consent(datetime(2026, 11, 2, 9, tzinfo=UTC), "courriel du 2026-11-02", "consentement-2026-01")
+    coach = Subscriber(COACH.email, "Équipe ESBSL", "fr", "weekly", consent, manages_space=True)
+    first = replace(park.subscribers[0], manages_space=True)  # the park's own person keeps managing it
+    store.save(
+        [replace(park, subscribers=(first, *park.subscribers[1:], coach))],
+        [p for p in profiles if p.enterprise_id == park.id],
+    )
+
+
+def _pledge(now: datetime, signed: Signed) -> Pledge:
+    details = PledgeDetails(
+        institution_name=signed.institution,
+        institution_type=signed.kind,
+        region=signed.region,
+        signatory_name="Claude Gagnon",
+        signatory_title=signed.title,
+        email=signed.email,
+        phone=None,
+        target_share=10,
+        categories=(Category.SERVICES,),
+        declaration_accepted=True,
+        registry_consent=True,
+    )
+    return Pledge(
+        id=new_pledge_id(),
+        details=details,
+        language="fr",
+        status=PledgeStatus.PENDING,
+        created_at=now - timedelta(days=3),
+        consent_version=CONSENT_VERSION,
+        token_digest="0" * 64,  # nobody holds its link: confirmed by the store, as the button would
+        token_expires_at=now + timedelta(days=1),
+        purge_at=now + timedelta(days=27),
+        address_key=KEYS(signed.email),
+    )
