@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 from esja.audit.log import Audit
-from esja.clock import utc_now
 from esja.bootstrap import build_profile_space
+from esja.clock import utc_now
 from esja.config import Settings
 from esja.enterprise_space.preview import Preview, Unavailable
 from esja.enterprise_space.profiles import Refused
@@ -58,7 +58,9 @@ def test_a_poll_writes_the_snapshot_the_web_function_previews_profiles_on(aws: L
     settings = Settings.from_env(aws.environment("WebFunction"))
     enterprises = EnterpriseStore(settings.enterprises_table, aws.client("dynamodb"))
     enterprises.save([Enterprise("coop", "Coop")], [Profile("coop", "hiver", keywords=("peinture",))])
-    space = build_profile_space(settings, enterprises=enterprises, audit=Audit(FakeAuditLog(), utc_now), s3=aws.client("s3"))
+    space = build_profile_space(
+        settings, enterprises=enterprises, audit=Audit(FakeAuditLog(), utc_now), s3=aws.client("s3")
+    )
     shown = space.preview.preview(acting_for("coop"), {"keywords": "snow removal"}, "hiver")
     assert isinstance(shown, Preview)
     assert [t.tender.tender.key for t in shown.gained] == ["canadabuys:cb-1-000001"] and shown.lost == ()
@@ -86,8 +88,11 @@ def test_an_enterprises_own_changes_are_conditional_and_move_the_matchers_versio
 
 def test_the_web_function_refuses_a_bad_form_with_the_spreadsheets_words(aws: LocalAws) -> None:
     settings = Settings.from_env(aws.environment("WebFunction"))
-    EnterpriseStore(settings.enterprises_table, aws.client("dynamodb")).save([Enterprise("coop", "Coop")], [])
-    space = build_profile_space(settings, enterprises=enterprises, audit=Audit(FakeAuditLog(), utc_now), s3=aws.client("s3"))
+    enterprises = EnterpriseStore(settings.enterprises_table, aws.client("dynamodb"))
+    enterprises.save([Enterprise("coop", "Coop")], [])
+    space = build_profile_space(
+        settings, enterprises=enterprises, audit=Audit(FakeAuditLog(), utc_now), s3=aws.client("s3")
+    )
     refused = space.profiles.create(acting_for("coop"), {"unspsc": "7611x"})
     assert isinstance(refused, Refused) and refused.problems[0].fr == "code UNSPSC invalide «\u00a07611x\u00a0»"
     assert isinstance(space.preview.preview(acting_for("coop"), {"keywords": "x"}), Unavailable)

@@ -44,6 +44,7 @@ WEB_TABLES = {
     "ORGANIZERS_TABLE": "organizers",
     "ENTERPRISES_TABLE": "enterprises",
     "FEEDS_TABLE": "feeds",
+    "REFERENCE_BUCKET": "reference",  # the recent tenders' snapshot (profile previews)
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
 

@@ -21,9 +21,9 @@ from esja.enterprise_space.profiles import (
 from esja.matching.profile_cells import PROFILE_COLUMNS
 from esja.matching.profiles_csv import read_profiles_csv
 from esja.model import Category, Enterprise, Profile
-from esja.store.enterprises import profile_from_json, profile_json
 from esja.people.actor import NotAllowed
 from esja.people.roles import Role
+from esja.store.enterprises import profile_from_json, profile_json
 from tests.fakes import FakeWorld, acting_for
 
 NOW = datetime(2026, 11, 16, 12, tzinfo=UTC)

@@ -135,9 +135,11 @@ def test_a_form_with_problems_gets_the_spreadsheets_messages_and_no_preview() ->
     assert isinstance(refused, Refused) and [p.column for p in refused.problems] == ["unspsc"]
 
 
-def test_before_the_first_poll_the_preview_is_unavailable() -> None:
+def test_before_the_first_poll_or_while_s3_fails_the_preview_is_unavailable_not_an_error() -> None:
     world = FakeWorld(NOW)
     world.enterprises.save([Enterprise("coop-mitis", "Coop")], [SAVED])
+    assert isinstance(previews(world).preview(MINE, {"keywords": "déneigement"}, "hiver"), Unavailable)
+    world.snapshots.fail("read")
     assert isinstance(previews(world).preview(MINE, {"keywords": "déneigement"}, "hiver"), Unavailable)
 
 

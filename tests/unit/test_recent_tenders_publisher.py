@@ -94,13 +94,16 @@ def test_the_web_function_reads_the_snapshot_once_then_asks_at_most_once_a_minut
     assert newer is not None and newer.keys == ["seao:a", "seao:b"]
 
 
-def test_an_unreadable_snapshot_leaves_the_one_held_and_s3_failing_without_one_is_an_error() -> None:
+def test_an_unreadable_snapshot_or_s3_failing_leaves_the_one_held_and_without_one_is_an_error() -> None:
     world = FakeWorld(NOW)
     world.tenders.publish(tender("a"), NOW)
     publisher(world).publish()
     latest = LatestRecentTenders(world.snapshots, world.clock)
     held = latest.current()
     world.snapshots.replace(b"written by a newer ESJA", world.snapshots.version())
+    world.clock.advance(minutes=2)
+    assert latest.current() is held
+    world.snapshots.fail("read")
     world.clock.advance(minutes=2)
     assert latest.current() is held
 

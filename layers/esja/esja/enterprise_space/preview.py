@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from esja.enterprise_space.profiles import EnterpriseProfiles, Form, Refused
+from esja.errors import StoreError
 from esja.matching.compiled import compile_profile
 from esja.matching.recent import WINDOW, RecentTender, RecentTenders
 from esja.matching.unspsc import ancestors_and_self, normalise_unspsc
@@ -78,7 +79,8 @@ class Preview:
 
 @dataclass(frozen=True, slots=True)
 class Unavailable:
-    """No snapshot of the recent tenders yet (a new installation before its first poll)."""
+    """No snapshot of the recent tenders to read: none yet (a new installation before its first poll), or S3
+    not answering."""
 
 
 PreviewOutcome = Preview | Refused | Unavailable
@@ -100,7 +102,10 @@ class ProfilePreview:
         draft, refused = self._profiles.read(actor, form, profile_id)
         if refused is not None:
             return refused
-        recent = self._recent.current()
+        try:
+            recent = self._recent.current()
+        except StoreError:  # the person keeps their draft, and can still save it
+            return Unavailable()
         if recent is None:
             return Unavailable()
         now_matched = _matched(recent, draft)

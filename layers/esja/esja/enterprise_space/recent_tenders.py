@@ -3,7 +3,7 @@ newer one (a conditional read, answered « not modified » in a few milliseconds
 
 The polls write a new snapshot every few hours (esja.ingest.recent); a preview made before a container
 sees it is at most a minute behind. A snapshot that cannot be read (written by a newer ESJA, damaged)
-leaves the one held; with none at all, the preview says it cannot be shown yet.
+leaves the one held, and so does S3 not answering; with none at all, the preview says it cannot be shown now.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Protocol
 
+from esja.errors import StoreError
 from esja.matching.recent import RecentTenders, SnapshotUnreadable
 
 logger = logging.getLogger(__name__)
@@ -52,11 +53,18 @@ class LatestRecentTenders:
         self._checked_at: datetime | None = None
 
     def current(self) -> RecentTenders | None:
-        """The newest snapshot (None: none written yet). StoreError when S3 fails and none is held."""
+        """The newest snapshot (None: none written yet). StoreError when S3 fails and none is held; while one is
+        held, it serves until S3 answers again."""
         now = self._clock()
         if self._checked_at is not None and now - self._checked_at < self._check_every:
             return self._held
-        answer = self._snapshots.read(self._version if self._held is not None else None)
+        try:
+            answer = self._snapshots.read(self._version if self._held is not None else None)
+        except StoreError as error:
+            if self._held is None:
+                raise
+            logger.warning("recent tenders' snapshot not read; keeping the one held", extra={"error": str(error)})
+            answer = NOT_MODIFIED
         self._checked_at = now
         if isinstance(answer, StoredSnapshot):
             try:
