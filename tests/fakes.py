@@ -13,7 +13,7 @@ import hashlib
 import inspect
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,11 +29,21 @@ from esja.alerts.model import (
 )
 from esja.audit.log import Audit, AuditRecord
 from esja.config import SenderIdentity
+from esja.digest.figures import WeekFigures
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
 from esja.digest.setup import SavedOrganizers
 from esja.digest.signatories import SignatoryLink
-from esja.digest.week_data import BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
+from esja.digest.week_data import (
+    BOUNCE,
+    COMPLAINT,
+    UNSUBSCRIBE,
+    EnterpriseActivity,
+    MatchRecord,
+    SeenTender,
+    SubscriptionEvent,
+    WonRecord,
+)
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
 from esja.enterprise_space.profile_store import StoredProfile
@@ -48,8 +58,11 @@ from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
 from esja.people.actor import Actor
 from esja.people.keys import AddressKeys
 from esja.people.roles import Role, RoleGrant, Roles
+from esja.pledges.domains import InstitutionDomain, domain_key
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
+from esja.signatory_space.invitation import Invitation
+from esja.signatory_space.publication import Publication
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.sources.http import Fetched, FetchError
 
@@ -57,21 +70,27 @@ if TYPE_CHECKING:
     from esja.alerts import choices, suppressions
     from esja.alerts import service as alerts
     from esja.audit import log as audit
+    from esja.console import buyer_links, domains, pledge_export, report
+    from esja.console import digests as past_digests
+    from esja.console import feeds as console_feeds
     from esja.console import home as console
+    from esja.console import pledges as console_pledges
+    from esja.digest import figure_book, setup
     from esja.digest import service as digest
-    from esja.digest import setup
     from esja.enterprise_space import home as enterprise_space
     from esja.enterprise_space import profile_store, recent_tenders
+    from esja.enterprises import removal
     from esja.ingest import poll, recent, reference_data
     from esja.matching import enterprise_book
     from esja.matching import service as matching
     from esja.people import rekey, roles
-    from esja.pledges import export
     from esja.pledges import service as pledges
     from esja.signatory_space import home as signatory_space
+    from esja.signatory_space import invitations
     from esja.signin import service as signin
 
 T = TypeVar("T")
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 # The address keys of the unit tests (esja.people.keys): a fixed secret.
 TEST_KEYS = AddressKeys.fixed("test-address-key-secret")
@@ -178,6 +197,12 @@ class FakeTenders(Fake):
         found = self.stored.get(key)
         return (found.tender, found.version) if found else None
 
+    def open_tenders(self) -> Iterator[tuple[Tender, StoredVersion]]:
+        self._call("open_tenders")
+        for stored in list(self.stored.values()):
+            if stored.version.status is Status.OPEN:
+                yield stored.tender, stored.version
+
     def publish(self, tender: Tender, at: datetime) -> Change:
         """Stored as the poll stores it, seen at `at`."""
         stored = self.stored.get(tender.key)
@@ -263,6 +288,17 @@ class FakeEnterprises(Fake):
             self.profiles.values(), key=lambda p: (p.enterprise_id, p.id)
         )
 
+    def remove(self, enterprise_ids: Collection[str]) -> int:
+        self._call("remove")
+        gone = [e for e in enterprise_ids if e in self.enterprises]
+        profiles = [key for key in self.profiles if key[0] in enterprise_ids]
+        for enterprise_id in gone:
+            del self.enterprises[enterprise_id]
+        for key in profiles:
+            del self.profiles[key]
+        self._version += bool(gone or profiles)
+        return len(gone) + len(profiles)
+
     def version(self) -> int:
         return self._version
 
@@ -302,8 +338,8 @@ class FakeEnterprises(Fake):
             return None
         return self._changed(profile)
 
-    def remove(self, enterprise_id: str, profile_id: str, version: str) -> bool:
-        self._call("remove")
+    def remove_profile(self, enterprise_id: str, profile_id: str, version: str) -> bool:
+        self._call("remove_profile")
         stored = self.profiles.get((enterprise_id, profile_id))
         if stored is None or _stored_profile(stored).version != version:
             return False
@@ -366,6 +402,7 @@ class FakeMatches(Fake):
 
     items_by_key: dict[tuple[str, str], MatchItem] = field(default_factory=dict)
     won: dict[tuple[str, str], ContractWon] = field(default_factory=dict)
+    recorded_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
     def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool:
         self._call("record_match")
@@ -424,7 +461,29 @@ class FakeMatches(Fake):
         if key in self.won:
             return False
         self.won[key] = won
+        self.recorded_at[key] = now
         return True
+
+    def activities_of(self, enterprise_ids: Sequence[str]) -> dict[str, EnterpriseActivity]:
+        return {enterprise_id: self.activity_of(enterprise_id) for enterprise_id in enterprise_ids}
+
+    def activity_of(self, enterprise_id: str) -> EnterpriseActivity:
+        """The enterprise's matches and contracts won, as the store reads them (a won contract recorded
+        without its finding moment counts by when it was recorded)."""
+        self._call("activity_of")
+        won = tuple(
+            WonRecord(e, w.tender_key, w.award_id, w.amount, w.found_at or self.recorded_at.get((e, key), _EPOCH))
+            for (e, key), w in self.won.items()
+            if e == enterprise_id
+        )
+        return EnterpriseActivity(tuple(self.records_of(enterprise_id)), won)
+
+    def remove_alert_items(self, enterprise_id: str) -> int:
+        self._call("remove_alert_items")
+        gone = [key for key in self.items_by_key if key[0] == enterprise_id]
+        for key in gone:
+            del self.items_by_key[key]
+        return len(gone)
 
     def _put_once(self, item: MatchItem) -> bool:
         key = (item.alert.enterprise_id, item.alert.item)
@@ -439,20 +498,23 @@ class FakeMatches(Fake):
 
 @dataclass(slots=True)
 class Subscribed:
-    subscriber_id: str
-    listing: Listing
+    subscriber_id: str | None  # None: never registered by an alert run, or forgotten since
+    listing: Listing | None
     preferences: Preferences | None = None
     unsubscribed_at: datetime | None = None
     suppressed: SuppressionReason | None = None
     log: list[ConsentRecord] = field(default_factory=list)
+    marks_expire_at: datetime | None = None  # the unsubscribe and suppression marks' TTL, once forgotten
 
 
 @dataclass
 class FakeSubscriptions(Fake):
-    """The Subscriptions table, by address key: never an address."""
+    """The Subscriptions table, by address key: never an address. The alerts' send records live in the
+    same table (`sends`): forgetting an address deletes them too."""
 
     by_address: dict[str, Subscribed] = field(default_factory=dict)
     events: list[SubscriptionEvent] = field(default_factory=list)
+    sends: FakeSendLedger | None = None
     _ids: Iterator[str] = field(default_factory=lambda: (f"subscriber-{n}" for n in itertools.count(1)))
 
     def state(self, address_key: str) -> SubscriberState:
@@ -469,13 +531,46 @@ class FakeSubscriptions(Fake):
 
     def enrol(self, address_key: str, listing: Listing, now: datetime) -> SubscriberState:
         self._call("enrol")
-        known = self.by_address.setdefault(address_key, Subscribed(next(self._ids), listing))
-        logged = {(r.details.get("enterprise_id"), r.at, r.wording_version) for r in known.log if r.kind == "consent"}
+        known = self._known(address_key)
+        if known.subscriber_id is None:
+            known.subscriber_id = next(self._ids)
         for consent in listing.consents:
-            if (consent.enterprise_id, consent.consent.at, consent.consent.wording_version) not in logged:
-                known.log.append(_consent_record(consent))
+            record = _consent_record(consent)
+            logged = next(
+                (at for at, r in enumerate(known.log) if replace(r, how=record.how, expires_at=None) == record), None
+            )
+            if logged is None:
+                known.log.append(record)
+            else:  # the adapter's write keeps a record again while its enterprise is back
+                known.log[logged] = replace(known.log[logged], expires_at=None)
         known.listing = listing
         return self.state(address_key)
+
+    def leave(self, address_key: str, enterprise_id: str, listing: Listing, *, purge_at: datetime) -> None:
+        self._call("leave")
+        known = self.by_address.get(address_key)
+        if known is None:
+            return
+        if known.listing is not None:
+            known.listing = listing
+        if known.preferences is not None:
+            known.preferences = known.preferences.without(enterprise_id)
+        known.log = [
+            _expiring(r, purge_at) if r.kind == "consent" and r.details.get("enterprise_id") == enterprise_id else r
+            for r in known.log
+        ]
+
+    def forget(self, address_key: str, *, purge_at: datetime) -> None:
+        self._call("forget")
+        known = self.by_address.get(address_key)
+        if known is None:
+            return
+        known.subscriber_id, known.listing, known.preferences = None, None, None
+        known.log = [_expiring(r, purge_at) for r in known.log]
+        if known.unsubscribed_at or known.suppressed:
+            known.marks_expire_at = known.marks_expire_at or purge_at
+        if self.sends is not None:
+            self.sends.records = {k: r for k, r in self.sends.records.items() if k.recipient != address_key}
 
     def unsubscribe(self, address_key: str, *, how: str, wording_version: str, language: str, now: datetime) -> bool:
         self._call("unsubscribe")
@@ -525,7 +620,12 @@ class FakeSubscriptions(Fake):
 
     def _known(self, address_key: str) -> Subscribed:
         """The address's items; the adapter writes them whether or not an alert run registered it."""
-        return self.by_address.setdefault(address_key, Subscribed("", Listing((), (), Preferences("daily", "fr"), ())))
+        return self.by_address.setdefault(address_key, Subscribed(None, None))
+
+
+def _expiring(record: ConsentRecord, at: datetime) -> ConsentRecord:
+    """As the adapter's TTL: set once, an earlier time kept."""
+    return replace(record, expires_at=record.expires_at or at)
 
 
 def _consent_record(consent: ConsentRef) -> ConsentRecord:
@@ -614,6 +714,7 @@ THROTTLED, PAUSED, REJECTED = Throttled("SES throttled"), SendingPaused("SES pau
 class FakeOrganizers(Fake):
     by_id: dict[str, Organizer] = field(default_factory=dict)
     links_by_key: dict[str, SignatoryLink] = field(default_factory=dict)
+    domains_by_key: dict[str, InstitutionDomain] = field(default_factory=dict)
 
     def organizers(self) -> list[Organizer]:
         return sorted(self.by_id.values(), key=lambda o: o.id)
@@ -642,8 +743,27 @@ class FakeOrganizers(Fake):
         self.links_by_key[key] = SignatoryLink(link.pledge_id, link.buyer_id and link.buyer_id.strip(), name)
         return True
 
-    def remove_link(self, link: SignatoryLink) -> bool:
+    def remove_link(self, link: SignatoryLink, now: datetime, by: str) -> bool:
+        self._call("remove_link")
         return self.links_by_key.pop(link.key, None) is not None
+
+    def domains(self) -> list[InstitutionDomain]:
+        return list(self.domains_by_key.values())
+
+    def listed_domain(self, region: str, institution: str, domain: str) -> InstitutionDomain | None:
+        self._call("listed_domain")
+        return self.domains_by_key.get(domain_key(region, institution, domain))
+
+    def add_domain(self, listed: InstitutionDomain) -> bool:
+        self._call("add_domain")
+        if listed.key in self.domains_by_key:
+            return False
+        self.domains_by_key[listed.key] = listed
+        return True
+
+    def remove_domain(self, key: str, now: datetime, by: str) -> InstitutionDomain | None:
+        self._call("remove_domain")
+        return self.domains_by_key.pop(key, None)
 
 
 @dataclass
@@ -656,6 +776,33 @@ class FakeArchive(Fake):
 
     def get(self, key: str) -> str | None:
         return self.pages.get(key)
+
+    def keys(self, prefix: str) -> list[str]:
+        self._call("keys")
+        return sorted(key for key in self.pages if key.startswith(prefix))
+
+
+@dataclass
+class FakeFigures(Fake):
+    """The weeks' figures kept in the Organizers table: a put replaces, a read leaves out weeks without."""
+
+    kept: dict[Week, str] = field(default_factory=dict)  # as stored: JSON
+    versions: dict[Week, int] = field(default_factory=dict)
+    reads: int = 0
+
+    def save_figures(self, figures: WeekFigures) -> None:
+        self._call("save_figures")
+        self.kept[figures.week] = figures.to_json()
+        self.versions[figures.week] = figures.version
+
+    def figures_of(self, weeks: Sequence[Week]) -> dict[Week, WeekFigures]:
+        self._call("figures_of")
+        self.reads += 1
+        return {
+            week: WeekFigures.from_json(self.kept[week], computed_at=_EPOCH, version=self.versions[week])
+            for week in weeks
+            if week in self.kept
+        }
 
 
 # --- the pledges ---
@@ -677,7 +824,7 @@ class FakePledges(Fake):
         self._call("get")
         return self.by_id.get(pledge_id)
 
-    def confirm(self, pledge: Pledge, at: datetime) -> Pledge | None:
+    def confirm(self, pledge: Pledge, at: datetime, verdict: Verdict | None = None) -> Pledge | None:
         self._call("confirm")
         stored = self.by_id.get(pledge.id)
         still_pending = (
@@ -687,16 +834,34 @@ class FakePledges(Fake):
             and stored.token_expires_at is not None
             and stored.token_expires_at > at
         )
-        confirmed = {"status": PledgeStatus.CONFIRMED, "confirmed_at": at, "purge_at": None, "verdict": Verdict()}
-        return self._update(pledge.id, still_pending, **confirmed)
+        confirmed = {"status": PledgeStatus.CONFIRMED, "confirmed_at": at, "purge_at": None}
+        return self._update(pledge.id, still_pending, verdict=verdict or Verdict(), **confirmed)
 
-    def record_verdict(self, pledge_id: str, verdict: Verdict) -> Pledge | None:
+    def record_verdict(self, pledge: Pledge, verdict: Verdict, purge_at: datetime | None = None) -> Pledge | None:
+        """The adapter's condition: still confirmed, with the verdict and the name it was read with."""
         self._call("record_verdict")
-        stored = self.by_id.get(pledge_id)
-        if stored is None or stored.status is not PledgeStatus.CONFIRMED:
+        stored = self.by_id.get(pledge.id)
+        if (
+            stored is None
+            or stored.status is not PledgeStatus.CONFIRMED
+            or (stored.verdict or Verdict()).state is not (pledge.verdict or Verdict()).state
+            or stored.details.institution_name != pledge.details.institution_name
+        ):
             return None
-        self.by_id[pledge_id] = replace(stored, verdict=verdict)
-        return self.by_id[pledge_id]
+        self.by_id[pledge.id] = replace(stored, verdict=verdict, purge_at=purge_at)
+        return self.by_id[pledge.id]
+
+    def rename(self, pledge: Pledge, institution_name: str) -> Pledge | None:
+        """The adapter's condition: the name and the status it was read with."""
+        self._call("rename")
+        stored = self.by_id.get(pledge.id)
+        if stored is None or (stored.details.institution_name, stored.status) != (
+            pledge.details.institution_name,
+            pledge.status,
+        ):
+            return None
+        self.by_id[pledge.id] = replace(stored, details=replace(stored.details, institution_name=institution_name))
+        return self.by_id[pledge.id]
 
     def to_verify(self, now: datetime) -> list[Pledge]:
         waiting = [
@@ -725,12 +890,12 @@ class FakePledges(Fake):
         return True
 
     def withdraw(
-        self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None
+        self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None, reason: str = ""
     ) -> Pledge | None:
         self._call("withdraw")
         stored = self.by_id.get(pledge_id)
         in_force = stored is not None and stored.status in (PledgeStatus.PENDING, PledgeStatus.CONFIRMED)
-        changes = {"withdrawn_at": at, "purge_at": purge_at, "replaced_by": replaced_by}
+        changes = {"withdrawn_at": at, "purge_at": purge_at, "replaced_by": replaced_by, "withdrawal_reason": reason}
         return self._update(pledge_id, in_force, status=PledgeStatus.WITHDRAWN, **changes)
 
     def _update(self, pledge_id: str, condition: bool, **changes: Any) -> Pledge | None:
@@ -785,6 +950,56 @@ class FakeRateLimits(Fake):
         if self.hits[counter] >= limit:
             return False
         self.hits[counter] += 1
+        return True
+
+
+# --- the signatories' invitations ---
+
+
+@dataclass
+class FakeInvitations(Fake):
+    """The Invitations table, written with the Tenders table in one transaction, as the adapter does:
+    both or neither, on the adapter's conditions."""
+
+    tenders: FakeTenders = field(default_factory=FakeTenders)
+    by_id: dict[str, Invitation] = field(default_factory=dict)
+    unannounced: dict[str, int] = field(default_factory=dict)  # id → the version still to announce
+
+    def add(self, invitation: Invitation, tender: Change) -> bool:
+        self._call("add")
+        if invitation.id in self.by_id:
+            return False
+        return self._write(invitation, tender)
+
+    def replace(self, invitation: Invitation, tender: Change, *, expected_version: int) -> bool:
+        self._call("replace")
+        stored = self.by_id.get(invitation.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        return self._write(invitation, tender)
+
+    def get(self, invitation_id: str) -> Invitation | None:
+        self._call("get")
+        return self.by_id.get(invitation_id)
+
+    def of_institution(self, institution_key: str) -> list[Invitation]:
+        return [i for i in self.by_id.values() if i.institution.key == institution_key]
+
+    def published(self) -> list[Invitation]:
+        return list(self.by_id.values())
+
+    def announced(self, invitation_id: str, version: int) -> None:
+        self._call("announced")
+        if self.unannounced.get(invitation_id) == version:
+            del self.unannounced[invitation_id]
+
+    def to_announce(self, institution_key: str) -> list[Invitation]:
+        return [i for i in self.of_institution(institution_key) if i.id in self.unannounced]
+
+    def _write(self, invitation: Invitation, tender: Change) -> bool:
+        self.tenders.write([tender])
+        self.by_id[invitation.id] = invitation
+        self.unannounced[invitation.id] = invitation.version
         return True
 
 
@@ -843,6 +1058,27 @@ class FakeSessions(Fake):
 
 
 @dataclass
+class FakeDirectory:
+    """The public directory: the enterprises that chose to be listed."""
+
+    listed_ids: set[str] = field(default_factory=set)
+
+    def listed(self, enterprise_ids: Iterable[str]) -> set[str]:
+        return set(enterprise_ids) & self.listed_ids
+
+
+@dataclass
+class FakeInvitationAlerts(Fake):
+    """The invitation alert queue: what match_tenders asked the alerts to tell at once."""
+
+    requested: list[str] = field(default_factory=list)
+
+    def request(self, tender_key: str) -> None:
+        self._call("request")
+        self.requested.append(tender_key)
+
+
+@dataclass
 class FakeAuditLog(Fake):
     records: list[AuditRecord] = field(default_factory=list)
 
@@ -894,15 +1130,22 @@ class FakeWorld:
         self.profiles = self.enterprises  # the matcher's name for the same table
         self.snapshots = FakeSnapshots()  # the recent tenders' snapshot the previews read
         self.matches = FakeMatches()
-        self.subscriptions = FakeSubscriptions()
-        self.events = self.subscriptions  # the digest reads the alerts' records
         self.sends = FakeSendLedger()
+        self.subscriptions = FakeSubscriptions(sends=self.sends)
+        self.events = self.subscriptions  # the digest reads the alerts' records
         self.mailer = FakeMailer()
         self.organizers = FakeOrganizers()
+        self.domains = self.organizers  # institutions' e-mail domains are kept with the organizers
         self.archive = FakeArchive()
+        self.figures = FakeFigures()
         self.pledges = FakePledges()
         self.rate_limits = FakeRateLimits()
         self.sender = SenderIdentity(contact_email="info@esja.example.org")
+        self.invitations = FakeInvitations(tenders=self.tenders)
+        self.directory = FakeDirectory()
+        self.invitation_alerts = FakeInvitationAlerts()
+        self.publication = Publication("https://esja.example.org", "ocds-esja00")
+        self.publisher = "Chantier de l'économie sociale"
         self.address_keys = TEST_KEYS
         self.sessions = FakeSessions()
         self.audit_log = FakeAuditLog()
@@ -930,15 +1173,38 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _alerts: tuple[alerts.EnterpriseSource, alerts.AlertItems, alerts.Subscriptions, Sender, SendLedger]
     _alerts = (world.enterprises, world.matches, world.subscriptions, world.mailer, world.sends)
     _links: tuple[choices.SubscriptionBook, suppressions.SuppressionList] = (world.subscriptions, world.subscriptions)
+    _removal: tuple[removal.EnterpriseRecords, removal.AlertItemRecords, removal.SubscriberRecords]
+    _removal = (world.enterprises, world.matches, world.subscriptions)
     _digest: tuple[digest.OrganizerBook, digest.TenderSource, digest.MatchSource, digest.PledgeSource]
     _digest = (world.organizers, world.tenders, world.matches, world.pledges)
-    _week: tuple[digest.EventSource, digest.Archive, setup.OrganizerDirectory, setup.PledgeLookup]
-    _week = (world.subscriptions, world.archive, world.organizers, world.pledges)
-    _pledges: tuple[pledges.PledgeRepository, pledges.RateLimits, export.PledgeReader]
-    _pledges = (world.pledges, world.rate_limits, world.pledges)
+    _week: tuple[digest.EventSource, digest.Archive, setup.OrganizerDirectory]
+    _week = (world.subscriptions, world.archive, world.organizers)
+    _pledges: tuple[pledges.PledgeRepository, pledges.RateLimits, pledges.InstitutionDomains]
+    _pledges = (world.pledges, world.rate_limits, world.domains)
+    _console: tuple[console_pledges.PledgeLedger, console_pledges.OrganizerNames, buyer_links.LinkBook]
+    _console = (world.pledges, world.organizers, world.organizers)
+    _console_more: tuple[pledge_export.PledgeReader, domains.DomainDirectory] = (world.pledges, world.organizers)
+    _invitations: tuple[
+        invitations.InvitationBook,
+        invitations.TenderReader,
+        invitations.Announcer,
+        invitations.PledgeLookup,
+        invitations.EnterpriseDirectory,
+        invitations.RateLimits,
+        matching.InvitationAlerts,
+    ]
+    _invitations = (
+        world.invitations,
+        world.tenders,
+        world.announcer,
+        world.pledges,
+        world.directory,
+        world.rate_limits,
+        world.invitation_alerts,
+    )
     _roles: tuple[roles.OrganizerDirectory, roles.MemberDirectory, roles.SignatoryDirectory]
     _roles = (world.organizers, world.enterprises, world.pledges)
-    _spaces: tuple[signin.SessionStore, audit.AuditLog, console.PledgesToVerify, console.FeedStates]
+    _spaces: tuple[signin.SessionStore, audit.AuditLog, console.PledgesToVerify, console_feeds.FeedStates]
     _spaces = (world.sessions, world.audit_log, world.pledges, world.feed_states)
     _homes: tuple[enterprise_space.EnterpriseReader, signatory_space.PledgeReader]
     _homes = (world.enterprises, world.pledges)
@@ -947,3 +1213,10 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _space: tuple[profile_store.ProfileStore, recent.SnapshotWriter, recent_tenders.SnapshotReader]
     _space = (world.enterprises, world.snapshots, world.snapshots)
     _recent: recent.TendersFirstSeen = world.tenders
+    _figures: tuple[figure_book.FigureStore, figure_book.WeekTenders, figure_book.EnterpriseList]
+    _figures = (world.figures, world.tenders, world.enterprises)
+    _more_figures: tuple[figure_book.PledgeList, figure_book.SignatoryLinks, figure_book.ContractsWon]
+    _more_figures = (world.pledges, world.organizers, world.matches)
+    _report: tuple[report.ActivitySource, report.EnterpriseList, report.PledgeList]
+    _report = (world.matches, world.enterprises, world.pledges)
+    _digests: tuple[past_digests.ArchiveShelf, past_digests.OrganizerList] = (world.archive, world.organizers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -57,6 +58,12 @@ def pledge_fields(**overrides: str | Sequence[str]) -> dict[str, str | Sequence[
 
 def form_body(fields: Fields) -> bytes:
     return urlencode(fields, doseq=True).encode()
+
+
+def main_of(page: dict[str, Any]) -> str:
+    """The page's content as a reader sees its text (entities decoded), from <main> on."""
+    body: str = page["body"]
+    return html.unescape(body[body.index("<main") :])
 
 
 def links_in(email: SentEmail) -> dict[str, str]:
@@ -125,6 +132,17 @@ class WebClient:
         fields = pledge_fields(**overrides)
         fields.setdefault("form_token", aged_form_token(self.keys))
         return self.post(f"/engagement?lang={lang}", fields, source_ip=source_ip)
+
+    def verify_waiting(self) -> None:
+        """Every pledge waiting « to verify », verified as an organizer does in the console (whose own tests are
+        tests/integration/test_console_pledge_routes.py): what the public pages show is only what was verified."""
+        from esja.pledges.model import BY_ORGANIZER, Verdict, Verification
+        from esja.store.pledges import PledgeStore
+
+        store = PledgeStore(self.aws.resources.names["PledgesTable"], self.aws.client("dynamodb"))
+        now = datetime.now(UTC)
+        for waiting in store.to_verify(now):
+            assert store.record_verdict(waiting, Verdict(Verification.VERIFIED, now, "esbsl", BY_ORGANIZER))
 
     def pledges(self) -> list[dict[str, Any]]:
         """The Pledges table's items, as stored."""

@@ -19,8 +19,8 @@ from esja.config import Settings
 from esja.model import Classification, RegionEvidence, Regions, Scope, Status, Tender, Text
 from esja.people.roles import Role
 from local.world import ENTERPRISE, people_of_the_spaces
-from tests.browser.conftest import LocalSite
-from tests.browser.test_sign_in_pages import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, LocalSite
+from tests.browser.test_sign_in_pages import assert_accessible
 from tests.moto_tables import MotoTables
 from tests.space_web import SpaceWeb, Visitor
 

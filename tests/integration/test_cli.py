@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from esja.cli import main
@@ -14,9 +15,13 @@ from tests.feed_builders import canadabuys_csv, canadabuys_row
 DRIFT = Path(__file__).resolve().parents[1] / "samples" / "drift"
 
 
-def run(*argv: str) -> tuple[int, str, str]:
+ENGLISH = {"LANG": "en_CA.UTF-8"}
+
+
+def run(*argv: str, environ: Mapping[str, str] = ENGLISH) -> tuple[int, str, str]:
+    """The command as an operator whose environment speaks English runs it (unless `environ` says otherwise)."""
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
+    code = main(list(argv), stdout=out, stderr=err, environ=environ)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -26,7 +31,7 @@ def test_parse_prints_one_json_object_per_tender_and_counts_on_stderr(shared_dat
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0
     assert len(lines) == 32 and lines[0]["key"].startswith("seao:ocds-ec9k95-")
-    assert "32 tenders from 32 records, 0 rejected records" in err
+    assert "tenders: 32 · records read: 32 · rejected: 0" in err
 
 
 def test_parse_detects_canadabuys_csv(shared_data: Path) -> None:
@@ -61,16 +66,16 @@ def test_parse_counts_rejected_records_on_stderr(tmp_path: Path) -> None:
     code, out, err = run("tenders", "parse", str(path), "--format", "canadabuys")
 
     assert code == 0 and len(out.splitlines()) == 1
-    assert "1 rejected records" in err
+    assert "rejected: 1" in err
 
 
 def test_parse_reports_each_repair_by_field_with_the_records_never_their_content() -> None:
     code, out, err = run("tenders", "parse", str(DRIFT / "amounts_as_text.json"))
 
     assert code == 0 and len(out.splitlines()) == 5
-    assert "5 tenders from 5 records, 0 rejected records, 0 not notices, 5 fields repaired" in err
+    assert "tenders: 5 · records read: 5 · rejected: 0 · not notices: 0 · fields repaired: 5" in err
     assert (
-        "  repaired tender.value.amount (number written as text: read as the number) in 2 records: "
+        "  repaired tender.value.amount (number written as text: read as the number) in 2 record(s): "
         "releases[1] ocds-ej3mpl-2026-4411, releases[2] ocds-ej3mpl-2026-4412"
     ) in err.splitlines()
     assert "180739.2" not in err and "a definir" not in err
@@ -80,7 +85,7 @@ def test_parse_tells_records_that_are_not_notices_from_rejected_ones() -> None:
     code, out, err = run("tenders", "parse", str(DRIFT / "not_notices.json"))
 
     assert code == 0 and len(out.splitlines()) == 1
-    assert "1 tenders from 3 records, 0 rejected records, 2 not notices" in err
+    assert "tenders: 1 · records read: 3 · rejected: 0 · not notices: 2" in err
 
 
 def test_parse_says_plainly_that_a_file_only_links_to_its_releases() -> None:
@@ -117,7 +122,7 @@ def test_poll_of_an_unknown_feed_exits_1(aws: LocalAws) -> None:
     with environment(aws.environment("PollTendersFunction")):
         code, _, err = run("tenders", "poll", "--source", "somewhere")
 
-    assert code == 1 and "unknown feed 'somewhere'" in err
+    assert code == 1 and "unknown feed “somewhere”" in err
 
 
 def test_poll_table_names_what_was_repaired(aws: LocalAws, publisher: FeedServer) -> None:
@@ -127,10 +132,10 @@ def test_poll_table_names_what_was_repaired(aws: LocalAws, publisher: FeedServer
     with environment(aws.environment("PollTendersFunction")):
         code, out, _ = run(*args)
 
+    lines = out.splitlines()
     assert code == 0
-    assert (
-        "    repaired tender.tenderPeriod.endDate (empty: no value) in 1 records: releases[1] ocds-z4kup1-2026-0018"
-        in (out.splitlines())
-    )
-    header = out.splitlines()[0].split()
-    assert header[:4] == ["feed", "/", "file", "outcome"] and "not_notices" in header and "repaired" in header
+    repaired = lines.index("    repaired tender.tenderPeriod.endDate (empty: no value) in 1 record(s): releases[1]")
+    assert lines[repaired + 1] == "      ocds-z4kup1-2026-0018"  # wrapped: the table is at most 100 columns
+    header = lines[0].split()
+    assert header == ["feed", "/", "file", "outcome", "records", "tenders", "new", "changed", "unchanged", "announced"]
+    assert "    fields repaired: 4" in lines

@@ -19,10 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 MONDAY = RECENT.start + timedelta(hours=9)
 
 
-def run(aws: LocalAws, *argv: str) -> tuple[int, str, str]:
+def run(aws: LocalAws, *argv: str, lang: str = "en_CA.UTF-8") -> tuple[int, str, str]:
+    """The command as an operator whose environment speaks English (or `lang`) runs it."""
     out, err = io.StringIO(), io.StringIO()
-    with environment(aws.environment(DIGEST, **ENV)):
-        code = cli(list(argv), stdout=out, stderr=err)
+    # Every table the commands name (the links are audited: the audit table too), as `make moto` prints them.
+    with environment(aws.environment(DIGEST, **ENV) | {"AUDIT_TABLE": aws.resources.names["AuditTable"]}):
+        code = cli(list(argv), stdout=out, stderr=err, environ={"LANG": lang})
     return code, out.getvalue(), err.getvalue()
 
 
@@ -34,7 +36,7 @@ def world(aws: LocalAws) -> DigestWorld:
 def test_the_example_organizers_are_imported(world: DigestWorld, aws: LocalAws) -> None:
     code, out, _ = run(aws, "organizers", "import", str(ROOT / "examples" / "organizers.csv"))
 
-    assert code == 0 and "written: 2, removed: 0" in out
+    assert code == 0 and "written: 2 · removed: 0" in out
     assert [(o.id, o.language, o.regions) for o in world.organizers.organizers()] == [
         ("cesim", "en", ("06",)),
         ("esbsl", "fr", ("01",)),
@@ -49,9 +51,10 @@ def test_a_wrong_organizers_file_imports_nothing_and_says_why(
     wrong = tmp_path / "organizers.csv"
     wrong.write_text("organizer_id,name,email,language,regions\nesbsl,ESBSL,pas-une-adresse,fr,01\n", encoding="utf-8")
 
-    code, _, err = run(aws, "organizers", "import", str(wrong))
+    code, _, err = run(aws, "organizers", "import", str(wrong), lang="fr_CA.UTF-8")
 
     assert code == 1
+    assert f"esja\u00a0: {wrong}\u00a0: 1 erreur(s), rien n'est importé" in err
     assert "ligne 2, colonne email\u00a0: adresse courriel invalide" in err
     assert world.organizers.organizers() == []
 
@@ -64,7 +67,7 @@ def test_an_organizer_links_a_signatory_to_a_buyer_id_and_a_name(world: DigestWo
     assert code == 0
     assert "linked: Régie intermunicipale de l'énergie → buyer id OP-36518" in out
     code, out, _ = run(aws, "pledges", "links")
-    assert out.splitlines() == ["p1\tbuyer id OP-36518", "p1\tbuyer name « RIÉ BSL »"]
+    assert out.splitlines() == ["p1\tbuyer id OP-36518", "p1\tbuyer name “RIÉ BSL”"]
     code, out, _ = run(aws, "pledges", "link", "p1", "--buyer-id", "OP-36518", "--remove")
     assert code == 0 and "removed: buyer id OP-36518" in out
     assert len(world.organizers.links()) == 1
@@ -104,6 +107,6 @@ def test_the_preview_refuses_an_unknown_organizer_or_week(world: DigestWorld, aw
     world.organizers.save_organizers([ESBSL])
 
     code, _, err = run(aws, "digest", "preview", "--organizer", "nobody")
-    assert code == 1 and "no organizer 'nobody'" in err
+    assert code == 1 and "no organizer “nobody”" in err
     code, _, err = run(aws, "digest", "preview", "--week", "2026-47")
     assert code == 1 and "expected an ISO week such as 2026-W38" in err

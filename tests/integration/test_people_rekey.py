@@ -39,7 +39,7 @@ def world(aws: LocalAws) -> AlertWorld:
 def rekey(aws: LocalAws) -> str:
     out = io.StringIO()
     with environment(aws.environment(SEND)):
-        assert cli(["people", "rekey"], stdout=out) == 0
+        assert cli(["people", "rekey"], stdout=out, environ={"LANG": "en_CA.UTF-8"}) == 0
     return out.getvalue()
 
 
@@ -83,7 +83,7 @@ def test_rekeying_again_moves_nothing(aws: LocalAws, world: AlertWorld) -> None:
     rekey(aws)
     before = partitions(aws)
 
-    assert "partitions moved: 0, items moved: 0" in rekey(aws) and partitions(aws) == before
+    assert "partitions moved: 0 · items moved: 0" in rekey(aws) and partitions(aws) == before
 
 
 def test_a_run_stopped_after_copying_is_finished_by_the_next(aws: LocalAws, world: AlertWorld) -> None:

@@ -18,13 +18,23 @@ from botocore.exceptions import ClientError
 from esja.bootstrap import build_web_app
 from esja.cli import main as cli
 from esja.config import Settings
+from esja.l10n import date_time
 from esja.pledges.links import CONFIRMATION_LIFETIME, WITHDRAWAL_LINK_LIFETIME, WITHDRAWAL_PURPOSE
 from esja.pledges.service import PER_EMAIL_WINDOW, PER_SOURCE_LIMIT, PER_SOURCE_WINDOW
 from esja.tokens import SigningKeys, TokenSigner
 from local.outbox import sent_emails
 from local.runtime import ROOT, LocalAws, environment
 from local.serve import web_environment
-from tests.pledge_builders import PLEDGE_PAGES, WEB, WebClient, aged_form_token, form_post, links_in, pledge_fields
+from tests.pledge_builders import (
+    PLEDGE_PAGES,
+    WEB,
+    WebClient,
+    aged_form_token,
+    form_post,
+    links_in,
+    main_of,
+    pledge_fields,
+)
 
 ARTIFACTS = ROOT / "out" / "artifacts"
 
@@ -32,12 +42,6 @@ ARTIFACTS = ROOT / "out" / "artifacts"
 @pytest.fixture
 def web(aws: LocalAws) -> WebClient:
     return WebClient(aws)
-
-
-def main_of(page: dict[str, Any]) -> str:
-    """The page's content as a reader sees its text (entities decoded), from <main> on."""
-    body: str = page["body"]
-    return html.unescape(body[body.index("<main") :])
 
 
 def confirm(web: WebClient, link: str) -> dict[str, Any]:
@@ -206,6 +210,7 @@ def test_hostile_text_is_escaped_everywhere(web: WebClient) -> None:
 
     shown = web.submit(institution_name=hostile, email="bad")["body"]
     links = sign_and_confirm(web, institution_name=hostile, signatory_name='"><img src=x onerror=alert(1)> Marie')
+    web.verify_waiting()
     registry = web.get("/registre")["body"]
 
     for body in (shown, registry, web.get(links["withdraw"])["body"]):
@@ -321,8 +326,11 @@ def test_the_confirmation_link_opens_a_page_and_only_its_button_confirms(web: We
     confirmed = confirm(web, link)
 
     assert confirmed["statusCode"] == 200 and "L'engagement est confirmé" in main_of(confirmed)
+    assert "Un organisateur du programme vérifiera maintenant" in main_of(confirmed)
     [item] = web.pledges()
     assert item["status"]["S"] == "confirmed" and "expires_at" not in item and "token_digest" not in item
+    assert "Ville de Rimouski" not in main_of(web.get("/registre"))  # to verify: not public yet
+    web.verify_waiting()
     registry = main_of(web.get("/registre"))
     assert "Ville de Rimouski" in registry and "Marie Tremblay" in registry
     assert "marie.tremblay@" not in registry and "418 555" not in registry
@@ -394,6 +402,7 @@ def test_an_unconfirmed_pledge_is_purged_30_days_after_signing(web: WebClient) -
 
 def test_a_pledge_without_registry_consent_counts_but_is_not_listed(web: WebClient) -> None:
     sign_and_confirm(web, registry_consent="")
+    web.verify_waiting()
 
     assert web.pledges()[0]["status"]["S"] == "confirmed"
     assert "Ville de Rimouski" not in main_of(web.get("/registre"))
@@ -405,12 +414,14 @@ def test_signing_again_replaces_the_earlier_pledge_of_the_same_signatory(web: We
 
     statuses = sorted((i["status"]["S"], i.get("target_share", {}).get("N")) for i in web.pledges())
     assert statuses == [("confirmed", "25"), ("withdrawn", "10")]
+    web.verify_waiting()
     assert main_of(web.get("/registre")).count("Ville de Rimouski") == 1
 
 
 def test_the_registry_lists_institutions_by_name_in_both_languages(web: WebClient) -> None:
     sign_and_confirm(web, institution_name="Ville de Lévis", email="a@levis.example.org", region="12")
     sign_and_confirm(web, institution_name="Cégep de Jonquière", email="b@cegep.example.org", institution_type="cegep")
+    web.verify_waiting()
 
     french, english = main_of(web.get("/registre")), main_of(web.get("/registre?lang=en"))
 
@@ -421,6 +432,7 @@ def test_the_registry_lists_institutions_by_name_in_both_languages(web: WebClien
 
 def test_the_registry_ignores_expired_items_the_ttl_has_not_deleted_yet(web: WebClient) -> None:
     sign_and_confirm(web)
+    web.verify_waiting()
     [item] = web.pledges()
     set_attribute(web, item, "expires_at", {"N": str(int(datetime.now(UTC).timestamp()) - 60)})
 
@@ -432,6 +444,8 @@ def test_the_registry_ignores_expired_items_the_ttl_has_not_deleted_yet(web: Web
 
 def test_the_withdrawal_link_opens_a_page_and_its_button_withdraws(web: WebClient) -> None:
     links = sign_and_confirm(web)
+    web.verify_waiting()
+    assert "Ville de Rimouski" in main_of(web.get("/registre"))
 
     shown = web.get(links["withdraw"])
     assert shown["statusCode"] == 200 and "Voulez-vous retirer" in shown["body"]
@@ -486,6 +500,22 @@ def test_the_withdrawal_link_of_the_confirmed_page_ends_with_the_confirmation_li
     assert withdrawal_link_end(on_the_page[1], web.keys) <= datetime.now(UTC) + CONFIRMATION_LIFETIME
     # …while the withdrawal link of the e-mail lives as long as the pledge may.
     assert withdrawal_link_end(mailed["withdraw"], web.keys) > datetime.now(UTC) + timedelta(days=3000)
+
+
+def test_the_confirmed_page_says_until_when_its_withdrawal_link_works_and_which_one_to_keep(web: WebClient) -> None:
+    web.submit()
+    confirmed = confirm(web, links_in(sent_emails()[0])["confirm"])
+    on_the_page = re.search(r'href="(http://127.0.0.1:3000/engagement/retrait\?[^"]+)"', confirmed["body"])
+    assert on_the_page
+    shown = re.sub(r"[ \n]+", " ", main_of(confirmed))  # the spaces of the markup; the non-breaking ones stay
+
+    until = date_time(withdrawal_link_end(on_the_page[1], web.keys), "fr")
+    assert f"Ce lien permet de retirer l'engagement jusqu'au {until}\u00a0:" in shown
+    assert (
+        "gardez le courriel de confirmation\u00a0: son lien de retrait vaut tant que l'engagement est en vigueur"
+        in shown
+    )
+    assert "plus tard;" not in shown  # the page's own link never did
 
 
 # --- Faults, API description, export -----------------------------------------------------------------
@@ -543,13 +573,13 @@ def test_organizers_export_the_pledges_as_csv_safe_for_spreadsheets(web: WebClie
     out, err = io.StringIO(), io.StringIO()
 
     with environment(web.aws.environment(WEB)):
-        code = cli(["pledges", "export", "--format", "csv"], stdout=out, stderr=err)
+        code = cli(["pledges", "export", "--format", "csv"], stdout=out, stderr=err, environ={"LANG": "en_CA"})
         confirmed_only = io.StringIO()
         cli(["pledges", "export", "--status", "confirmed"], stdout=confirmed_only, stderr=io.StringIO())
 
     rows = out.getvalue().splitlines()
     assert code == 0 and rows[0].startswith("pledge_id,status,created_at")
-    assert len(rows) == 3 and "2 pledges" in err.getvalue()
+    assert len(rows) == 3 and "pledges: 2" in err.getvalue()
     assert "'=SUM(A1:A9) Ville" in out.getvalue()
     assert len(confirmed_only.getvalue().splitlines()) == 2
 

@@ -80,8 +80,8 @@ def test_an_enterprises_own_changes_are_conditional_and_move_the_matchers_versio
     edited = store.replace(Profile("coop", "hiver", "Hiver", keywords=("neige",)), added.version)
     assert edited is not None and edited.version != added.version
     assert store.replace(profile, added.version) is None  # changed since that version
-    assert not store.remove("coop", "hiver", added.version)
-    assert store.remove("coop", "hiver", edited.version)
+    assert not store.remove_profile("coop", "hiver", added.version)
+    assert store.remove_profile("coop", "hiver", edited.version)
     assert store.stored_profiles("coop") == [] and store.version() == version + 3
     assert store.load() == ([Enterprise("coop", "Coop")], [])
 

@@ -14,8 +14,8 @@ import pytest
 from esja.rendering import catalogue, wording
 from local.outbox import sent_emails
 from local.runtime import LocalAws
-from tests.integration.test_pledge_routes import main_of, set_attribute, sign_and_confirm
-from tests.pledge_builders import WebClient, links_in
+from tests.integration.test_pledge_routes import set_attribute, sign_and_confirm
+from tests.pledge_builders import WebClient, links_in, main_of
 
 ORGANISATION = "Chantier de l'économie sociale"  # template.yaml's SenderOrganisation
 # A name glued into a sentence: « l'engagement de Ville de Rimouski », "on behalf of Ville de Rimouski".
@@ -44,6 +44,7 @@ def test_the_registry_lists_each_institution_once_with_everyone_who_signed_for_i
         web, institution_name="VILLE DE RIMOUSKI", signatory_name="Ana Roy", email="ana@rimouski.example.org"
     )
     sign_and_confirm(web, institution_name="Cégep de Rimouski", institution_type="cegep", email="a@cegep.example.org")
+    web.verify_waiting()
 
     french, english = main_of(web.get("/registre")), main_of(web.get("/registre?lang=en"))
 
@@ -59,6 +60,7 @@ def test_the_registry_lists_each_institution_once_with_everyone_who_signed_for_i
 def test_the_same_name_in_two_regions_is_two_institutions(web: WebClient) -> None:
     sign_and_confirm(web, institution_name="Municipalité de Saint-Joseph", region="12", email="a@sj.example.org")
     sign_and_confirm(web, institution_name="Municipalité de Saint-Joseph", region="16", email="b@sj.example.org")
+    web.verify_waiting()
 
     assert "2 institutions signataires" in main_of(web.get("/registre"))
 
@@ -151,6 +153,7 @@ def test_private_company_is_not_offered_but_pledges_signed_as_one_still_show(web
     assert refused["statusCode"] == 422 and web.pledges() == []
 
     sign_and_confirm(web)
+    web.verify_waiting()
     [item] = web.pledges()
     set_attribute(web, item, "institution_type", {"S": "private-company"})  # stored before this change
 

@@ -365,13 +365,16 @@ def test_the_preview_renders_the_next_alert_without_sending_or_writing(world: Al
     client = world.aws.client("dynamodb")
     table = world.aws.resources.names["SubscriptionsTable"]
 
+    english = {"LANG": "en_CA.UTF-8"}
     with environment(world.aws.environment(SEND, **ENV)):
-        code = cli(["alerts", "preview", "--enterprise", "coop", "--lang", "en"], stdout=out, stderr=err)
+        code = cli(
+            ["alerts", "preview", "--enterprise", "coop", "--lang", "en"], stdout=out, stderr=err, environ=english
+        )
         unknown = cli(["alerts", "preview", "--enterprise", "nobody"], stdout=io.StringIO(), stderr=io.StringIO())
 
     assert code == 0 and unknown == 1
     assert out.getvalue().startswith("Subject: 1 new tender for Coop de propreté")
-    assert "frequency: daily, language: en, status: active" in err.getvalue()
+    assert "frequency: daily · language: en · status: active" in err.getvalue()
     assert sent_emails() == [] and client.scan(TableName=table)["Items"] == []
     assert world.pending_for(JULIE) == {"seao:a"}
 

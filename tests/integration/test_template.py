@@ -136,6 +136,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable", "dynamodb:GetItem"),
         ("PledgesTable", "dynamodb:PutItem"),
         ("PledgesTable", "dynamodb:UpdateItem"),
+        ("PledgesTable", "dynamodb:Scan"),  # the console's list of pledges and their export, for organizers
         ("PledgesTable/index/registry", "dynamodb:Query"),
         ("PledgesTable/index/by_confirmed_key", "dynamodb:Query"),
         ("RateLimitsTable", "dynamodb:UpdateItem"),  # one conditional ADD per hit
@@ -155,6 +156,9 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         # Roles, re-checked on each request: organizers, enterprises' managers, verified signatories.
         ("OrganizersTable", "dynamodb:GetItem"),  # the "organizer" partition only (test below)
         ("OrganizersTable", "dynamodb:Query"),
+        # The console's buyer links and institutions' domains: put, marked removed; those partitions only.
+        ("OrganizersTable", "dynamodb:PutItem"),
+        ("OrganizersTable", "dynamodb:UpdateItem"),
         ("EnterprisesTable", "dynamodb:GetItem"),
         ("EnterprisesTable", "dynamodb:Query"),  # an enterprise's profiles (its space's home)
         ("EnterprisesTable/index/by_manager", "dynamodb:Query"),
@@ -166,6 +170,21 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("EnterprisesTable", "dynamodb:DeleteItem"),
         ("EnterprisesTable", "dynamodb:ConditionCheckItem"),
         ("EnterprisesTable", "dynamodb:UpdateItem"),  # the catalogue's version only (its partition key)
+        # The programme report: the weeks' figures (that partition only), the week going on, each enterprise's
+        # alerts and contracts won, the enterprises (and the pledges, scanned as the console's list does).
+        ("OrganizersTable", "dynamodb:BatchGetItem"),
+        ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
+        ("TendersTable/index/by_status_week", "dynamodb:Query"),
+        ("MatchesTable", "dynamodb:Query"),
+        ("EnterprisesTable", "dynamodb:Scan"),
+        # The signatories' invitations: each written with its tender in one transaction (conditional).
+        ("InvitationsTable", "dynamodb:GetItem"),
+        ("InvitationsTable", "dynamodb:PutItem"),
+        ("InvitationsTable", "dynamodb:UpdateItem"),  # its announcement recorded
+        ("InvitationsTable/index/by_institution", "dynamodb:Query"),
+        ("InvitationsTable/index/published", "dynamodb:Query"),  # the OCDS package
+        ("TendersTable", "dynamodb:PutItem"),  # invitations' tenders only (dynamodb:LeadingKeys)
+        ("EnterprisesTable", "dynamodb:BatchGetItem"),  # the directory's enterprises an invitation names
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run
@@ -178,6 +197,19 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("SubscriptionsTable", "dynamodb:UpdateItem"),
         ("PledgesTable/index/registry", "dynamodb:Query"),  # the « signatory » badge: public signatories only
         ("OrganizersTable", "dynamodb:Query"),  # … and their links to buyer ids (that partition only)
+    },
+    "SendInvitationAlertsFunctionRole": {
+        ("EnterprisesTable", "dynamodb:Scan"),
+        ("TendersTable", "dynamodb:GetItem"),
+        ("MatchesTable", "dynamodb:BatchGetItem"),
+        ("MatchesTable", "dynamodb:UpdateItem"),
+        ("MatchesTable/index/open_by_enterprise", "dynamodb:Query"),
+        ("MatchesTable/index/by_tender", "dynamodb:Query"),  # the enterprises an invitation matched
+        ("SubscriptionsTable", "dynamodb:Query"),
+        ("SubscriptionsTable", "dynamodb:PutItem"),
+        ("SubscriptionsTable", "dynamodb:UpdateItem"),
+        ("PledgesTable/index/registry", "dynamodb:Query"),
+        ("OrganizersTable", "dynamodb:Query"),
     },
     "SesEventsFunctionRole": {
         ("SubscriptionsTable", "dynamodb:PutItem"),  # conditional: the first suppression only
@@ -239,7 +271,9 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("ReferenceDataBucket", "s3:ListBucket"),  # so that no snapshot yet is NotFound, not AccessDenied
         ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retry
     },
-    "MatchTendersFunctionRole": set(),
+    "MatchTendersFunctionRole": {
+        ("InvitationAlertQueue", "sqs:SendMessage*"),  # an invitation, told at once
+    },
     "WebFunctionRole": {
         ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
         ("AddressKeySecret", "secretsmanager:GetSecretValue"),
@@ -249,6 +283,13 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("ArchiveBucket", "s3:ListBucket"),  # so that a digest not there is NoSuchKey (404), not AccessDenied
         ("ReferenceDataBucket/matching/*", "s3:GetObject"),  # the recent tenders' snapshot (previews)
         ("ReferenceDataBucket", "s3:ListBucket"),  # so that no snapshot yet is NoSuchKey, not AccessDenied
+        ("MatchQueue", "sqs:SendMessage"),  # an invitation announced for matching
+    },
+    "SendInvitationAlertsFunctionRole": {
+        ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
+        ("identity/SenderEmail", "ses:SendEmail"),
+        ("configuration-set/AlertsConfigurationSet", "ses:SendEmail"),
+        ("*", "ses:GetAccount"),
     },
     "SendAlertsFunctionRole": {
         ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
@@ -489,14 +530,26 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
 
 
-def test_the_web_function_reads_only_the_organizers_of_the_organizers_table(transformed: dict[str, Any]) -> None:
-    [statement] = [
-        s
+def test_the_web_function_reads_the_organizers_and_figures_writes_only_links_and_domains_never_the_send_records(
+    transformed: dict[str, Any],
+) -> None:
+    statements = [
+        (actions(s), s["Condition"])
         for s in role_statements(transformed["Resources"]["WebFunctionRole"])
         if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
     ]
 
-    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["organizer"]}}
+    def only(*partitions: str) -> dict[str, Any]:
+        return {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": list(partitions)}}
+
+    assert statements == [
+        (["dynamodb:GetItem", "dynamodb:Query"], only("organizer")),
+        (
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            only("signatory-link", "institution-domain"),
+        ),
+        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures")),
+    ]
 
 
 def test_the_audit_log_is_append_only_for_every_function(transformed: dict[str, Any]) -> None:
@@ -650,3 +703,17 @@ def test_a_failed_scheduled_run_waits_in_a_queue_an_alarm_watches(function: str)
     assert config["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
     assert 0 < config["MaximumRetryAttempts"] <= 2
     assert queue in watched
+
+
+def test_the_consoles_feed_schedules_are_the_templates() -> None:
+    """The feeds page says a feed is late against the schedule it is polled on (esja.console.feeds)."""
+    from esja.console.feeds import SCHEDULES
+
+    events = TEMPLATE["Resources"]["PollTendersFunction"]["Properties"]["Events"].values()
+    polled = {
+        json.loads(event["Properties"]["Input"])["source"]: event["Properties"]["ScheduleExpression"]
+        for event in events
+        if event["Type"] == "ScheduleV2"
+    }
+
+    assert polled == {feed: schedule.cron for feed, schedule in SCHEDULES.items()}

@@ -89,3 +89,16 @@ def test_the_index_is_rebuilt_only_when_the_profiles_change() -> None:
     world.enterprises.save([Enterprise("voisins", "voisins")], [OTHER])
     assert service.refresh()
     assert service.handle(announce(world, TENDER)).new_matches == 2
+
+
+def test_the_open_tenders_stored_are_matched_from_the_command_line_once() -> None:
+    world = world_of(MENAGE, OTHER)
+    world.tenders.publish(TENDER, NOW)
+    world.tenders.publish(tender("ocds-2", status=Status.AWARDED), NOW)  # not open: never read
+    service = world.build(MatchService)
+
+    first, again = service.match_stored(), service.match_stored()
+
+    assert (first.profiles, first.tenders, first.new_matches) == (2, 1, 2)
+    assert (again.tenders, again.new_matches) == (1, 0)  # each match is written once
+    assert world.matches.enterprises_matched("seao:ocds-1") == ["coop", "voisins"]

@@ -9,7 +9,7 @@ so no function pays at cold start for another's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
     from esja.audit.log import Audit
+    from esja.console.buyer_links import BuyerLinks
+    from esja.console.pledge_export import PledgeExport
+    from esja.console.report import ProgrammeReports
+    from esja.digest.figure_book import FigureBook
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
@@ -40,7 +44,9 @@ if TYPE_CHECKING:
     from esja.enterprise_space.preview import ProfilePreview
     from esja.enterprise_space.profiles import EnterpriseProfiles
     from esja.enterprise_space.recent_tenders import NotModified, StoredSnapshot
+    from esja.enterprises.removal import EnterpriseRemoval
     from esja.geo import Gazetteer
+    from esja.ingest.changes import Change
     from esja.ingest.poll import PollService
     from esja.ingest.recent import RecentTendersPublisher
     from esja.mail.mailer import Mailer
@@ -49,11 +55,16 @@ if TYPE_CHECKING:
     from esja.model import Tender
     from esja.people.keys import AddressKeys
     from esja.people.rekey import AddressRekeying
-    from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
+    from esja.signatory_space.invitations import InvitationService
     from esja.sources.http import HttpFetcher
+    from esja.store.digest_sources import MatchHistory
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
     from esja.tokens import KeySource
+    from esja.web.console_pledge_routes import ConsolePledges
+    from esja.web.session import Spaces
 
 # The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
 # what still fails reaches the use case as Throttled. Short timeouts keep a stuck call from eating the
@@ -173,20 +184,24 @@ def gazetteer(settings: Settings, fetcher: HttpFetcher, s3: S3Client | None = No
     return official_gazetteer(fetcher, cache, utc_now(), settings.municipalities_url)
 
 
-def build_match_service(settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None) -> MatchService:
+def build_match_service(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sqs: SQSClient | None = None
+) -> MatchService:
     # Imported here so the other functions do not pay for the matcher's stemmers at cold start.
     from esja.matching.service import MatchService
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.invitation_alert_queue import InvitationAlertQueue
     from esja.store.matches import MatchStore
     from esja.store.tenders import TenderStore
 
-    settings = _read(settings, "tenders_table", "enterprises_table", "matches_table")
+    settings = _read(settings, "tenders_table", "enterprises_table", "matches_table", "invitation_alert_queue_url")
     dynamodb = dynamodb or aws_client("dynamodb")
     return MatchService(
         tenders=TenderStore(settings.tenders_table, dynamodb),
         profiles=EnterpriseStore(settings.enterprises_table, dynamodb),
         matches=MatchStore(settings.matches_table, dynamodb),
         clock=utc_now,
+        invitation_alerts=InvitationAlertQueue(settings.invitation_alert_queue_url, sqs or aws_client("sqs")),
     )
 
 
@@ -323,6 +338,7 @@ def build_web_app(
     """The public web function's resolver, with every feature's router; its AWS clients fail fast."""
     from esja.alerts.links import ONE_CLICK_PATH
     from esja.web.app import create_app
+    from esja.web.invitation_routes import invitation_router
     from esja.web.openapi import add_openapi_route
     from esja.web.pledge_routes import pledge_router
     from esja.web.subscription_routes import subscription_router
@@ -338,6 +354,7 @@ def build_web_app(
         subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
+        invitation_router(build_invitation_service(settings, dynamodb=dynamodb), settings.sender),
         *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
@@ -361,10 +378,13 @@ def build_pledge_service(
 ) -> PledgeService:
     from esja.pledges.links import PledgeLinks
     from esja.pledges.service import PledgeService
+    from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
     from esja.store.rate_limits import RateLimitStore
 
-    settings.require("pledges_table", "rate_limits_table", "sender_email", "public_base_url")
+    settings.require(
+        "pledges_table", "rate_limits_table", "organizers_table", "audit_table", "sender_email", "public_base_url"
+    )
     return PledgeService(
         pledges=PledgeStore(settings.pledges_table, dynamodb),
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
@@ -375,6 +395,63 @@ def build_pledge_service(
         links=PledgeLinks(settings.public_base_url),
         keys=keys,
         address_keys=address_keys,
+        domains=OrganizerStore(settings.organizers_table, dynamodb),  # institutions' listed e-mail domains
+        audit=_audit(settings, dynamodb),  # a pledge verified by its domain
+        clock=utc_now,
+    )
+
+
+def build_invitation_service(
+    settings: Settings | None = None,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    sqs: SQSClient | None = None,
+    audit: Audit | None = None,
+) -> InvitationService:
+    """The signatories' invitations: posted and changed in their space (audited), shown on the public pages."""
+    from esja.audit.log import Audit
+    from esja.signatory_space.invitations import InvitationService
+    from esja.signatory_space.publication import Publication
+    from esja.store.audit_log import AuditLogStore
+    from esja.store.enterprise_directory import ListedEnterprises
+    from esja.store.invitations import InvitationStore
+    from esja.store.match_queue import MatchQueue
+    from esja.store.pledges import PledgeStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.store.tenders import TenderStore
+
+    settings = _read(
+        settings,
+        "invitations_table",
+        "tenders_table",
+        "match_queue_url",
+        "pledges_table",
+        "enterprises_table",
+        "rate_limits_table",
+        "audit_table",
+        "public_base_url",
+    )
+    dynamodb = dynamodb or aws_client("dynamodb")
+
+    @lru_cache(maxsize=1)
+    def match_queue() -> MatchQueue:
+        # Built at the first invitation posted: the public pages, which only read, never pay for an SQS client.
+        return MatchQueue(settings.match_queue_url, sqs or aws_client("sqs", config=WEB_AWS_CONFIG))
+
+    class Announcer:
+        def announce(self, changes: Sequence[Change]) -> int:
+            return match_queue().announce(changes)
+
+    return InvitationService(
+        invitations=InvitationStore(settings.invitations_table, settings.tenders_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        announcer=Announcer(),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        directory=ListedEnterprises(settings.enterprises_table, dynamodb),
+        rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+        publication=Publication(settings.public_base_url, settings.ocds_ocid_prefix),
+        publisher=settings.sender.organisation,
+        audit=audit or Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now),
         clock=utc_now,
     )
 
@@ -405,7 +482,9 @@ def build_space_routers(
     from esja.store.pledges import PledgeStore
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
+    from esja.web.console_pledge_routes import console_pledges_router
     from esja.web.enterprise_routes import enterprise_router
+    from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.organizer_routes import organizer_router
     from esja.web.profile_routes import profile_router
     from esja.web.session import SessionCookie, Spaces
@@ -426,8 +505,9 @@ def build_space_routers(
     store = SessionStore(settings.sessions_table, dynamodb)
     pledges = PledgeStore(settings.pledges_table, dynamodb)
     enterprises = EnterpriseStore(settings.enterprises_table, dynamodb)
+    organizers = OrganizerStore(settings.organizers_table, dynamodb)
     roles = Roles(
-        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        organizers=organizers,
         enterprises=enterprises,
         pledges=pledges,
         address_keys=address_keys,
@@ -437,11 +517,12 @@ def build_space_routers(
     audit = Audit(log, utc_now)
     sessions = Sessions(sessions=store, roles=roles, audit=audit, clock=utc_now)
     spaces = Spaces(sessions, SessionCookie.for_site(settings.public_base_url), settings.sender)
+    mailer = _mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None)  # transactional
     signin = SignIn(
         roles=roles,
         sessions=store,
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
-        mailer=_mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None),  # transactional
+        mailer=mailer,
         sender=settings.sender,
         urls=SignInUrls(settings.public_base_url),
         address_keys=address_keys,
@@ -454,10 +535,73 @@ def build_space_routers(
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
+        build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
+        console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
+        invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
     ]
+
+
+def _console_pledges(
+    settings: Settings, pledges: PledgeStore, organizers: OrganizerStore, mailer: Mailer, audit: Audit
+) -> ConsolePledges:
+    """The console's pledges: verifying them, their buyers, their export, the institutions' domains."""
+    from esja.console.buyer_links import BuyerLinks
+    from esja.console.domains import DomainList
+    from esja.console.pledge_export import PledgeExport
+    from esja.console.pledges import PledgeBook
+    from esja.web.console_pledge_routes import ConsolePledges
+
+    book = PledgeBook(
+        pledges=pledges, organizers=organizers, mailer=mailer, sender=settings.sender, audit=audit, clock=utc_now
+    )
+    return ConsolePledges(
+        book=book,
+        links=BuyerLinks(pledges=pledges, organizers=organizers, audit=audit, clock=utc_now),
+        export=PledgeExport(pledges=pledges, audit=audit, clock=utc_now),
+        domains=DomainList(organizers=organizers, audit=audit, clock=utc_now),
+    )
+
+
+def build_organizer_report_router(
+    settings: Settings, *, dynamodb: DynamoDBClient, s3: S3Client | None, spaces: Spaces, enterprises: EnterpriseStore
+) -> Router:
+    """The console's feeds, past digests and programme report (esja.web.organizer_report_routes)."""
+    from esja.console.digests import PastDigests
+    from esja.console.feeds import FeedWatch
+    from esja.store.digest_archive import DigestArchive
+    from esja.store.feeds import FeedStateStore
+    from esja.store.organizers import OrganizerStore
+    from esja.web.organizer_report_routes import organizer_report_router
+
+    settings.require("feeds_table", "archive_bucket", "organizers_table", "tenders_table", "matches_table")
+    organizers = OrganizerStore(settings.organizers_table, dynamodb)
+
+    @lru_cache(maxsize=1)
+    def reports() -> ProgrammeReports:  # built at the first report: its modules cost every page ~50 ms of CPU
+        from esja.console.report import ProgrammeReports
+        from esja.store.digest_sources import MatchHistory
+        from esja.store.pledges import PledgeStore
+
+        pledges = PledgeStore(settings.pledges_table, dynamodb)
+        return ProgrammeReports(
+            book=_figure_book(settings, dynamodb, enterprises=enterprises, pledges=pledges),
+            enterprises=enterprises,
+            matches=MatchHistory(settings.matches_table, dynamodb),
+            pledges=pledges,
+            clock=utc_now,
+        )
+
+    feeds = FeedWatch(feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now, configured=settings.feeds)
+
+    @lru_cache(maxsize=1)
+    def archive() -> DigestArchive:  # built when first read: an S3 client costs every page ~70 ms of cold start
+        return DigestArchive(settings.archive_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
+
+    digests = PastDigests(open_archive=archive, organizers=organizers)
+    return organizer_report_router(feeds, digests, reports, spaces)
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
@@ -561,6 +705,7 @@ def build_digest_service(
     from esja.digest.links import DigestLinks
     from esja.digest.service import DigestService
     from esja.store.digest_archive import DigestArchive
+    from esja.store.digest_figures import DigestFigureStore
     from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
     from esja.store.enterprises import EnterpriseStore
     from esja.store.organizers import OrganizerStore
@@ -602,6 +747,50 @@ def build_digest_service(
         links=DigestLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
+        figures=DigestFigureStore(settings.organizers_table, dynamodb) if sending else None,
+    )
+
+
+def build_figure_book(settings: Settings | None = None) -> FigureBook:
+    """`esja digest figures`: the digest's figures of past weeks, worked out and kept (esja.digest.figure_book)."""
+    from esja.store.digest_sources import MatchHistory
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(
+        settings, "organizers_table", "tenders_table", "matches_table", "enterprises_table", "pledges_table"
+    )
+    dynamodb = aws_client("dynamodb")
+    return _figure_book(
+        settings,
+        dynamodb,
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        matches=MatchHistory(settings.matches_table, dynamodb),
+    )
+
+
+def _figure_book(
+    settings: Settings,
+    dynamodb: DynamoDBClient,
+    *,
+    enterprises: EnterpriseStore,
+    pledges: PledgeStore,
+    matches: MatchHistory | None = None,  # to record contracts won (the command line): the web only reads
+) -> FigureBook:
+    from esja.digest.figure_book import FigureBook
+    from esja.store.digest_figures import DigestFigureStore
+    from esja.store.digest_sources import TenderWeeks
+    from esja.store.organizers import OrganizerStore
+
+    return FigureBook(
+        tenders=TenderWeeks(settings.tenders_table, dynamodb),
+        enterprises=enterprises,
+        pledges=pledges,
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        figures=DigestFigureStore(settings.organizers_table, dynamodb),
+        matches=matches,
+        clock=utc_now,
     )
 
 
@@ -617,26 +806,59 @@ def build_enterprise_book(settings: Settings | None = None) -> EnterpriseBook:
     return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"), address_keys=keys))
 
 
+def build_enterprise_removal(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
+) -> EnterpriseRemoval:
+    from esja.enterprises.removal import EnterpriseRemoval
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.matches import MatchStore
+    from esja.store.subscriptions import SubscriptionStore
+
+    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table")
+    dynamodb, keys = dynamodb or aws_client("dynamodb"), address_keys(settings)
+    return EnterpriseRemoval(
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
+        matches=MatchStore(settings.matches_table, dynamodb),
+        subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        address_keys=keys,
+        clock=utc_now,
+    )
+
+
 def build_pledge_export(settings: Settings | None = None) -> PledgeExport:
-    from esja.pledges.export import PledgeExport
+    """`esja pledges export`: the console's export, audited alike."""
+    from esja.console.pledge_export import PledgeExport
     from esja.store.pledges import PledgeStore
 
-    settings = _read(settings, "pledges_table")
-    return PledgeExport(PledgeStore(settings.pledges_table, aws_client("dynamodb")), utc_now)
+    settings = _read(settings, "pledges_table", "audit_table")
+    dynamodb = aws_client("dynamodb")
+    return PledgeExport(
+        pledges=PledgeStore(settings.pledges_table, dynamodb), audit=_audit(settings, dynamodb), clock=utc_now
+    )
+
+
+def build_buyer_links(settings: Settings | None = None) -> BuyerLinks:
+    """`esja pledges link`: the console's links between signatories and buyers, audited alike."""
+    from esja.console.buyer_links import BuyerLinks
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(settings, "pledges_table", "organizers_table", "audit_table")
+    dynamodb = aws_client("dynamodb")
+    return BuyerLinks(
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        audit=_audit(settings, dynamodb),
+        clock=utc_now,
+    )
 
 
 def build_digest_setup(settings: Settings | None = None) -> DigestSetup:
     from esja.digest.setup import DigestSetup
     from esja.store.organizers import OrganizerStore
-    from esja.store.pledges import PledgeStore
 
     settings = _read(settings, "organizers_table")
-    dynamodb = aws_client("dynamodb")
-
-    def pledges() -> PledgeStore:
-        return PledgeStore(_read(settings, "pledges_table").pledges_table, dynamodb)
-
-    return DigestSetup(OrganizerStore(settings.organizers_table, dynamodb), pledges, utc_now)
+    return DigestSetup(OrganizerStore(settings.organizers_table, aws_client("dynamodb")))
 
 
 def build_address_rekeying(settings: Settings | None = None) -> AddressRekeying:
@@ -660,6 +882,13 @@ def build_address_rekeying(settings: Settings | None = None) -> AddressRekeying:
 
 
 # --- plumbing ---
+
+
+def _audit(settings: Settings, dynamodb: DynamoDBClient) -> Audit:
+    from esja.audit.log import Audit
+    from esja.store.audit_log import AuditLogStore
+
+    return Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now)
 
 
 def _sender(settings: Settings) -> dict[str, Any]:

@@ -8,11 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from esja.geo.mamh import MUN_CSV_URL
+from esja.model import LANGUAGES, Language, one_of
+from esja.signatory_space.publication import PLACEHOLDER_OCID_PREFIX
 from esja.sources.catalogue import DEFAULT_FEEDS, FeedConfig
 
 
 class ConfigurationError(Exception):
     """A required setting is missing or malformed; raised at cold start, naming the variable."""
+
+    def __init__(self, message: str, *, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing  # the variables required but not set
 
 
 # The resources a function may use, and the variable template.yaml sets for each.
@@ -33,6 +39,8 @@ RESOURCES = {
     "public_base_url": "PUBLIC_BASE_URL",  # e.g. https://esja.example.org: links in e-mails, origin checks
     "sender_email": "SENDER_EMAIL",  # the verified SES identity e-mails are sent from
     "ses_configuration_set": "SES_CONFIGURATION_SET",
+    "invitations_table": "INVITATIONS_TABLE",  # the signatories' invitations (written with their tenders)
+    "invitation_alert_queue_url": "INVITATION_ALERT_QUEUE_URL",  # match_tenders → send_invitation_alerts
 }
 
 
@@ -67,6 +75,10 @@ class Settings:
     public_base_url: str = ""
     sender_email: str = ""
     ses_configuration_set: str = ""
+    invitations_table: str = ""
+    invitation_alert_queue_url: str = ""
+    # ESJA's registered OCDS ocid prefix (esja.signatory_space.publication): set once, never changed.
+    ocds_ocid_prefix: str = PLACEHOLDER_OCID_PREFIX
     sender: SenderIdentity = field(default_factory=SenderIdentity)
     # Keys for signed links, oldest first: [previous,] current[, next]; current signs (esja.tokens). Locally
     # SIGNING_KEYS (comma-separated); in AWS the secret named by SIGNING_KEYS_SECRET_ARN, re-read every 5 min.
@@ -111,6 +123,7 @@ class Settings:
             "seao_backfill_weeks": int(number("SEAO_BACKFILL_WEEKS", 1)),
             "ses_max_send_rate": number("SES_MAX_SEND_RATE", 0.0),
             "municipalities_url": env.get("MUNICIPALITIES_URL") or MUN_CSV_URL,
+            "ocds_ocid_prefix": env.get("OCDS_OCID_PREFIX") or PLACEHOLDER_OCID_PREFIX,
             "sender": SenderIdentity(
                 organisation=env.get("SENDER_ORGANISATION") or DEFAULT_ORGANISATION,
                 mailing_address=env.get("SENDER_MAILING_ADDRESS", ""),
@@ -130,7 +143,21 @@ class Settings:
         """Fail (at cold start, where services are built) naming every variable a use case needs but lacks."""
         missing = [RESOURCES[name] for name in resources if not getattr(self, name)]
         if missing:
-            raise ConfigurationError(f"environment variable(s) {', '.join(missing)} required but not set")
+            raise ConfigurationError(
+                f"environment variable(s) {', '.join(missing)} required but not set", missing=tuple(missing)
+            )
+
+
+def command_language(environ: Mapping[str, str] | None = None) -> Language:
+    """The language the `esja` command speaks, read as gettext reads it: the first of LANGUAGE, LC_ALL,
+    LC_MESSAGES and LANG that is set (LANGUAGE may list several, « en:fr »), its first French or English
+    entry; French otherwise (« C.UTF-8 », « de_DE »), as the pages are."""
+    env = os.environ if environ is None else environ
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := env.get(variable, "").strip():
+            found = (one_of(entry.strip().lower()[:2], LANGUAGES) for entry in value.split(":"))
+            return next((language for language in found if language), "fr")
+    return "fr"
 
 
 def _feeds(raw: str | None) -> dict[str, FeedConfig]:

@@ -12,18 +12,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal, parse_pattern
 
+from esja import model
 from esja.clock import TIME_ZONE
 from esja.model import Language, one_of
 from esja.typography import typeset
 
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
+LANGUAGES = model.LANGUAGES
 DEFAULT_LANGUAGE: Language = "fr"
 _LOCALES = {"fr": "fr_CA", "en": "en_CA"}  # the layer ships only their CLDR data (layers/esja/lean_layer.py)
-_MONEY = {"fr": ("#,##0 ¤", "#,##0.00 ¤"), "en": ("¤#,##0", "¤#,##0.00")}  # (whole dollars, with cents)
+# (whole dollars, with cents), parsed once with their locale: the matcher words a value reason per tender
+# (Babel's format_currency would parse both again on every call, half its time).
+_MONEY = {
+    lang: (Locale.parse(_LOCALES[lang]), parse_pattern(whole), parse_pattern(cents))
+    for lang, whole, cents in (("fr", "#,##0 ¤", "#,##0.00 ¤"), ("en", "¤#,##0", "¤#,##0.00"))
+}
 
 
 def language(value: str | None) -> Language:
@@ -60,9 +67,21 @@ def day(value: date | datetime, lang: str) -> str:
 def money(amount: Decimal | int | float, lang: str) -> str:
     """« 45 990 $ », "$45,990"; cents only when there are some (« 1 234,50 $ »)."""
     lang = language(lang)
-    whole = Decimal(amount) == Decimal(amount).to_integral_value()
-    pattern = _MONEY[lang][0 if whole else 1]
-    return typeset(format_currency(amount, "CAD", format=pattern, locale=_LOCALES[lang], currency_digits=False), lang)
+    locale, whole, cents = _MONEY[lang]
+    pattern = whole if Decimal(amount) == Decimal(amount).to_integral_value() else cents
+    return typeset(pattern.apply(amount, locale, currency="CAD", currency_digits=False), lang)
+
+
+def month(value: date, lang: str) -> str:
+    """« octobre 2026 », "October 2026"."""
+    return _format_date(value, "LLLL y", locale=_LOCALES[language(lang)])
+
+
+def percent(value: Decimal | int, lang: str) -> str:
+    """« 12,5 % », "12.5%": a share already in percent."""
+    lang = language(lang)
+    number = format_decimal(value, format="#,##0.#", locale=_LOCALES[lang])
+    return typeset(f"{number} %" if lang == "fr" else f"{number}%", lang)
 
 
 def count(value: int, lang: str) -> str:

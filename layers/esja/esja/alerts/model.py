@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -30,6 +30,15 @@ class Preferences:
     reminders: bool = True  # the closing-soon section
     paused: bool = False
     profiles_off: frozenset[str] = frozenset()  # ProfileRef.ref of the profiles turned off
+    # A signatory's invitation is e-mailed as soon as it is matched, whatever the frequency (off: it waits
+    # for the next alert of the subscriber's frequency, like any tender).
+    invitations_at_once: bool = True
+
+    def without(self, enterprise_id: str) -> Preferences:
+        """These choices once the enterprise is gone: its profiles are no longer theirs to turn off."""
+        return replace(
+            self, profiles_off=frozenset(r for r in self.profiles_off if not r.startswith(f"{enterprise_id}/"))
+        )
 
     def wants(self, enterprise_id: str, profile_ids: tuple[str, ...]) -> bool:
         """A match is wanted while at least one of the profiles that matched it is on."""
@@ -114,3 +123,6 @@ class ConsentRecord:
     how: str
     wording_version: str
     details: dict[str, Any] = field(default_factory=dict)
+    # Set once the relationship it proves has ended (esja.enterprises.removal): the table's TTL deletes the
+    # record then. None while it may still be needed.
+    expires_at: datetime | None = None

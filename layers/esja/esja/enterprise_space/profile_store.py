@@ -30,6 +30,6 @@ class ProfileStore(Protocol):
         """Overwrite the profile if it is still at `version`; None when it changed or is gone."""
         ...
 
-    def remove(self, enterprise_id: str, profile_id: str, version: str) -> bool:
+    def remove_profile(self, enterprise_id: str, profile_id: str, version: str) -> bool:
         """Delete the profile if it is still at `version`; False when it changed or is gone."""
         ...

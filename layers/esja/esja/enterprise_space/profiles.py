@@ -106,7 +106,7 @@ class EnterpriseProfiles:
 
     def delete(self, actor: Actor, profile_id: str, version: str) -> Profile:
         current = self.get(actor, profile_id)
-        if not self._profiles.remove(current.profile.enterprise_id, profile_id, version):
+        if not self._profiles.remove_profile(current.profile.enterprise_id, profile_id, version):
             raise ProfileChanged(profile_id)
         self._record(actor, "profile.delete", current.profile)
         return current.profile

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from esja.errors import StoreError
 from esja.ingest.changes import Change, Stale, StoredVersion, plan_change
-from esja.ingest.feed_state import FeedState
+from esja.ingest.feed_state import COUNTS, FeedState
 from esja.model import Tender
 from esja.sources.catalogue import DEFAULT_FEEDS, FeedConfig, resolve_feed
 from esja.sources.ckan import list_seao_files, pending_seao_files
@@ -59,21 +59,6 @@ class FileOutcome(StrEnum):
     FAILED = "failed"
 
 
-COUNTS = (
-    "records",
-    "tenders",
-    "new",
-    "changed",
-    "unchanged",
-    "skipped",
-    "rejected",
-    "not_notices",  # releases with no tender, award or contract words: skipped, not rejected
-    "repaired",  # fields repaired (or dropped) to read a record, one per field and record
-    "announced",
-    "linked",  # linked releases fetched
-)
-
-
 @dataclass(slots=True)
 class FileReport:
     name: str
@@ -82,6 +67,16 @@ class FileReport:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     repairs: dict[str, list[str]] = field(default_factory=dict)  # « field (how) » → records, in file order
     linked_left: int = 0  # records whose linked releases are left for the next runs
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "outcome": self.outcome.value,
+            "error": self.error,
+            **self.counts,
+            "repairs": _tally(self.repairs),
+            "linked_left": self.linked_left,
+        }
 
 
 @dataclass(slots=True)
@@ -110,18 +105,15 @@ class PollReport:
             "feed": self.feed,
             "ok": self.ok,
             **self.totals,
-            "files": [
-                {
-                    "name": f.name,
-                    "outcome": f.outcome.value,
-                    "error": f.error,
-                    **f.counts,
-                    "repairs": _tally(f.repairs),
-                    "linked_left": f.linked_left,
-                }
-                for f in self.files
-            ],
+            "files": [f.as_dict() for f in self.files],
         }
+
+
+FileDone = Callable[[FileReport], None]
+
+
+def _nothing(file: FileReport) -> None:
+    """No one to tell (the functions: their report is returned whole)."""
 
 
 def _tally(repairs: dict[str, list[str]]) -> dict[str, dict[str, object]]:
@@ -153,24 +145,28 @@ class PollService:
         self._max_linked = max_linked_releases
         self._feeds = dict(feeds)
 
-    def poll_source(self, source: str, *, fmt: str | None = None, url: str | None = None) -> PollReport:
+    def poll_source(
+        self, source: str, *, fmt: str | None = None, url: str | None = None, on_file: FileDone | None = None
+    ) -> PollReport:
         """The feed a schedule or an operator names: a known one (its URL may be overridden), or any feed
-        given with its format and URL; ValueError when it cannot be one."""
-        return self.poll(resolve_feed(self._feeds, source, fmt=fmt, url=url))
+        given with its format and URL; UnknownFeed or ValueError when it cannot be one."""
+        return self.poll(resolve_feed(self._feeds, source, fmt=fmt, url=url), on_file=on_file)
 
-    def poll(self, feed: FeedConfig) -> PollReport:
+    def poll(self, feed: FeedConfig, *, on_file: FileDone | None = None) -> PollReport:
+        """`on_file` is told of each file as soon as it is done with (the command line's progress)."""
+        on_file = on_file or _nothing
         state = self._states.load(feed.name)
         report = PollReport(feed.name)
         if feed.format == "seao":
-            self._poll_seao(feed, state, report)
+            self._poll_seao(feed, state, report, on_file)
         else:
-            self._poll_single(feed, state, report)
+            on_file(self._poll_single(feed, state, report))
         now = self._clock().isoformat()
         failures = [f for f in report.files if f.outcome is FileOutcome.FAILED]
         if failures:
             state.last_error, state.last_error_at = "; ".join(str(f.error) for f in failures), now
-        else:
-            state.last_success_at, state.last_error, state.last_error_at = now, None, None
+        else:  # the last error stays, for the console: it is current only while no success came after it
+            state.last_success_at = now
         state.last_counts = report.totals
         state.add_counts(report.totals)
         state.last_repairs = _tally(report.repairs())
@@ -178,30 +174,32 @@ class PollService:
         logger.info("poll finished", extra={"report": report.as_dict()})
         return report
 
-    def _poll_single(self, feed: FeedConfig, state: FeedState, report: PollReport) -> None:
+    def _poll_single(self, feed: FeedConfig, state: FeedState, report: PollReport) -> FileReport:
         file = FileReport(feed.url.split("?", 1)[0].rsplit("/", 1)[-1] or feed.url)
         report.files.append(file)
         try:
             fetched = self._fetcher.get(feed.url, etag=state.etag, last_modified=state.last_modified)
         except FetchError as error:
             _fail(file, error)
-            return
+            return file
         if fetched.not_modified:
             file.outcome = FileOutcome.NOT_MODIFIED
-            return
+            return file
         try:
             if self._ingest_file(feed, fetched.body, file, state, self._max_linked):
                 state.etag, state.last_modified = fetched.etag, fetched.last_modified
         except StoreError as error:
             _fail(file, error)
+        return file
 
-    def _poll_seao(self, feed: FeedConfig, state: FeedState, report: PollReport) -> None:
+    def _poll_seao(self, feed: FeedConfig, state: FeedState, report: PollReport, on_file: FileDone) -> None:
         listing = FileReport("CKAN package_show")
         try:
             files = list_seao_files(self._fetcher.get(feed.url).body)
         except (FetchError, FeedError) as error:
             report.files.append(listing)
             _fail(listing, error)
+            on_file(listing)
             return
         weeklies = [f for f in files if f.weekly]
         if state.since is None and weeklies:
@@ -215,13 +213,16 @@ class PollService:
                 body = self._fetcher.get(seao_file.url).body
             except FetchError as error:
                 _fail(file, error)
+                on_file(file)
                 continue  # later files are still safe to read: stale releases are never stored over newer ones
             try:
                 if self._ingest_file(feed, body, file, state, links):
                     state.mark_processed(seao_file.name)
             except StoreError as error:
                 _fail(file, error)
+                on_file(file)
                 break  # AWS is in trouble: stop here, the next run goes on from this file
+            on_file(file)
             links -= file.counts["linked"]
 
     def _ingest_file(self, feed: FeedConfig, body: bytes, file: FileReport, state: FeedState, links: int) -> bool:

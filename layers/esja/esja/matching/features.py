@@ -32,6 +32,7 @@ class TenderFeatures:
     code_set: frozenset[str]
     covering: frozenset[str]  # every code at or above one of the tender's codes
     fields: tuple[FieldText, ...]  # in the order reasons prefer them: title first
+    bilingual_title: bool  # titled in French and in English: a keyword found there may be in one only
     all_stems: Stems
     scope: Scope  # UNKNOWN as well when not inferred, or « regions » without any region
     region_codes: tuple[str, ...]
@@ -64,6 +65,7 @@ def tender_features(tender: Tender, now: datetime, fields: tuple[FieldText, ...]
         code_set=frozenset(c.code for c in codes),
         covering=frozenset().union(*(c.covered_by for c in codes)),
         fields=fields,
+        bilingual_title=bool(tender.title.fr and tender.title.en),
         all_stems=frozenset().union(*(f.stems for f in fields)),
         scope=scope,
         region_codes=region_codes,

@@ -240,7 +240,7 @@ def _keyword_found(keyword: Keyword, f: TenderFeatures) -> KeywordHit | None:
         if keyword.found_in(field) if keyword.is_phrase else not field.stems.isdisjoint(first):
             where = field.where
             tenths = TITLE_KEYWORD_SCORE if where == "title" else OTHER_KEYWORD_SCORE
-            if where == "title":
+            if where == "title" and f.bilingual_title:
                 where = title_language(keyword, f.tender.title)
             return tenths + PHRASE_BONUS if keyword.is_phrase else tenths, keyword_reason(keyword.text, where)
     return None

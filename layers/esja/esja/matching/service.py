@@ -3,19 +3,29 @@
 Each (enterprise, tender) match is written once; when a tender some enterprises were already told
 about is amended or cancelled, an update is recorded for each of them (the alerts tell them).
 The profile index is built once per container and rebuilt when the profiles' version moves.
+
+A signatory's invitation is matched by the same rules, but for one that names its enterprises: only
+they hear of it, whether their profiles match it or not. Then it is handed to the alerts, which tell
+its enterprises at once rather than at their next scheduled run (every time: a replayed message finds
+everything told, and sends nothing).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from esja.ingest.changes import ChangeKind, StoredVersion
+from esja.matching.explain import invited_reason
+from esja.matching.features import is_open
 from esja.matching.index import ProfileIndex
 from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
+from esja.sources.catalogue import INVITATIONS_SOURCE
+
+INVITED_SCORE = 1.0  # an enterprise named by the buyer: as strong as a reason gets
 
 
 class TenderNotStoredYet(Exception):
@@ -43,8 +53,18 @@ class MatchOutcome:
     updates: int = 0
 
 
+@dataclass(slots=True)
+class StoredMatching:
+    """What matching the stored tenders did (`esja tenders match`)."""
+
+    profiles: int = 0  # active profiles in the index
+    tenders: int = 0  # open tenders read
+    new_matches: int = 0
+
+
 class TenderReader(Protocol):
     def get(self, key: str) -> tuple[Tender, StoredVersion] | None: ...
+    def open_tenders(self) -> Iterator[tuple[Tender, StoredVersion]]: ...
 
 
 class ProfileSource(Protocol):
@@ -60,6 +80,12 @@ class MatchRecorder(Protocol):
     def enterprises_matched(self, tender_key: str) -> list[str]: ...
 
 
+class InvitationAlerts(Protocol):
+    def request(self, tender_key: str) -> None:
+        """Ask the alerts to tell the invitation's enterprises now (esja.store.invitation_alert_queue)."""
+        ...
+
+
 class MatchService:
     def __init__(
         self,
@@ -68,11 +94,13 @@ class MatchService:
         profiles: ProfileSource,
         matches: MatchRecorder,
         clock: Callable[[], datetime],
+        invitation_alerts: InvitationAlerts | None = None,  # None: invitations wait for the scheduled runs
     ) -> None:
         self._tenders = tenders
         self._profiles = profiles
         self._matches = matches
         self._clock = clock
+        self._invitation_alerts = invitation_alerts
         self._index = ProfileIndex.build(())
         self._version: int | None = None
 
@@ -102,9 +130,29 @@ class MatchService:
                 outcome.updates += self._matches.record_update(
                     enterprise_id, tender.key, change, version.content_hash, now
                 )
-        for match, profile_ids in best_per_enterprise(self._index.match(tender, now)):
-            outcome.new_matches += self._matches.record_match(match, profile_ids, version.content_hash, now)
+        outcome.new_matches = self._record_matches(tender, version, now)
+        if tender.source == INVITATIONS_SOURCE and self._invitation_alerts is not None:
+            self._invitation_alerts.request(tender.key)
         return outcome
+
+    def match_stored(self) -> StoredMatching:
+        """Every open tender stored, matched as the queue's messages have them matched (`esja tenders match`,
+        where no function consumes the queue): each match is written once, so a second run, or the queue's
+        own, adds only what is missing."""
+        self.refresh()
+        run = StoredMatching(profiles=len(self._index))
+        now = self._clock()
+        for tender, version in self._tenders.open_tenders():
+            run.tenders += 1
+            run.new_matches += self._record_matches(tender, version, now)
+        return run
+
+    def _record_matches(self, tender: Tender, version: StoredVersion, now: datetime) -> int:
+        matched = best_per_enterprise(self._index.match(tender, now))
+        return sum(
+            self._matches.record_match(match, profile_ids, version.content_hash, now)
+            for match, profile_ids in for_audience(tender, matched, now)
+        )
 
 
 def best_per_enterprise(matches: Sequence[Match]) -> list[tuple[Match, tuple[str, ...]]]:
@@ -116,6 +164,27 @@ def best_per_enterprise(matches: Sequence[Match]) -> list[tuple[Match, tuple[str
         (max(group, key=lambda m: (m.score, m.profile_id)), tuple(m.profile_id for m in group))
         for group in grouped.values()
     ]
+
+
+def for_audience(
+    tender: Tender, matched: list[tuple[Match, tuple[str, ...]]], now: datetime
+) -> list[tuple[Match, tuple[str, ...]]]:
+    """An invitation that names its enterprises reaches them, and them only: those its profiles matched keep
+    their reasons, the others are matched because they were named; either way the alert says so."""
+    if not tender.invited:
+        return matched
+    if not is_open(tender, now):
+        return []
+    buyer = tender.buyer.name if tender.buyer else None
+    reason = invited_reason(buyer.fr or buyer.en or "" if buyer else "", buyer.en or buyer.fr or "" if buyer else "")
+    by_enterprise = {match.enterprise_id: (match, profile_ids) for match, profile_ids in matched}
+    kept = []
+    for enterprise_id in dict.fromkeys(tender.invited):
+        match, profile_ids = by_enterprise.get(enterprise_id, (Match(enterprise_id, "", tender.key, 0.0, ()), ()))
+        kept.append(
+            (match._replace(score=max(match.score, INVITED_SCORE), reasons=(reason, *match.reasons)), profile_ids)
+        )
+    return kept
 
 
 class FileMatcher:

@@ -120,11 +120,10 @@ def field_of_sequence(where: str, sequence: tuple[Stems, ...]) -> FieldText:
 
 
 def title_language(keyword: Keyword, title: Text) -> str:
-    """Where in a title a keyword found there is: "title", or "title-fr" / "title-en" when a notice titled
-    in both languages has it in one only (its reader in the other language would look for it in vain)."""
-    if not (title.fr and title.en):
-        return "title"
-    in_french, in_english = (keyword.found_in(_title_field(text)) for text in (title.fr, title.en))
+    """Where in a title in both languages a keyword found there is: "title", or "title-fr" / "title-en" when
+    only one language has it (its reader in the other language would look for it in vain). Asked only of
+    notices titled in both languages (TenderFeatures.bilingual_title)."""
+    in_french, in_english = (keyword.found_in(_title_field(text or "")) for text in (title.fr, title.en))
     if in_french == in_english:
         return "title"
     return "title-fr" if in_french else "title-en"

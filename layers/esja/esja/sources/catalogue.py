@@ -9,6 +9,15 @@ FORMATS = ("seao", "canadabuys", "ocds")
 
 SEAO_DATASET_ID = "d23b2e02-085d-43e5-9e6e-e1d558ebfdd5"  # systeme-electronique-dappel-doffres-seao
 
+# ESJA's own feed: the signatories' invitations (esja.signatory_space), stored as tenders by the web when
+# posted, never polled. No configured feed may take its name.
+INVITATIONS_SOURCE = "esja-invitations"
+
+
+def is_invitation(tender_key: str) -> bool:
+    """Whether a tender key (« source:native id ») names a signatory's invitation."""
+    return tender_key.startswith(f"{INVITATIONS_SOURCE}:")
+
 
 @dataclass(frozen=True, slots=True)
 class FeedConfig:
@@ -24,6 +33,8 @@ class FeedConfig:
     def validate(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"feed {self.name!r}: format must be one of {', '.join(FORMATS)}, got {self.format!r}")
+        if self.name == INVITATIONS_SOURCE:
+            raise ValueError(f"feed {self.name!r}: the name of ESJA's own invitations, which no feed may take")
         if not self.url.startswith(("https://", "http://")):
             raise ValueError(f"feed {self.name!r}: url must be http(s), got {self.url!r}")
 
@@ -50,6 +61,16 @@ DEFAULT_FEEDS: dict[str, FeedConfig] = {
 }
 
 
+class UnknownFeed(ValueError):
+    """A feed named by neither the catalogue nor a format and URL."""
+
+    def __init__(self, source: str, known: list[str]) -> None:
+        self.source, self.known = source, known
+        super().__init__(
+            f"unknown feed {source!r}: known feeds are {', '.join(known)}; another feed needs a format and a url"
+        )
+
+
 def resolve_feed(
     feeds: dict[str, FeedConfig], source: str, *, fmt: str | None = None, url: str | None = None
 ) -> FeedConfig:
@@ -57,10 +78,7 @@ def resolve_feed(
     feed given with its format and URL."""
     known = feeds.get(source)
     if known is None and not (fmt and url):
-        raise ValueError(
-            f"unknown feed {source!r}: known feeds are {', '.join(sorted(feeds))}; "
-            "another feed needs a format and a url"
-        )
+        raise UnknownFeed(source, sorted(feeds))
     feed = FeedConfig(source, fmt or (known.format if known else ""), url or (known.url if known else ""))
     feed.validate()
     return feed

@@ -34,8 +34,14 @@ class Batches:
                 yield from answer.get("Responses", {}).get(self._table, [])
 
     def put(self, items: list[Item], action: str) -> None:
-        for start in range(0, len(items), WRITE_BATCH):
-            request = {self._table: [{"PutRequest": {"Item": item}} for item in items[start : start + WRITE_BATCH]]}
+        self._write([{"PutRequest": {"Item": item}} for item in items], action)
+
+    def delete(self, keys: list[Item], action: str) -> None:
+        self._write([{"DeleteRequest": {"Key": key}} for key in keys], action)
+
+    def _write(self, requests: list[Item], action: str) -> None:
+        for start in range(0, len(requests), WRITE_BATCH):
+            request = {self._table: requests[start : start + WRITE_BATCH]}
             for _ in self._until_processed(self._client.batch_write_item, request, "UnprocessedItems", action):
                 pass
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from esja.enterprise_space.profile_store import StoredProfile
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Category, Consent, Enterprise, Profile, Subscriber
+from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, error_code, store_error
 from esja.store.queries import query_all
 
@@ -44,6 +45,7 @@ class EnterpriseStore:
         self._table = table_name
         self._client = client
         self._keys = address_keys
+        self._batches = Batches(table_name, client)
 
     def save(self, enterprises: Sequence[Enterprise], profiles: Sequence[Profile]) -> SaveSummary:
         """Make the table hold exactly these enterprises and, for them, exactly these profiles.
@@ -72,10 +74,29 @@ class EnterpriseStore:
                 unchanged=len(wanted) - len(changed),
             )
             if summary.changed:
-                self._client.update_item(TableName=self._table, **_NEXT_VERSION)
+                self._next_version()
         except AWS_ERRORS as error:
             raise store_error(error, "saving enterprises") from error
         return summary
+
+    def remove(self, enterprise_ids: Collection[str]) -> int:
+        """Delete these enterprises with their profiles; the number of items deleted."""
+        keys = [
+            {"enterprise_id": {"S": enterprise_id}, "item": {"S": item}}
+            for enterprise_id in enterprise_ids
+            for item, _ in self._items_of(enterprise_id)
+        ]
+        self._batches.delete(keys, "removing enterprises")
+        if keys:
+            try:
+                self._next_version()
+            except AWS_ERRORS as error:
+                raise store_error(error, "removing enterprises") from error
+        return len(keys)
+
+    def _next_version(self) -> None:
+        """The profiles changed: each matcher rebuilds its index."""
+        self._client.update_item(TableName=self._table, **_NEXT_VERSION)
 
     def enterprise(self, enterprise_id: str) -> Enterprise | None:
         try:
@@ -178,7 +199,7 @@ class EnterpriseStore:
         }
         return _stored(data) if self._transact({"Put": put}, action="changing a profile") else None
 
-    def remove(self, enterprise_id: str, profile_id: str, version: str) -> bool:
+    def remove_profile(self, enterprise_id: str, profile_id: str, version: str) -> bool:
         stored = self._profile_data(enterprise_id, profile_id)
         if stored is None or _version(stored) != version:
             return False

@@ -22,6 +22,7 @@ from esja.alerts.model import AlertItem
 from esja.model import Match
 from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.queries import Item, query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -95,16 +96,7 @@ class MatchStore:
         return sorted(found)
 
     def matches_of(self, enterprise_id: str) -> list[StoredMatch]:
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :m)",
-                ExpressionAttributeNames={"#i": "item"},
-                ExpressionAttributeValues={":e": {"S": enterprise_id}, ":m": {"S": "match#"}},
-            )
-            return [_stored(item) for page in pages for item in page["Items"]]
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading an enterprise's matches") from error
+        return [_stored(item) for item in self._items_of(enterprise_id, "match#")]
 
     def open_items(self, enterprise_id: str) -> list[AlertItem]:
         """The enterprise's matches and updates that may still concern a subscriber (the sparse index;
@@ -167,6 +159,19 @@ class MatchStore:
                 return
             raise store_error(error, "closing a match") from error
 
+    def remove_alert_items(self, enterprise_id: str) -> int:
+        """Delete the enterprise's matches and updates (its contracts won stay); how many were deleted."""
+        keys = [
+            item
+            for prefix in ("match#", "update#")
+            for item in self._items_of(enterprise_id, prefix, ProjectionExpression="enterprise_id, #i")
+        ]
+        self._batches.delete(keys, "removing an enterprise's matches")
+        return len(keys)
+
+    def _items_of(self, enterprise_id: str, prefix: str, **options: Any) -> list[dict[str, Any]]:
+        return items_of(self._client, self._table, enterprise_id, prefix, ConsistentRead=True, **options)
+
     def _put_once(self, item: dict[str, Any]) -> bool:
         try:
             self._client.put_item(
@@ -177,6 +182,20 @@ class MatchStore:
                 return False
             raise store_error(error, "recording a match") from error
         return True
+
+
+def items_of(client: DynamoDBClient, table: str, enterprise_id: str, prefix: str, **options: Any) -> list[Item]:
+    """An enterprise's Matches items of one kind ("match#", "update#", "won#"), or of every kind (""), to the
+    last page (`options`: ProjectionExpression and its names…)."""
+    names = {"#i": "item"} if prefix else {}
+    return query_all(
+        client,
+        "reading an enterprise's matches",
+        TableName=table,
+        KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :p)" if prefix else "enterprise_id = :e",
+        ExpressionAttributeValues={":e": {"S": enterprise_id}} | ({":p": {"S": prefix}} if prefix else {}),
+        **options | {"ExpressionAttributeNames": names | options.get("ExpressionAttributeNames", {})},
+    )
 
 
 def alert_item(item: dict[str, Any]) -> AlertItem:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from esja.alerts.model import (
@@ -28,10 +28,17 @@ from esja.alerts.model import (
     SuppressionReason,
 )
 from esja.model import Consent
+from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+
+# What an address nothing subscribes any more loses at once, and what it keeps as evidence for a while.
+_FORGOTTEN = ("state#subscriber", "state#preferences", "send#")
+_EVIDENCE = ("log#", "state#unsubscribed", "state#suppressed")
 
 
 class AlreadyRegistered(Exception):
@@ -42,20 +49,12 @@ class SubscriptionStore:
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
         self._client = client
+        self._batches = Batches(table_name, client)
 
     # --- state of an address ---
 
     def state(self, address_key: str) -> SubscriberState:
-        try:
-            answer = self._client.query(
-                TableName=self._table,
-                KeyConditionExpression="pk = :p AND begins_with(sk, :s)",
-                ExpressionAttributeValues={":p": {"S": _pk(address_key)}, ":s": {"S": "state#"}},
-                ConsistentRead=True,
-            )
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading a subscriber") from error
-        items = {item["sk"]["S"]: item for item in answer["Items"]}
+        items = {item["sk"]["S"]: item for item in self._items(address_key, "state#")}
         subscriber = items.get("state#subscriber")
         preferences = items.get("state#preferences")
         unsubscribed = items.get("state#unsubscribed")
@@ -94,7 +93,7 @@ class SubscriptionStore:
             known = set(state.listing.consents) if state.listing else set()
             for consent in listing.consents:
                 if consent not in known:
-                    self._append_once(_consent_log(address_key, consent, now))
+                    self._log_consent(address_key, consent, now)
             self._update(
                 address_key,
                 "state#subscriber",
@@ -137,9 +136,9 @@ class SubscriptionStore:
             },
         ]
         actions += [
-            {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": not_there}}
-            for item in {
-                log["sk"]["S"]: log for log in (_consent_log(address_key, c, now) for c in listing.consents)
+            {"Update": {"TableName": self._table, **update}}
+            for update in {
+                u["Key"]["sk"]["S"]: u for u in (_consent_update(address_key, c, now) for c in listing.consents)
             }.values()
         ]
         try:
@@ -183,16 +182,40 @@ class SubscriptionStore:
 
     def history(self, address_key: str) -> list[ConsentRecord]:
         """The append-only log, oldest first: the proof of consent and of every change."""
-        try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                KeyConditionExpression="pk = :p AND begins_with(sk, :l)",
-                ExpressionAttributeValues={":p": {"S": _pk(address_key)}, ":l": {"S": "log#"}},
-                ConsistentRead=True,
-            )
-            return [_record(item) for page in pages for item in page["Items"]]
-        except AWS_ERRORS as error:
-            raise store_error(error, "reading the consent log") from error
+        return [_record(item) for item in self._items(address_key, "log#")]
+
+    # --- when an enterprise leaves (esja.enterprises.removal) ---
+
+    def leave(self, address_key: str, enterprise_id: str, listing: Listing, *, purge_at: datetime) -> None:
+        """Another enterprise still subscribes the address: this one leaves its listing (`listing` is what
+        remains) and its preferences, and the consents given for it are kept until `purge_at`."""
+        state = self.state(address_key)
+        if state.listing is not None and state.listing != listing:
+            self._update(address_key, "state#subscriber", "SET listing = :l", {":l": {"S": listing_json(listing)}})
+        if state.preferences is not None and state.preferences != (kept := state.preferences.without(enterprise_id)):
+            preferences = {":p": {"S": preferences_json(kept)}}
+            self._update(address_key, "state#preferences", "SET preferences = :p", preferences)
+        for item in self._items(address_key, "log#"):
+            if (
+                item["kind"]["S"] == "consent"
+                and json.loads(item["details"]["S"]).get("enterprise_id") == enterprise_id
+            ):
+                self._expire(item, purge_at)
+
+    def forget(self, address_key: str, *, purge_at: datetime) -> None:
+        """Nothing subscribes the address any more: what it chose and was sent goes (listing, preferences,
+        the id its links carry, send records); the proof of its consents, of its unsubscribe and of its
+        suppression is kept until `purge_at`."""
+        items = self._items(address_key)
+        for item in items:
+            if item["sk"]["S"] == "state#subscriber":  # its links stop working first
+                link = {"pk": {"S": f"subscriber#{item['subscriber_id']['S']}"}, "sk": {"S": "address"}}
+                self._batches.delete([link], "forgetting a subscriber")
+        gone = [item for item in items if item["sk"]["S"].startswith(_FORGOTTEN)]
+        self._batches.delete([{"pk": item["pk"], "sk": item["sk"]} for item in gone], "forgetting a subscriber")
+        for item in items:
+            if item["sk"]["S"].startswith(_EVIDENCE):
+                self._expire(item, purge_at)
 
     # --- what SES reports ---
 
@@ -221,16 +244,10 @@ class SubscriptionStore:
     def rekey(self, old_key: str, new_key: str) -> int:
         """Move an address's items from `old_key` to `new_key`: copied where absent, the subscriber id's
         pointer moved, then the old items deleted — a run stopped anywhere is resumed by the next."""
+        items = self._items(old_key)
         try:
-            pages = self._client.get_paginator("query").paginate(
-                TableName=self._table,
-                KeyConditionExpression="pk = :p",
-                ExpressionAttributeValues={":p": {"S": _pk(old_key)}},
-                ConsistentRead=True,
-            )
-            items = [item for page in pages for item in page["Items"]]
             for item in items:
-                self._append_once(item | {"pk": {"S": _pk(new_key)}})
+                self._put_once(item | {"pk": {"S": _pk(new_key)}})
                 if item["sk"]["S"] == "state#subscriber":
                     self._client.put_item(
                         TableName=self._table,
@@ -261,6 +278,34 @@ class SubscriptionStore:
 
     # --- plumbing ---
 
+    def _items(self, address_key: str, prefix: str | None = None) -> list[dict[str, Any]]:
+        """The address's items, or those whose sort key starts with `prefix`."""
+        condition, values = "pk = :p", {":p": {"S": _pk(address_key)}}
+        if prefix:
+            condition, values = f"{condition} AND begins_with(sk, :s)", values | {":s": {"S": prefix}}
+        return query_all(
+            self._client,
+            "reading a subscriber's records",
+            TableName=self._table,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ConsistentRead=True,
+        )
+
+    def _expire(self, item: dict[str, Any], at: datetime) -> None:
+        """The table's TTL deletes the item at `at`, or at the earlier time already set."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"pk": item["pk"], "sk": item["sk"]},
+                UpdateExpression="SET expires_at = if_not_exists(expires_at, :at)",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":at": {"N": str(int(at.timestamp()))}},
+            )
+        except AWS_ERRORS as error:
+            if error_code(error) != CONDITION_FAILED:
+                raise store_error(error, "setting a record's expiry") from error
+
     def _update(
         self,
         address_key: str,
@@ -281,14 +326,21 @@ class SubscriptionStore:
         except AWS_ERRORS as error:
             raise store_error(error, f"updating {sk.split('#', maxsplit=1)[0]}") from error
 
-    def _append_once(self, item: dict[str, Any]) -> bool:
+    def _put_once(self, item: dict[str, Any]) -> bool:
+        """Written unless an item has its key: False then (other failures are the caller's to word)."""
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
         except AWS_ERRORS as error:
             if error_code(error) == CONDITION_FAILED:
                 return False
-            raise store_error(error, "appending to the consent log") from error
+            raise
         return True
+
+    def _log_consent(self, address_key: str, consent: ConsentRef, now: datetime) -> None:
+        try:
+            self._client.update_item(TableName=self._table, **_consent_update(address_key, consent, now))
+        except AWS_ERRORS as error:
+            raise store_error(error, "appending to the consent log") from error
 
     def _transact_puts(self, items: list[dict[str, Any]], action: str) -> bool:
         try:
@@ -323,16 +375,32 @@ def _log(
     }
 
 
-def _consent_log(address_key: str, consent: ConsentRef, recorded_at: datetime) -> dict[str, Any]:
-    """A consent from the import, keyed by its own time and enterprise: logging it twice writes it once."""
+def _consent_update(address_key: str, consent: ConsentRef, recorded_at: datetime) -> dict[str, Any]:
+    """A consent from the import, keyed by its own time and enterprise: logging it twice writes it once (the
+    first record's time kept). Logged again while its enterprise is back, its record is kept again: a record
+    set to expire when the relationship ended is needed as long as the new one lasts."""
     given = consent.consent
-    details = {"enterprise_id": consent.enterprise_id}
     item = _log(
-        address_key, "consent", at=given.at, how=given.how, wording_version=given.wording_version, details=details
+        address_key,
+        "consent",
+        at=given.at,
+        how=given.how,
+        wording_version=given.wording_version,
+        details={"enterprise_id": consent.enterprise_id},
     )
-    item["sk"] = {"S": f"log#{given.at.isoformat()}#consent#{consent.enterprise_id}#{given.wording_version}"}
-    item["recorded_at"] = {"S": recorded_at.isoformat()}
-    return item
+    fields = {name: value for name, value in item.items() if name not in ("pk", "sk")}
+    return {
+        "Key": {
+            "pk": item["pk"],
+            "sk": {"S": f"log#{given.at.isoformat()}#consent#{consent.enterprise_id}#{given.wording_version}"},
+        },
+        "UpdateExpression": "SET "
+        + ", ".join(f"#{name} = :{name}" for name in fields)
+        + ", recorded_at = if_not_exists(recorded_at, :recorded_at) REMOVE expires_at",
+        "ExpressionAttributeNames": {f"#{name}": name for name in fields},
+        "ExpressionAttributeValues": {f":{name}": value for name, value in fields.items()}
+        | {":recorded_at": {"S": recorded_at.isoformat()}},
+    }
 
 
 def _record(item: dict[str, Any]) -> ConsentRecord:
@@ -342,6 +410,7 @@ def _record(item: dict[str, Any]) -> ConsentRecord:
         how=item["how"]["S"],
         wording_version=item["wording_version"]["S"],
         details=json.loads(item["details"]["S"]),
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]["N"]), UTC) if "expires_at" in item else None,
     )
 
 
@@ -353,6 +422,7 @@ def preferences_json(preferences: Preferences) -> str:
             "reminders": preferences.reminders,
             "paused": preferences.paused,
             "profiles_off": sorted(preferences.profiles_off),
+            "invitations_at_once": preferences.invitations_at_once,
         },
         sort_keys=True,
     )
@@ -366,6 +436,7 @@ def preferences_from_json(data: str) -> Preferences:
         reminders=raw.get("reminders", True),
         paused=raw.get("paused", False),
         profiles_off=frozenset(raw.get("profiles_off", ())),
+        invitations_at_once=raw.get("invitations_at_once", True),
     )
 
 

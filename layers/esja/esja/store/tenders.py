@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,7 @@ class TenderStore:
         return {item["tender_key"]["S"]: _version(item) for item in found}
 
     def write(self, changes: Iterable[Change]) -> int:
-        items = [_item(change) for change in changes]
+        items = [tender_item(change) for change in changes]
         self._batches.put(items, "writing tenders")
         return len(items)
 
@@ -47,12 +47,31 @@ class TenderStore:
         except AWS_ERRORS as error:
             raise store_error(error, "reading a tender") from error
         item = answer.get("Item")
-        return (Tender.from_dict(json.loads(item["tender"]["S"])), _version(item)) if item else None
+        return _stored(item) if item else None
+
+    def open_tenders(self) -> Iterator[tuple[Tender, StoredVersion]]:
+        """Every tender stored as open, whatever its closing date (a Scan: for `esja tenders match`, not for
+        the functions)."""
+        try:
+            pages = self._client.get_paginator("scan").paginate(
+                TableName=self._table,
+                FilterExpression="#s = :open",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":open": {"S": Status.OPEN.value}},
+            )
+            for page in pages:
+                yield from map(_stored, page["Items"])
+        except AWS_ERRORS as error:
+            raise store_error(error, "reading the open tenders") from error
 
 
 def iso_week(moment: datetime) -> str:
     """« 2026-W48 »: the ISO week in Montréal, as the digest names weeks."""
     return str(Week.containing(moment))
+
+
+def _stored(item: dict[str, Any]) -> tuple[Tender, StoredVersion]:
+    return Tender.from_dict(json.loads(item["tender"]["S"])), _version(item)
 
 
 def _version(item: dict[str, Any]) -> StoredVersion:
@@ -73,7 +92,8 @@ def opened_at(item: dict[str, Any]) -> datetime | None:
     return datetime.fromisoformat(written) if written else None
 
 
-def _item(change: Change) -> dict[str, Any]:
+def tender_item(change: Change) -> dict[str, Any]:
+    """The item of a changed tender, as the poll writes it (and the invitations, in their transaction)."""
     tender = change.tender
     item: dict[str, Any] = {
         "tender_key": {"S": tender.key},

@@ -28,14 +28,23 @@ class Section:
 SECTIONS: dict[Role, tuple[Section, ...]] = {
     Role.ORGANIZER: (
         Section(SPACE_HOMES[Role.ORGANIZER], "space.organizer.home"),
+        Section("/organisation/engagements", "space.organizer.pledges_section"),
+        Section("/organisation/domaines", "space.organizer.domains_section"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
+        # The console's reports (esja.web.organizer_report_routes).
+        Section("/organisation/flux", "console.feeds.nav"),
+        Section("/organisation/sommaires", "console.digests.nav"),
+        Section("/organisation/rapport", "console.report.nav"),
     ),
     Role.ENTERPRISE: (
         Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),
         Section(f"{SPACE_HOMES[Role.ENTERPRISE]}profils", "profiles.nav"),
     ),
-    Role.SIGNATORY: (Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),),
+    Role.SIGNATORY: (
+        Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),
+        Section("/signataire/invitations", "space.signatory.invitations"),
+    ),
 }
 # What every page of the spaces links to, for the templates.
 PATHS = {"sign_out": SIGN_OUT_PATH, "sessions": SESSIONS_PATH, "role": ROLE_PATH}

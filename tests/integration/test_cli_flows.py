@@ -1,0 +1,130 @@
+"""The `esja` command on moto as an operator runs it end to end: from a poll to an alert they can preview,
+enterprises removed by id or by the spreadsheet, and a missing setting that says how to get one."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from esja.alerts.recipients import recipients_of
+from esja.cli import main
+from esja.clock import utc_now
+from esja.matching.profiles_csv import read_profiles_csv
+from esja.store.enterprises import EnterpriseStore
+from esja.store.subscriptions import SubscriptionStore
+from local.feed_server import FeedServer, Route
+from local.runtime import LocalAws, environment
+from tests.alert_builders import ENV
+from tests.feed_builders import canadabuys_csv, canadabuys_row
+from tests.moto_tables import LOCAL_KEYS
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTERPRISES = ROOT / "examples" / "enterprises.csv"
+ENGLISH, FRENCH = {"LANG": "en_CA.UTF-8"}, {"LANG": "C.UTF-8"}  # C names no language: French, the default
+FUNCTIONS = ("PollTendersFunction", "MatchTendersFunction", "SendAlertsFunction")
+
+
+def run(*argv: str, environ: Mapping[str, str] = ENGLISH) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err, environ=environ)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def operator(aws: LocalAws) -> Iterator[LocalAws]:
+    """The environment `make moto` prints: every function's variables at once."""
+    merged: dict[str, str] = dict(ENV)
+    for function in FUNCTIONS:
+        merged |= aws.environment(function)
+    with environment(merged):
+        yield aws
+
+
+def test_after_a_poll_the_stored_tenders_are_matched_and_the_alert_shows_them(
+    operator: LocalAws, publisher: FeedServer
+) -> None:
+    publisher.routes["/new.csv"] = Route(canadabuys_csv(canadabuys_row("cb-1-000001")))
+    assert run("enterprises", "import", str(ENTERPRISES))[0] == 0
+    assert run("tenders", "poll", "--source", "canadabuys-new", "--url", publisher.url("/new.csv"))[0] == 0
+    _, before, err = run("alerts", "preview", "--enterprise", "ateliers-mon-choix")
+    assert before == "" and "nothing to send" in err  # no function consumes the queue here
+
+    code, out, _ = run("tenders", "match")
+    again = run("tenders", "match")[1]
+    _, alert, _ = run("alerts", "preview", "--enterprise", "ateliers-mon-choix")
+
+    assert code == 0 and "open tenders read: 1" in out and "new matches: " in out and "new matches: 0" not in out
+    assert "new matches: 0" in again  # each match is written once
+    assert alert.startswith("Subject: 1 nouvel appel d'offres pour Les Ateliers Mon Choix")  # Julie reads French
+    assert "Services de conciergerie" in alert
+
+
+def test_matching_without_profiles_says_how_to_load_them(operator: LocalAws) -> None:
+    code, out, err = run("tenders", "match", environ=FRENCH)
+
+    assert code == 0 and "avis ouverts lus\u00a0: 0" in out
+    assert "aucun profil\u00a0: chargez-les d'abord avec `esja enterprises import FICHIER.csv`" in err
+
+
+def test_a_missing_setting_names_the_variable_and_make_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("TENDERS_TABLE", "FEEDS_TABLE", "MATCH_QUEUE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+
+    french = run("tenders", "poll", "--source", "seao", environ=FRENCH)
+    english = run("tenders", "poll", "--source", "seao")
+
+    assert french[0] == english[0] == 1
+    assert (
+        "TENDERS_TABLE, FEEDS_TABLE, MATCH_QUEUE_URL" in french[2] and "`make moto` lance un serveur moto" in french[2]
+    )
+    assert "Locally, `make moto` starts a moto server" in english[2]
+
+
+def test_an_enterprise_is_removed_by_id_with_a_dry_run_first(operator: LocalAws) -> None:
+    run("enterprises", "import", str(ENTERPRISES))
+    julie = LOCAL_KEYS("direction.monchoix@example.org")
+    subscriptions = SubscriptionStore(operator.resources.names["SubscriptionsTable"], operator.client("dynamodb"))
+    read = read_profiles_csv(ENTERPRISES.read_text(encoding="utf-8"))
+    [listing] = [r.listing for r in recipients_of(read.enterprises, read.profiles, LOCAL_KEYS) if r.key == julie]
+    subscriptions.enrol(julie, listing, utc_now())  # as the first alert run does
+
+    enterprises = EnterpriseStore(operator.resources.names["EnterprisesTable"], operator.client("dynamodb"))
+    assert enterprises.managed_by(julie) == ["ateliers-mon-choix"]  # Julie manages its space
+
+    dry = run("enterprises", "remove", "ateliers-mon-choix", "--dry-run", environ=FRENCH)
+    still = run("enterprises", "export")[1]
+    code, out, _ = run("enterprises", "remove", "ateliers-mon-choix", environ=FRENCH)
+    unknown = run("enterprises", "remove", "ateliers-mon-choix")
+
+    assert dry[0] == 0 and "serait retirée\u00a0: ateliers-mon-choix «\u00a0Les Ateliers Mon Choix\u00a0»" in dry[1]
+    assert "ateliers-mon-choix" in still
+    assert code == 0 and "retirée\u00a0: ateliers-mon-choix" in out and "profils\u00a0: 4" in out
+    assert "La preuve du consentement de leurs abonnés est gardée jusqu'au " in out
+    assert "ateliers-mon-choix" not in run("enterprises", "export")[1]
+    assert subscriptions.state(julie).subscriber_id is None
+    assert enterprises.managed_by(julie) == []  # she can no longer sign in to its space
+    assert [r.expires_at is not None for r in subscriptions.history(julie)] == [True]
+    assert unknown[0] == 1 and "unknown enterprise(s): ateliers-mon-choix" in unknown[2]
+
+
+def test_an_import_with_prune_removes_the_enterprises_the_file_leaves_out(operator: LocalAws, tmp_path: Path) -> None:
+    run("enterprises", "import", str(ENTERPRISES))
+    lines = ENTERPRISES.read_text(encoding="utf-8").splitlines()
+    kept = tmp_path / "kept.csv"
+    kept.write_text(
+        "\n".join([lines[0], *(line for line in lines[1:] if line.startswith("ateliers-mon-choix,"))]) + "\n"
+    )
+    others = {line.split(",")[0] for line in lines[1:]} - {"ateliers-mon-choix"}
+
+    dry = run("enterprises", "import", str(kept), "--prune", "--dry-run")
+    exported = run("enterprises", "export")[1]
+    code, out, _ = run("enterprises", "import", str(kept), "--prune")
+
+    assert dry[0] == 0 and sum(line.startswith("would be removed: ") for line in dry[1].splitlines()) == len(others)
+    assert all(enterprise in exported for enterprise in others)  # the dry run changed nothing
+    assert code == 0 and sum(line.startswith("removed: ") for line in out.splitlines()) == len(others)
+    assert {line.split(",")[0] for line in run("enterprises", "export")[1].splitlines()[1:]} == {"ateliers-mon-choix"}
+    assert "no enterprise to remove" in run("enterprises", "import", str(kept), "--prune")[1]
