@@ -5,7 +5,6 @@ in French and English, with axe-core on every page; and once without JavaScript,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,9 +17,8 @@ from esja.bootstrap import build_recent_tenders_publisher
 from esja.config import Settings
 from esja.model import Classification, RegionEvidence, Regions, Scope, Status, Tender, Text
 from esja.people.roles import Role
-from local.world import ENTERPRISE, people_of_the_spaces
-from tests.browser.conftest import DESKTOP, PHONE, LocalSite
-from tests.browser.test_sign_in_pages import assert_accessible
+from local.world import ENTERPRISE
+from tests.browser.conftest import PHONE, LocalSite, assert_accessible
 from tests.moto_tables import MotoTables
 from tests.space_web import SpaceWeb, Visitor
 
@@ -59,10 +57,9 @@ WORDS = {
 
 
 @pytest.fixture(scope="module")
-def world(site: LocalSite) -> LocalSite:
+def world(spaces: LocalSite) -> LocalSite:
     """The demo's people, and tenders of the last weeks in the recent tenders' snapshot."""
-    people_of_the_spaces(site.aws)
-    tables, now = MotoTables(site.aws), datetime.now(UTC)
+    tables, now = MotoTables(spaces.aws), datetime.now(UTC)
     for key, title, code, days in (
         ("t-sewing", "Confection de rideaux", "53102700", 3),
         ("t-uniforms", "Couture d'uniformes", "53102700", 10),
@@ -80,9 +77,11 @@ def world(site: LocalSite) -> LocalSite:
             regions=Regions(Scope.REGIONS, (RegionEvidence("01", "test", 1.0),)),
         )
         tables.store_tender(tender, now - timedelta(days=days))
-    settings = Settings.from_env(site.aws.environment("PollTendersFunction"))
-    build_recent_tenders_publisher(settings, dynamodb=site.aws.client("dynamodb"), s3=site.aws.client("s3")).publish()
-    return site
+    settings = Settings.from_env(spaces.aws.environment("PollTendersFunction"))
+    build_recent_tenders_publisher(
+        settings, dynamodb=spaces.aws.client("dynamodb"), s3=spaces.aws.client("s3")
+    ).publish()
+    return spaces
 
 
 def signed_in(world: LocalSite) -> Visitor:
@@ -90,15 +89,11 @@ def signed_in(world: LocalSite) -> Visitor:
     return SpaceWeb(world.aws, people=False).session_for(ENTERPRISE.email, Role.ENTERPRISE, "ateliers-mon-choix")
 
 
-@pytest.fixture(params=["desktop", "phone"])
-def page(browser: Any, world: LocalSite, request: Any) -> Iterator[Any]:
-    phone = request.param == "phone"
-    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-    context = browser.new_context(locale="fr-CA", **options)
-    context.set_default_timeout(15_000)
-    context.add_cookies([{"name": "esja_session", "value": signed_in(world).session_id, "url": world.base_url}])
-    yield context.new_page()
-    context.close()
+@pytest.fixture
+def page(page: Any, world: LocalSite) -> Any:
+    """The browser's page (desktop and phone) holding the manager's session cookie."""
+    page.context.add_cookies([{"name": "esja_session", "value": signed_in(world).session_id, "url": world.base_url}])
+    return page
 
 
 def keep_couture_as_the_demo_has_it(world: LocalSite) -> None:
