@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from esja.bootstrap import build_recent_tenders_publisher
-from esja.config import Settings
-from esja.model import Classification, RegionEvidence, Regions, Scope, Status, Tender, Text
 from esja.people.roles import Role
 from local.world import ENTERPRISE
 from tests.browser.conftest import PHONE, LocalSite, assert_accessible
@@ -36,7 +32,6 @@ WORDS = {
         "gained": "Gagnés par rapport au profil enregistré : 2",
         "save": "Enregistrer",
         "saved": "Profil « Couture et confection » enregistré.",
-        "added": "Code ajouté",
     },
     "en": {
         "title": "Your alert profiles",
@@ -51,7 +46,6 @@ WORDS = {
         "gained": "Gained over the saved profile: 2",
         "save": "Save",
         "saved": "Profile “Couture et confection” saved.",
-        "added": "Code added",
     },
 }
 
@@ -59,28 +53,14 @@ WORDS = {
 @pytest.fixture(scope="module")
 def world(spaces: LocalSite) -> LocalSite:
     """The demo's people, and tenders of the last weeks in the recent tenders' snapshot."""
-    tables, now = MotoTables(spaces.aws), datetime.now(UTC)
-    for key, title, code, days in (
-        ("t-sewing", "Confection de rideaux", "53102700", 3),
-        ("t-uniforms", "Couture d'uniformes", "53102700", 10),
-        ("t-flags", "Drapeaux cousus main", "55121700", 12),
-        ("t-snow", "Déneigement de la cour de l'école", "72102901", 20),
-    ):
-        tender = Tender(
-            "seao",
-            key,
-            "1",
-            Text(title),
-            Status.OPEN,
-            classifications=(Classification("UNSPSC", code, Text("Vêtements", "Clothing")),),
-            closing_at=now + timedelta(days=20),
-            regions=Regions(Scope.REGIONS, (RegionEvidence("01", "test", 1.0),)),
+    MotoTables(spaces.aws).publish_recent_tenders(
+        (
+            ("t-sewing", "Confection de rideaux", "53102700", 3),
+            ("t-uniforms", "Couture d'uniformes", "53102700", 10),
+            ("t-flags", "Drapeaux cousus main", "55121700", 12),
+            ("t-snow", "Déneigement de la cour de l'école", "72102901", 20),
         )
-        tables.store_tender(tender, now - timedelta(days=days))
-    settings = Settings.from_env(spaces.aws.environment("PollTendersFunction"))
-    build_recent_tenders_publisher(
-        settings, dynamodb=spaces.aws.client("dynamodb"), s3=spaces.aws.client("s3")
-    ).publish()
+    )
     return spaces
 
 

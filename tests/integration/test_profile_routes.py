@@ -15,9 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esja.bootstrap import build_recent_tenders_publisher
-from esja.config import Settings
-from esja.model import Classification, RegionEvidence, Regions, Scope, Status, Tender, Text
 from esja.people.roles import Role
 from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, ORGANIZER
@@ -33,26 +30,14 @@ COUTURE = "couture"  # one of Les Ateliers Mon Choix's profiles in examples/ente
 def web(aws: LocalAws) -> SpaceWeb:
     """The demo's people, and tenders of the last weeks in the recent tenders' snapshot."""
     web = SpaceWeb(aws)
-    tables, now = MotoTables(aws), datetime.now(UTC)
-    for key, title, code, days in (
-        ("t-sewing", "Confection de rideaux", "53102700", 3),
-        ("t-uniforms", "Couture d'uniformes", "53102700", 10),
-        ("t-paint", "Peinture du garage municipal", "72152500", 5),
-        ("t-old", "Couture de drapeaux", "53102700", 70),  # outside the 60 days
-    ):
-        tender = Tender(
-            "seao",
-            key,
-            "1",
-            Text(title),
-            Status.OPEN,
-            classifications=(Classification("UNSPSC", code, Text("Vêtements")),),
-            closing_at=now + timedelta(days=20),
-            regions=Regions(Scope.REGIONS, (RegionEvidence("01", "test", 1.0),)),
+    MotoTables(aws).publish_recent_tenders(
+        (
+            ("t-sewing", "Confection de rideaux", "53102700", 3),
+            ("t-uniforms", "Couture d'uniformes", "53102700", 10),
+            ("t-paint", "Peinture du garage municipal", "72152500", 5),
+            ("t-old", "Couture de drapeaux", "53102700", 70),  # outside the 60 days
         )
-        tables.store_tender(tender, now - timedelta(days=days))
-    settings = Settings.from_env(aws.environment("PollTendersFunction"))
-    build_recent_tenders_publisher(settings, dynamodb=aws.client("dynamodb"), s3=aws.client("s3")).publish()
+    )
     return web
 
 
