@@ -144,6 +144,7 @@ class PendingAnnouncements:
                 version.first_seen_at,
                 self._clock(),
                 version.status_since,
+                version.opened_at,
             )
             self.one(invitation, change)
             announced += 1
