@@ -9,7 +9,6 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from esja.people.roles import Role
 from esja.signatory_space.notice_links import NoticeLinks
 from esja.tokens import SigningKeys
 from local.outbox import sent_emails
-from local.runtime import LocalAws, local_aws
+from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, INVITING, KEYS, ORGANIZER, SIGNATORY, the_results_of_ville_de_rimouski
 from tests.pledge_builders import BASE_URL
 from tests.space_builders import pledge
@@ -93,14 +92,8 @@ class Signatories:
 
 
 @pytest.fixture(scope="module")
-def module_aws() -> Iterator[LocalAws]:
-    with local_aws() as aws:
-        yield aws
-
-
-@pytest.fixture(scope="module")
-def people(module_aws: LocalAws) -> Signatories:
-    return Signatories(module_aws)
+def people(aws_world: LocalAws) -> Signatories:
+    return Signatories(aws_world)
 
 
 # --- the pledge itself ---
