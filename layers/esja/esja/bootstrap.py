@@ -32,14 +32,15 @@ if TYPE_CHECKING:
     from esja.alerts.choices import SubscriberChoices
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
+    from esja.audit.log import Audit
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
     from esja.enterprises.removal import EnterpriseRemoval
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
     from esja.geo import Gazetteer
     from esja.ingest.poll import PollService
     from esja.mail.mailer import Mailer
-    from esja.matching.enterprise_book import EnterpriseBook
     from esja.matching.service import MatchService
     from esja.model import Tender
     from esja.people.keys import AddressKeys
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from esja.pledges.service import PledgeService
     from esja.sources.http import HttpFetcher
     from esja.tokens import KeySource
+    from esja.web.session import Spaces
 
 # The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
 # what still fails reaches the use case as Throttled. Short timeouts keep a stuck call from eating the
@@ -543,17 +545,20 @@ def build_digest_service(
 # --- the command line's own use cases ---
 
 
-def build_enterprise_book(settings: Settings | None = None) -> EnterpriseBook:
-    from esja.matching.enterprise_book import EnterpriseBook
+def build_enterprise_spreadsheet(settings: Settings | None = None, *, prune: bool = False) -> EnterpriseSpreadsheet:
+    """`prune`: imports may remove the enterprises a file leaves out (the removal's tables are needed)."""
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
     from esja.store.enterprises import EnterpriseStore
 
     settings = _read(settings, "enterprises_table")
-    keys = address_keys(settings)  # the manager index
-    return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"), address_keys=keys))
+    dynamodb, keys = aws_client("dynamodb"), address_keys(settings)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys)
+    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=keys) if prune else None
+    return EnterpriseSpreadsheet(enterprises=enterprises, removal=removal)
 
 
 def build_enterprise_removal(
-    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, keys: AddressKeys | None = None
 ) -> EnterpriseRemoval:
     from esja.enterprises.removal import EnterpriseRemoval
     from esja.store.enterprises import EnterpriseStore
@@ -561,7 +566,7 @@ def build_enterprise_removal(
     from esja.store.subscriptions import SubscriptionStore
 
     settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table")
-    dynamodb, keys = dynamodb or aws_client("dynamodb"), address_keys(settings)
+    dynamodb, keys = dynamodb or aws_client("dynamodb"), keys or address_keys(settings)
     return EnterpriseRemoval(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
         matches=MatchStore(settings.matches_table, dynamodb),
