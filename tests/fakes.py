@@ -28,6 +28,7 @@ from esja.alerts.model import (
 )
 from esja.audit.log import Audit, AuditRecord
 from esja.config import SenderIdentity
+from esja.console.enterprise_import import FileTooLarge, HeldFile
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
 from esja.digest.setup import SavedOrganizers
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from esja.alerts import choices, suppressions
     from esja.alerts import service as alerts
     from esja.audit import log as audit
+    from esja.console import enterprise_import, enterprises
     from esja.console import home as console
     from esja.digest import service as digest
     from esja.digest import setup
@@ -848,6 +850,28 @@ class FakeAuditLog(Fake):
         return [record.action for record in self.records]
 
 
+@dataclass
+class FakeHeldFiles(Fake):
+    """Files held between an import's dry run and its confirmation, with the adapter's conditions: taken once,
+    by their session, before they expire; `max_bytes` stands for what an item holds."""
+
+    held: dict[str, HeldFile] = field(default_factory=dict)
+    max_bytes: int = 10_000_000
+
+    def hold(self, held: HeldFile) -> None:
+        self._call("hold")
+        if len(held.data) > self.max_bytes:
+            raise FileTooLarge(str(len(held.data)))
+        self.held[held.digest] = held
+
+    def take(self, digest: str, session_id: str, now: datetime) -> HeldFile | None:
+        self._call("take")
+        held = self.held.get(digest)
+        if held is None or held.session_id != session_id or held.expires_at <= now:
+            return None
+        return self.held.pop(digest)
+
+
 class Clock:
     """A clock the test moves: `clock()` is now, `clock.advance(...)` moves it on."""
 
@@ -891,6 +915,7 @@ class FakeWorld:
         self.log = self.audit_log  # the journal's name for it
         self.audit = Audit(self.audit_log, self.clock)
         self.feeds = self.feed_states  # the console's name for them
+        self.held_files = FakeHeldFiles()
         self.roles = self.build(Roles)
 
     def build(self, use_case: Callable[..., T], **given: Any) -> T:
@@ -928,3 +953,4 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _homes = (world.enterprises, world.pledges)
     _rekey: tuple[rekey.SubscriptionPartitions, rekey.PledgeKeys, rekey.EnterpriseIndex, rekey.OrganizerList]
     _rekey = (world.subscriptions, world.pledges, world.enterprises, world.organizers)
+    _console: tuple[enterprises.EnterpriseDesk, enterprise_import.HeldFiles] = (world.enterprises, world.held_files)
