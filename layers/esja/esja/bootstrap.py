@@ -428,9 +428,30 @@ def build_space_routers(
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
+        _console_enterprises(settings, dynamodb=dynamodb, address_keys=address_keys, audit=audit, spaces=spaces),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
     ]
+
+
+def _console_enterprises(
+    settings: Settings, *, dynamodb: DynamoDBClient, address_keys: AddressKeys, audit: Audit, spaces: Spaces
+) -> Router:
+    """The console's enterprises: the spreadsheet's import and the removal, as the command line has them."""
+    from esja.console.enterprise_import import ConsoleImport
+    from esja.console.enterprises import ConsoleEnterprises
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.held_files import HeldFileStore
+    from esja.web.console_enterprise_routes import console_enterprise_router
+
+    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=address_keys)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=address_keys)
+    spreadsheet = EnterpriseSpreadsheet(enterprises=enterprises, removal=removal)
+    desk = ConsoleEnterprises(enterprises=enterprises, spreadsheet=spreadsheet, removal=removal, audit=audit)
+    held = HeldFileStore(settings.sessions_table, dynamodb)
+    imports = ConsoleImport(spreadsheet=spreadsheet, held_files=held, audit=audit, clock=utc_now)
+    return console_enterprise_router(desk, imports, spaces)
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
