@@ -33,7 +33,10 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section("/organisation/sessions", "space.organizer.sessions"),
     ),
     Role.ENTERPRISE: (Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),),
-    Role.SIGNATORY: (Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),),
+    Role.SIGNATORY: (
+        Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),
+        Section("/signataire/invitations", "space.signatory.invitations"),
+    ),
 }
 # What every page of the spaces links to, for the templates.
 PATHS = {"sign_out": SIGN_OUT_PATH, "sessions": SESSIONS_PATH, "role": ROLE_PATH}
