@@ -198,3 +198,11 @@ def test_a_file_that_is_not_csv_text_in_utf8_is_one_error_saying_how_to_save_it(
     assert with_bom.ok and with_bom.enterprises[0].name == "Café"
     assert (error.line, error.column) == (3, None) and "« CSV UTF-8 »" in error.fr
     assert read_profiles_file(b'enterprise_id,enterprise_name\na,"never closed\nb\n').errors[0].line == 2
+
+
+def test_an_id_longer_than_a_key_may_be_is_refused() -> None:
+    result = read_profiles_csv(csv_text(row(enterprise_id="e" * 101, profile_id="p" * 101)))
+    assert [(e.column, e.en) for e in result.errors] == [
+        ("enterprise_id", "id too long: 100 characters at most"),
+        ("profile_id", "id too long: 100 characters at most"),
+    ]

@@ -18,6 +18,7 @@ from esja.console.enterprise_form import EnterpriseForm, FieldError, version_of
 from esja.enterprises.removal import EnterpriseRemoval, Removal
 from esja.enterprises.spreadsheet import EnterpriseChange, EnterpriseSpreadsheet, Export, change_of
 from esja.matching.enterprise_book import SaveSummary
+from esja.matching.profiles_csv import MAX_ID_LENGTH
 from esja.model import Enterprise, Profile
 from esja.people.actor import Actor, NotAllowed
 from esja.people.roles import Role
@@ -84,7 +85,7 @@ class ConsoleEnterprises:
         actor.require(Role.ORGANIZER)
         enterprise_id = form.cells.get("enterprise_id", "").strip()
         enterprise, errors = form.read(enterprise_id)
-        if enterprise_id and self._enterprises.enterprise(enterprise_id) is not None:
+        if enterprise is not None and self._enterprises.enterprise(enterprise_id) is not None:
             errors += (FieldError("enterprise_id", "cet identifiant est déjà pris", "this id is already taken"),)
         return self._save(actor, None, enterprise, errors, ())
 
@@ -149,7 +150,8 @@ class ConsoleEnterprises:
 
     def _covered(self, actor: Actor, enterprise_id: str) -> Enterprise:
         actor.require(Role.ORGANIZER)
-        enterprise = self._enterprises.enterprise(enterprise_id)
+        known = 0 < len(enterprise_id) <= MAX_ID_LENGTH  # a query no page of ours makes is no enterprise
+        enterprise = self._enterprises.enterprise(enterprise_id) if known else None
         if enterprise is None or not actor.covers_enterprise(enterprise):
             raise NotAllowed("no such enterprise in the actor's regions", hidden=True)
         return enterprise

@@ -17,7 +17,7 @@ Format, in short:
 
 Columns and values:
 
-    enterprise_id          required; any text without « ; »
+    enterprise_id          required; any text without « ; », 100 characters at most (so is profile_id)
     enterprise_name        required on the enterprise's first row
     neq                    10 digits (spaces allowed)
     legal_form             coop | non-profit | mutual | other (default); coopérative, OBNL, OSBL…
@@ -88,6 +88,7 @@ SUBSCRIBER_COLUMNS = (
     "manages_space",
 )
 COLUMNS = ENTERPRISE_COLUMNS + PROFILE_COLUMNS + SUBSCRIBER_COLUMNS
+MAX_ID_LENGTH = 100  # characters of an enterprise's or a profile's id
 FORMULA_STARTS = ("=", "+", "-", "@")  # what a spreadsheet runs as a formula (tab and CR: cells are trimmed)
 # A workbook's first bytes: saved as .xlsx or .ods (a zip) or .xls (an OLE file) instead of CSV.
 _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -225,6 +226,10 @@ class _Reader:
                     f"commence par «\u00a0{row[column][0]}\u00a0» : un tableur l'exécuterait comme une formule",
                     f"starts with “{row[column][0]}”: a spreadsheet would run it as a formula",
                 )
+        for column in ("enterprise_id", "profile_id"):  # a part of a DynamoDB key, which is bounded
+            if len(row.get(column, "")) > MAX_ID_LENGTH:
+                too_long = f"{MAX_ID_LENGTH} caractères au plus", f"{MAX_ID_LENGTH} characters at most"
+                self._error(line, column, f"identifiant trop long : {too_long[0]}", f"id too long: {too_long[1]}")
         enterprise_id = self._required("enterprise_id")
         if not enterprise_id:
             return
