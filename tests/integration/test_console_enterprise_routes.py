@@ -90,6 +90,8 @@ def test_an_organizer_lists_their_regions_enterprises_with_profiles_and_subscrib
     assert "Coopérative de propreté Solidaire Montréal" not in mine  # Montréal's
     assert "Coopérative de propreté Solidaire Montréal" in theirs and "Les Ateliers Mon Choix" not in theirs
     assert "Espace collaboratif ouvert ECO (LLio)" in theirs  # it serves all of Québec
+    english = main_text(esbsl.get(f"{LIST}?lang=en"))
+    assert "Import a spreadsheet" in english and "Bas-Saint-Laurent" in english
 
 
 @pytest.mark.parametrize("path", GETS)
