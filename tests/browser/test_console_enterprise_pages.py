@@ -18,7 +18,18 @@ from local.world import ORGANIZER, people_of_the_spaces
 from tests.browser.conftest import LocalSite
 from tests.browser.test_sign_in_pages import assert_accessible, link_to
 
-HEADER = "enterprise_id,enterprise_name,regions_served,subscriber_email,subscriber_name,consent_at,consent_how,consent_wording"
+HEADER = ",".join(
+    [
+        "enterprise_id",
+        "enterprise_name",
+        "regions_served",
+        "subscriber_email",
+        "subscriber_name",
+        "consent_at",
+        "consent_how",
+        "consent_wording",
+    ]
+)
 
 
 @pytest.fixture(scope="module")
