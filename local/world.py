@@ -5,6 +5,8 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 
 - `pledges_in_each_state` (issue 12): pending, to verify, verified, rejected, withdrawn;
 - `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
+- `an_edition_so_far` (issue 12): the weeks of the edition in progress before this one — tenders, alerts,
+  pledges, the digests' figures kept and their archived pages — for the console's report and past digests.
 - the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo).
 
 The tests build the same people without the feeds (`people_of_the_spaces`).
@@ -12,10 +14,13 @@ The tests build the same people without the feeds (`people_of_the_spaces`).
 
 from __future__ import annotations
 
+import io
+import random
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from esja.model import Category, Consent, Subscriber
+from esja.model import Category, Consent, Match, Status, Subscriber
 from esja.people.keys import AddressKeys
 from esja.pledges.links import new_pledge_id
 from esja.pledges.model import (
@@ -33,6 +38,9 @@ from esja.store.pledges import PledgeStore
 from local.demo import import_enterprises
 from local.digest_demo import import_organizers
 from local.runtime import LOCAL_SECRETS, LocalAws
+
+if TYPE_CHECKING:
+    from esja.digest.weeks import Week
 
 KEYS = AddressKeys.fixed(LOCAL_SECRETS["ADDRESS_KEY_SECRET"])
 
@@ -64,6 +72,7 @@ def add_spaces(aws: LocalAws) -> None:
     """What the spaces add to the demo's world."""
     pledges_in_each_state(aws)
     an_organizer_who_coaches_an_enterprise(aws)
+    an_edition_so_far(aws)
 
 
 def people_of_the_spaces(aws: LocalAws) -> None:
@@ -117,8 +126,8 @@ def pledges_in_each_state(aws: LocalAws) -> None:
     store.add(_pledge(now, PENDING))
 
 
-def _confirmed(store: PledgeStore, signed: Signed, now: datetime) -> Pledge:
-    pledge = _pledge(now, signed)
+def _confirmed(store: PledgeStore, signed: Signed, now: datetime, *, target: int = 10) -> Pledge:
+    pledge = _pledge(now, signed, target)
     store.add(pledge)
     confirmed = store.confirm(pledge, now - timedelta(days=2))
     assert confirmed is not None
@@ -139,7 +148,7 @@ def an_organizer_who_coaches_an_enterprise(aws: LocalAws) -> None:
     )
 
 
-def _pledge(now: datetime, signed: Signed) -> Pledge:
+def _pledge(now: datetime, signed: Signed, target: int = 10) -> Pledge:
     details = PledgeDetails(
         institution_name=signed.institution,
         institution_type=signed.kind,
@@ -148,7 +157,7 @@ def _pledge(now: datetime, signed: Signed) -> Pledge:
         signatory_title=signed.title,
         email=signed.email,
         phone=None,
-        target_share=10,
+        target_share=target,
         categories=(Category.SERVICES,),
         declaration_accepted=True,
         registry_consent=True,
@@ -165,3 +174,78 @@ def _pledge(now: datetime, signed: Signed) -> Pledge:
         purge_at=now + timedelta(days=27),
         address_key=KEYS(signed.email),
     )
+
+
+PAST_PLEDGES = (
+    (Signed("MRC de Rimouski-Neigette", InstitutionType.MRC, "01", "dg@rimouski-neigette.example.org", "DG"), 5, 45),
+    (Signed("Ville de Matane", InstitutionType.MUNICIPALITY, "01", "achats@matane.example.org", "Greffière"), 8, 20),
+    (
+        Signed("Arrondissement du Plateau", InstitutionType.MUNICIPALITY, "06", "achats@plateau.example.org", "DG"),
+        12,
+        30,
+    ),
+)
+TENDERS_A_WEEK = 5
+
+
+def an_edition_so_far(aws: LocalAws) -> None:
+    """As if ESJA had run since the edition began (October 1): each past week, a few of this week's demo tenders
+    seen again (new copies, first seen that week) and matched as the originals were; pledges verified along the
+    way; then `esja digest figures` keeps each week's figures and the last weeks' digests are archived, as the
+    weekly run would have. Without the demo's tenders (the tests' world) there is nothing to copy: nothing done."""
+    from esja.cli import main as cli
+    from esja.console.report import edition_of
+    from esja.digest.weeks import Days, Week
+    from esja.ingest.changes import Change, plan_change
+    from esja.store.digest_sources import TenderWeeks
+    from esja.store.matches import MatchStore
+    from esja.store.tenders import TenderStore
+    from local.runtime import environment
+
+    names, dynamodb = aws.resources.names, aws.client("dynamodb")
+    now = datetime.now(UTC)
+    this_week = Week.containing(now)
+    originals = [s.tender for s in TenderWeeks(names["TendersTable"], dynamodb).first_seen_in(this_week)]
+    edition = edition_of(now.date())
+    if not originals or edition.first >= this_week.monday:
+        return
+    tenders, matches = TenderStore(names["TendersTable"], dynamodb), MatchStore(names["MatchesTable"], dynamodb)
+    weeks = Days(edition.first, this_week.monday - timedelta(days=1)).weeks
+    chance = random.Random(2026)  # noqa: S311 - which demo tenders come back each week: no secret
+    awarded = [t for t in originals if t.status is Status.AWARDED]
+    for number, week in enumerate(weeks):
+        picked = chance.sample(originals, min(TENDERS_A_WEEK, len(originals)))
+        for original in {t.key: t for t in picked + (awarded if number % 3 == 1 else [])}.values():
+            seen = max(week.start, edition.start) + timedelta(days=chance.randrange(5), hours=9)
+            copy = replace(original, native_id=f"{original.native_id}-{week}")
+            change = plan_change(copy, None, seen.astimezone(UTC))
+            assert isinstance(change, Change)
+            tenders.write([change])
+            for enterprise_id in matches.enterprises_matched(original.key):
+                found = Match(enterprise_id, "demo", copy.key, 1.0, ())
+                matches.record_match(found, ("demo",), change.content_hash, seen + timedelta(hours=1))
+                matches.mark_told(enterprise_id, f"match#{copy.key}", "demo", sent=True, reminded=False)
+    store = PledgeStore(names["PledgesTable"], dynamodb)
+    for signed, target, days_ago in PAST_PLEDGES:
+        confirmed = _confirmed(store, signed, now - timedelta(days=days_ago), target=target)
+        verdict = Verdict(Verification.VERIFIED, now - timedelta(days=days_ago - 1), "esbsl", "organizer")
+        store.record_verdict(confirmed.id, verdict)
+    with environment(aws.environment("WeeklyDigestFunction")):
+        cli(["digest", "figures", "--from", str(weeks[0]), "--to", str(weeks[-1])], stdout=io.StringIO())
+    archive_past_digests(aws, weeks[-4:])
+
+
+def archive_past_digests(aws: LocalAws, weeks: list[Week]) -> None:
+    """The digests of these weeks, archived as the weekly run archives them (none is e-mailed)."""
+    from esja.bootstrap import build_digest_service
+    from esja.digest.links import archive_key
+    from esja.store.digest_archive import DigestArchive
+    from local.runtime import environment
+
+    env = {"PUBLIC_BASE_URL": "http://127.0.0.1:3000", "SIGNING_KEYS": "local-only-signing-key-not-a-secret"}
+    archive = DigestArchive(aws.resources.names["ArchiveBucket"], aws.client("s3"))
+    with environment(aws.environment("WeeklyDigestFunction", **env)):
+        service = build_digest_service(sending=False)
+        for week in weeks:
+            for preview in service.preview(week):
+                archive.put(archive_key(preview.organizer.id, week), preview.page)

@@ -29,11 +29,21 @@ from esja.alerts.model import (
 from esja.audit.log import Audit, AuditRecord
 from esja.config import SenderIdentity
 from esja.console.enterprise_import import FileTooLarge, HeldFile
+from esja.digest.figures import WeekFigures
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
 from esja.digest.setup import SavedOrganizers
 from esja.digest.signatories import SignatoryLink
-from esja.digest.week_data import BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
+from esja.digest.week_data import (
+    BOUNCE,
+    COMPLAINT,
+    UNSUBSCRIBE,
+    EnterpriseActivity,
+    MatchRecord,
+    SeenTender,
+    SubscriptionEvent,
+    WonRecord,
+)
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
 from esja.errors import Rejected, SendingPaused, StoreError, Throttled
@@ -56,10 +66,12 @@ if TYPE_CHECKING:
     from esja.alerts import choices, suppressions
     from esja.alerts import service as alerts
     from esja.audit import log as audit
-    from esja.console import enterprise_import, enterprises
+    from esja.console import digests as past_digests
+    from esja.console import enterprise_import, enterprises, report
+    from esja.console import feeds as console_feeds
     from esja.console import home as console
+    from esja.digest import figure_book, setup
     from esja.digest import service as digest
-    from esja.digest import setup
     from esja.enterprise_space import home as enterprise_space
     from esja.enterprises import removal
     from esja.ingest import poll, reference_data
@@ -73,6 +85,7 @@ if TYPE_CHECKING:
     from esja.signin import service as signin
 
 T = TypeVar("T")
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 # The address keys of the unit tests (esja.people.keys): a fixed secret.
 TEST_KEYS = AddressKeys.fixed("test-address-key-secret")
@@ -313,6 +326,7 @@ class FakeMatches(Fake):
 
     items_by_key: dict[tuple[str, str], MatchItem] = field(default_factory=dict)
     won: dict[tuple[str, str], ContractWon] = field(default_factory=dict)
+    recorded_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
     def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool:
         self._call("record_match")
@@ -371,7 +385,22 @@ class FakeMatches(Fake):
         if key in self.won:
             return False
         self.won[key] = won
+        self.recorded_at[key] = now
         return True
+
+    def activities_of(self, enterprise_ids: Sequence[str]) -> dict[str, EnterpriseActivity]:
+        return {enterprise_id: self.activity_of(enterprise_id) for enterprise_id in enterprise_ids}
+
+    def activity_of(self, enterprise_id: str) -> EnterpriseActivity:
+        """The enterprise's matches and contracts won, as the store reads them (a won contract recorded
+        without its finding moment counts by when it was recorded)."""
+        self._call("activity_of")
+        won = tuple(
+            WonRecord(e, w.tender_key, w.award_id, w.amount, w.found_at or self.recorded_at.get((e, key), _EPOCH))
+            for (e, key), w in self.won.items()
+            if e == enterprise_id
+        )
+        return EnterpriseActivity(tuple(self.records_of(enterprise_id)), won)
 
     def remove_alert_items(self, enterprise_id: str) -> int:
         self._call("remove_alert_items")
@@ -651,6 +680,33 @@ class FakeArchive(Fake):
 
     def get(self, key: str) -> str | None:
         return self.pages.get(key)
+
+    def keys(self, prefix: str) -> list[str]:
+        self._call("keys")
+        return sorted(key for key in self.pages if key.startswith(prefix))
+
+
+@dataclass
+class FakeFigures(Fake):
+    """The weeks' figures kept in the Organizers table: a put replaces, a read leaves out weeks without."""
+
+    kept: dict[Week, str] = field(default_factory=dict)  # as stored: JSON
+    versions: dict[Week, int] = field(default_factory=dict)
+    reads: int = 0
+
+    def save_figures(self, figures: WeekFigures) -> None:
+        self._call("save_figures")
+        self.kept[figures.week] = figures.to_json()
+        self.versions[figures.week] = figures.version
+
+    def figures_of(self, weeks: Sequence[Week]) -> dict[Week, WeekFigures]:
+        self._call("figures_of")
+        self.reads += 1
+        return {
+            week: WeekFigures.from_json(self.kept[week], computed_at=_EPOCH, version=self.versions[week])
+            for week in weeks
+            if week in self.kept
+        }
 
 
 # --- the pledges ---
@@ -980,6 +1036,7 @@ class FakeWorld:
         self.mailer = FakeMailer()
         self.organizers = FakeOrganizers()
         self.archive = FakeArchive()
+        self.figures = FakeFigures()
         self.pledges = FakePledges()
         self.rate_limits = FakeRateLimits()
         self.sender = SenderIdentity(contact_email="info@esja.example.org")
@@ -1044,10 +1101,17 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     )
     _roles: tuple[roles.OrganizerDirectory, roles.MemberDirectory, roles.SignatoryDirectory]
     _roles = (world.organizers, world.enterprises, world.pledges)
-    _spaces: tuple[signin.SessionStore, audit.AuditLog, console.PledgesToVerify, console.FeedStates]
+    _spaces: tuple[signin.SessionStore, audit.AuditLog, console.PledgesToVerify, console_feeds.FeedStates]
     _spaces = (world.sessions, world.audit_log, world.pledges, world.feed_states)
     _homes: tuple[enterprise_space.EnterpriseReader, signatory_space.PledgeReader]
     _homes = (world.enterprises, world.pledges)
     _rekey: tuple[rekey.SubscriptionPartitions, rekey.PledgeKeys, rekey.EnterpriseIndex, rekey.OrganizerList]
     _rekey = (world.subscriptions, world.pledges, world.enterprises, world.organizers)
     _console: tuple[enterprises.EnterpriseDesk, enterprise_import.HeldFiles] = (world.enterprises, world.held_files)
+    _figures: tuple[figure_book.FigureStore, figure_book.WeekTenders, figure_book.EnterpriseList]
+    _figures = (world.figures, world.tenders, world.enterprises)
+    _more_figures: tuple[figure_book.PledgeList, figure_book.SignatoryLinks, figure_book.ContractsWon]
+    _more_figures = (world.pledges, world.organizers, world.matches)
+    _report: tuple[report.ActivitySource, report.EnterpriseList, report.PledgeList]
+    _report = (world.matches, world.enterprises, world.pledges)
+    _digests: tuple[past_digests.ArchiveShelf, past_digests.OrganizerList] = (world.archive, world.organizers)

@@ -160,15 +160,21 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
+        # The programme report: the weeks' figures and the signatories' links (those partitions only), the week
+        # going on, each enterprise's alerts and contracts won, the enterprises and pledges.
+        ("OrganizersTable", "dynamodb:BatchGetItem"),
+        ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
+        ("TendersTable/index/by_status_week", "dynamodb:Query"),
+        ("PledgesTable", "dynamodb:Scan"),
         # The console's enterprises: every one read (the list, the import's plan, the removal's survey), saved,
         # a profile or manager item left out deleted, removed in batches; the catalogue's version moved.
-        ("EnterprisesTable", "dynamodb:Scan"),
+        ("EnterprisesTable", "dynamodb:Scan"),  # (the report too)
         ("EnterprisesTable", "dynamodb:PutItem"),
         ("EnterprisesTable", "dynamodb:DeleteItem"),
         ("EnterprisesTable", "dynamodb:BatchWriteItem"),
         ("EnterprisesTable", "dynamodb:UpdateItem"),  # the catalogue's version only (test below)
         # … with its alerts, and what its subscribers' addresses hold for it.
-        ("MatchesTable", "dynamodb:Query"),
+        ("MatchesTable", "dynamodb:Query"),  # (the report too)
         ("MatchesTable", "dynamodb:BatchWriteItem"),
         ("SubscriptionsTable", "dynamodb:UpdateItem"),
         ("SubscriptionsTable", "dynamodb:BatchWriteItem"),
@@ -521,14 +527,22 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
 
 
-def test_the_web_function_reads_only_the_organizers_of_the_organizers_table(transformed: dict[str, Any]) -> None:
-    [statement] = [
-        s
+def test_the_web_function_reads_the_organizers_figures_and_links_never_the_digests_send_records(
+    transformed: dict[str, Any],
+) -> None:
+    statements = [
+        (actions(s), s["Condition"])
         for s in role_statements(transformed["Resources"]["WebFunctionRole"])
         if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
     ]
 
-    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["organizer"]}}
+    def only(*partitions: str) -> dict[str, Any]:
+        return {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": list(partitions)}}
+
+    assert statements == [
+        (["dynamodb:GetItem", "dynamodb:Query"], only("organizer")),
+        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures", "signatory-link")),
+    ]
 
 
 def test_the_audit_log_is_append_only_for_every_function(transformed: dict[str, Any]) -> None:
@@ -680,3 +694,17 @@ def test_a_failed_scheduled_run_waits_in_a_queue_an_alarm_watches(function: str)
     assert config["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
     assert 0 < config["MaximumRetryAttempts"] <= 2
     assert queue in watched
+
+
+def test_the_consoles_feed_schedules_are_the_templates() -> None:
+    """The feeds page says a feed is late against the schedule it is polled on (esja.console.feeds)."""
+    from esja.console.feeds import SCHEDULES
+
+    events = TEMPLATE["Resources"]["PollTendersFunction"]["Properties"]["Events"].values()
+    polled = {
+        json.loads(event["Properties"]["Input"])["source"]: event["Properties"]["ScheduleExpression"]
+        for event in events
+        if event["Type"] == "ScheduleV2"
+    }
+
+    assert polled == {feed: schedule.cron for feed, schedule in SCHEDULES.items()}

@@ -46,6 +46,7 @@ WEB_TABLES = {
     "AUDIT_TABLE": "audit",
     "ORGANIZERS_TABLE": "organizers",
     "FEEDS_TABLE": "feeds",
+    "MATCHES_TABLE": "matches",
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
 

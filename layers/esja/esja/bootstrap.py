@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
     from esja.audit.log import Audit
+    from esja.console.report import ProgrammeReports
+    from esja.digest.figure_book import FigureBook
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
     from esja.pledges.service import PledgeService
     from esja.signatory_space.invitations import InvitationService
     from esja.sources.http import HttpFetcher
+    from esja.store.digest_sources import MatchHistory
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.pledges import PledgeStore
     from esja.tokens import KeySource
     from esja.web.session import Spaces
 
@@ -326,7 +331,7 @@ def build_web_app(
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
         invitation_router(build_invitation_service(settings, dynamodb=dynamodb), settings.sender),
-        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people),
+        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(
@@ -423,7 +428,12 @@ def build_invitation_service(
 
 
 def build_space_routers(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, address_keys: AddressKeys
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    address_keys: AddressKeys,
+    s3: S3Client | None = None,
 ) -> list[Router]:
     """Sign-in and the three spaces (esja.web.session): one Sessions, one audit log, the roles' stores."""
     from esja.audit.log import Audit
@@ -493,6 +503,7 @@ def build_space_routers(
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
         _console_enterprises(settings, dynamodb=dynamodb, address_keys=address_keys, audit=audit, spaces=spaces),
+        build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
         invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
@@ -517,6 +528,45 @@ def _console_enterprises(
     held = HeldFileStore(settings.sessions_table, dynamodb)
     imports = ConsoleImport(spreadsheet=spreadsheet, held_files=held, audit=audit, clock=utc_now)
     return console_enterprise_router(desk, imports, spaces)
+
+
+def build_organizer_report_router(
+    settings: Settings, *, dynamodb: DynamoDBClient, s3: S3Client | None, spaces: Spaces, enterprises: EnterpriseStore
+) -> Router:
+    """The console's feeds, past digests and programme report (esja.web.organizer_report_routes)."""
+    from esja.console.digests import PastDigests
+    from esja.console.feeds import FeedWatch
+    from esja.store.digest_archive import DigestArchive
+    from esja.store.feeds import FeedStateStore
+    from esja.store.organizers import OrganizerStore
+    from esja.web.organizer_report_routes import organizer_report_router
+
+    settings.require("feeds_table", "archive_bucket", "organizers_table", "tenders_table", "matches_table")
+    organizers = OrganizerStore(settings.organizers_table, dynamodb)
+
+    @lru_cache(maxsize=1)
+    def reports() -> ProgrammeReports:  # built at the first report: its modules cost every page ~50 ms of CPU
+        from esja.console.report import ProgrammeReports
+        from esja.store.digest_sources import MatchHistory
+        from esja.store.pledges import PledgeStore
+
+        pledges = PledgeStore(settings.pledges_table, dynamodb)
+        return ProgrammeReports(
+            book=_figure_book(settings, dynamodb, enterprises=enterprises, pledges=pledges),
+            enterprises=enterprises,
+            matches=MatchHistory(settings.matches_table, dynamodb),
+            pledges=pledges,
+            clock=utc_now,
+        )
+
+    feeds = FeedWatch(feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now, configured=settings.feeds)
+
+    @lru_cache(maxsize=1)
+    def archive() -> DigestArchive:  # built when first read: an S3 client costs every page ~70 ms of cold start
+        return DigestArchive(settings.archive_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
+
+    digests = PastDigests(open_archive=archive, organizers=organizers)
+    return organizer_report_router(feeds, digests, reports, spaces)
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
@@ -584,6 +634,7 @@ def build_digest_service(
     from esja.digest.links import DigestLinks
     from esja.digest.service import DigestService
     from esja.store.digest_archive import DigestArchive
+    from esja.store.digest_figures import DigestFigureStore
     from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
     from esja.store.enterprises import EnterpriseStore
     from esja.store.organizers import OrganizerStore
@@ -624,6 +675,50 @@ def build_digest_service(
         mailer=mailer,
         links=DigestLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
+        clock=utc_now,
+        figures=DigestFigureStore(settings.organizers_table, dynamodb) if sending else None,
+    )
+
+
+def build_figure_book(settings: Settings | None = None) -> FigureBook:
+    """`esja digest figures`: the digest's figures of past weeks, worked out and kept (esja.digest.figure_book)."""
+    from esja.store.digest_sources import MatchHistory
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(
+        settings, "organizers_table", "tenders_table", "matches_table", "enterprises_table", "pledges_table"
+    )
+    dynamodb = aws_client("dynamodb")
+    return _figure_book(
+        settings,
+        dynamodb,
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        matches=MatchHistory(settings.matches_table, dynamodb),
+    )
+
+
+def _figure_book(
+    settings: Settings,
+    dynamodb: DynamoDBClient,
+    *,
+    enterprises: EnterpriseStore,
+    pledges: PledgeStore,
+    matches: MatchHistory | None = None,  # to record contracts won (the command line): the web only reads
+) -> FigureBook:
+    from esja.digest.figure_book import FigureBook
+    from esja.store.digest_figures import DigestFigureStore
+    from esja.store.digest_sources import TenderWeeks
+    from esja.store.organizers import OrganizerStore
+
+    return FigureBook(
+        tenders=TenderWeeks(settings.tenders_table, dynamodb),
+        enterprises=enterprises,
+        pledges=pledges,
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        figures=DigestFigureStore(settings.organizers_table, dynamodb),
+        matches=matches,
         clock=utc_now,
     )
 

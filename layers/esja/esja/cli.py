@@ -11,7 +11,7 @@
     esja pledges link PLEDGE_ID --buyer-id OP-… [--buyer-name N] a signatory is this buyer (--remove to undo)
     esja organizers import FILE.csv | list                     who receives the weekly digest
     esja digest preview [--week 2026-W38] [--organizer ID]     a week's digests, rendered, not sent
-    esja people rekey                                          move the tables to the keyed hash of addresses
+    esja digest figures --from 2026-W01 [--to 2026-W47]       keep past weeks' figures (the programme report)
     esja people rekey                                          move the tables to the keyed hash of addresses
 
 It speaks French or English, as the environment says (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: read by
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 WIDTH = 100  # columns of the poll table and of every line wrapped
+FIGURES_WEEKS_AT_A_TIME = 160  # three years: what the programme report reads at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,7 +616,11 @@ def _add_digest_commands(parser: _Parser) -> None:
     _spreadsheet_import(organizers, "organizers.import", _import_organizers)
     organizers.command("list", "organizers.list", _list_organizers)
 
-    preview = parser.command("digest", "digest.help").command("preview", "digest.preview", _preview_digest)
+    digest = parser.command("digest", "digest.help")
+    figures = digest.command("figures", "digest.figures", _keep_digest_figures)
+    figures.add_argument("--from", dest="first", required=True, help=say("digest.figures_from"))
+    figures.add_argument("--to", dest="last", help=say("digest.figures_to"))
+    preview = digest.command("preview", "digest.preview", _preview_digest)
     preview.add_argument("--week", help=say("digest.week"))
     preview.add_argument("--organizer", help=say("digest.organizer"))
     preview.add_argument("--lang", choices=("fr", "en"), help=say("digest.lang"))
@@ -677,6 +682,30 @@ def _preview_digest(args: argparse.Namespace, console: Console) -> int:
             )
             path.write_text(preview.email.html, encoding="utf-8")
             console.note(console.say("digest.html_written", id=preview.organizer.id, path=path))
+    return 0
+
+
+def _keep_digest_figures(args: argparse.Namespace, console: Console) -> int:
+    from esja.bootstrap import build_figure_book
+    from esja.clock import utc_now
+    from esja.digest.weeks import Week
+
+    complete = Week.last_complete(utc_now())
+    try:
+        first, last = Week.parse(args.first), Week.parse(args.last) if args.last else complete
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    if last > complete or first > last:
+        raise CliError(console.say("digest.figures_weeks", complete=complete))
+    weeks = [first]
+    while weeks[-1] < last:
+        weeks.append(Week.containing(weeks[-1].end))
+    if len(weeks) > FIGURES_WEEKS_AT_A_TIME:
+        raise CliError(console.say("digest.figures_too_many", most=FIGURES_WEEKS_AT_A_TIME))
+    book = _build(build_figure_book, console)
+    for week in weeks:
+        worked, recorded = book.record(week)
+        console.out(console.say("digest.figures_kept", week=week, lines=len(worked.figures.lines), won=recorded))
     return 0
 
 

@@ -65,7 +65,7 @@ def write_pledges_csv(pledges: Iterable[Pledge]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for pledge in sorted(pledges, key=lambda p: p.created_at):
-        writer.writerow([_cell(value) for value in _row(pledge)])
+        writer.writerow([spreadsheet_cell(value) for value in _row(pledge)])
     return out.getvalue()
 
 
@@ -93,7 +93,8 @@ def _row(pledge: Pledge) -> tuple[object, ...]:
     )
 
 
-def _cell(value: object) -> str:
+def spreadsheet_cell(value: object) -> str:
+    """A cell's text: empty for None, a moment in ISO 8601, and never a formula a spreadsheet would run."""
     if value is None:
         return ""
     if isinstance(value, datetime):
