@@ -5,6 +5,7 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 
 - `pledges_in_each_state` (issue 12): pending, to verify, verified, rejected, withdrawn;
 - `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
+- `institutions_domains` (issue 12): the e-mail domains that verify a few institutions' pledges at once;
 - `an_edition_so_far` (issue 12): the weeks of the edition in progress before this one — tenders, alerts,
   pledges, the digests' figures kept and their archived pages — for the console's report and past digests.
 - the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo).
@@ -22,9 +23,12 @@ from typing import TYPE_CHECKING
 
 from esja.model import Category, Consent, Match, Status, Subscriber
 from esja.people.keys import AddressKeys
+from esja.pledges.domains import InstitutionDomain
 from esja.pledges.links import new_pledge_id
 from esja.pledges.model import (
+    BY_ORGANIZER,
     CONSENT_VERSION,
+    REJECTED_RETENTION,
     WITHDRAWN_RETENTION,
     InstitutionType,
     Pledge,
@@ -34,6 +38,7 @@ from esja.pledges.model import (
     Verification,
 )
 from esja.store.enterprises import EnterpriseStore
+from esja.store.organizers import OrganizerStore
 from esja.store.pledges import PledgeStore
 from local.demo import import_enterprises
 from local.digest_demo import import_organizers
@@ -72,6 +77,7 @@ def add_spaces(aws: LocalAws) -> None:
     """What the spaces add to the demo's world."""
     pledges_in_each_state(aws)
     an_organizer_who_coaches_an_enterprise(aws)
+    institutions_domains(aws)
     an_edition_so_far(aws)
 
 
@@ -118,9 +124,10 @@ def pledges_in_each_state(aws: LocalAws) -> None:
     for state, signed in SIGNED.items():
         confirmed = _confirmed(store, signed, now)
         if state is not Verification.TO_VERIFY:
-            by = "cesim" if signed.region == "06" else "esbsl"
-            reason = REJECTION if state is Verification.REJECTED else ""
-            store.record_verdict(confirmed.id, Verdict(state, now - timedelta(days=1), by, "organizer", reason))
+            by, at = ("cesim" if signed.region == "06" else "esbsl"), now - timedelta(days=1)
+            rejected = state is Verification.REJECTED
+            verdict = Verdict(state, at, by, BY_ORGANIZER, REJECTION if rejected else "")
+            store.record_verdict(confirmed, verdict, purge_at=at + REJECTED_RETENTION if rejected else None)
     withdrawn = _confirmed(store, WITHDRAWN, now)
     store.withdraw(withdrawn.id, now - timedelta(hours=5), now + WITHDRAWN_RETENTION)
     store.add(_pledge(now, PENDING))
@@ -146,6 +153,30 @@ def an_organizer_who_coaches_an_enterprise(aws: LocalAws) -> None:
         [replace(park, subscribers=(first, *park.subscribers[1:], coach))],
         [p for p in profiles if p.enterprise_id == park.id],
     )
+
+
+# An institution's e-mail domain, listed by its region's organizer: a pledge confirmed from it for that institution
+# is verified at once. The Ville de Rimouski's is not the one the demo's pledge was signed from: it waits.
+DOMAINS = (
+    ("Ville de Rimouski", "01", "ville.rimouski.qc.ca", "esbsl"),
+    ("Cégep de Rivière-du-Loup", "01", "cegeprdl.ca", "esbsl"),
+    ("Cégep de Rimouski", "01", "cegep-rimouski.example.org", "esbsl"),
+    ("Ville de Montréal", "06", "montreal.ca", "cesim"),
+)
+HOW_TO_VERIFY = (
+    f"Try the pledges' verification: sign at /engagement as « Ville de Rimouski » (Bas-Saint-Laurent) from any\n"
+    f"address, then confirm from the outbox: it waits « à vérifier », off the registry. Sign in as {COACH.email}\n"
+    "(ESBSL) and verify it at /organisation/engagements; it appears at /registre. Signed from an address\n"
+    "@ville.rimouski.qc.ca (a domain listed at /organisation/domaines), it is verified as soon as it is confirmed."
+)
+
+
+def institutions_domains(aws: LocalAws) -> None:
+    """A few institutions' e-mail domains, listed by their region's organizer two weeks ago."""
+    store = OrganizerStore(aws.resources.names["OrganizersTable"], aws.client("dynamodb"))
+    listed_at = datetime.now(UTC) - timedelta(days=14)
+    for institution, region, domain, by in DOMAINS:
+        store.add_domain(InstitutionDomain(institution, region, domain, by, listed_at))
 
 
 def _pledge(now: datetime, signed: Signed, target: int = 10) -> Pledge:
@@ -228,8 +259,8 @@ def an_edition_so_far(aws: LocalAws) -> None:
     store = PledgeStore(names["PledgesTable"], dynamodb)
     for signed, target, days_ago in PAST_PLEDGES:
         confirmed = _confirmed(store, signed, now - timedelta(days=days_ago), target=target)
-        verdict = Verdict(Verification.VERIFIED, now - timedelta(days=days_ago - 1), "esbsl", "organizer")
-        store.record_verdict(confirmed.id, verdict)
+        verdict = Verdict(Verification.VERIFIED, now - timedelta(days=days_ago - 1), "esbsl", BY_ORGANIZER)
+        store.record_verdict(confirmed, verdict)
     with environment(aws.environment("WeeklyDigestFunction")):
         cli(["digest", "figures", "--from", str(weeks[0]), "--to", str(weeks[-1])], stdout=io.StringIO())
     archive_past_digests(aws, weeks[-4:])

@@ -26,7 +26,7 @@ from esja.digest.weeks import Week
 from esja.ingest.feed_state import FeedState
 from esja.model import Match
 from esja.people.roles import Role
-from esja.pledges.model import Verdict, Verification
+from esja.pledges.model import BY_ORGANIZER, Verdict, Verification
 from esja.store.digest_archive import DigestArchive
 from esja.store.feeds import FeedStateStore
 from local.runtime import ROOT, LocalAws, environment, local_aws
@@ -72,8 +72,10 @@ def web(aws_world: LocalAws) -> SpaceWeb:
     archive = DigestArchive(aws_world.resources.names["ArchiveBucket"], aws_world.client("s3"))
     for organizer in ("esbsl", "cesim"):
         archive.put(archive_key(organizer, RECENT), ARCHIVED.format(who=f"Sommaire de {organizer}"))
-    verdict = Verdict(Verification.VERIFIED, NOW - timedelta(days=1), "esbsl", "organizer")
-    web.pledge_store.record_verdict(pledge_id, verdict)  # the Cégep de Rimouski's, again: in the range
+    verified = web.pledge_store.get(pledge_id)
+    assert verified is not None
+    verdict = Verdict(Verification.VERIFIED, NOW - timedelta(days=1), "esbsl", BY_ORGANIZER)
+    web.pledge_store.record_verdict(verified, verdict)  # the Cégep de Rimouski's, again: in the range
     return web
 
 

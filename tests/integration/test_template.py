@@ -135,6 +135,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable", "dynamodb:GetItem"),
         ("PledgesTable", "dynamodb:PutItem"),
         ("PledgesTable", "dynamodb:UpdateItem"),
+        ("PledgesTable", "dynamodb:Scan"),  # the console's list of pledges and their export, for organizers
         ("PledgesTable/index/registry", "dynamodb:Query"),
         ("PledgesTable/index/by_confirmed_key", "dynamodb:Query"),
         ("RateLimitsTable", "dynamodb:UpdateItem"),  # one conditional ADD per hit
@@ -154,18 +155,20 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         # Roles, re-checked on each request: organizers, enterprises' managers, verified signatories.
         ("OrganizersTable", "dynamodb:GetItem"),  # the "organizer" partition only (test below)
         ("OrganizersTable", "dynamodb:Query"),
+        # The console's buyer links and institutions' domains: put, marked removed; those partitions only.
+        ("OrganizersTable", "dynamodb:PutItem"),
+        ("OrganizersTable", "dynamodb:UpdateItem"),
         ("EnterprisesTable", "dynamodb:GetItem"),
         ("EnterprisesTable", "dynamodb:Query"),  # an enterprise's profiles (its space's home)
         ("EnterprisesTable/index/by_manager", "dynamodb:Query"),
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
-        # The programme report: the weeks' figures and the signatories' links (those partitions only), the week
-        # going on, each enterprise's alerts and contracts won, the enterprises and pledges.
+        # The programme report: the weeks' figures (that partition only), the week going on, each enterprise's
+        # alerts and contracts won, the enterprises (and the pledges, scanned as the console's list does).
         ("OrganizersTable", "dynamodb:BatchGetItem"),
         ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
         ("TendersTable/index/by_status_week", "dynamodb:Query"),
-        ("PledgesTable", "dynamodb:Scan"),
         # The console's enterprises: every one read (the list, the import's plan, the removal's survey), saved,
         # a profile or manager item left out deleted, removed in batches; the catalogue's version moved.
         ("EnterprisesTable", "dynamodb:Scan"),  # (the report too)
@@ -527,7 +530,7 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
 
 
-def test_the_web_function_reads_the_organizers_figures_and_links_never_the_digests_send_records(
+def test_the_web_function_reads_the_organizers_and_figures_writes_only_links_and_domains_never_the_send_records(
     transformed: dict[str, Any],
 ) -> None:
     statements = [
@@ -541,7 +544,11 @@ def test_the_web_function_reads_the_organizers_figures_and_links_never_the_diges
 
     assert statements == [
         (["dynamodb:GetItem", "dynamodb:Query"], only("organizer")),
-        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures", "signatory-link")),
+        (
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            only("signatory-link", "institution-domain"),
+        ),
+        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures")),
     ]
 
 

@@ -68,7 +68,14 @@ def a_busy_week() -> WeekFacts:
             enterprises=(enterprise("monchoix", "Les Ateliers Mon Choix", neq="1140000017"),),
             pledges=(
                 pledge("rimouski", confirmed_at=LAST_MONDAY),
-                pledge("new", "Ville de Montréal", "06", created_at=MONDAY, confirmed_at=MONDAY + timedelta(hours=1)),
+                pledge(
+                    "new",
+                    "Ville de Montréal",
+                    "06",
+                    created_at=MONDAY,
+                    confirmed_at=MONDAY + timedelta(hours=1),
+                    verified=Verification.TO_VERIFY,
+                ),
                 pledge("gone", "MRC de La Mitis", created_at=LAST_MONDAY, withdrawn_at=MONDAY),
                 replace(pledge("checked", "Cégep de Rimouski", confirmed_at=LAST_MONDAY), verdict=verified),
             ),

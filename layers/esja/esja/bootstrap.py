@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
     from esja.audit.log import Audit
+    from esja.console.buyer_links import BuyerLinks
+    from esja.console.pledge_export import PledgeExport
     from esja.console.report import ProgrammeReports
     from esja.digest.figure_book import FigureBook
     from esja.digest.service import DigestService
@@ -48,14 +50,15 @@ if TYPE_CHECKING:
     from esja.model import Tender
     from esja.people.keys import AddressKeys
     from esja.people.rekey import AddressRekeying
-    from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.signatory_space.invitations import InvitationService
     from esja.sources.http import HttpFetcher
     from esja.store.digest_sources import MatchHistory
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
     from esja.tokens import KeySource
+    from esja.web.console_pledge_routes import ConsolePledges
     from esja.web.session import Spaces
 
 # The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
@@ -354,10 +357,13 @@ def build_pledge_service(
 ) -> PledgeService:
     from esja.pledges.links import PledgeLinks
     from esja.pledges.service import PledgeService
+    from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
     from esja.store.rate_limits import RateLimitStore
 
-    settings.require("pledges_table", "rate_limits_table", "sender_email", "public_base_url")
+    settings.require(
+        "pledges_table", "rate_limits_table", "organizers_table", "audit_table", "sender_email", "public_base_url"
+    )
     return PledgeService(
         pledges=PledgeStore(settings.pledges_table, dynamodb),
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
@@ -368,6 +374,8 @@ def build_pledge_service(
         links=PledgeLinks(settings.public_base_url),
         keys=keys,
         address_keys=address_keys,
+        domains=OrganizerStore(settings.organizers_table, dynamodb),  # institutions' listed e-mail domains
+        audit=_audit(settings, dynamodb),  # a pledge verified by its domain
         clock=utc_now,
     )
 
@@ -453,6 +461,7 @@ def build_space_routers(
     from esja.store.pledges import PledgeStore
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
+    from esja.web.console_pledge_routes import console_pledges_router
     from esja.web.enterprise_routes import enterprise_router
     from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.organizer_routes import organizer_router
@@ -474,8 +483,9 @@ def build_space_routers(
     store = SessionStore(settings.sessions_table, dynamodb)
     pledges = PledgeStore(settings.pledges_table, dynamodb)
     enterprises = EnterpriseStore(settings.enterprises_table, dynamodb)
+    organizers = OrganizerStore(settings.organizers_table, dynamodb)
     roles = Roles(
-        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        organizers=organizers,
         enterprises=enterprises,
         pledges=pledges,
         address_keys=address_keys,
@@ -485,11 +495,12 @@ def build_space_routers(
     audit = Audit(log, utc_now)
     sessions = Sessions(sessions=store, roles=roles, audit=audit, clock=utc_now)
     spaces = Spaces(sessions, SessionCookie.for_site(settings.public_base_url), settings.sender)
+    mailer = _mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None)  # transactional
     signin = SignIn(
         roles=roles,
         sessions=store,
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
-        mailer=_mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None),  # transactional
+        mailer=mailer,
         sender=settings.sender,
         urls=SignInUrls(settings.public_base_url),
         address_keys=address_keys,
@@ -506,6 +517,7 @@ def build_space_routers(
         build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
+        console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
         invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
     ]
 
@@ -528,6 +540,27 @@ def _console_enterprises(
     held = HeldFileStore(settings.sessions_table, dynamodb)
     imports = ConsoleImport(spreadsheet=spreadsheet, held_files=held, audit=audit, clock=utc_now)
     return console_enterprise_router(desk, imports, spaces)
+
+
+def _console_pledges(
+    settings: Settings, pledges: PledgeStore, organizers: OrganizerStore, mailer: Mailer, audit: Audit
+) -> ConsolePledges:
+    """The console's pledges: verifying them, their buyers, their export, the institutions' domains."""
+    from esja.console.buyer_links import BuyerLinks
+    from esja.console.domains import DomainList
+    from esja.console.pledge_export import PledgeExport
+    from esja.console.pledges import PledgeBook
+    from esja.web.console_pledge_routes import ConsolePledges
+
+    book = PledgeBook(
+        pledges=pledges, organizers=organizers, mailer=mailer, sender=settings.sender, audit=audit, clock=utc_now
+    )
+    return ConsolePledges(
+        book=book,
+        links=BuyerLinks(pledges=pledges, organizers=organizers, audit=audit, clock=utc_now),
+        export=PledgeExport(pledges=pledges, audit=audit, clock=utc_now),
+        domains=DomainList(organizers=organizers, audit=audit, clock=utc_now),
+    )
 
 
 def build_organizer_report_router(
@@ -758,25 +791,39 @@ def build_enterprise_removal(
 
 
 def build_pledge_export(settings: Settings | None = None) -> PledgeExport:
-    from esja.pledges.export import PledgeExport
+    """`esja pledges export`: the console's export, audited alike."""
+    from esja.console.pledge_export import PledgeExport
     from esja.store.pledges import PledgeStore
 
-    settings = _read(settings, "pledges_table")
-    return PledgeExport(PledgeStore(settings.pledges_table, aws_client("dynamodb")), utc_now)
+    settings = _read(settings, "pledges_table", "audit_table")
+    dynamodb = aws_client("dynamodb")
+    return PledgeExport(
+        pledges=PledgeStore(settings.pledges_table, dynamodb), audit=_audit(settings, dynamodb), clock=utc_now
+    )
+
+
+def build_buyer_links(settings: Settings | None = None) -> BuyerLinks:
+    """`esja pledges link`: the console's links between signatories and buyers, audited alike."""
+    from esja.console.buyer_links import BuyerLinks
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(settings, "pledges_table", "organizers_table", "audit_table")
+    dynamodb = aws_client("dynamodb")
+    return BuyerLinks(
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        audit=_audit(settings, dynamodb),
+        clock=utc_now,
+    )
 
 
 def build_digest_setup(settings: Settings | None = None) -> DigestSetup:
     from esja.digest.setup import DigestSetup
     from esja.store.organizers import OrganizerStore
-    from esja.store.pledges import PledgeStore
 
     settings = _read(settings, "organizers_table")
-    dynamodb = aws_client("dynamodb")
-
-    def pledges() -> PledgeStore:
-        return PledgeStore(_read(settings, "pledges_table").pledges_table, dynamodb)
-
-    return DigestSetup(OrganizerStore(settings.organizers_table, dynamodb), pledges, utc_now)
+    return DigestSetup(OrganizerStore(settings.organizers_table, aws_client("dynamodb")))
 
 
 def build_address_rekeying(settings: Settings | None = None) -> AddressRekeying:
@@ -800,6 +847,13 @@ def build_address_rekeying(settings: Settings | None = None) -> AddressRekeying:
 
 
 # --- plumbing ---
+
+
+def _audit(settings: Settings, dynamodb: DynamoDBClient) -> Audit:
+    from esja.audit.log import Audit
+    from esja.store.audit_log import AuditLogStore
+
+    return Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now)
 
 
 def _sender(settings: Settings) -> dict[str, Any]:

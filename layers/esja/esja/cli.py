@@ -548,10 +548,17 @@ def _preview_alert(args: argparse.Namespace, console: Console) -> int:
 
 
 def _export_pledges(args: argparse.Namespace, console: Console) -> int:
+    """The console's export (esja.console.pledge_export), from the terminal: audited alike."""
     from esja.bootstrap import build_pledge_export
-    from esja.pledges.model import PledgeStatus
+    from esja.console.pledges import PledgeFilter
+    from esja.people.actor import at_the_terminal
+    from esja.pledges.model import Stage
 
-    exported = _build(build_pledge_export, console).export(PledgeStatus(args.status) if args.status else None)
+    confirmed = {Stage.TO_VERIFY, Stage.VERIFIED, Stage.REJECTED}
+    stages = {"pending": {Stage.PENDING}, "confirmed": confirmed, "withdrawn": {Stage.WITHDRAWN}}.get(
+        args.status, set()
+    )
+    exported = _build(build_pledge_export, console).export(at_the_terminal(), PledgeFilter(frozenset(stages)))
     console.stdout.write(exported.csv)
     console.note(console.say("pledges.count", count=exported.count))
     return 0
@@ -568,28 +575,31 @@ def _add_link_commands(pledges: _Parser) -> None:
 
 
 def _link_signatory(args: argparse.Namespace, console: Console) -> int:
-    from esja.bootstrap import build_digest_setup
-    from esja.digest.setup import UnknownPledge, signatory_links
+    """The console's links (esja.console.buyer_links), drawn from the terminal: audited alike."""
+    from esja.bootstrap import build_buyer_links
+    from esja.console.errors import InvalidForm, UnknownPledge
+    from esja.people.actor import at_the_terminal
 
+    if not (args.buyer_id or args.buyer_name):
+        raise CliError(console.say("error.link_needs"))
+    links = _build(build_buyer_links, console)
+    act = links.unlink if args.remove else links.link
     try:
-        wanted = signatory_links(args.pledge_id, buyer_id=args.buyer_id, buyer_name=args.buyer_name)
-    except ValueError:
-        raise CliError(console.say("error.link_needs")) from None
-    setup = _build(build_digest_setup, console)
-    if args.remove:
-        for link, removed in setup.unlink(wanted):
-            console.out(console.say("link.removed" if removed else "link.absent", link=_link_words(link, console)))
-        return 0
-    try:
-        linked = _build(lambda: setup.link(wanted), console)
+        done = act(at_the_terminal(), args.pledge_id, buyer_id=args.buyer_id or "", buyer_name=args.buyer_name or "")
     except UnknownPledge:
         raise CliError(console.say("error.unknown_pledge", id=args.pledge_id)) from None
-    institution = linked.pledge.details.institution_name
-    for link, added in linked.links:
+    except InvalidForm as invalid:
+        errors = (wording(f"pledge.error.{e.code}", console.lang, **e.params) for e in invalid.errors)
+        raise CliError("; ".join(errors)) from None
+    institution = done.pledge.details.institution_name
+    for link, changed in done.links:
         words = _link_words(link, console)
-        console.out(console.say("link.linked" if added else "link.already", institution=institution, link=words))
-    if linked.pledge.status != "confirmed":
-        console.note(console.say("link.not_confirmed", status=console.say(f"pledge.{linked.pledge.status}")))
+        if args.remove:
+            console.out(console.say("link.removed" if changed else "link.absent", link=words))
+        else:
+            console.out(console.say("link.linked" if changed else "link.already", institution=institution, link=words))
+    if not args.remove and not done.pledge.is_verified_signatory:
+        console.note(console.say("link.not_verified", status=console.say(f"pledge.{done.pledge.stage}")))
     return 0
 
 

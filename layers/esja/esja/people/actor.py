@@ -60,3 +60,13 @@ class Actor:
         """An organizer acts on the enterprises serving one of their regions, all of Québec or Canada, or none
         said (as the digest's Organizer.covers_enterprise)."""
         return self.role is Role.ORGANIZER and serves_any(enterprise.regions_served, self.covers)
+
+
+TERMINAL = "terminal"  # the audit log's name for whoever runs the `esja` command
+
+
+def at_the_terminal() -> Actor:
+    """Whoever runs the `esja` command holds the stack's AWS credentials: an organizer of every region, whom the
+    audit log names `terminal` (no address, no network: the command runs where the credentials are)."""
+    grant = RoleGrant(Role.ORGANIZER, TERMINAL, "esja")
+    return Actor(grant, address_key="", language="fr", session_id="", form_token="", network=TERMINAL)

@@ -1,4 +1,4 @@
-"""The organizers' spreadsheet of pledges (`esja pledges export --format csv`).
+"""The organizers' spreadsheet of pledges (the console's export and `esja pledges export`, esja.console.pledge_export).
 
 The cells hold what strangers typed into a public form: any that a spreadsheet would read as a
 formula (=, +, -, @, tab, carriage return first) is prefixed with an apostrophe (OWASP "CSV injection").
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol
 
-from esja.pledges.model import Pledge, PledgeStatus
+from esja.pledges.model import Pledge
 
 COLUMNS = (
     "pledge_id",
@@ -34,30 +32,13 @@ COLUMNS = (
     "registry_consent",
     "language",
     "consent_version",
+    "verification",
+    "verified_at",
+    "verified_by",
+    "verified_how",
+    "withdrawal_reason",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class PledgeReader(Protocol):
-    def everything(self, now: datetime) -> Iterable[Pledge]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class PledgeFile:
-    csv: str
-    count: int
-
-
-class PledgeExport:
-    """Every pledge not yet purged, for the organizers: personal information, so each export is theirs to keep safe."""
-
-    def __init__(self, pledges: PledgeReader, clock: Callable[[], datetime]) -> None:
-        self._pledges = pledges
-        self._clock = clock
-
-    def export(self, status: PledgeStatus | None = None) -> PledgeFile:
-        chosen = [p for p in self._pledges.everything(self._clock()) if status in (None, p.status)]
-        return PledgeFile(write_pledges_csv(chosen), len(chosen))
 
 
 def write_pledges_csv(pledges: Iterable[Pledge]) -> str:
@@ -70,7 +51,7 @@ def write_pledges_csv(pledges: Iterable[Pledge]) -> str:
 
 
 def _row(pledge: Pledge) -> tuple[object, ...]:
-    details = pledge.details
+    details, verdict = pledge.details, pledge.verdict
     return (
         pledge.id,
         pledge.status,
@@ -90,6 +71,11 @@ def _row(pledge: Pledge) -> tuple[object, ...]:
         "yes" if details.registry_consent else "no",
         pledge.language,
         pledge.consent_version,
+        verdict and verdict.state,
+        verdict and verdict.at,
+        verdict and verdict.by,
+        verdict and " ".join(filter(None, (verdict.how, verdict.domain))),
+        pledge.withdrawal_reason,
     )
 
 
