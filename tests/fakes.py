@@ -45,6 +45,7 @@ from esja.digest.week_data import (
     WonRecord,
 )
 from esja.digest.weeks import Week
+from esja.directory.listing import ListingChoice, ListingRecord
 from esja.emails import Email, Sender
 from esja.errors import Rejected, SendingPaused, StoreError, Throttled
 from esja.folding import fold_name
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
     from esja.console import pledges as console_pledges
     from esja.digest import figure_book, setup
     from esja.digest import service as digest
+    from esja.directory import moderation, public
     from esja.enterprise_space import home as enterprise_space
     from esja.enterprises import removal
     from esja.ingest import poll, reference_data
@@ -1041,6 +1043,55 @@ class FakeHeldFiles(Fake):
         return self.held.pop(digest)
 
 
+# --- the directory ---
+
+
+@dataclass
+class FakeListings(Fake):
+    """The Directory table: listings written on condition of their version, the append-only log of choices, and
+    the directory's version, which moves with every change the public sees."""
+
+    by_id: dict[str, ListingRecord] = field(default_factory=dict)
+    log: list[ListingChoice] = field(default_factory=list)
+    version: int = 0
+    purge_at: dict[str, datetime] = field(default_factory=dict)  # the removed enterprises' logs
+
+    def directory_version(self) -> int:
+        self._call("directory_version")
+        return self.version
+
+    def published(self) -> list[ListingRecord]:
+        self._call("published")
+        return [r for r in self.by_id.values() if r.listed]
+
+    def records(self) -> list[ListingRecord]:
+        self._call("records")
+        return list(self.by_id.values())
+
+    def record(self, enterprise_id: str) -> ListingRecord | None:
+        self._call("record")
+        return self.by_id.get(enterprise_id)
+
+    def write(self, record: ListingRecord, *, choice: ListingChoice | None = None, public: bool) -> bool:
+        self._call("write")
+        stored = self.by_id.get(record.enterprise_id)
+        if (stored.version if stored else 0) != record.version - 1:
+            return False
+        self.by_id[record.enterprise_id] = record
+        self.log += [choice] if choice else []
+        self.version += 1 if public else 0
+        return True
+
+    def choices(self, enterprise_id: str) -> list[ListingChoice]:
+        return sorted((c for c in self.log if c.enterprise_id == enterprise_id), key=lambda c: c.at)
+
+    def forget(self, enterprise_id: str, *, purge_at: datetime) -> None:
+        self._call("forget")
+        if self.by_id.pop(enterprise_id, None) is not None:
+            self.version += 1
+        self.purge_at[enterprise_id] = purge_at
+
+
 class Clock:
     """A clock the test moves: `clock()` is now, `clock.advance(...)` moves it on."""
 
@@ -1092,6 +1143,7 @@ class FakeWorld:
         self.audit = Audit(self.audit_log, self.clock)
         self.feeds = self.feed_states  # the console's name for them
         self.held_files = FakeHeldFiles()
+        self.listings = FakeListings()
         self.roles = self.build(Roles)
 
     def build(self, use_case: Callable[..., T], **given: Any) -> T:
@@ -1152,6 +1204,8 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _rekey = (world.subscriptions, world.pledges, world.enterprises, world.organizers)
     _console_enterprises: tuple[enterprises.EnterpriseDesk, enterprise_import.HeldFiles]
     _console_enterprises = (world.enterprises, world.held_files)
+    _directory: tuple[moderation.ListingRecords, public.ListingSource, removal.DirectoryListings]
+    _directory = (world.listings, world.listings, world.listings)
     _figures: tuple[figure_book.FigureStore, figure_book.WeekTenders, figure_book.EnterpriseList]
     _figures = (world.figures, world.tenders, world.enterprises)
     _more_figures: tuple[figure_book.PledgeList, figure_book.SignatoryLinks, figure_book.ContractsWon]

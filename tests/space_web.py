@@ -11,6 +11,7 @@ straight in the store — « another person's session » — for the tests of ev
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Mapping
@@ -178,6 +179,12 @@ def multipart_body(fields: Fields, files: Mapping[str, tuple[str, bytes]]) -> tu
         )
         parts.append(head.encode() + data + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def main_text(answer: dict[str, Any]) -> str:
+    """The page's content as a reader sees its words (entities decoded, non-breaking spaces as spaces)."""
+    body: str = answer["body"]
+    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ")
 
 
 def location(answer: dict[str, Any]) -> str:

@@ -9,14 +9,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from local.outbox import sent_emails
-from local.world import ORGANIZER, people_of_the_spaces
-from tests.browser.conftest import LocalSite
-from tests.browser.test_sign_in_pages import assert_accessible, link_to
+from local.world import ORGANIZER
+from tests.browser.conftest import LocalSite, assert_accessible, link_to
 
 HEADER = ",".join(
     [
@@ -30,12 +28,6 @@ HEADER = ",".join(
         "consent_wording",
     ]
 )
-
-
-@pytest.fixture(scope="module")
-def spaces(site: LocalSite) -> LocalSite:
-    people_of_the_spaces(site.aws)
-    return site
 
 
 def test_an_organizer_adds_imports_exports_and_removes_an_enterprise(

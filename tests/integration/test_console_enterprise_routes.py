@@ -6,7 +6,6 @@ clear 4xx; hostile values never a 5xx."""
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import replace
 from typing import Any
@@ -20,7 +19,7 @@ from esja.model import Enterprise
 from esja.people.roles import Role
 from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
-from tests.space_web import SpaceWeb, Visitor, location
+from tests.space_web import SpaceWeb, Visitor, location, main_text
 
 LIST = "/organisation/entreprises"
 MON_CHOIX = "ateliers-mon-choix"  # the demo's, region 01 (ESBSL's)
@@ -28,14 +27,6 @@ ONE = f"{LIST}/fiche?entreprise={MON_CHOIX}"
 REMOVAL = f"{LIST}/retrait?entreprise={MON_CHOIX}"
 GETS = [LIST, f"{LIST}/nouvelle", ONE, REMOVAL, f"{LIST}/import"]
 POSTS = [f"{LIST}/nouvelle", ONE, REMOVAL, f"{LIST}/import", f"{LIST}/import/confirmation", f"{LIST}/export"]
-
-
-@pytest.fixture(scope="module")
-def aws_world() -> Any:
-    from local.runtime import local_aws
-
-    with local_aws() as aws:
-        yield aws
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +48,6 @@ def others(web: SpaceWeb) -> dict[str, Visitor]:
         "enterprise": web.session_for(ENTERPRISE.email, Role.ENTERPRISE, MON_CHOIX),
         "signatory": web.session_for(SIGNATORY.email, Role.SIGNATORY, pledge_id),
     }
-
-
-def main_text(answer: dict[str, Any]) -> str:
-    body: str = answer["body"]
-    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ")
 
 
 def stored(web: SpaceWeb) -> tuple[list[Enterprise], object]:

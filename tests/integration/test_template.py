@@ -164,6 +164,11 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
+        # The directory: listings written on condition of their version, choices appended, the version moved.
+        ("DirectoryTable", "dynamodb:GetItem"),
+        ("DirectoryTable", "dynamodb:Query"),
+        ("DirectoryTable", "dynamodb:PutItem"),
+        ("DirectoryTable", "dynamodb:UpdateItem"),
         # The programme report: the weeks' figures (that partition only), the week going on, each enterprise's
         # alerts and contracts won, the enterprises (and the pledges, scanned as the console's list does).
         ("OrganizersTable", "dynamodb:BatchGetItem"),
@@ -188,7 +193,6 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("InvitationsTable/index/by_institution", "dynamodb:Query"),
         ("InvitationsTable/index/published", "dynamodb:Query"),  # the OCDS package
         ("TendersTable", "dynamodb:PutItem"),  # invitations' tenders only (dynamodb:LeadingKeys)
-        ("EnterprisesTable", "dynamodb:BatchGetItem"),  # the directory's enterprises an invitation names
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run

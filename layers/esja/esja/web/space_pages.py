@@ -33,12 +33,16 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section("/organisation/entreprises", "space.organizer.enterprises"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
+        Section("/organisation/repertoire", "space.organizer.directory"),
         # The console's reports (esja.web.organizer_report_routes).
         Section("/organisation/flux", "console.feeds.nav"),
         Section("/organisation/sommaires", "console.digests.nav"),
         Section("/organisation/rapport", "console.report.nav"),
     ),
-    Role.ENTERPRISE: (Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),),
+    Role.ENTERPRISE: (
+        Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),
+        Section("/entreprise/repertoire", "space.enterprise.listing"),
+    ),
     Role.SIGNATORY: (
         Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),
         Section("/signataire/invitations", "space.signatory.invitations"),
