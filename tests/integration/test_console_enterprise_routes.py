@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 
 from esja.matching.profiles_csv import write_profiles_csv
 from esja.model import Enterprise
-from esja.people.roles import Role
 from local.runtime import LocalAws
-from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
+from local.world import ENTERPRISE
 from tests.space_web import SpaceWeb, Visitor, location, main_text
 
 LIST = "/organisation/entreprises"
@@ -35,19 +34,20 @@ def web(aws_world: LocalAws) -> SpaceWeb:
 
 
 @pytest.fixture(scope="module")
-def esbsl(web: SpaceWeb) -> Visitor:
-    """The Bas-Saint-Laurent's organizer (region 01)."""
-    return web.session_for(COACH.email, Role.ORGANIZER, "esbsl")
+def people(web: SpaceWeb) -> dict[str, Visitor]:
+    return web.console_people()
 
 
 @pytest.fixture(scope="module")
-def others(web: SpaceWeb) -> dict[str, Visitor]:
-    [pledge_id] = web.pledge_store.of_person(KEYS(SIGNATORY.email))
-    return {
-        "cesim": web.session_for(ORGANIZER.email, Role.ORGANIZER, "cesim"),
-        "enterprise": web.session_for(ENTERPRISE.email, Role.ENTERPRISE, MON_CHOIX),
-        "signatory": web.session_for(SIGNATORY.email, Role.SIGNATORY, pledge_id),
-    }
+def esbsl(people: dict[str, Visitor]) -> Visitor:
+    """The Bas-Saint-Laurent's organizer (region 01)."""
+    return people["esbsl"]
+
+
+@pytest.fixture(scope="module")
+def others(people: dict[str, Visitor]) -> dict[str, Visitor]:
+    """CÉSIM's organizer (Montréal), Les Ateliers Mon Choix's manager, the verified signatory."""
+    return {who: people[who] for who in ("cesim", "enterprise", "signatory")}
 
 
 def stored(web: SpaceWeb) -> tuple[list[Enterprise], object]:
