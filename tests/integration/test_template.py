@@ -123,6 +123,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("FeedsTable", "dynamodb:GetItem"),
         ("FeedsTable", "dynamodb:PutItem"),
         ("FeedsTable", "dynamodb:UpdateItem"),
+        ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),  # the recent tenders' snapshot
     },
     "MatchTendersFunctionRole": {
         ("TendersTable", "dynamodb:GetItem"),
@@ -164,6 +165,11 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
+        # An enterprise's own profiles (each written in a transaction with the catalogue's version).
+        ("EnterprisesTable", "dynamodb:PutItem"),
+        ("EnterprisesTable", "dynamodb:DeleteItem"),
+        ("EnterprisesTable", "dynamodb:ConditionCheckItem"),
+        ("EnterprisesTable", "dynamodb:UpdateItem"),  # the catalogue's version only (its partition key)
         # The directory: listings written on condition of their version, choices appended, the version moved.
         ("DirectoryTable", "dynamodb:GetItem"),
         ("DirectoryTable", "dynamodb:Query"),
@@ -177,10 +183,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         # The console's enterprises: every one read (the list, the import's plan, the removal's survey), saved,
         # a profile or manager item left out deleted, removed in batches; the catalogue's version moved.
         ("EnterprisesTable", "dynamodb:Scan"),  # (the report too)
-        ("EnterprisesTable", "dynamodb:PutItem"),
-        ("EnterprisesTable", "dynamodb:DeleteItem"),
-        ("EnterprisesTable", "dynamodb:BatchWriteItem"),
-        ("EnterprisesTable", "dynamodb:UpdateItem"),  # the catalogue's version only (test below)
+        ("EnterprisesTable", "dynamodb:BatchWriteItem"),  # (PutItem, DeleteItem, UpdateItem: the profiles' above)
         # … with its alerts, and what its subscribers' addresses hold for it.
         ("MatchesTable", "dynamodb:Query"),  # (the report too)
         ("MatchesTable", "dynamodb:BatchWriteItem"),
@@ -274,6 +277,9 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("MatchQueue", "sqs:SendMessage*"),
         ("ReferenceDataBucket/geo/*", "s3:GetObject"),
         ("ReferenceDataBucket/geo/*", "s3:PutObject"),
+        ("ReferenceDataBucket/matching/*", "s3:GetObject"),  # the recent tenders' snapshot
+        ("ReferenceDataBucket/matching/*", "s3:PutObject"),
+        ("ReferenceDataBucket", "s3:ListBucket"),  # so that no snapshot yet is NotFound, not AccessDenied
         ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retry
     },
     "MatchTendersFunctionRole": {
@@ -286,6 +292,8 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("configuration-set/TransactionalConfigurationSet", "ses:SendEmail"),
         ("ArchiveBucket/digests/*", "s3:GetObject"),
         ("ArchiveBucket", "s3:ListBucket"),  # so that a digest not there is NoSuchKey (404), not AccessDenied
+        ("ReferenceDataBucket/matching/*", "s3:GetObject"),  # the recent tenders' snapshot (previews)
+        ("ReferenceDataBucket", "s3:ListBucket"),  # so that no snapshot yet is NoSuchKey, not AccessDenied
         ("MatchQueue", "sqs:SendMessage"),  # an invitation announced for matching
     },
     "SendInvitationAlertsFunctionRole": {
@@ -344,8 +352,9 @@ def test_every_function_role_is_checked(transformed: dict[str, Any]) -> None:
 ACCOUNT_LEVEL_ACTIONS = {"ses:GetAccount"}  # the account's maximum send rate
 
 
-# What a function deletes: the console's enterprises, whose use cases decide whose (the rest goes by TTL). A
-# BatchWriteItem may delete too: the exact sets above say who has one.
+# What a function deletes: an enterprise's profiles — its own (esja.enterprise_space), or the console's edits and
+# imports (esja.console) — whose use cases decide whose; the rest goes by TTL. A BatchWriteItem may delete too: the
+# exact sets above say who has one.
 DELETIONS = {("WebFunctionRole", "EnterprisesTable")}
 
 
@@ -583,6 +592,18 @@ def test_sessions_and_the_audit_log_expire_by_ttl() -> None:
         assert ttl == {"AttributeName": "expires_at", "Enabled": True}, table
 
 
+def test_the_web_function_reads_only_the_archived_digests_and_the_recent_tenders(transformed: dict[str, Any]) -> None:
+    statements = role_statements(transformed["Resources"]["WebFunctionRole"])
+
+    assert [(actions(s), s["Resource"]) for s in statements if any(a.startswith("s3:") for a in actions(s))] == [
+        (["s3:GetObject"], {"Fn::Sub": "${ArchiveBucket.Arn}/digests/*"}),
+        # Without ListBucket, S3 answers a missing key with AccessDenied: the person would get a 503, not a 404.
+        (["s3:ListBucket"], {"Fn::GetAtt": ["ArchiveBucket", "Arn"]}),
+        (["s3:GetObject"], {"Fn::Sub": "${ReferenceDataBucket.Arn}/matching/*"}),
+        (["s3:ListBucket"], {"Fn::GetAtt": ["ReferenceDataBucket", "Arn"]}),
+    ]
+
+
 def test_the_web_function_updates_only_the_profiles_version_in_the_enterprises_table(
     transformed: dict[str, Any],
 ) -> None:
@@ -593,16 +614,6 @@ def test_the_web_function_updates_only_the_profiles_version_in_the_enterprises_t
     ]
     assert actions(statement) == ["dynamodb:UpdateItem"]
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["_catalogue"]}}
-
-
-def test_the_web_function_reads_only_the_archived_digests(transformed: dict[str, Any]) -> None:
-    statements = role_statements(transformed["Resources"]["WebFunctionRole"])
-
-    assert [(actions(s), s["Resource"]) for s in statements if any(a.startswith("s3:") for a in actions(s))] == [
-        (["s3:GetObject"], {"Fn::Sub": "${ArchiveBucket.Arn}/digests/*"}),
-        # Without ListBucket, S3 answers a missing key with AccessDenied: the person would get a 503, not a 404.
-        (["s3:ListBucket"], {"Fn::GetAtt": ["ArchiveBucket", "Arn"]}),
-    ]
 
 
 # --- Concurrency: a backfill can never starve the pages or the alerts -------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from esja.digest.facts import WeekFacts
-from esja.digest.sections import FLOOD_THRESHOLD, Figure, alert_activity
+from esja.digest.sections import Figure, alert_activity
+from esja.model import FLOOD_THRESHOLD
 from tests.digest_builders import CESIM, ESBSL, LAST_MONDAY, MONDAY, WEEK, enterprise, matched, tender, week_data
 
 
