@@ -29,6 +29,7 @@ from esja.alerts.model import (
 )
 from esja.audit.log import Audit, AuditRecord
 from esja.config import SenderIdentity
+from esja.console.enterprise_import import FileTooLarge, HeldFile
 from esja.digest.figures import WeekFigures
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
@@ -74,7 +75,7 @@ if TYPE_CHECKING:
     from esja.alerts import choices, suppressions
     from esja.alerts import service as alerts
     from esja.audit import log as audit
-    from esja.console import buyer_links, domains, pledge_export, report
+    from esja.console import buyer_links, domains, enterprise_import, enterprises, pledge_export, report
     from esja.console import digests as past_digests
     from esja.console import feeds as console_feeds
     from esja.console import home as console
@@ -1258,6 +1259,28 @@ class FakeNoticeStops(Fake):
         return True
 
 
+@dataclass
+class FakeHeldFiles(Fake):
+    """Files held between an import's dry run and its confirmation, with the adapter's conditions: taken once,
+    by their session, before they expire; `max_bytes` stands for what an item holds."""
+
+    held: dict[str, HeldFile] = field(default_factory=dict)
+    max_bytes: int = 10_000_000
+
+    def hold(self, held: HeldFile) -> None:
+        self._call("hold")
+        if len(held.data) > self.max_bytes:
+            raise FileTooLarge(str(len(held.data)))
+        self.held[held.digest] = held
+
+    def take(self, digest: str, session_id: str, now: datetime) -> HeldFile | None:
+        self._call("take")
+        held = self.held.get(digest)
+        if held is None or held.session_id != session_id or held.expires_at <= now:
+            return None
+        return self.held.pop(digest)
+
+
 def acting_for(enterprise_id: str, role: Role = Role.ENTERPRISE) -> Actor:
     """A person acting for `enterprise_id` (or, with another role, for that item), as `Sessions.actor` makes them
     (tests/space_builders.People goes through the sign-in's fakes)."""
@@ -1369,6 +1392,7 @@ class FakeWorld:
         self.colleagues = FakeColleagues()
         self.notices = FakeNotices()
         self.notice_stops = FakeNoticeStops()
+        self.held_files = FakeHeldFiles()
         self.listings = FakeListings()
         self.roles = self.build(Roles)
 
@@ -1435,6 +1459,8 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _reports = (world.reports, world.deadlines, world.invitations, world.pledges)
     _fits: tuple[fits.MatchesOfTender, fits.ListedEnterprises, fits.NoticeLedger, fits.NoticeStops, fits.AlertStops]
     _fits = (world.matches, world.directory, world.notices, world.notice_stops, world.subscriptions)
+    _console_enterprises: tuple[enterprises.EnterpriseDesk, enterprise_import.HeldFiles]
+    _console_enterprises = (world.enterprises, world.held_files)
     _space: tuple[profile_store.ProfileStore, recent.SnapshotWriter, recent_tenders.SnapshotReader]
     _space = (world.enterprises, world.snapshots, world.snapshots)
     _recent: recent.TendersFirstSeen = world.tenders

@@ -180,8 +180,15 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("OrganizersTable", "dynamodb:BatchGetItem"),
         ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
         ("TendersTable/index/by_status_week", "dynamodb:Query"),
-        ("MatchesTable", "dynamodb:Query"),
-        ("EnterprisesTable", "dynamodb:Scan"),
+        # The console's enterprises: every one read (the list, the import's plan, the removal's survey), saved,
+        # a profile or manager item left out deleted, removed in batches; the catalogue's version moved.
+        ("EnterprisesTable", "dynamodb:Scan"),  # (the report too)
+        ("EnterprisesTable", "dynamodb:BatchWriteItem"),  # (PutItem, DeleteItem, UpdateItem: the profiles' above)
+        # … with its alerts, and what its subscribers' addresses hold for it.
+        ("MatchesTable", "dynamodb:Query"),  # (the report too)
+        ("MatchesTable", "dynamodb:BatchWriteItem"),
+        ("SubscriptionsTable", "dynamodb:UpdateItem"),
+        ("SubscriptionsTable", "dynamodb:BatchWriteItem"),
         # The signatories' invitations: each written with its tender in one transaction (conditional).
         ("InvitationsTable", "dynamodb:GetItem"),
         ("InvitationsTable", "dynamodb:PutItem"),
@@ -372,7 +379,9 @@ def test_every_function_role_is_checked(transformed: dict[str, Any]) -> None:
 ACCOUNT_LEVEL_ACTIONS = {"ses:GetAccount"}  # the account's maximum send rate
 
 
-# The one deletion a function makes: an enterprise deleting one of its own profiles (the use case checks whose).
+# What a function deletes: an enterprise's profiles — its own (esja.enterprise_space), or the console's edits and
+# imports (esja.console) — whose use cases decide whose; the rest goes by TTL. A BatchWriteItem may delete too: the
+# exact sets above say who has one.
 DELETIONS = {("WebFunctionRole", "EnterprisesTable")}
 
 

@@ -46,12 +46,12 @@ if TYPE_CHECKING:
     from esja.enterprise_space.profiles import EnterpriseProfiles
     from esja.enterprise_space.recent_tenders import NotModified, StoredSnapshot
     from esja.enterprises.removal import EnterpriseRemoval
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
     from esja.geo import Gazetteer
     from esja.ingest.changes import Change
     from esja.ingest.poll import PollService
     from esja.ingest.recent import RecentTendersPublisher
     from esja.mail.mailer import Mailer
-    from esja.matching.enterprise_book import EnterpriseBook
     from esja.matching.service import MatchService
     from esja.model import Tender
     from esja.people.keys import AddressKeys
@@ -581,6 +581,7 @@ def build_space_routers(
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
+        _console_enterprises(settings, dynamodb=dynamodb, address_keys=address_keys, audit=audit, spaces=spaces),
         build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
@@ -713,6 +714,26 @@ def build_signatory_routers(
             YearlyReportsConsole(reports=reports, deadlines=reports, audit=audit, clock=utc_now), spaces
         ),
     ]
+
+
+def _console_enterprises(
+    settings: Settings, *, dynamodb: DynamoDBClient, address_keys: AddressKeys, audit: Audit, spaces: Spaces
+) -> Router:
+    """The console's enterprises: the spreadsheet's import and the removal, as the command line has them."""
+    from esja.console.enterprise_import import ConsoleImport
+    from esja.console.enterprises import ConsoleEnterprises
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.held_files import HeldFileStore
+    from esja.web.console_enterprise_routes import console_enterprise_router
+
+    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=address_keys)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=address_keys)
+    spreadsheet = EnterpriseSpreadsheet(enterprises=enterprises, removal=removal)
+    desk = ConsoleEnterprises(enterprises=enterprises, spreadsheet=spreadsheet, removal=removal, audit=audit)
+    held = HeldFileStore(settings.sessions_table, dynamodb)
+    imports = ConsoleImport(spreadsheet=spreadsheet, held_files=held, audit=audit, clock=utc_now)
+    return console_enterprise_router(desk, imports, spaces)
 
 
 def _console_pledges(
@@ -994,17 +1015,20 @@ def _figure_book(
 # --- the command line's own use cases ---
 
 
-def build_enterprise_book(settings: Settings | None = None) -> EnterpriseBook:
-    from esja.matching.enterprise_book import EnterpriseBook
+def build_enterprise_spreadsheet(settings: Settings | None = None, *, prune: bool = False) -> EnterpriseSpreadsheet:
+    """`prune`: imports may remove the enterprises a file leaves out (the removal's tables are needed)."""
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
     from esja.store.enterprises import EnterpriseStore
 
     settings = _read(settings, "enterprises_table")
-    keys = address_keys(settings)  # the manager index
-    return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"), address_keys=keys))
+    dynamodb, keys = aws_client("dynamodb"), address_keys(settings)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys)
+    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=keys) if prune else None
+    return EnterpriseSpreadsheet(enterprises=enterprises, removal=removal)
 
 
 def build_enterprise_removal(
-    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, keys: AddressKeys | None = None
 ) -> EnterpriseRemoval:
     from esja.enterprises.removal import EnterpriseRemoval
     from esja.store.directory import DirectoryStore
@@ -1013,7 +1037,7 @@ def build_enterprise_removal(
     from esja.store.subscriptions import SubscriptionStore
 
     settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table", "directory_table")
-    dynamodb, keys = dynamodb or aws_client("dynamodb"), address_keys(settings)
+    dynamodb, keys = dynamodb or aws_client("dynamodb"), keys or address_keys(settings)
     return EnterpriseRemoval(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
         matches=MatchStore(settings.matches_table, dynamodb),

@@ -30,6 +30,7 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section(SPACE_HOMES[Role.ORGANIZER], "space.organizer.home"),
         Section("/organisation/engagements", "space.organizer.pledges_section"),
         Section("/organisation/domaines", "space.organizer.domains_section"),
+        Section("/organisation/entreprises", "space.organizer.enterprises"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
         Section("/organisation/repertoire", "space.organizer.directory"),
