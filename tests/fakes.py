@@ -63,7 +63,7 @@ from esja.people.roles import Role, RoleGrant, Roles
 from esja.pledges.domains import InstitutionDomain, domain_key
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
-from esja.signatory_space.colleagues import Colleague, ColleagueState
+from esja.signatory_space.colleagues import Colleague, ColleagueState, PledgePeople
 from esja.signatory_space.invitation import Invitation
 from esja.signatory_space.own_tenders import indexed_buyer
 from esja.signatory_space.publication import Publication
@@ -1390,6 +1390,7 @@ class FakeWorld:
         self.feeds = self.feed_states  # the console's name for them
         self.reports = self.deadlines = FakeReports()  # one table: the reports and their deadlines
         self.colleagues = FakeColleagues()
+        self.pledge_people = self.build(PledgePeople)  # a pledge's space closed as it stops being verified
         self.notices = FakeNotices()
         self.notice_stops = FakeNoticeStops()
         self.held_files = FakeHeldFiles()
