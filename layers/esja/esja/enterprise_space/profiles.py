@@ -22,7 +22,7 @@ from esja.console.enterprises import covered_enterprise
 from esja.enterprise_space.profile_store import ProfileStore, StoredProfile
 from esja.folding import fold
 from esja.matching.profile_cells import CellProblem, profile_cells, read_profile
-from esja.model import Profile
+from esja.model import Enterprise, Profile
 from esja.people.actor import Actor, NotAllowed
 from esja.people.roles import Role
 
@@ -70,7 +70,11 @@ class EnterpriseProfiles:
         the one an organizer names, if it serves one of their regions."""
         if actor.role is Role.ENTERPRISE:
             return actor.item_id
-        return covered_enterprise(actor, enterprise, self._profiles).id
+        return self.enterprise_named(actor, enterprise).id
+
+    def enterprise_named(self, actor: Actor, enterprise: str) -> Enterprise:
+        """The enterprise an organizer names, if it serves one of their regions (the console's pages)."""
+        return covered_enterprise(actor, enterprise, self._profiles)
 
     def get(self, actor: Actor, profile_id: str, *, enterprise: str = "") -> StoredProfile:
         for stored in self.list(actor, enterprise=enterprise):
