@@ -195,7 +195,7 @@ class PledgeBook:
         withdrawn = self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION, reason=reason)
         if withdrawn is None:
             raise Conflict("changed")
-        ended = self._people.close_for_good(pledge, now)
+        ended = self._people.close(pledge, now)
         self._record(actor, "pledge.withdraw", withdrawn, was=pledge.stage, on_request="yes", sessions=str(ended))
         return withdrawn
 

@@ -71,11 +71,7 @@ class SpaceClosing(Protocol):
     sessions end as the pledge stops being verified and in force; `was` is the pledge before the change."""
 
     def close(self, was: Pledge, now: datetime) -> int:
-        """No longer verified; how many sessions ended."""
-        ...
-
-    def close_for_good(self, was: Pledge, now: datetime) -> int:
-        """Withdrawn: its colleagues erased too; how many sessions ended."""
+        """Withdrawn or rejected: its colleagues erased, its people's sessions ended; how many."""
         ...
 
 
@@ -233,7 +229,7 @@ class PledgeService:
         """The earlier pledge withdrawn for the newer: the space it opened closes (sign in again for the newer)."""
         earlier = self._pledges.get(earlier_id)
         if earlier and self._pledges.withdraw(earlier_id, now, now + WITHDRAWN_RETENTION, replaced_by=newer.id):
-            self._people.close_for_good(earlier, now)
+            self._people.close(earlier, now)
 
     def _vouched(self, pledge: Pledge, now: datetime) -> Verdict | None:
         """Verified by the institution's listed domain, or None: to verify (a public mail domain never vouches,
@@ -279,7 +275,7 @@ class PledgeService:
         withdrawn = self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION)
         if withdrawn is None:  # withdrawn by a concurrent request
             return self.withdrawable(token)
-        ended = self._people.close_for_good(pledge, now)
+        ended = self._people.close(pledge, now)
         item, regions = Item("pledge", pledge.id), (pledge.details.region,)
         details = {"by": "link", "sessions": str(ended)}
         self._audit.record_person(

@@ -263,18 +263,12 @@ class PledgePeople:
         self._sessions = sessions
 
     def close(self, was: Pledge, now: datetime) -> int:
-        """`was` (the pledge before the change) no longer verified; its colleagues kept, should it be verified
-        again. How many sessions ended (none when `was` did not open the space)."""
-        return self._end_sessions(was, self._colleagues.colleagues_of(was.id), now)
-
-    def close_for_good(self, was: Pledge, now: datetime) -> int:
-        """`was` withdrawn: its colleagues removed too, their addresses erased; how many sessions ended."""
+        """`was` (the pledge before the change) withdrawn or rejected: its colleagues removed, their addresses
+        erased (a rejected pledge's too: nothing else would erase them); how many sessions ended (none when `was`
+        did not open the space)."""
         colleagues = self._colleagues.colleagues_of(was.id)
         for colleague in colleagues:
             self._colleagues.remove(was.id, colleague.address_key, now)
-        return self._end_sessions(was, colleagues, now)
-
-    def _end_sessions(self, was: Pledge, colleagues: Sequence[Colleague], now: datetime) -> int:
         if not was.is_verified_signatory:
             return 0
         people = [was.address_key, *(c.address_key for c in colleagues if c.confirmed)]

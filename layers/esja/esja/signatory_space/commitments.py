@@ -103,7 +103,7 @@ class Commitments:
         withdrawn = self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION)
         if withdrawn is None:
             raise NotAllowed("the pledge is no longer in force")
-        ended = self._people.close_for_good(pledge, now)
+        ended = self._people.close(pledge, now)
         details = {"by": "signatory", "sessions": str(ended)}
         self._audit.record(
             actor, "pledge.withdraw", Item("pledge", pledge.id), regions=_regions(pledge), details=details
