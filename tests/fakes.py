@@ -36,6 +36,7 @@ from esja.digest.week_data import BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, S
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
 from esja.errors import Rejected, SendingPaused, StoreError, Throttled
+from esja.feedback.model import Vote
 from esja.folding import fold_name
 from esja.ingest.changes import Change, StoredVersion, plan_change
 from esja.ingest.feed_state import FeedState
@@ -848,6 +849,23 @@ class FakeAuditLog(Fake):
         return [record.action for record in self.records]
 
 
+@dataclass
+class FakeVotes(Fake):
+    """The votes among the Matches items: one per enterprise, tender and person, a new answer replacing it."""
+
+    by_key: dict[tuple[str, str], Vote] = field(default_factory=dict)
+
+    def record_vote(self, vote: Vote) -> None:
+        self._call("record_vote")
+        self.by_key[(vote.enterprise_id, vote.item)] = vote
+
+    def vote_of(self, enterprise_id: str, tender_key: str, voter: str) -> Vote | None:
+        return self.by_key.get((enterprise_id, f"feedback#{tender_key}#{voter}"))
+
+    def votes_of(self, enterprise_id: str) -> list[Vote]:
+        return sorted((v for (e, _), v in self.by_key.items() if e == enterprise_id), key=lambda v: (v.at, v.item))
+
+
 class Clock:
     """A clock the test moves: `clock()` is now, `clock.advance(...)` moves it on."""
 
@@ -891,6 +909,7 @@ class FakeWorld:
         self.log = self.audit_log  # the journal's name for it
         self.audit = Audit(self.audit_log, self.clock)
         self.feeds = self.feed_states  # the console's name for them
+        self.votes = FakeVotes()
         self.roles = self.build(Roles)
 
     def build(self, use_case: Callable[..., T], **given: Any) -> T:
