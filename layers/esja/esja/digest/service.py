@@ -32,6 +32,7 @@ from esja.digest.week_data import MatchRecord, SeenTender, SubscriptionEvent, We
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
 from esja.errors import REFUSED
+from esja.feedback.model import Vote
 from esja.model import Enterprise, Language, Profile
 from esja.pledges.model import Pledge
 from esja.sends import Claim, SendKey, SendLedger, SendOnce
@@ -57,6 +58,10 @@ class MatchSource(Protocol):
 
 class EnterpriseSource(Protocol):
     def load(self) -> tuple[list[Enterprise], list[Profile]]: ...
+
+
+class VoteSource(Protocol):
+    def votes_of(self, enterprise_id: str) -> list[Vote]: ...
 
 
 class PledgeSource(Protocol):
@@ -130,6 +135,7 @@ class DigestService:
         tenders: TenderSource,
         matches: MatchSource,
         enterprises: EnterpriseSource,
+        votes: VoteSource,
         pledges: PledgeSource,
         events: EventSource,
         sends: SendLedger,
@@ -143,6 +149,7 @@ class DigestService:
         self._tenders = tenders
         self._matches = matches
         self._enterprises = enterprises
+        self._votes = votes
         self._pledges = pledges
         self._events = events
         self._archive = archive
@@ -186,7 +193,7 @@ class DigestService:
     def gather(self, week: Week) -> WeekData:
         now = self._clock()
         previous = week.previous
-        enterprises, _ = self._enterprises.load()
+        enterprises, profiles = self._enterprises.load()
         return WeekData(
             week=week,
             as_of=min(week.end, now),
@@ -198,6 +205,8 @@ class DigestService:
             pledges=tuple(self._pledges.everything(now)),
             links=tuple(self._organizers.links()),
             events=tuple(self._events.since(previous.start)),
+            profiles=tuple(profiles),
+            votes=tuple(vote for e in enterprises for vote in self._votes.votes_of(e.id)),
         )
 
     def _serve(self, organizer: Organizer, facts: WeekFacts) -> Claim | Sending:

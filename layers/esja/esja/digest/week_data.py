@@ -13,7 +13,8 @@ from typing import Literal
 
 from esja.digest.signatories import SignatoryLink
 from esja.digest.weeks import Week
-from esja.model import Enterprise, Status, Tender
+from esja.feedback.model import Vote
+from esja.model import Enterprise, Profile, Status, Tender
 from esja.pledges.model import Pledge
 
 # The kinds of SubscriptionEvent (esja.store.digest_sources reads them from the Subscriptions table).
@@ -77,6 +78,8 @@ class WeekData:
     pledges: tuple[Pledge, ...] = ()
     links: tuple[SignatoryLink, ...] = ()
     events: tuple[SubscriptionEvent, ...] = ()  # the week's and the previous week's
+    profiles: tuple[Profile, ...] = ()
+    votes: tuple[Vote, ...] = ()  # every « Pertinent » / « Pas pertinent » answer kept
 
     @property
     def previous_as_of(self) -> datetime:
