@@ -4,7 +4,9 @@ pages, the organizers' digests), then what the spaces need. Each issue adds its 
 own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 
 - `pledges_in_each_state` (issue 12): pending, to verify, verified, rejected, withdrawn;
-- `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser).
+- `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
+- `feedback_to_show_a_suggestion` (issue 13): Les Ateliers Mon Choix's people answered « Pertinent » / « Pas
+  pertinent » about seven cleaning tenders (local.feedback_case): its space suggests a change.
 
 The tests build the same people without the feeds (`people_of_the_spaces`).
 """
@@ -14,6 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from esja.feedback.model import Vote
+from esja.ingest.changes import Change, plan_change
+from esja.matching.features import tender_features
+from esja.matching.rules import match_one
 from esja.model import Category, Consent, Subscriber
 from esja.people.keys import AddressKeys
 from esja.pledges.links import new_pledge_id
@@ -28,7 +34,12 @@ from esja.pledges.model import (
     Verification,
 )
 from esja.store.enterprises import EnterpriseStore
+from esja.store.feedback import FeedbackStore
+from esja.store.matches import MatchStore
 from esja.store.pledges import PledgeStore
+from esja.store.subscriptions import SubscriptionStore
+from esja.store.tenders import TenderStore
+from local import feedback_case
 from local.demo import import_enterprises
 from local.digest_demo import import_organizers
 from local.runtime import LOCAL_SECRETS, LocalAws
@@ -48,7 +59,11 @@ COACH = Person(
     "organizer of Économie sociale Bas-Saint-Laurent (region 01), who also manages Parc Kiskotuk's space: "
     "chooses after signing in",
 )
-ENTERPRISE = Person("direction.monchoix@example.org", "manager of Les Ateliers Mon Choix's space")
+ENTERPRISE = Person(
+    "direction.monchoix@example.org",
+    "manager of Les Ateliers Mon Choix's space (its « Pertinence » page has feedback and two suggestions)",
+)
+COLLEAGUE = "ventes.monchoix@example.org"  # Marc Ouellet, who also manages Les Ateliers Mon Choix's space
 SIGNATORY = Person("achats@cegep-rimouski.example.org", "signatory of the Cégep de Rimouski (verified pledge)")
 PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY)
 
@@ -57,6 +72,7 @@ def add_spaces(aws: LocalAws) -> None:
     """What the spaces add to the demo's world."""
     pledges_in_each_state(aws)
     an_organizer_who_coaches_an_enterprise(aws)
+    feedback_to_show_a_suggestion(aws)
 
 
 def people_of_the_spaces(aws: LocalAws) -> None:
@@ -129,6 +145,44 @@ def an_organizer_who_coaches_an_enterprise(aws: LocalAws) -> None:
         [replace(park, subscribers=(first, *park.subscribers[1:], coach))],
         [p for p in profiles if p.enterprise_id == park.id],
     )
+
+
+def feedback_to_show_a_suggestion(aws: LocalAws) -> None:
+    """The cleaning tenders of local.feedback_case, stored and matched ten days ago to Les Ateliers Mon Choix's
+    profile « Entretien ménager » (as the spreadsheet has it), and its two people's answers: the space and
+    ESBSL's console show its feedback and two suggestions."""
+    names, dynamodb = aws.resources.names, aws.client("dynamodb")
+    profile = next(
+        p
+        for p in EnterpriseStore(names["EnterprisesTable"], dynamodb).profiles_of(feedback_case.ENTERPRISE_ID)
+        if p.id == feedback_case.PROFILE_ID
+    )
+    subscriptions = SubscriptionStore(names["SubscriptionsTable"], dynamodb)
+    julie, marc = (
+        subscriptions.state(KEYS(email)).subscriber_id or f"demo-{n}"
+        for n, email in enumerate((ENTERPRISE.email, COLLEAGUE))
+    )
+    now = datetime.now(UTC)
+    matched_at = now - timedelta(days=10)
+    tenders, matches, votes = (
+        TenderStore(names["TendersTable"], dynamodb),
+        MatchStore(names["MatchesTable"], dynamodb),
+        FeedbackStore(names["MatchesTable"], dynamodb),
+    )
+    for n, (tender, relevant) in enumerate(feedback_case.answered_tenders(now)):
+        change = plan_change(tender, None, matched_at)
+        assert isinstance(change, Change)
+        tenders.write([change])
+        match = match_one(profile, tender, tender_features(tender, matched_at))
+        assert match is not None, tender.key
+        matches.record_match(match, (profile.id,), change.content_hash, matched_at)
+        voter = marc if n == 1 else julie  # the school's cleaning: Marc found it relevant too
+        at = now - timedelta(days=6, hours=-n)
+        votes.record_vote(
+            Vote(
+                profile.enterprise_id, tender.key, voter, (profile.id,), relevant, at, tender, match.reasons, matched_at
+            )
+        )
 
 
 def _pledge(now: datetime, signed: Signed) -> Pledge:

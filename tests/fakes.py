@@ -57,8 +57,10 @@ if TYPE_CHECKING:
     from esja.console import home as console
     from esja.digest import service as digest
     from esja.digest import setup
+    from esja.enterprise_space import feedback as enterprise_feedback
     from esja.enterprise_space import home as enterprise_space
     from esja.enterprises import removal
+    from esja.feedback import service as feedback
     from esja.ingest import poll, reference_data
     from esja.matching import enterprise_book
     from esja.matching import service as matching
@@ -284,6 +286,10 @@ class FakeEnterprises(Fake):
 
     def profiles_of(self, enterprise_id: str) -> list[Profile]:
         return sorted((p for (e, _), p in self.profiles.items() if e == enterprise_id), key=lambda p: p.id)
+
+    def all_enterprises(self) -> list[Enterprise]:
+        self._call("all_enterprises")
+        return sorted(self.enterprises.values(), key=lambda e: e.id)
 
     def managed_by(self, address_key: str) -> list[str]:
         self._call("managed_by")
@@ -947,3 +953,7 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _homes = (world.enterprises, world.pledges)
     _rekey: tuple[rekey.SubscriptionPartitions, rekey.PledgeKeys, rekey.EnterpriseIndex, rekey.OrganizerList]
     _rekey = (world.subscriptions, world.pledges, world.enterprises, world.organizers)
+    _votes: tuple[feedback.VoteStore, enterprise_feedback.VoteReader, digest.VoteSource]
+    _votes = (world.votes, world.votes, world.votes)
+    _feedback: tuple[feedback.MatchReader, feedback.TenderReader, feedback.EnterpriseReader]
+    _feedback = (world.matches, world.tenders, world.enterprises)

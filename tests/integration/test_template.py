@@ -160,6 +160,12 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
+        # Was each tender relevant: votes put beside the matches they answer, read by the space and the console.
+        ("MatchesTable", "dynamodb:BatchGetItem"),
+        ("MatchesTable", "dynamodb:GetItem"),
+        ("MatchesTable", "dynamodb:PutItem"),
+        ("MatchesTable", "dynamodb:Query"),
+        ("EnterprisesTable", "dynamodb:Scan"),  # the enterprises of an organizer's regions
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run

@@ -47,7 +47,9 @@ if TYPE_CHECKING:
     from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.sources.http import HttpFetcher
+    from esja.store.enterprises import EnterpriseStore
     from esja.tokens import KeySource
+    from esja.web.session import Spaces
 
 # The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
 # what still fails reaches the use case as Throttled. Short timeouts keep a stuck call from eating the
@@ -198,6 +200,7 @@ def build_alert_service(
     # Imported here: Jinja2 and Babel are for the functions that render e-mails.
     from esja.alerts.links import SubscriberLinks
     from esja.alerts.service import AlertService
+    from esja.feedback.links import FeedbackLinks
     from esja.mail.mailer import Mailer
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
@@ -227,11 +230,12 @@ def build_alert_service(
         subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
         sends=SendRecords(settings.subscriptions_table, dynamodb, key=alert_key, lifetime=ALERT_RECORD_LIFETIME),
         mailer=mailer,
-        links=SubscriberLinks(settings.public_base_url, signing_keys(settings)),
+        links=SubscriberLinks(settings.public_base_url, keys := signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
         address_keys=address_keys(settings),
         signatories=signatory_index(settings, dynamodb),
+        feedback_links=FeedbackLinks(settings.public_base_url, keys),
     )
 
 
@@ -316,7 +320,7 @@ def build_web_app(
         subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
-        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people),
+        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, keys=keys),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(
@@ -358,7 +362,7 @@ def build_pledge_service(
 
 
 def build_space_routers(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, address_keys: AddressKeys
+    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, address_keys: AddressKeys, keys: KeySource
 ) -> list[Router]:
     """Sign-in and the three spaces (esja.web.session): one Sessions, one audit log, the roles' stores."""
     from esja.audit.log import Audit
@@ -428,6 +432,41 @@ def build_space_routers(
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
+        *build_people_routers(settings, dynamodb=dynamodb, enterprises=enterprises, keys=keys, spaces=spaces),
+    ]
+
+
+def build_people_routers(
+    settings: Settings, *, dynamodb: DynamoDBClient, enterprises: EnterpriseStore, keys: KeySource, spaces: Spaces
+) -> list[Router]:
+    """Issue 13's people of an enterprise: was each tender relevant (the alerts' links, the space's and the
+    console's feedback)."""
+    from esja.console.feedback import ConsoleFeedback
+    from esja.enterprise_space.feedback import EnterpriseFeedback
+    from esja.feedback.links import FeedbackLinks
+    from esja.feedback.service import Feedback
+    from esja.store.feedback import FeedbackStore
+    from esja.store.matches import MatchStore
+    from esja.store.tenders import TenderStore
+    from esja.web.feedback_routes import feedback_router
+
+    settings.require("matches_table", "tenders_table")
+    votes = FeedbackStore(settings.matches_table, dynamodb)
+    feedback = Feedback(
+        links=FeedbackLinks(settings.public_base_url, keys),
+        votes=votes,
+        matches=MatchStore(settings.matches_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        enterprises=enterprises,
+        clock=utc_now,
+    )
+    return [
+        feedback_router(
+            feedback,
+            EnterpriseFeedback(enterprises=enterprises, votes=votes),
+            ConsoleFeedback(enterprises=enterprises, votes=votes),
+            spaces,
+        ),
     ]
 
 
@@ -498,6 +537,7 @@ def build_digest_service(
     from esja.store.digest_archive import DigestArchive
     from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.feedback import FeedbackStore
     from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
     from esja.store.send_records import SendRecords, digest_key
@@ -529,6 +569,7 @@ def build_digest_service(
         tenders=TenderWeeks(settings.tenders_table, dynamodb),
         matches=MatchHistory(settings.matches_table, dynamodb),
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        votes=FeedbackStore(settings.matches_table, dynamodb),
         pledges=PledgeStore(settings.pledges_table, dynamodb),
         events=SubscriptionEvents(settings.subscriptions_table, dynamodb),
         sends=SendRecords(settings.organizers_table, dynamodb, key=digest_key),

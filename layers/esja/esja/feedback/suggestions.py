@@ -63,7 +63,7 @@ class Judged:
 class Suggestion:
     kind: Kind
     changed: Profile  # the profile with the change applied
-    avoided: tuple[str, ...]  # keys of the tenders judged not relevant it would have avoided
+    avoided: tuple[Tender, ...]  # the tenders judged not relevant it would have avoided
     not_relevant: int  # how many tenders judged not relevant the profile still gets
     kept: int  # tenders judged relevant it still gets (all those the profile gets)
     word: str = ""  # exclude: the word
@@ -111,7 +111,7 @@ class _Trial:
     ) -> Suggestion | None:
         """The change as a suggestion, when it loses no relevant tender and avoids enough of the others."""
         gets = self.gets(changed)
-        avoided = tuple(t.tender.key for t, _ in self.not_relevant if t.tender.key not in gets)
+        avoided = tuple(t.tender for t, _ in self.not_relevant if t.tender.key not in gets)
         if not self.relevant <= gets or len(avoided) < MIN_AVOIDED:
             return None
         return Suggestion(kind, changed, avoided, len(self.not_relevant), len(self.relevant), word, code, narrower)

@@ -30,8 +30,12 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section(SPACE_HOMES[Role.ORGANIZER], "space.organizer.home"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
+        Section("/organisation/pertinence", "feedback.section.console"),
     ),
-    Role.ENTERPRISE: (Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),),
+    Role.ENTERPRISE: (
+        Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),
+        Section("/entreprise/pertinence", "feedback.section.enterprise"),
+    ),
     Role.SIGNATORY: (Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),),
 }
 # What every page of the spaces links to, for the templates.
