@@ -24,6 +24,7 @@ from esja.store.pledges import PledgeStore
 from local.digest_demo import run_weekly_digest
 from local.feed_server import CKAN_PATH, FeedServer, sample_routes
 from local.http_adapter import to_event
+from local.invitation_demo import post_an_invitation
 from local.outbox import write_outbox
 from local.runtime import ROOT, LocalAws, environment, local_aws
 from local.serve import web_environment
@@ -244,7 +245,14 @@ def run_pipeline(aws: LocalAws, server: FeedServer) -> int:
         print("demo: the pledge was not confirmed onto the registry", file=sys.stderr)
         return 1
 
-    print("\n== 7. weekly_digest: each organizer's digest of the week, e-mailed once and archived")
+    print("\n== 7. The signatory invites enterprises: published at once, matched, e-mailed at once (and as OCDS)")
+    if not post_an_invitation(aws, OUT, QUIET, f"http://{WEB_HOST}"):
+        print(
+            "demo: the invitation did not reach the matched enterprises, its page or the OCDS package", file=sys.stderr
+        )
+        return 1
+
+    print("\n== 8. weekly_digest: each organizer's digest of the week, e-mailed once and archived")
     if not run_weekly_digest(aws, OUT, QUIET, f"http://{WEB_HOST}"):
         print("demo: a digest was not sent and archived, or the replayed run sent again", file=sys.stderr)
         return 1

@@ -6,13 +6,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
+from collections.abc import Callable
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from local.http_adapter import serve
 from local.outbox import SentEmail, write_outbox
 from local.runtime import ROOT, LocalAws, local_aws
 
 WEB = "WebFunction"
+# Lambda's SQS event sources, played after each request: an invitation posted in the signatories' space is
+# matched (match queue) and e-mailed at once (invitation alert queue) before the next page, as in AWS.
+QUEUES = (("MatchQueue", "MatchTendersFunction"), ("InvitationAlertQueue", "SendInvitationAlertsFunction"))
 
 
 LOCAL_SIGNING_KEYS = "local-only-signing-key-not-a-secret"
@@ -28,6 +35,29 @@ def web_environment(aws: LocalAws, base_url: str) -> dict[str, str]:
 def print_new(sent: list[SentEmail]) -> None:
     for email in sent:
         print(f"  ✉ e-mail to {', '.join(email.to)}: {email.subject}")
+
+
+def site_server(
+    aws: LocalAws, base_url: str, *, port: int, after: Callable[[], None] = lambda: None
+) -> tuple[ThreadingHTTPServer, dict[str, str]]:
+    """The web function behind the local HTTP adapter, and the queues' functions run after each request (one at
+    a time: an invocation sets the process's environment). Returns the server (not started) and the web
+    function's environment, to complete once the port is known."""
+    env = web_environment(aws, base_url)
+    lock = threading.Lock()
+
+    def invoke(event: dict[str, Any]) -> dict[str, Any]:
+        with lock:
+            answer: dict[str, Any] = aws.invoke(WEB, event, env)
+            return answer
+
+    def then() -> None:
+        with lock:
+            for queue, function in QUEUES:
+                aws.deliver_queue(function, queue, {**env, "SES_MAX_SEND_RATE": "1000"})
+            after()
+
+    return serve(invoke, port=port, after=then), env
 
 
 def build_world(aws: LocalAws) -> bool:
@@ -68,10 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         if not build_world(aws):
             return 1
         write_outbox(outbox)  # the world's e-mails, so that the new ones are listed as they come
-        env = web_environment(aws, base_url)
-        server = serve(
-            lambda event: aws.invoke(WEB, event, env), port=args.port, after=lambda: print_new(write_outbox(outbox))
-        )
+        server, _ = site_server(aws, base_url, port=args.port, after=lambda: print_new(write_outbox(outbox)))
         print(f"ESJA pages on {base_url} (moto in-process); e-mails are written to {outbox}. Ctrl-C to stop.")
         print(how_to_sign_in(base_url, outbox.relative_to(ROOT)), flush=True)
         try:

@@ -6,7 +6,8 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 - `pledges_in_each_state` (issue 12): pending, to verify, verified, rejected, withdrawn;
 - `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
 - `feedback_to_show_a_suggestion` (issue 13): Les Ateliers Mon Choix's people answered « Pertinent » / « Pas
-  pertinent » about seven cleaning tenders (local.feedback_case): its space suggests a change.
+  pertinent » about seven cleaning tenders (local.feedback_case): its space suggests a change;
+- the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo).
 
 The tests build the same people without the feeds (`people_of_the_spaces`).
 """
@@ -65,7 +66,13 @@ ENTERPRISE = Person(
 )
 COLLEAGUE = "ventes.monchoix@example.org"  # Marc Ouellet, who also manages Les Ateliers Mon Choix's space
 SIGNATORY = Person("achats@cegep-rimouski.example.org", "signatory of the Cégep de Rimouski (verified pledge)")
-PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY)
+# The demo's own signatory (local.demo, steps 6 and 7): signed through the pages, verified, and its open
+# invitation matched and e-mailed to Les Ateliers Mon Choix (local.invitation_demo).
+INVITING = Person(
+    "direction.approvisionnement@ville-rimouski.example.org",
+    "signatory of the Ville de Rimouski (verified), with one open invitation: Mes invitations",
+)
+PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY, INVITING)
 
 
 def add_spaces(aws: LocalAws) -> None:
@@ -111,7 +118,8 @@ REJECTION = "Adresse personnelle : rien ne montre que le signataire parle au nom
 
 
 def pledges_in_each_state(aws: LocalAws) -> None:
-    """A pledge in each state the console shows, beside the one the demo signs through the pages (to verify)."""
+    """A pledge in each state the console shows, beside the one the demo signs through the pages (verified by the
+    demo before it posts its invitation)."""
     store = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb"))
     now = datetime.now(UTC)
     for state, signed in SIGNED.items():

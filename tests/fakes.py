@@ -47,6 +47,8 @@ from esja.people.keys import AddressKeys
 from esja.people.roles import Roles
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
+from esja.signatory_space.invitation import Invitation
+from esja.signatory_space.publication import Publication
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.sources.http import Fetched, FetchError
 
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
     from esja.pledges import export
     from esja.pledges import service as pledges
     from esja.signatory_space import home as signatory_space
+    from esja.signatory_space import invitations
     from esja.signin import service as signin
 
 T = TypeVar("T")
@@ -785,6 +788,56 @@ class FakeRateLimits(Fake):
         return True
 
 
+# --- the signatories' invitations ---
+
+
+@dataclass
+class FakeInvitations(Fake):
+    """The Invitations table, written with the Tenders table in one transaction, as the adapter does:
+    both or neither, on the adapter's conditions."""
+
+    tenders: FakeTenders = field(default_factory=FakeTenders)
+    by_id: dict[str, Invitation] = field(default_factory=dict)
+    unannounced: dict[str, int] = field(default_factory=dict)  # id → the version still to announce
+
+    def add(self, invitation: Invitation, tender: Change) -> bool:
+        self._call("add")
+        if invitation.id in self.by_id:
+            return False
+        return self._write(invitation, tender)
+
+    def replace(self, invitation: Invitation, tender: Change, *, expected_version: int) -> bool:
+        self._call("replace")
+        stored = self.by_id.get(invitation.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        return self._write(invitation, tender)
+
+    def get(self, invitation_id: str) -> Invitation | None:
+        self._call("get")
+        return self.by_id.get(invitation_id)
+
+    def of_institution(self, institution_key: str) -> list[Invitation]:
+        return [i for i in self.by_id.values() if i.institution.key == institution_key]
+
+    def published(self) -> list[Invitation]:
+        return list(self.by_id.values())
+
+    def announced(self, invitation_id: str, version: int) -> None:
+        self._call("announced")
+        if self.unannounced.get(invitation_id) == version:
+            del self.unannounced[invitation_id]
+
+    def to_announce(self, institution_key: str) -> list[Invitation]:
+        return [i for i in self.of_institution(institution_key) if i.id in self.unannounced]
+
+    def _write(self, invitation: Invitation, tender: Change) -> bool:
+        self.tenders.write([tender])
+        self.by_id[invitation.id] = invitation
+        self.unannounced[invitation.id] = invitation.version
+        return True
+
+
 # --- sign-in, sessions, the audit log ---
 
 
@@ -837,6 +890,27 @@ class FakeSessions(Fake):
             return False
         self.by_key[key] = replace(stored, **changes)
         return True
+
+
+@dataclass
+class FakeDirectory:
+    """The public directory: the enterprises that chose to be listed."""
+
+    listed_ids: set[str] = field(default_factory=set)
+
+    def listed(self, enterprise_ids: Iterable[str]) -> set[str]:
+        return set(enterprise_ids) & self.listed_ids
+
+
+@dataclass
+class FakeInvitationAlerts(Fake):
+    """The invitation alert queue: what match_tenders asked the alerts to tell at once."""
+
+    requested: list[str] = field(default_factory=list)
+
+    def request(self, tender_key: str) -> None:
+        self._call("request")
+        self.requested.append(tender_key)
 
 
 @dataclass
@@ -909,6 +983,11 @@ class FakeWorld:
         self.pledges = FakePledges()
         self.rate_limits = FakeRateLimits()
         self.sender = SenderIdentity(contact_email="info@esja.example.org")
+        self.invitations = FakeInvitations(tenders=self.tenders)
+        self.directory = FakeDirectory()
+        self.invitation_alerts = FakeInvitationAlerts()
+        self.publication = Publication("https://esja.example.org", "ocds-esja00")
+        self.publisher = "Chantier de l'économie sociale"
         self.address_keys = TEST_KEYS
         self.sessions = FakeSessions()
         self.audit_log = FakeAuditLog()
@@ -945,6 +1024,24 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _week = (world.subscriptions, world.archive, world.organizers, world.pledges)
     _pledges: tuple[pledges.PledgeRepository, pledges.RateLimits, export.PledgeReader]
     _pledges = (world.pledges, world.rate_limits, world.pledges)
+    _invitations: tuple[
+        invitations.InvitationBook,
+        invitations.TenderReader,
+        invitations.Announcer,
+        invitations.PledgeLookup,
+        invitations.EnterpriseDirectory,
+        invitations.RateLimits,
+        matching.InvitationAlerts,
+    ]
+    _invitations = (
+        world.invitations,
+        world.tenders,
+        world.announcer,
+        world.pledges,
+        world.directory,
+        world.rate_limits,
+        world.invitation_alerts,
+    )
     _roles: tuple[roles.OrganizerDirectory, roles.MemberDirectory, roles.SignatoryDirectory]
     _roles = (world.organizers, world.enterprises, world.pledges)
     _spaces: tuple[signin.SessionStore, audit.AuditLog, console.PledgesToVerify, console.FeedStates]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -57,6 +58,12 @@ def pledge_fields(**overrides: str | Sequence[str]) -> dict[str, str | Sequence[
 
 def form_body(fields: Fields) -> bytes:
     return urlencode(fields, doseq=True).encode()
+
+
+def main_of(page: dict[str, Any]) -> str:
+    """The page's content as a reader sees its text (entities decoded), from <main> on."""
+    body: str = page["body"]
+    return html.unescape(body[body.index("<main") :])
 
 
 def links_in(email: SentEmail) -> dict[str, str]:

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from local.http_adapter import serve
+from local.outbox import write_outbox
 from local.runtime import LocalAws, local_aws
-from local.serve import web_environment
+from local.serve import site_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,12 +30,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WEB = "WebFunction"
+PHONE = {"width": 390, "height": 844}  # a current phone, in CSS pixels
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @dataclass(frozen=True, slots=True)
 class LocalSite:
     base_url: str
     aws: LocalAws
+    outbox: Path  # the e-mails SES accepted, written after each request as `make serve` writes out/outbox/
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -56,21 +59,37 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[LocalSite]:
-    """`make serve` in a background thread, on a free port."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSite]:
+    """`make serve` in a background thread, on a free port: the queues played and the e-mails written to an
+    outbox after each request."""
+    outbox = tmp_path_factory.mktemp("outbox")
     with local_aws() as aws:
-        env: dict[str, str] = {}
-        server = serve(lambda event: aws.invoke(WEB, event, env), port=0)
+
+        def written() -> None:
+            write_outbox(outbox)
+
+        server, env = site_server(aws, "http://127.0.0.1", port=0, after=written)
         base_url = f"http://127.0.0.1:{server.server_address[1]}"
-        env.update(web_environment(aws, base_url), POWERTOOLS_LOG_LEVEL="WARNING")
+        env.update(PUBLIC_BASE_URL=base_url, SIGN_IN_FLOOR_SECONDS="0", POWERTOOLS_LOG_LEVEL="WARNING")
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         # One request before the browser's: the function's cold start reads its environment, once.
         with urllib.request.urlopen(f"{base_url}/", timeout=30) as first:
             assert first.status == 200
         try:
-            yield LocalSite(base_url, aws)
+            yield LocalSite(base_url, aws, outbox)
         finally:
             server.shutdown()
             server.server_close()
             thread.join(timeout=10)
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def page(browser: Any, request: Any) -> Iterator[Any]:
+    """A page of a new browser context, on a desktop and on a phone 390 px wide (French Canadian locale)."""
+    phone = request.param == "phone"
+    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
+    context = browser.new_context(locale="fr-CA", **options)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()

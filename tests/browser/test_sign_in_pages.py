@@ -5,7 +5,6 @@ out. On a desktop and 390 px wide, in French and English, with axe-core on every
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,8 +15,6 @@ from local.outbox import sent_emails
 from local.world import COACH, people_of_the_spaces
 from tests.browser.conftest import LocalSite
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 WORDS = {
     "fr": {
         "email": "Adresse courriel",
@@ -46,16 +43,6 @@ WORDS = {
 def spaces(site: LocalSite) -> LocalSite:
     people_of_the_spaces(site.aws)
     return site
-
-
-@pytest.fixture(params=["desktop", "phone"])
-def page(browser: Any, request: Any) -> Iterator[Any]:
-    phone = request.param == "phone"
-    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-    context = browser.new_context(locale="fr-CA", **options)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
 
 
 def link_to(email: str, count_before: int) -> str:

@@ -25,7 +25,16 @@ from esja.tokens import SigningKeys, TokenSigner
 from local.outbox import sent_emails
 from local.runtime import ROOT, LocalAws, environment
 from local.serve import web_environment
-from tests.pledge_builders import PLEDGE_PAGES, WEB, WebClient, aged_form_token, form_post, links_in, pledge_fields
+from tests.pledge_builders import (
+    PLEDGE_PAGES,
+    WEB,
+    WebClient,
+    aged_form_token,
+    form_post,
+    links_in,
+    main_of,
+    pledge_fields,
+)
 
 ARTIFACTS = ROOT / "out" / "artifacts"
 
@@ -33,12 +42,6 @@ ARTIFACTS = ROOT / "out" / "artifacts"
 @pytest.fixture
 def web(aws: LocalAws) -> WebClient:
     return WebClient(aws)
-
-
-def main_of(page: dict[str, Any]) -> str:
-    """The page's content as a reader sees its text (entities decoded), from <main> on."""
-    body: str = page["body"]
-    return html.unescape(body[body.index("<main") :])
 
 
 def confirm(web: WebClient, link: str) -> dict[str, Any]:

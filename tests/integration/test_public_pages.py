@@ -14,8 +14,8 @@ import pytest
 from esja.rendering import catalogue, wording
 from local.outbox import sent_emails
 from local.runtime import LocalAws
-from tests.integration.test_pledge_routes import main_of, set_attribute, sign_and_confirm
-from tests.pledge_builders import WebClient, links_in
+from tests.integration.test_pledge_routes import set_attribute, sign_and_confirm
+from tests.pledge_builders import WebClient, links_in, main_of
 
 ORGANISATION = "Chantier de l'économie sociale"  # template.yaml's SenderOrganisation
 # A name glued into a sentence: « l'engagement de Ville de Rimouski », "on behalf of Ville de Rimouski".

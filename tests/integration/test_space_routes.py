@@ -20,7 +20,7 @@ from tests.space_web import SpaceWeb, Visitor, location
 SPACE_PAGES = {
     Role.ORGANIZER: ["/organisation/", "/organisation/journal", "/organisation/sessions"],
     Role.ENTERPRISE: ["/entreprise/"],
-    Role.SIGNATORY: ["/signataire/"],
+    Role.SIGNATORY: ["/signataire/", "/signataire/invitations", "/signataire/invitations/nouvelle"],
 }
 ACCOUNT_PAGES = ["/compte/sessions", "/connexion/role"]
 SPACE_POSTS = ["/organisation/sessions", "/connexion/role", "/compte/sessions/fermer-les-autres", "/deconnexion"]

@@ -166,6 +166,14 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("MatchesTable", "dynamodb:PutItem"),
         ("MatchesTable", "dynamodb:Query"),
         ("EnterprisesTable", "dynamodb:Scan"),  # the enterprises of an organizer's regions
+        # The signatories' invitations: each written with its tender in one transaction (conditional).
+        ("InvitationsTable", "dynamodb:GetItem"),
+        ("InvitationsTable", "dynamodb:PutItem"),
+        ("InvitationsTable", "dynamodb:UpdateItem"),  # its announcement recorded
+        ("InvitationsTable/index/by_institution", "dynamodb:Query"),
+        ("InvitationsTable/index/published", "dynamodb:Query"),  # the OCDS package
+        ("TendersTable", "dynamodb:PutItem"),  # invitations' tenders only (dynamodb:LeadingKeys)
+        ("EnterprisesTable", "dynamodb:BatchGetItem"),  # the directory's enterprises an invitation names
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run
@@ -178,6 +186,19 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("SubscriptionsTable", "dynamodb:UpdateItem"),
         ("PledgesTable/index/registry", "dynamodb:Query"),  # the « signatory » badge: public signatories only
         ("OrganizersTable", "dynamodb:Query"),  # … and their links to buyer ids (that partition only)
+    },
+    "SendInvitationAlertsFunctionRole": {
+        ("EnterprisesTable", "dynamodb:Scan"),
+        ("TendersTable", "dynamodb:GetItem"),
+        ("MatchesTable", "dynamodb:BatchGetItem"),
+        ("MatchesTable", "dynamodb:UpdateItem"),
+        ("MatchesTable/index/open_by_enterprise", "dynamodb:Query"),
+        ("MatchesTable/index/by_tender", "dynamodb:Query"),  # the enterprises an invitation matched
+        ("SubscriptionsTable", "dynamodb:Query"),
+        ("SubscriptionsTable", "dynamodb:PutItem"),
+        ("SubscriptionsTable", "dynamodb:UpdateItem"),
+        ("PledgesTable/index/registry", "dynamodb:Query"),
+        ("OrganizersTable", "dynamodb:Query"),
     },
     "SesEventsFunctionRole": {
         ("SubscriptionsTable", "dynamodb:PutItem"),  # conditional: the first suppression only
@@ -236,7 +257,9 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("ReferenceDataBucket/geo/*", "s3:PutObject"),
         ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retry
     },
-    "MatchTendersFunctionRole": set(),
+    "MatchTendersFunctionRole": {
+        ("InvitationAlertQueue", "sqs:SendMessage*"),  # an invitation, told at once
+    },
     "WebFunctionRole": {
         ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
         ("AddressKeySecret", "secretsmanager:GetSecretValue"),
@@ -244,6 +267,13 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("configuration-set/TransactionalConfigurationSet", "ses:SendEmail"),
         ("ArchiveBucket/digests/*", "s3:GetObject"),
         ("ArchiveBucket", "s3:ListBucket"),  # so that a digest not there is NoSuchKey (404), not AccessDenied
+        ("MatchQueue", "sqs:SendMessage"),  # an invitation announced for matching
+    },
+    "SendInvitationAlertsFunctionRole": {
+        ("SigningKeysSecret", "secretsmanager:GetSecretValue"),
+        ("identity/SenderEmail", "ses:SendEmail"),
+        ("configuration-set/AlertsConfigurationSet", "ses:SendEmail"),
+        ("*", "ses:GetAccount"),
     },
     "SendAlertsFunctionRole": {
         ("SigningKeysSecret", "secretsmanager:GetSecretValue"),

@@ -37,12 +37,14 @@ WEB_TABLES = {
     "RATE_LIMITS_TABLE": "rate-limits",
     "SUBSCRIPTIONS_TABLE": "subscriptions",
     "TENDERS_TABLE": "tenders",
+    "INVITATIONS_TABLE": "invitations",
+    "ENTERPRISES_TABLE": "enterprises",
+    "MATCH_QUEUE_URL": "https://sqs.ca-central-1.amazonaws.com/123456789012/match",
     "ARCHIVE_BUCKET": "archive",
     "SENDER_EMAIL": "alertes@esja.example.org",
     "SESSIONS_TABLE": "sessions",
     "AUDIT_TABLE": "audit",
     "ORGANIZERS_TABLE": "organizers",
-    "ENTERPRISES_TABLE": "enterprises",
     "FEEDS_TABLE": "feeds",
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
@@ -76,6 +78,8 @@ def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
         "open a session": ("POST", "/connexion/lien?lang=fr", {"jeton": SECRET}),
         "a space's page": ("GET", "/organisation/?lang=fr", {}),  # the session cookie is looked up
         "one's sessions": ("GET", "/compte/sessions?lang=fr", {}),
+        "invitation": ("GET", "/invitations/0123456789?lang=fr", {}),
+        "invitations as OCDS": ("GET", "/ocds/invitations.json", {}),
     }
 
 

@@ -22,8 +22,21 @@ def test_ticked_boxes_are_on_and_unticked_profiles_are_off() -> None:
     result = read_preferences(fields, LISTING)
 
     assert result.preferences == Preferences(
-        frequency="weekly", language="en", reminders=False, paused=True, profiles_off=frozenset({"coop/menage"})
+        frequency="weekly",
+        language="en",
+        reminders=False,
+        paused=True,
+        profiles_off=frozenset({"coop/menage"}),
+        invitations_at_once=False,
     )
+
+
+def test_invitations_at_once_stay_on_while_their_box_is_ticked() -> None:
+    fields = {"frequency": ["weekly"], "language": ["fr"], "invitations": ["on"], "profiles": ["coop/menage"]}
+
+    result = read_preferences(fields, LISTING)
+
+    assert result.preferences is not None and result.preferences.invitations_at_once
 
 
 def test_choices_that_were_not_offered_are_refused() -> None:

@@ -11,6 +11,7 @@ from esja.digest.compose import compose_digest
 from esja.digest.facts import WeekFacts
 from esja.digest.sections import Figure, Row, build_digest, new_tenders
 from esja.model import Buyer, Category, Regions, Scope, Status, Text
+from esja.sources.catalogue import INVITATIONS_SOURCE
 from tests.digest_builders import CESIM, ESBSL, LAST_MONDAY, MONDAY, in_regions, seen, tender, week_data
 from tests.words import plain
 
@@ -101,3 +102,18 @@ def test_a_feed_is_shown_by_its_publishers_name_never_by_its_identifier() -> Non
         assert re.search(r"\n  Ville de Rimouski ?:", plain(by_source)) and "SEAO" in by_source  # its services too
         others = "Ville de Matane et un autre acheteur" if lang == "fr" else "Ville de Matane and one other buyer"
         assert others in by_source, by_source
+
+
+def test_the_signatories_invitations_are_a_feed_of_their_own() -> None:
+    invitations = (
+        seen(tender("i1", source=INVITATIONS_SOURCE, buyer=Buyer(Text("Ville de Rimouski")))),
+        seen(tender("i2", source=INVITATIONS_SOURCE, buyer=Buyer(Text("Cégep de Rimouski")))),
+        seen(tender("s")),
+    )
+    digest = build_digest(WeekFacts(week_data(new=invitations)), ESBSL)
+
+    assert Row(INVITATIONS_SOURCE, 2, 0) in digest.new_tenders.by_source
+    for lang, organizer in (("fr", ESBSL), ("en", CESIM)):
+        text = compose_digest(replace(digest, organizer=organizer), archive_url="", sender=SenderIdentity()).text
+        named = "Invitations des signataires (ESJA)" if lang == "fr" else "Signatories' invitations (ESJA)"
+        assert named in text and INVITATIONS_SOURCE not in text

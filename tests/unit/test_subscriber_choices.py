@@ -72,7 +72,13 @@ def test_a_forged_altered_or_misdirected_link_changes_nothing(world: World, toke
 
 def test_saved_preferences_override_the_import_and_are_logged(world: World) -> None:
     token = world.links.preferences_token(world.sid)
-    fields = {"frequency": ["weekly"], "language": ["en"], "profiles": ["coop/menage"], "reminders": ["on"]}
+    fields = {
+        "frequency": ["weekly"],
+        "language": ["en"],
+        "profiles": ["coop/menage"],
+        "reminders": ["on"],
+        "invitations": ["on"],
+    }
 
     result = world.choices.save_preferences(token, fields)
 

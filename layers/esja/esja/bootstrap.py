@@ -9,7 +9,7 @@ so no function pays at cold start for another's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -32,11 +32,13 @@ if TYPE_CHECKING:
     from esja.alerts.choices import SubscriberChoices
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
+    from esja.audit.log import Audit
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
     from esja.enterprises.removal import EnterpriseRemoval
     from esja.geo import Gazetteer
+    from esja.ingest.changes import Change
     from esja.ingest.poll import PollService
     from esja.mail.mailer import Mailer
     from esja.matching.enterprise_book import EnterpriseBook
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from esja.people.rekey import AddressRekeying
     from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
+    from esja.signatory_space.invitations import InvitationService
     from esja.sources.http import HttpFetcher
     from esja.store.enterprises import EnterpriseStore
     from esja.tokens import KeySource
@@ -169,20 +172,24 @@ def gazetteer(settings: Settings, fetcher: HttpFetcher, s3: S3Client | None = No
     return official_gazetteer(fetcher, cache, utc_now(), settings.municipalities_url)
 
 
-def build_match_service(settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None) -> MatchService:
+def build_match_service(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sqs: SQSClient | None = None
+) -> MatchService:
     # Imported here so the other functions do not pay for the matcher's stemmers at cold start.
     from esja.matching.service import MatchService
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.invitation_alert_queue import InvitationAlertQueue
     from esja.store.matches import MatchStore
     from esja.store.tenders import TenderStore
 
-    settings = _read(settings, "tenders_table", "enterprises_table", "matches_table")
+    settings = _read(settings, "tenders_table", "enterprises_table", "matches_table", "invitation_alert_queue_url")
     dynamodb = dynamodb or aws_client("dynamodb")
     return MatchService(
         tenders=TenderStore(settings.tenders_table, dynamodb),
         profiles=EnterpriseStore(settings.enterprises_table, dynamodb),
         matches=MatchStore(settings.matches_table, dynamodb),
         clock=utc_now,
+        invitation_alerts=InvitationAlertQueue(settings.invitation_alert_queue_url, sqs or aws_client("sqs")),
     )
 
 
@@ -305,6 +312,7 @@ def build_web_app(
     """The public web function's resolver, with every feature's router; its AWS clients fail fast."""
     from esja.alerts.links import ONE_CLICK_PATH
     from esja.web.app import create_app
+    from esja.web.invitation_routes import invitation_router
     from esja.web.openapi import add_openapi_route
     from esja.web.pledge_routes import pledge_router
     from esja.web.subscription_routes import subscription_router
@@ -320,6 +328,7 @@ def build_web_app(
         subscription_router(build_subscriber_choices(settings, dynamodb=dynamodb, keys=keys), settings.sender),
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
+        invitation_router(build_invitation_service(settings, dynamodb=dynamodb), settings.sender),
         *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, keys=keys),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
@@ -361,6 +370,61 @@ def build_pledge_service(
     )
 
 
+def build_invitation_service(
+    settings: Settings | None = None,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    sqs: SQSClient | None = None,
+    audit: Audit | None = None,
+) -> InvitationService:
+    """The signatories' invitations: posted and changed in their space (audited), shown on the public pages."""
+    from esja.audit.log import Audit
+    from esja.signatory_space.invitations import InvitationService
+    from esja.signatory_space.publication import Publication
+    from esja.store.audit_log import AuditLogStore
+    from esja.store.enterprise_directory import ListedEnterprises
+    from esja.store.invitations import InvitationStore
+    from esja.store.match_queue import MatchQueue
+    from esja.store.pledges import PledgeStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.store.tenders import TenderStore
+
+    settings = _read(
+        settings,
+        "invitations_table",
+        "tenders_table",
+        "match_queue_url",
+        "pledges_table",
+        "enterprises_table",
+        "rate_limits_table",
+        "audit_table",
+        "public_base_url",
+    )
+    dynamodb = dynamodb or aws_client("dynamodb")
+
+    @lru_cache(maxsize=1)
+    def match_queue() -> MatchQueue:
+        # Built at the first invitation posted: the public pages, which only read, never pay for an SQS client.
+        return MatchQueue(settings.match_queue_url, sqs or aws_client("sqs", config=WEB_AWS_CONFIG))
+
+    class Announcer:
+        def announce(self, changes: Sequence[Change]) -> int:
+            return match_queue().announce(changes)
+
+    return InvitationService(
+        invitations=InvitationStore(settings.invitations_table, settings.tenders_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        announcer=Announcer(),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        directory=ListedEnterprises(settings.enterprises_table, dynamodb),
+        rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+        publication=Publication(settings.public_base_url, settings.ocds_ocid_prefix),
+        publisher=settings.sender.organisation,
+        audit=audit or Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now),
+        clock=utc_now,
+    )
+
+
 def build_space_routers(
     settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, address_keys: AddressKeys, keys: KeySource
 ) -> list[Router]:
@@ -383,6 +447,7 @@ def build_space_routers(
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
     from esja.web.enterprise_routes import enterprise_router
+    from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.organizer_routes import organizer_router
     from esja.web.session import SessionCookie, Spaces
     from esja.web.signatory_routes import signatory_router
@@ -432,6 +497,7 @@ def build_space_routers(
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
+        invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
         *build_people_routers(settings, dynamodb=dynamodb, enterprises=enterprises, keys=keys, spaces=spaces),
     ]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from esja.geo.mamh import MUN_CSV_URL
 from esja.model import LANGUAGES, Language, one_of
+from esja.signatory_space.publication import PLACEHOLDER_OCID_PREFIX
 from esja.sources.catalogue import DEFAULT_FEEDS, FeedConfig
 
 
@@ -38,6 +39,8 @@ RESOURCES = {
     "public_base_url": "PUBLIC_BASE_URL",  # e.g. https://esja.example.org: links in e-mails, origin checks
     "sender_email": "SENDER_EMAIL",  # the verified SES identity e-mails are sent from
     "ses_configuration_set": "SES_CONFIGURATION_SET",
+    "invitations_table": "INVITATIONS_TABLE",  # the signatories' invitations (written with their tenders)
+    "invitation_alert_queue_url": "INVITATION_ALERT_QUEUE_URL",  # match_tenders → send_invitation_alerts
 }
 
 
@@ -72,6 +75,10 @@ class Settings:
     public_base_url: str = ""
     sender_email: str = ""
     ses_configuration_set: str = ""
+    invitations_table: str = ""
+    invitation_alert_queue_url: str = ""
+    # ESJA's registered OCDS ocid prefix (esja.signatory_space.publication): set once, never changed.
+    ocds_ocid_prefix: str = PLACEHOLDER_OCID_PREFIX
     sender: SenderIdentity = field(default_factory=SenderIdentity)
     # Keys for signed links, oldest first: [previous,] current[, next]; current signs (esja.tokens). Locally
     # SIGNING_KEYS (comma-separated); in AWS the secret named by SIGNING_KEYS_SECRET_ARN, re-read every 5 min.
@@ -116,6 +123,7 @@ class Settings:
             "seao_backfill_weeks": int(number("SEAO_BACKFILL_WEEKS", 1)),
             "ses_max_send_rate": number("SES_MAX_SEND_RATE", 0.0),
             "municipalities_url": env.get("MUNICIPALITIES_URL") or MUN_CSV_URL,
+            "ocds_ocid_prefix": env.get("OCDS_OCID_PREFIX") or PLACEHOLDER_OCID_PREFIX,
             "sender": SenderIdentity(
                 organisation=env.get("SENDER_ORGANISATION") or DEFAULT_ORGANISATION,
                 mailing_address=env.get("SENDER_MAILING_ADDRESS", ""),

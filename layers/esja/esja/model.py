@@ -154,6 +154,8 @@ class Tender:
     awards: tuple[Award, ...] = ()
     regions: Regions | None = None  # inferred after parsing (esja.geo), None until then
     derived: tuple[str, ...] = ()  # fields ESJA made from the notice's other words ("title"), not the publisher
+    # A signatory's invitation open only to the enterprises it names (their ids): only they hear of it.
+    invited: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -165,10 +167,11 @@ class Tender:
 
     def to_dict(self) -> dict[str, Any]:
         data = {"key": self.key, **_plain(asdict(self))}
-        if not self.derived:
-            # Left out when empty, so the content hash of every tender stored before `derived`
-            # existed stays the same: no tender looks amended just because ESJA was upgraded.
-            del data["derived"]
+        for added_later in ("derived", "invited"):
+            if not data[added_later]:
+                # Left out when empty, so the content hash of every tender stored before the field
+                # existed stays the same: no tender looks amended just because ESJA was upgraded.
+                del data[added_later]
         return data
 
     def content_hash(self) -> str:
@@ -207,6 +210,7 @@ class Tender:
             awards=tuple(_award(a) for a in data.get("awards") or ()),
             regions=_regions(data.get("regions")),
             derived=tuple(data.get("derived") or ()),
+            invited=tuple(data.get("invited") or ()),
         )
 
 
@@ -258,7 +262,9 @@ def _regions(raw: dict[str, Any] | None) -> Regions | None:
 
 # --- Enterprises and their alert profiles ---
 
-ReasonKind = Literal["unspsc", "unspsc-related", "keyword", "region", "region-unknown", "category", "value", "buyer"]
+ReasonKind = Literal[
+    "unspsc", "unspsc-related", "keyword", "region", "region-unknown", "category", "value", "buyer", "invited"
+]
 REASON_KINDS: tuple[ReasonKind, ...] = get_args(ReasonKind)
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")  # French first

@@ -30,6 +30,7 @@ from esja.geo.regions import region_name
 from esja.matching.unspsc import normalise_unspsc
 from esja.model import Reason, Scope, Tender
 from esja.rendering import environment, translator, wording
+from esja.sources.catalogue import is_invitation
 from esja.sources.notice_pages import notice_page
 from esja.unspsc import code_title
 
@@ -147,7 +148,12 @@ def _calendar(entry: TenderEntry, links: AlertLinks) -> str:
 
 
 def subject(plan: AlertPlan, enterprises: str, lang: str) -> str:
-    """The main news decides: new tenders, else changes, else reminders."""
+    """The main news decides: new tenders, else changes, else reminders; one signatory's invitation alone
+    (told at once) is named with its buyer and title."""
+    if len(plan.new) == 1 and not (plan.updates or plan.reminders) and is_invitation(plan.new[0].tender.key):
+        invited = plan.new[0].tender
+        buyer = invited.buyer.name.read_in(lang)[0] if invited.buyer else ""
+        return wording("alerts.subject.invitation", lang, buyer=buyer, title=invited.title.read_in(lang)[0])
     for section, entries in (("new", plan.new), ("updates", plan.updates), ("reminders", plan.reminders)):
         if entries:
             count = len(entries)

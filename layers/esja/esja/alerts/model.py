@@ -30,6 +30,9 @@ class Preferences:
     reminders: bool = True  # the closing-soon section
     paused: bool = False
     profiles_off: frozenset[str] = frozenset()  # ProfileRef.ref of the profiles turned off
+    # A signatory's invitation is e-mailed as soon as it is matched, whatever the frequency (off: it waits
+    # for the next alert of the subscriber's frequency, like any tender).
+    invitations_at_once: bool = True
 
     def without(self, enterprise_id: str) -> Preferences:
         """These choices once the enterprise is gone: its profiles are no longer theirs to turn off."""

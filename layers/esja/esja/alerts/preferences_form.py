@@ -40,6 +40,7 @@ def read_preferences(fields: Mapping[str, Sequence[str]], listing: Listing) -> P
             language=language,
             reminders="reminders" in fields,
             paused="paused" in fields,
+            invitations_at_once="invitations" in fields,
             profiles_off=frozenset(known - kept_on),
         )
     )

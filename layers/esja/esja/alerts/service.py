@@ -12,10 +12,18 @@ again, and the items, still pending, go in the next period's alert — nothing i
 duplicate needs a crash within that instant. Account-wide refusals (sending paused, throttling that
 outlasts the retries) stop the run with everything else pending; any other failure costs only its
 recipient. Suppressed, unsubscribed and paused addresses are skipped before anything is read.
+
+send_invitation(tender key): a signatory's invitation, told as soon as match_tenders matched it (or a new
+version of it) to the subscribers of the enterprises it concerns, whatever their frequency — unless they
+turned that off (then it waits for their own run, like any tender). Its period is the invitation's version,
+so each subscriber hears of each version once. Should that path fail, the scheduled instant runs also
+carry the invitations a subscriber of another frequency has not been told yet: an invitation waits at most
+until the next instant run.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -39,10 +47,12 @@ from esja.ingest.changes import StoredVersion
 from esja.model import Enterprise, Profile, Tender
 from esja.people.keys import AddressKeys
 from esja.sends import Claim, SendKey, SendLedger, SendOnce
+from esja.sources.catalogue import is_invitation
 
 logger = logging.getLogger(__name__)
 
 RESERVE_SECONDS = 60.0  # stop starting recipients this close to the Lambda timeout; the rest stay pending
+INVITATION_RUN = "invitation"  # a RunReport's frequency when it tells one invitation at once
 
 
 class EnterpriseSource(Protocol):
@@ -58,6 +68,7 @@ class AlertItems(Protocol):
     def items(self, keys: Iterable[tuple[str, str]]) -> list[AlertItem]: ...
     def mark_told(self, enterprise_id: str, item: str, subscriber_id: str, *, sent: bool, reminded: bool) -> None: ...
     def close(self, enterprise_id: str, item: str) -> None: ...
+    def enterprises_matched(self, tender_key: str) -> list[str]: ...
 
 
 class Subscriptions(Protocol):
@@ -149,6 +160,7 @@ class _Run:
     signatories: SignatoryIndex | None = None  # whose tenders get the « signatory » badge
     tenders: dict[str, Tender | None] = field(default_factory=dict)
     retired: set[tuple[str, str]] = field(default_factory=set)
+    invitation: tuple[str, str] | None = None  # an at-once run: the invitation's tender key and content hash
 
 
 class AlertService:
@@ -192,7 +204,36 @@ class AlertService:
         now = self._clock()
         run = _Run(RunReport(frequency, run_period(frequency, scheduled_at or now)), now, self._signatories_at(now))
         enterprises, profiles = self._enterprises.load()
-        for recipient in recipients_of(enterprises, profiles, self._keys):
+        return self._serve_all(recipients_of(enterprises, profiles, self._keys), run, time_left)
+
+    def send_invitation_message(self, body: str) -> RunReport:
+        """A message of the invitation alert queue (esja.store.invitation_alert_queue): {"tender_key": …}."""
+        return self.send_invitation(str(json.loads(body)["tender_key"]))
+
+    def send_invitation(self, tender_key: str, *, time_left: Callable[[], float] = lambda: math.inf) -> RunReport:
+        """The invitation's current version, told now to every subscriber of the enterprises it concerns."""
+        now = self._clock()
+        stored = self._tenders.get(tender_key)
+        if stored is None:  # match_tenders read it before handing it over: never, but then nothing to say
+            return RunReport(INVITATION_RUN, f"invitation#{tender_key}")
+        tender, version = stored
+        period = f"invitation#{tender_key}#{version.content_hash}"
+        run = _Run(
+            RunReport(INVITATION_RUN, period),
+            now,
+            self._signatories_at(now),
+            invitation=(tender_key, version.content_hash),
+        )
+        run.tenders[tender_key] = tender
+        concerned = set(self._matches.enterprises_matched(tender_key))
+        enterprises, profiles = self._enterprises.load()
+        # Whole recipients (every enterprise that subscribed them): their listing is enrolled as it is.
+        everyone = recipients_of(enterprises, profiles, self._keys)
+        recipients = [r for r in everyone if not concerned.isdisjoint(r.enterprise_ids)]
+        return self._serve_all(recipients, run, time_left)
+
+    def _serve_all(self, recipients: Iterable[Recipient], run: _Run, time_left: Callable[[], float]) -> RunReport:
+        for recipient in recipients:
             run.report.recipients += 1
             if run.report.stopped or time_left() < RESERVE_SECONDS:
                 run.report.count(Outcome.DEFERRED)
@@ -245,9 +286,9 @@ class AlertService:
         status = _status(state, preferences)
         if status != "active":
             return Outcome(status)
-        if preferences.frequency != run.report.frequency:
+        items = self._selected(recipient, sid, preferences, run)
+        if items is None:
             return Outcome.OTHER_FREQUENCY
-        items = self._gather(recipient)
         plan = self._plan(sid, items, recipient, preferences, run)
         self._retire(plan, run)
         if plan.empty:
@@ -287,6 +328,26 @@ class AlertService:
         self._sends.confirm(key, message_id, tenders=str(plan.tender_count))
         run.report.tenders += plan.tender_count
         return Outcome.SENT
+
+    def _selected(self, recipient: Recipient, sid: str, preferences: Preferences, run: _Run) -> list[AlertItem] | None:
+        """What this run tells the recipient; None when the run is not theirs (another frequency)."""
+        if run.invitation is not None:
+            return self._invitation_items(recipient, sid, *run.invitation) if preferences.invitations_at_once else None
+        if preferences.frequency == run.report.frequency:
+            return self._gather(recipient)
+        if run.report.frequency == "instant" and preferences.invitations_at_once:
+            # Invitations the at-once path could not send: the instant runs bound how long they wait.
+            return untold([i for i in self._gather(recipient) if is_invitation(i.tender_key)], sid) or None
+        return None
+
+    def _invitation_items(self, recipient: Recipient, sid: str, tender_key: str, content_hash: str) -> list[AlertItem]:
+        """The invitation's items for the recipient's enterprises: its match and its latest update read as
+        stored now (the open index may lag behind match_tenders by a moment), and any older update."""
+        ids = recipient.enterprise_ids
+        exact = [(e, f"match#{tender_key}") for e in ids] + [(e, f"update#{tender_key}#{content_hash}") for e in ids]
+        found = {(i.enterprise_id, i.item): i for i in self._gather(recipient) if i.tender_key == tender_key}
+        found |= {(i.enterprise_id, i.item): i for i in self._matches.items(exact)}
+        return untold(list(found.values()), sid)
 
     def _gather(self, recipient: Recipient) -> list[AlertItem]:
         items = [item for e in recipient.enterprise_ids for item in self._matches.open_items(e)]
@@ -355,6 +416,13 @@ class AlertService:
 
     def _signatories_at(self, now: datetime) -> SignatoryIndex | None:
         return self._signatories(now) if self._signatories else None
+
+
+def untold(items: Sequence[AlertItem], sid: str) -> list[AlertItem]:
+    """The items of the tenders the subscriber has something still to be told about (a match or an update
+    not yet sent to them): no at-once e-mail carries only a reminder."""
+    pending = {i.tender_key for i in items if i.is_open and sid not in i.sent_to}
+    return [i for i in items if i.tender_key in pending]
 
 
 def _status(state: SubscriberState, preferences: Preferences) -> Status:

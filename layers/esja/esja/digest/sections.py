@@ -22,6 +22,7 @@ from esja.digest.weeks import Week
 from esja.geo.organisations import main_name
 from esja.geo.regions import all_regions
 from esja.model import Scope, Tender, Text
+from esja.sources.catalogue import INVITATIONS_SOURCE
 
 # More tenders than this alerted to one enterprise in a week — three a working day — is more than a
 # small enterprise can weigh: its profile is probably too broad.
@@ -30,7 +31,8 @@ QUIET_WEEKS = 4  # no tender alerted for this many weeks: the profile is probabl
 CLOSING_WINDOW = timedelta(days=7)
 NO_CATEGORY = "none"
 NO_FAMILY = ""
-BUILT_IN_SOURCES = ("seao", "canadabuys")  # named in the catalogue; any other feed by its publisher
+# Named in the catalogue (ESJA's own invitations too); any other feed by its publisher.
+BUILT_IN_SOURCES = ("seao", "canadabuys", INVITATIONS_SOURCE)
 REGION_ORDER = (*(r.code for r in all_regions()), *(s.value for s in Scope if s is not Scope.REGIONS))
 
 

@@ -70,6 +70,14 @@ def buyer_reason(name_fr: str, name_en: str) -> Reason:
     return Reason("buyer", f"acheteur{NBSP}: {name_fr}", f"buyer: {name_en}")
 
 
+@lru_cache(maxsize=1 << 10)
+def invited_reason(buyer_fr: str, buyer_en: str) -> Reason:
+    """An invitation that names the enterprise (esja.signatory_space)."""
+    return Reason(
+        "invited", f"{buyer_fr} invite votre entreprise nommément", f"{buyer_en} invites your enterprise by name"
+    )
+
+
 def _code_texts(published: str, description: Text) -> tuple[str, str]:
     fr_desc, en_desc = description.fr or description.en, description.en or description.fr
     fr = f"code UNSPSC {published}" + (f" – {fr_desc}" if fr_desc else "")

@@ -3,6 +3,11 @@
 Each (enterprise, tender) match is written once; when a tender some enterprises were already told
 about is amended or cancelled, an update is recorded for each of them (the alerts tell them).
 The profile index is built once per container and rebuilt when the profiles' version moves.
+
+A signatory's invitation is matched by the same rules, but for one that names its enterprises: only
+they hear of it, whether their profiles match it or not. Then it is handed to the alerts, which tell
+its enterprises at once rather than at their next scheduled run (every time: a replayed message finds
+everything told, and sends nothing).
 """
 
 from __future__ import annotations
@@ -14,8 +19,13 @@ from datetime import datetime
 from typing import Protocol
 
 from esja.ingest.changes import ChangeKind, StoredVersion
+from esja.matching.explain import invited_reason
+from esja.matching.features import is_open
 from esja.matching.index import ProfileIndex
 from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
+from esja.sources.catalogue import INVITATIONS_SOURCE
+
+INVITED_SCORE = 1.0  # an enterprise named by the buyer: as strong as a reason gets
 
 
 class TenderNotStoredYet(Exception):
@@ -70,6 +80,12 @@ class MatchRecorder(Protocol):
     def enterprises_matched(self, tender_key: str) -> list[str]: ...
 
 
+class InvitationAlerts(Protocol):
+    def request(self, tender_key: str) -> None:
+        """Ask the alerts to tell the invitation's enterprises now (esja.store.invitation_alert_queue)."""
+        ...
+
+
 class MatchService:
     def __init__(
         self,
@@ -78,11 +94,13 @@ class MatchService:
         profiles: ProfileSource,
         matches: MatchRecorder,
         clock: Callable[[], datetime],
+        invitation_alerts: InvitationAlerts | None = None,  # None: invitations wait for the scheduled runs
     ) -> None:
         self._tenders = tenders
         self._profiles = profiles
         self._matches = matches
         self._clock = clock
+        self._invitation_alerts = invitation_alerts
         self._index = ProfileIndex.build(())
         self._version: int | None = None
 
@@ -113,6 +131,8 @@ class MatchService:
                     enterprise_id, tender.key, change, version.content_hash, now
                 )
         outcome.new_matches = self._record_matches(tender, version, now)
+        if tender.source == INVITATIONS_SOURCE and self._invitation_alerts is not None:
+            self._invitation_alerts.request(tender.key)
         return outcome
 
     def match_stored(self) -> StoredMatching:
@@ -128,9 +148,10 @@ class MatchService:
         return run
 
     def _record_matches(self, tender: Tender, version: StoredVersion, now: datetime) -> int:
+        matched = best_per_enterprise(self._index.match(tender, now))
         return sum(
             self._matches.record_match(match, profile_ids, version.content_hash, now)
-            for match, profile_ids in best_per_enterprise(self._index.match(tender, now))
+            for match, profile_ids in for_audience(tender, matched, now)
         )
 
 
@@ -143,6 +164,27 @@ def best_per_enterprise(matches: Sequence[Match]) -> list[tuple[Match, tuple[str
         (max(group, key=lambda m: (m.score, m.profile_id)), tuple(m.profile_id for m in group))
         for group in grouped.values()
     ]
+
+
+def for_audience(
+    tender: Tender, matched: list[tuple[Match, tuple[str, ...]]], now: datetime
+) -> list[tuple[Match, tuple[str, ...]]]:
+    """An invitation that names its enterprises reaches them, and them only: those its profiles matched keep
+    their reasons, the others are matched because they were named; either way the alert says so."""
+    if not tender.invited:
+        return matched
+    if not is_open(tender, now):
+        return []
+    buyer = tender.buyer.name if tender.buyer else None
+    reason = invited_reason(buyer.fr or buyer.en or "" if buyer else "", buyer.en or buyer.fr or "" if buyer else "")
+    by_enterprise = {match.enterprise_id: (match, profile_ids) for match, profile_ids in matched}
+    kept = []
+    for enterprise_id in dict.fromkeys(tender.invited):
+        match, profile_ids = by_enterprise.get(enterprise_id, (Match(enterprise_id, "", tender.key, 0.0, ()), ()))
+        kept.append(
+            (match._replace(score=max(match.score, INVITED_SCORE), reasons=(reason, *match.reasons)), profile_ids)
+        )
+    return kept
 
 
 class FileMatcher:

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Generic, TypeVar
 
 from esja.emails import InvalidAddress, checked_address
 from esja.geo.regions import all_regions
@@ -80,14 +81,28 @@ class FieldError:
     params: Mapping[str, int | str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class FormResult:
+D = TypeVar("D")
+
+
+# Not slotted: `FormResult(…)` (Form[PledgeDetails] called) sets `__orig_class__` on the instance, and a frozen
+# *slotted* dataclass refuses it with a TypeError where typing expects the error it knows how to ignore.
+@dataclass(frozen=True)
+class Form(Generic[D]):
+    """A form as read: what was sent (cleaned, to show again), its errors, and what it says once valid."""
+
     values: Mapping[str, str | tuple[str, ...]]  # what was sent, cleaned, to show again with the errors
     errors: tuple[FieldError, ...]
-    details: PledgeDetails | None  # set when there are no errors
+    details: D | None  # set when there are no errors
 
     def error(self, name: str) -> FieldError | None:
         return next((e for e in self.errors if e.field == name), None)
+
+    def with_errors(self, errors: Sequence[FieldError]) -> Form[D]:
+        """The form refused for what only the use case can tell (an enterprise that is not listed…)."""
+        return Form(self.values, (*self.errors, *errors), None)
+
+
+FormResult = Form[PledgeDetails]
 
 
 def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
@@ -146,10 +161,16 @@ def clean(value: str) -> str:
 
 
 def _text_errors(name: str, value: str) -> list[FieldError]:
-    shortest, longest = TEXT_FIELDS[name]
+    return text_errors(name, value, TEXT_FIELDS[name])
+
+
+def text_errors(name: str, value: str, limits: tuple[int, int], *, links: bool = False) -> list[FieldError]:
+    """A text's errors (the first found): required, invisible characters, length, stacked marks, no letter,
+    and a web address unless `links` allows them. Line breaks pass only where the text keeps them."""
+    shortest, longest = limits
     if not value:
         return [FieldError(name, "required")]
-    if (refused := _invisible(value)) is not None:
+    if (refused := _invisible(value.replace("\n", ""))) is not None:
         return [FieldError(name, "invisible", {"code_point": f"U+{ord(refused):04X}"})]
     if len(value) > longest:
         return [FieldError(name, "too_long", {"max": longest})]
@@ -159,7 +180,7 @@ def _text_errors(name: str, value: str) -> list[FieldError]:
         return [FieldError(name, "marks", {"max": MAX_COMBINING_MARKS})]
     if not any(c.isalpha() for c in value):
         return [FieldError(name, "letters")]
-    if _LINK.search(value):
+    if not links and _LINK.search(value):
         return [FieldError(name, "no_links")]
     return []
 

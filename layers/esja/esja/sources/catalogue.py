@@ -9,6 +9,15 @@ FORMATS = ("seao", "canadabuys", "ocds")
 
 SEAO_DATASET_ID = "d23b2e02-085d-43e5-9e6e-e1d558ebfdd5"  # systeme-electronique-dappel-doffres-seao
 
+# ESJA's own feed: the signatories' invitations (esja.signatory_space), stored as tenders by the web when
+# posted, never polled. No configured feed may take its name.
+INVITATIONS_SOURCE = "esja-invitations"
+
+
+def is_invitation(tender_key: str) -> bool:
+    """Whether a tender key (« source:native id ») names a signatory's invitation."""
+    return tender_key.startswith(f"{INVITATIONS_SOURCE}:")
+
 
 @dataclass(frozen=True, slots=True)
 class FeedConfig:
@@ -24,6 +33,8 @@ class FeedConfig:
     def validate(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"feed {self.name!r}: format must be one of {', '.join(FORMATS)}, got {self.format!r}")
+        if self.name == INVITATIONS_SOURCE:
+            raise ValueError(f"feed {self.name!r}: the name of ESJA's own invitations, which no feed may take")
         if not self.url.startswith(("https://", "http://")):
             raise ValueError(f"feed {self.name!r}: url must be http(s), got {self.url!r}")
 

@@ -422,6 +422,7 @@ def preferences_json(preferences: Preferences) -> str:
             "reminders": preferences.reminders,
             "paused": preferences.paused,
             "profiles_off": sorted(preferences.profiles_off),
+            "invitations_at_once": preferences.invitations_at_once,
         },
         sort_keys=True,
     )
@@ -435,6 +436,7 @@ def preferences_from_json(data: str) -> Preferences:
         reminders=raw.get("reminders", True),
         paused=raw.get("paused", False),
         profiles_off=frozenset(raw.get("profiles_off", ())),
+        invitations_at_once=raw.get("invitations_at_once", True),
     )
 
 

@@ -34,7 +34,7 @@ class TenderStore:
         return {item["tender_key"]["S"]: _version(item) for item in found}
 
     def write(self, changes: Iterable[Change]) -> int:
-        items = [_item(change) for change in changes]
+        items = [tender_item(change) for change in changes]
         self._batches.put(items, "writing tenders")
         return len(items)
 
@@ -83,7 +83,8 @@ def _version(item: dict[str, Any]) -> StoredVersion:
     )
 
 
-def _item(change: Change) -> dict[str, Any]:
+def tender_item(change: Change) -> dict[str, Any]:
+    """The item of a changed tender, as the poll writes it (and the invitations, in their transaction)."""
     tender = change.tender
     item: dict[str, Any] = {
         "tender_key": {"S": tender.key},

@@ -68,7 +68,7 @@ class Page:
 
     method: Literal["GET", "POST"]
     path: str
-    handler: Callable[[], Response[str]]
+    handler: Callable[..., Response[str]]  # path parameters come as keyword arguments
     summary: str
     responses: Mapping[int, OpenAPIResponse]
     parameters: Sequence[Mapping[str, Any]] = (LANG,)

@@ -36,7 +36,10 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),
         Section("/entreprise/pertinence", "feedback.section.enterprise"),
     ),
-    Role.SIGNATORY: (Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),),
+    Role.SIGNATORY: (
+        Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),
+        Section("/signataire/invitations", "space.signatory.invitations"),
+    ),
 }
 # What every page of the spaces links to, for the templates.
 PATHS = {"sign_out": SIGN_OUT_PATH, "sessions": SESSIONS_PATH, "role": ROLE_PATH}
