@@ -19,7 +19,8 @@ from local.outbox import sent_emails
 from local.serve import LOCAL_SIGNING_KEYS
 from local.world import COACH, ENTERPRISE, people_of_the_spaces
 from tests.browser.conftest import LocalSite
-from tests.browser.test_sign_in_pages import WORDS as SIGN_IN, assert_accessible, link_to
+from tests.browser.test_sign_in_pages import WORDS as SIGN_IN
+from tests.browser.test_sign_in_pages import assert_accessible, link_to
 
 WINDOWS = f"seao:{feedback_case.ANSWERS[3].native_id}"  # the window washing at heights
 WORDS = {
