@@ -37,6 +37,7 @@ WEB_TABLES = {
     "RATE_LIMITS_TABLE": "rate-limits",
     "SUBSCRIPTIONS_TABLE": "subscriptions",
     "TENDERS_TABLE": "tenders",
+    "MATCHES_TABLE": "matches",
     "INVITATIONS_TABLE": "invitations",
     "ENTERPRISES_TABLE": "enterprises",
     "MATCH_QUEUE_URL": "https://sqs.ca-central-1.amazonaws.com/123456789012/match",
