@@ -17,7 +17,7 @@ from local.outbox import write_outbox
 from local.runtime import ROOT, LocalAws, environment
 from local.serve import web_environment
 
-DIGEST = "WeeklyDigestFunction"
+DIGEST, WEB = "WeeklyDigestFunction", "WebFunction"
 ORGANIZERS = ROOT / "examples" / "organizers.csv"
 SIGNATORY, SEAO_BUYER_ID = "Ville de Rimouski", "OP-74012"  # its buyer id in the sample SEAO files
 
@@ -34,7 +34,7 @@ def run_weekly_digest(aws: LocalAws, out: Path, quiet: dict[str, str], base_url:
     dynamodb = aws.client("dynamodb")
     if not import_organizers(aws):
         return False
-    with environment(aws.environment(DIGEST, **env)):
+    with environment(aws.environment(WEB, **env)):  # the console's links, audited: as the web function would
         pledges = PledgeStore(aws.resources.names["PledgesTable"], dynamodb).everything(datetime.now(UTC))
         for pledge in pledges:
             if pledge.details.institution_name == SIGNATORY and pledge.status == "confirmed":

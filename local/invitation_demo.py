@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from esja.clock import TIME_ZONE
-from esja.pledges.model import Verdict, Verification
+from esja.pledges.model import BY_ORGANIZER, Verdict, Verification
 from esja.store.pledges import PledgeStore
 from local.http_adapter import to_event
 from local.outbox import sent_emails, write_outbox
@@ -119,15 +119,14 @@ def post_an_invitation(aws: LocalAws, out: Path, quiet: dict[str, str], base_url
 
 
 def _verify_the_pledge(aws: LocalAws) -> bool:
-    """ESBSL's organizer vouches for the signatory (the console's verification page is the organizers' work;
-    the demo records the verdict as it will)."""
+    """ESBSL's organizer vouches for the signatory (the verdict the console's « Vérifier » records)."""
     store = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb"))
     now = datetime.now(UTC)
     pledges = [p for p in store.everything(now) if p.details.institution_name == INSTITUTION]
     confirmed = next((p for p in pledges if p.status == "confirmed"), None)
     if confirmed is None:
         return False
-    store.record_verdict(confirmed.id, Verdict(Verification.VERIFIED, now, "esbsl", "organizer"))
+    store.record_verdict(confirmed, Verdict(Verification.VERIFIED, now, "esbsl", BY_ORGANIZER))
     print(f"ESBSL's organizer verifies the pledge of {INSTITUTION}: its signatory may now use the signatories' space")
     return True
 

@@ -79,12 +79,12 @@ def build_world(aws: LocalAws) -> bool:
 
 
 def how_to_sign_in(base_url: str, outbox: Path) -> str:
-    from local.world import PEOPLE
+    from local.world import HOW_TO_VERIFY, PEOPLE
 
     people = "\n".join(f"  {person.email:<40} {person.who}" for person in PEOPLE)
     return (
         f"Sign in at {base_url}/connexion as any of these (the sign-in e-mail lands in {outbox}; open its link):\n"
-        f"{people}"
+        f"{people}\n{HOW_TO_VERIFY}"
     )
 
 

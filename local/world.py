@@ -7,6 +7,9 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 - `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
 - `feedback_to_show_a_suggestion` (issue 13): Les Ateliers Mon Choix's people answered « Pertinent » / « Pas
   pertinent » about seven cleaning tenders (local.feedback_case): its space suggests a change;
+- `institutions_domains` (issue 12): the e-mail domains that verify a few institutions' pledges at once;
+- `an_edition_so_far` (issue 12): the weeks of the edition in progress before this one — tenders, alerts,
+  pledges, the digests' figures kept and their archived pages — for the console's report and past digests.
 - the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo).
 
 The tests build the same people without the feeds (`people_of_the_spaces`).
@@ -14,18 +17,24 @@ The tests build the same people without the feeds (`people_of_the_spaces`).
 
 from __future__ import annotations
 
+import io
+import random
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from esja.feedback.model import Vote
 from esja.ingest.changes import Change, plan_change
 from esja.matching.features import tender_features
 from esja.matching.rules import match_one
-from esja.model import Category, Consent, Subscriber
+from esja.model import Category, Consent, Match, Status, Subscriber
 from esja.people.keys import AddressKeys
+from esja.pledges.domains import InstitutionDomain
 from esja.pledges.links import new_pledge_id
 from esja.pledges.model import (
+    BY_ORGANIZER,
     CONSENT_VERSION,
+    REJECTED_RETENTION,
     WITHDRAWN_RETENTION,
     InstitutionType,
     Pledge,
@@ -37,6 +46,7 @@ from esja.pledges.model import (
 from esja.store.enterprises import EnterpriseStore
 from esja.store.feedback import FeedbackStore
 from esja.store.matches import MatchStore
+from esja.store.organizers import OrganizerStore
 from esja.store.pledges import PledgeStore
 from esja.store.subscriptions import SubscriptionStore
 from esja.store.tenders import TenderStore
@@ -44,6 +54,9 @@ from local import feedback_case
 from local.demo import import_enterprises
 from local.digest_demo import import_organizers
 from local.runtime import LOCAL_SECRETS, LocalAws
+
+if TYPE_CHECKING:
+    from esja.digest.weeks import Week
 
 KEYS = AddressKeys.fixed(LOCAL_SECRETS["ADDRESS_KEY_SECRET"])
 
@@ -80,6 +93,8 @@ def add_spaces(aws: LocalAws) -> None:
     pledges_in_each_state(aws)
     an_organizer_who_coaches_an_enterprise(aws)
     feedback_to_show_a_suggestion(aws)
+    institutions_domains(aws)
+    an_edition_so_far(aws)
 
 
 def people_of_the_spaces(aws: LocalAws) -> None:
@@ -125,16 +140,17 @@ def pledges_in_each_state(aws: LocalAws) -> None:
     for state, signed in SIGNED.items():
         confirmed = _confirmed(store, signed, now)
         if state is not Verification.TO_VERIFY:
-            by = "cesim" if signed.region == "06" else "esbsl"
-            reason = REJECTION if state is Verification.REJECTED else ""
-            store.record_verdict(confirmed.id, Verdict(state, now - timedelta(days=1), by, "organizer", reason))
+            by, at = ("cesim" if signed.region == "06" else "esbsl"), now - timedelta(days=1)
+            rejected = state is Verification.REJECTED
+            verdict = Verdict(state, at, by, BY_ORGANIZER, REJECTION if rejected else "")
+            store.record_verdict(confirmed, verdict, purge_at=at + REJECTED_RETENTION if rejected else None)
     withdrawn = _confirmed(store, WITHDRAWN, now)
     store.withdraw(withdrawn.id, now - timedelta(hours=5), now + WITHDRAWN_RETENTION)
     store.add(_pledge(now, PENDING))
 
 
-def _confirmed(store: PledgeStore, signed: Signed, now: datetime) -> Pledge:
-    pledge = _pledge(now, signed)
+def _confirmed(store: PledgeStore, signed: Signed, now: datetime, *, target: int = 10) -> Pledge:
+    pledge = _pledge(now, signed, target)
     store.add(pledge)
     confirmed = store.confirm(pledge, now - timedelta(days=2))
     assert confirmed is not None
@@ -193,7 +209,31 @@ def feedback_to_show_a_suggestion(aws: LocalAws) -> None:
         )
 
 
-def _pledge(now: datetime, signed: Signed) -> Pledge:
+# An institution's e-mail domain, listed by its region's organizer: a pledge confirmed from it for that institution
+# is verified at once. The Ville de Rimouski's is not the one the demo's pledge was signed from: it waits.
+DOMAINS = (
+    ("Ville de Rimouski", "01", "ville.rimouski.qc.ca", "esbsl"),
+    ("Cégep de Rivière-du-Loup", "01", "cegeprdl.ca", "esbsl"),
+    ("Cégep de Rimouski", "01", "cegep-rimouski.example.org", "esbsl"),
+    ("Ville de Montréal", "06", "montreal.ca", "cesim"),
+)
+HOW_TO_VERIFY = (
+    f"Try the pledges' verification: sign at /engagement as « Ville de Rimouski » (Bas-Saint-Laurent) from any\n"
+    f"address, then confirm from the outbox: it waits « à vérifier », off the registry. Sign in as {COACH.email}\n"
+    "(ESBSL) and verify it at /organisation/engagements; it appears at /registre. Signed from an address\n"
+    "@ville.rimouski.qc.ca (a domain listed at /organisation/domaines), it is verified as soon as it is confirmed."
+)
+
+
+def institutions_domains(aws: LocalAws) -> None:
+    """A few institutions' e-mail domains, listed by their region's organizer two weeks ago."""
+    store = OrganizerStore(aws.resources.names["OrganizersTable"], aws.client("dynamodb"))
+    listed_at = datetime.now(UTC) - timedelta(days=14)
+    for institution, region, domain, by in DOMAINS:
+        store.add_domain(InstitutionDomain(institution, region, domain, by, listed_at))
+
+
+def _pledge(now: datetime, signed: Signed, target: int = 10) -> Pledge:
     details = PledgeDetails(
         institution_name=signed.institution,
         institution_type=signed.kind,
@@ -202,7 +242,7 @@ def _pledge(now: datetime, signed: Signed) -> Pledge:
         signatory_title=signed.title,
         email=signed.email,
         phone=None,
-        target_share=10,
+        target_share=target,
         categories=(Category.SERVICES,),
         declaration_accepted=True,
         registry_consent=True,
@@ -219,3 +259,78 @@ def _pledge(now: datetime, signed: Signed) -> Pledge:
         purge_at=now + timedelta(days=27),
         address_key=KEYS(signed.email),
     )
+
+
+PAST_PLEDGES = (
+    (Signed("MRC de Rimouski-Neigette", InstitutionType.MRC, "01", "dg@rimouski-neigette.example.org", "DG"), 5, 45),
+    (Signed("Ville de Matane", InstitutionType.MUNICIPALITY, "01", "achats@matane.example.org", "Greffière"), 8, 20),
+    (
+        Signed("Arrondissement du Plateau", InstitutionType.MUNICIPALITY, "06", "achats@plateau.example.org", "DG"),
+        12,
+        30,
+    ),
+)
+TENDERS_A_WEEK = 5
+
+
+def an_edition_so_far(aws: LocalAws) -> None:
+    """As if ESJA had run since the edition began (October 1): each past week, a few of this week's demo tenders
+    seen again (new copies, first seen that week) and matched as the originals were; pledges verified along the
+    way; then `esja digest figures` keeps each week's figures and the last weeks' digests are archived, as the
+    weekly run would have. Without the demo's tenders (the tests' world) there is nothing to copy: nothing done."""
+    from esja.cli import main as cli
+    from esja.console.report import edition_of
+    from esja.digest.weeks import Days, Week
+    from esja.ingest.changes import Change, plan_change
+    from esja.store.digest_sources import TenderWeeks
+    from esja.store.matches import MatchStore
+    from esja.store.tenders import TenderStore
+    from local.runtime import environment
+
+    names, dynamodb = aws.resources.names, aws.client("dynamodb")
+    now = datetime.now(UTC)
+    this_week = Week.containing(now)
+    originals = [s.tender for s in TenderWeeks(names["TendersTable"], dynamodb).first_seen_in(this_week)]
+    edition = edition_of(now.date())
+    if not originals or edition.first >= this_week.monday:
+        return
+    tenders, matches = TenderStore(names["TendersTable"], dynamodb), MatchStore(names["MatchesTable"], dynamodb)
+    weeks = Days(edition.first, this_week.monday - timedelta(days=1)).weeks
+    chance = random.Random(2026)  # noqa: S311 - which demo tenders come back each week: no secret
+    awarded = [t for t in originals if t.status is Status.AWARDED]
+    for number, week in enumerate(weeks):
+        picked = chance.sample(originals, min(TENDERS_A_WEEK, len(originals)))
+        for original in {t.key: t for t in picked + (awarded if number % 3 == 1 else [])}.values():
+            seen = max(week.start, edition.start) + timedelta(days=chance.randrange(5), hours=9)
+            copy = replace(original, native_id=f"{original.native_id}-{week}")
+            change = plan_change(copy, None, seen.astimezone(UTC))
+            assert isinstance(change, Change)
+            tenders.write([change])
+            for enterprise_id in matches.enterprises_matched(original.key):
+                found = Match(enterprise_id, "demo", copy.key, 1.0, ())
+                matches.record_match(found, ("demo",), change.content_hash, seen + timedelta(hours=1))
+                matches.mark_told(enterprise_id, f"match#{copy.key}", "demo", sent=True, reminded=False)
+    store = PledgeStore(names["PledgesTable"], dynamodb)
+    for signed, target, days_ago in PAST_PLEDGES:
+        confirmed = _confirmed(store, signed, now - timedelta(days=days_ago), target=target)
+        verdict = Verdict(Verification.VERIFIED, now - timedelta(days=days_ago - 1), "esbsl", BY_ORGANIZER)
+        store.record_verdict(confirmed, verdict)
+    with environment(aws.environment("WeeklyDigestFunction")):
+        cli(["digest", "figures", "--from", str(weeks[0]), "--to", str(weeks[-1])], stdout=io.StringIO())
+    archive_past_digests(aws, weeks[-4:])
+
+
+def archive_past_digests(aws: LocalAws, weeks: list[Week]) -> None:
+    """The digests of these weeks, archived as the weekly run archives them (none is e-mailed)."""
+    from esja.bootstrap import build_digest_service
+    from esja.digest.links import archive_key
+    from esja.store.digest_archive import DigestArchive
+    from local.runtime import environment
+
+    env = {"PUBLIC_BASE_URL": "http://127.0.0.1:3000", "SIGNING_KEYS": "local-only-signing-key-not-a-secret"}
+    archive = DigestArchive(aws.resources.names["ArchiveBucket"], aws.client("s3"))
+    with environment(aws.environment("WeeklyDigestFunction", **env)):
+        service = build_digest_service(sending=False)
+        for week in weeks:
+            for preview in service.preview(week):
+                archive.put(archive_key(preview.organizer.id, week), preview.page)

@@ -30,7 +30,16 @@ from esja.model import (
     Tender,
     Text,
 )
-from esja.pledges.model import CONSENT_VERSION, InstitutionType, Pledge, PledgeDetails, PledgeStatus
+from esja.pledges.model import (
+    BY_ORGANIZER,
+    CONSENT_VERSION,
+    InstitutionType,
+    Pledge,
+    PledgeDetails,
+    PledgeStatus,
+    Verdict,
+    Verification,
+)
 from local.runtime import LocalAws
 from tests.moto_tables import MotoTables
 
@@ -93,7 +102,10 @@ def pledge(
     confirmed_at: datetime | None = LAST_MONDAY,
     withdrawn_at: datetime | None = None,
     replaced_by: str | None = None,
+    verified: Verification | None = Verification.VERIFIED,
 ) -> Pledge:
+    """A pledge as the store holds it; a confirmed one is verified when it was confirmed, unless `verified` says
+    it waits (TO_VERIFY) or was rejected."""
     details = PledgeDetails(
         institution_name=institution,
         institution_type=InstitutionType.MUNICIPALITY,
@@ -120,6 +132,7 @@ def pledge(
         confirmed_at=confirmed_at,
         withdrawn_at=withdrawn_at,
         replaced_by=replaced_by,
+        verdict=Verdict(verified, confirmed_at, "esbsl", BY_ORGANIZER) if confirmed_at and verified else None,
     )
 
 

@@ -28,11 +28,21 @@ from esja.alerts.model import (
 )
 from esja.audit.log import Audit, AuditRecord
 from esja.config import SenderIdentity
+from esja.digest.figures import WeekFigures
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
 from esja.digest.setup import SavedOrganizers
 from esja.digest.signatories import SignatoryLink
-from esja.digest.week_data import BOUNCE, COMPLAINT, UNSUBSCRIBE, MatchRecord, SeenTender, SubscriptionEvent
+from esja.digest.week_data import (
+    BOUNCE,
+    COMPLAINT,
+    UNSUBSCRIBE,
+    EnterpriseActivity,
+    MatchRecord,
+    SeenTender,
+    SubscriptionEvent,
+    WonRecord,
+)
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
 from esja.errors import Rejected, SendingPaused, StoreError, Throttled
@@ -45,6 +55,7 @@ from esja.matching.enterprise_book import SaveSummary
 from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
 from esja.people.keys import AddressKeys
 from esja.people.roles import Roles
+from esja.pledges.domains import InstitutionDomain, domain_key
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
 from esja.signatory_space.invitation import Invitation
@@ -56,9 +67,13 @@ if TYPE_CHECKING:
     from esja.alerts import choices, suppressions
     from esja.alerts import service as alerts
     from esja.audit import log as audit
+    from esja.console import buyer_links, domains, pledge_export, report
+    from esja.console import digests as past_digests
+    from esja.console import feeds as console_feeds
     from esja.console import home as console
+    from esja.console import pledges as console_pledges
+    from esja.digest import figure_book, setup
     from esja.digest import service as digest
-    from esja.digest import setup
     from esja.enterprise_space import feedback as enterprise_feedback
     from esja.enterprise_space import home as enterprise_space
     from esja.enterprises import removal
@@ -67,13 +82,13 @@ if TYPE_CHECKING:
     from esja.matching import enterprise_book
     from esja.matching import service as matching
     from esja.people import rekey, roles
-    from esja.pledges import export
     from esja.pledges import service as pledges
     from esja.signatory_space import home as signatory_space
     from esja.signatory_space import invitations
     from esja.signin import service as signin
 
 T = TypeVar("T")
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 # The address keys of the unit tests (esja.people.keys): a fixed secret.
 TEST_KEYS = AddressKeys.fixed("test-address-key-secret")
@@ -318,6 +333,7 @@ class FakeMatches(Fake):
 
     items_by_key: dict[tuple[str, str], MatchItem] = field(default_factory=dict)
     won: dict[tuple[str, str], ContractWon] = field(default_factory=dict)
+    recorded_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
     def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool:
         self._call("record_match")
@@ -376,7 +392,22 @@ class FakeMatches(Fake):
         if key in self.won:
             return False
         self.won[key] = won
+        self.recorded_at[key] = now
         return True
+
+    def activities_of(self, enterprise_ids: Sequence[str]) -> dict[str, EnterpriseActivity]:
+        return {enterprise_id: self.activity_of(enterprise_id) for enterprise_id in enterprise_ids}
+
+    def activity_of(self, enterprise_id: str) -> EnterpriseActivity:
+        """The enterprise's matches and contracts won, as the store reads them (a won contract recorded
+        without its finding moment counts by when it was recorded)."""
+        self._call("activity_of")
+        won = tuple(
+            WonRecord(e, w.tender_key, w.award_id, w.amount, w.found_at or self.recorded_at.get((e, key), _EPOCH))
+            for (e, key), w in self.won.items()
+            if e == enterprise_id
+        )
+        return EnterpriseActivity(tuple(self.records_of(enterprise_id)), won)
 
     def remove_alert_items(self, enterprise_id: str) -> int:
         self._call("remove_alert_items")
@@ -614,6 +645,7 @@ THROTTLED, PAUSED, REJECTED = Throttled("SES throttled"), SendingPaused("SES pau
 class FakeOrganizers(Fake):
     by_id: dict[str, Organizer] = field(default_factory=dict)
     links_by_key: dict[str, SignatoryLink] = field(default_factory=dict)
+    domains_by_key: dict[str, InstitutionDomain] = field(default_factory=dict)
 
     def organizers(self) -> list[Organizer]:
         return sorted(self.by_id.values(), key=lambda o: o.id)
@@ -642,8 +674,27 @@ class FakeOrganizers(Fake):
         self.links_by_key[key] = SignatoryLink(link.pledge_id, link.buyer_id and link.buyer_id.strip(), name)
         return True
 
-    def remove_link(self, link: SignatoryLink) -> bool:
+    def remove_link(self, link: SignatoryLink, now: datetime, by: str) -> bool:
+        self._call("remove_link")
         return self.links_by_key.pop(link.key, None) is not None
+
+    def domains(self) -> list[InstitutionDomain]:
+        return list(self.domains_by_key.values())
+
+    def listed_domain(self, region: str, institution: str, domain: str) -> InstitutionDomain | None:
+        self._call("listed_domain")
+        return self.domains_by_key.get(domain_key(region, institution, domain))
+
+    def add_domain(self, listed: InstitutionDomain) -> bool:
+        self._call("add_domain")
+        if listed.key in self.domains_by_key:
+            return False
+        self.domains_by_key[listed.key] = listed
+        return True
+
+    def remove_domain(self, key: str, now: datetime, by: str) -> InstitutionDomain | None:
+        self._call("remove_domain")
+        return self.domains_by_key.pop(key, None)
 
 
 @dataclass
@@ -656,6 +707,33 @@ class FakeArchive(Fake):
 
     def get(self, key: str) -> str | None:
         return self.pages.get(key)
+
+    def keys(self, prefix: str) -> list[str]:
+        self._call("keys")
+        return sorted(key for key in self.pages if key.startswith(prefix))
+
+
+@dataclass
+class FakeFigures(Fake):
+    """The weeks' figures kept in the Organizers table: a put replaces, a read leaves out weeks without."""
+
+    kept: dict[Week, str] = field(default_factory=dict)  # as stored: JSON
+    versions: dict[Week, int] = field(default_factory=dict)
+    reads: int = 0
+
+    def save_figures(self, figures: WeekFigures) -> None:
+        self._call("save_figures")
+        self.kept[figures.week] = figures.to_json()
+        self.versions[figures.week] = figures.version
+
+    def figures_of(self, weeks: Sequence[Week]) -> dict[Week, WeekFigures]:
+        self._call("figures_of")
+        self.reads += 1
+        return {
+            week: WeekFigures.from_json(self.kept[week], computed_at=_EPOCH, version=self.versions[week])
+            for week in weeks
+            if week in self.kept
+        }
 
 
 # --- the pledges ---
@@ -677,7 +755,7 @@ class FakePledges(Fake):
         self._call("get")
         return self.by_id.get(pledge_id)
 
-    def confirm(self, pledge: Pledge, at: datetime) -> Pledge | None:
+    def confirm(self, pledge: Pledge, at: datetime, verdict: Verdict | None = None) -> Pledge | None:
         self._call("confirm")
         stored = self.by_id.get(pledge.id)
         still_pending = (
@@ -687,16 +765,34 @@ class FakePledges(Fake):
             and stored.token_expires_at is not None
             and stored.token_expires_at > at
         )
-        confirmed = {"status": PledgeStatus.CONFIRMED, "confirmed_at": at, "purge_at": None, "verdict": Verdict()}
-        return self._update(pledge.id, still_pending, **confirmed)
+        confirmed = {"status": PledgeStatus.CONFIRMED, "confirmed_at": at, "purge_at": None}
+        return self._update(pledge.id, still_pending, verdict=verdict or Verdict(), **confirmed)
 
-    def record_verdict(self, pledge_id: str, verdict: Verdict) -> Pledge | None:
+    def record_verdict(self, pledge: Pledge, verdict: Verdict, purge_at: datetime | None = None) -> Pledge | None:
+        """The adapter's condition: still confirmed, with the verdict and the name it was read with."""
         self._call("record_verdict")
-        stored = self.by_id.get(pledge_id)
-        if stored is None or stored.status is not PledgeStatus.CONFIRMED:
+        stored = self.by_id.get(pledge.id)
+        if (
+            stored is None
+            or stored.status is not PledgeStatus.CONFIRMED
+            or (stored.verdict or Verdict()).state is not (pledge.verdict or Verdict()).state
+            or stored.details.institution_name != pledge.details.institution_name
+        ):
             return None
-        self.by_id[pledge_id] = replace(stored, verdict=verdict)
-        return self.by_id[pledge_id]
+        self.by_id[pledge.id] = replace(stored, verdict=verdict, purge_at=purge_at)
+        return self.by_id[pledge.id]
+
+    def rename(self, pledge: Pledge, institution_name: str) -> Pledge | None:
+        """The adapter's condition: the name and the status it was read with."""
+        self._call("rename")
+        stored = self.by_id.get(pledge.id)
+        if stored is None or (stored.details.institution_name, stored.status) != (
+            pledge.details.institution_name,
+            pledge.status,
+        ):
+            return None
+        self.by_id[pledge.id] = replace(stored, details=replace(stored.details, institution_name=institution_name))
+        return self.by_id[pledge.id]
 
     def to_verify(self, now: datetime) -> list[Pledge]:
         waiting = [
@@ -725,12 +821,12 @@ class FakePledges(Fake):
         return True
 
     def withdraw(
-        self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None
+        self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None, reason: str = ""
     ) -> Pledge | None:
         self._call("withdraw")
         stored = self.by_id.get(pledge_id)
         in_force = stored is not None and stored.status in (PledgeStatus.PENDING, PledgeStatus.CONFIRMED)
-        changes = {"withdrawn_at": at, "purge_at": purge_at, "replaced_by": replaced_by}
+        changes = {"withdrawn_at": at, "purge_at": purge_at, "replaced_by": replaced_by, "withdrawal_reason": reason}
         return self._update(pledge_id, in_force, status=PledgeStatus.WITHDRAWN, **changes)
 
     def _update(self, pledge_id: str, condition: bool, **changes: Any) -> Pledge | None:
@@ -979,7 +1075,9 @@ class FakeWorld:
         self.events = self.subscriptions  # the digest reads the alerts' records
         self.mailer = FakeMailer()
         self.organizers = FakeOrganizers()
+        self.domains = self.organizers  # institutions' e-mail domains are kept with the organizers
         self.archive = FakeArchive()
+        self.figures = FakeFigures()
         self.pledges = FakePledges()
         self.rate_limits = FakeRateLimits()
         self.sender = SenderIdentity(contact_email="info@esja.example.org")
@@ -1020,10 +1118,13 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _removal = (world.enterprises, world.matches, world.subscriptions)
     _digest: tuple[digest.OrganizerBook, digest.TenderSource, digest.MatchSource, digest.PledgeSource]
     _digest = (world.organizers, world.tenders, world.matches, world.pledges)
-    _week: tuple[digest.EventSource, digest.Archive, setup.OrganizerDirectory, setup.PledgeLookup]
-    _week = (world.subscriptions, world.archive, world.organizers, world.pledges)
-    _pledges: tuple[pledges.PledgeRepository, pledges.RateLimits, export.PledgeReader]
-    _pledges = (world.pledges, world.rate_limits, world.pledges)
+    _week: tuple[digest.EventSource, digest.Archive, setup.OrganizerDirectory]
+    _week = (world.subscriptions, world.archive, world.organizers)
+    _pledges: tuple[pledges.PledgeRepository, pledges.RateLimits, pledges.InstitutionDomains]
+    _pledges = (world.pledges, world.rate_limits, world.domains)
+    _console: tuple[console_pledges.PledgeLedger, console_pledges.OrganizerNames, buyer_links.LinkBook]
+    _console = (world.pledges, world.organizers, world.organizers)
+    _console_more: tuple[pledge_export.PledgeReader, domains.DomainDirectory] = (world.pledges, world.organizers)
     _invitations: tuple[
         invitations.InvitationBook,
         invitations.TenderReader,
@@ -1044,7 +1145,7 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     )
     _roles: tuple[roles.OrganizerDirectory, roles.MemberDirectory, roles.SignatoryDirectory]
     _roles = (world.organizers, world.enterprises, world.pledges)
-    _spaces: tuple[signin.SessionStore, audit.AuditLog, console.PledgesToVerify, console.FeedStates]
+    _spaces: tuple[signin.SessionStore, audit.AuditLog, console.PledgesToVerify, console_feeds.FeedStates]
     _spaces = (world.sessions, world.audit_log, world.pledges, world.feed_states)
     _homes: tuple[enterprise_space.EnterpriseReader, signatory_space.PledgeReader]
     _homes = (world.enterprises, world.pledges)
@@ -1054,3 +1155,10 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _votes = (world.votes, world.votes, world.votes)
     _feedback: tuple[feedback.MatchReader, feedback.TenderReader, feedback.EnterpriseReader]
     _feedback = (world.matches, world.tenders, world.enterprises)
+    _figures: tuple[figure_book.FigureStore, figure_book.WeekTenders, figure_book.EnterpriseList]
+    _figures = (world.figures, world.tenders, world.enterprises)
+    _more_figures: tuple[figure_book.PledgeList, figure_book.SignatoryLinks, figure_book.ContractsWon]
+    _more_figures = (world.pledges, world.organizers, world.matches)
+    _report: tuple[report.ActivitySource, report.EnterpriseList, report.PledgeList]
+    _report = (world.matches, world.enterprises, world.pledges)
+    _digests: tuple[past_digests.ArchiveShelf, past_digests.OrganizerList] = (world.archive, world.organizers)

@@ -133,6 +133,17 @@ class WebClient:
         fields.setdefault("form_token", aged_form_token(self.keys))
         return self.post(f"/engagement?lang={lang}", fields, source_ip=source_ip)
 
+    def verify_waiting(self) -> None:
+        """Every pledge waiting « to verify », verified as an organizer does in the console (whose own tests are
+        tests/integration/test_console_pledge_routes.py): what the public pages show is only what was verified."""
+        from esja.pledges.model import BY_ORGANIZER, Verdict, Verification
+        from esja.store.pledges import PledgeStore
+
+        store = PledgeStore(self.aws.resources.names["PledgesTable"], self.aws.client("dynamodb"))
+        now = datetime.now(UTC)
+        for waiting in store.to_verify(now):
+            assert store.record_verdict(waiting, Verdict(Verification.VERIFIED, now, "esbsl", BY_ORGANIZER))
+
     def pledges(self) -> list[dict[str, Any]]:
         """The Pledges table's items, as stored."""
         client = self.aws.client("dynamodb")

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from esja.people.roles import Role, Roles
+from esja.pledges.model import Pledge
 from esja.signin.links import CSRF_FIELD, digest, new_secret
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.store.audit_log import AuditLogStore
@@ -129,6 +130,18 @@ class SpaceWeb(WebClient):
         self.sessions.put_link(link)
         assert self.sessions.open_session(link, session)
         return Visitor(self, session_id, session.csrf_token)
+
+    def sign_pledge(self, email: str, institution: str = "Ville de Rimouski") -> Pledge:
+        """A pledge signed through the public form and confirmed from the e-mailed link, as a person does."""
+        before = len(sent_emails())
+        assert self.submit(email=email, institution_name=institution, source_ip="198.51.100.77")["statusCode"] == 303
+        [confirmation] = [e for e in sent_emails()[before:] if e.to[0] == email]
+        link = re.search(r"https?://[^/\s]+(/engagement/confirmation\?\S+)", confirmation.part("text/plain"))
+        assert link
+        token = re.search(r'name="jeton" value="([^"]+)"', self.get(link[1])["body"])
+        assert token and self.post("/engagement/confirmation?lang=fr", {"jeton": token[1]})["statusCode"] == 200
+        [pledge] = [p for p in self.pledge_store.everything(datetime.now(UTC)) if p.details.email == email]
+        return pledge
 
     def audit_actions(self) -> list[str]:
         now = datetime.now(UTC)

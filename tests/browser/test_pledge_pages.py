@@ -1,6 +1,7 @@
 """The pledge pages in Chromium, as people use them: in French and in English, with the mouse and with
-the keyboard, errors and all; then the e-mailed link, and the registry. A screenshot of the form is
-kept in out/artifacts/."""
+the keyboard, errors and all; then the e-mailed link, and the registry — once an organizer verified the pledge
+(the console's part: tests/browser/test_pledge_verification_pages.py). A screenshot of the form is kept in
+out/artifacts/."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 from local.outbox import sent_emails
 from local.runtime import ROOT
 from tests.browser.conftest import LocalSite
-from tests.pledge_builders import links_in
+from tests.pledge_builders import WebClient, links_in
 
 ARTIFACTS = ROOT / "out" / "artifacts"
 # The form refuses what is sent less than 3 s after it was shown (a bot's speed).
@@ -64,7 +65,9 @@ def assert_errors_are_linked(page: Any, expected: set[str]) -> None:
     assert summary.locator("a").count() == len(expected)
 
 
-def test_french_signatory_sees_errors_signs_confirms_and_appears_on_the_registry(site: LocalSite, context: Any) -> None:
+def test_french_signatory_sees_errors_signs_confirms_and_appears_on_the_registry_once_verified(
+    site: LocalSite, context: Any
+) -> None:
     page = context.new_page()
     page.goto(site.url("/engagement"))
     opened = time.monotonic()
@@ -102,7 +105,11 @@ def test_french_signatory_sees_errors_signs_confirms_and_appears_on_the_registry
     page.goto(site.url(links_in(new_email_since(sent))["confirm"]))
     page.get_by_role("button", name="Je confirme l'engagement").click()
     expect(page.get_by_role("heading", name="Merci ! L'engagement est confirmé")).to_be_visible()
-    page.get_by_role("link", name="Voir le registre des signataires").click()
+    expect(page.get_by_text("Un organisateur du programme vérifiera maintenant")).to_be_visible()
+    page.goto(site.url("/registre"))
+    expect(page.get_by_role("heading", name="Ville de Rimouski")).to_have_count(0)  # not verified yet
+    WebClient(site.aws).verify_waiting()
+    page.reload()
     entry = page.locator("ol.registry > li").filter(has=page.get_by_role("heading", name="Ville de Rimouski"))
     expect(entry).to_contain_text("Marie Tremblay")
     expect(entry).to_contain_text("Bas-Saint-Laurent")
@@ -151,6 +158,8 @@ def test_english_signatory_fills_and_sends_the_form_with_the_keyboard_alone(site
     page.get_by_role("button", name="I confirm the pledge").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Thank you! The pledge is confirmed")).to_be_visible()
+    expect(page.get_by_text("An organizer of the programme will now verify")).to_be_visible()
+    WebClient(site.aws).verify_waiting()
     page.goto(site.url("/registre"))  # the language is remembered
     assert page.locator("html").get_attribute("lang") == "en"
     expect(page.locator("ol.registry > li").filter(has_text="Cégep de Rimouski")).to_contain_text("Alex Gagnon")

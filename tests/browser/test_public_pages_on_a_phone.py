@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from esja.pledges.form import read_pledge_form
-from esja.pledges.model import CONSENT_VERSION, Pledge, PledgeStatus
+from esja.pledges.model import BY_ORGANIZER, CONSENT_VERSION, Pledge, PledgeStatus, Verdict, Verification
 from esja.store.pledges import PledgeStore
 from local.outbox import sent_emails
 from tests.browser.conftest import LocalSite
@@ -59,7 +59,8 @@ def registry(site: LocalSite) -> LocalSite:
             token_digest="seed", token_expires_at=now + timedelta(hours=1), purge_at=now + timedelta(days=30),
         )  # fmt: skip
         store.add(pledge)
-        store.confirm(pledge, now + timedelta(seconds=n))
+        at = now + timedelta(seconds=n)  # confirmed, and verified by an organizer: only then on the registry
+        store.confirm(pledge, at, Verdict(Verification.VERIFIED, at, "esbsl", BY_ORGANIZER))
     return site
 
 

@@ -16,6 +16,13 @@ def aws() -> Iterator[LocalAws]:
         yield runtime
 
 
+@pytest.fixture(scope="module")
+def aws_world() -> Iterator[LocalAws]:
+    """One moto for a whole module: its tests share a world (the spaces' people) built once."""
+    with local_aws() as runtime:
+        yield runtime
+
+
 @pytest.fixture
 def publisher() -> Iterator[FeedServer]:
     with FeedServer() as server:

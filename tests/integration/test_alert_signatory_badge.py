@@ -9,6 +9,7 @@ import pytest
 
 from esja.digest.signatories import SignatoryLink
 from esja.model import Buyer, Text
+from esja.pledges.model import BY_ORGANIZER, Verdict, Verification
 from esja.store.pledges import PledgeStore
 from local.runtime import LocalAws
 from tests.alert_builders import AlertWorld, emails_to, enterprise, subscriber, tender
@@ -25,8 +26,9 @@ def world(aws: LocalAws) -> AlertWorld:
     return world
 
 
-def sign(aws: LocalAws, pledge_id: str, institution: str, *, public: bool) -> None:
-    """A pledge signed and confirmed through the pledge store, as the form does."""
+def sign(aws: LocalAws, pledge_id: str, institution: str, *, public: bool, verified: bool = True) -> None:
+    """A pledge signed and confirmed through the pledge store, as the form does, then verified by an organizer
+    (unless not `verified`)."""
     store = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb"))
     now = datetime.now(UTC)
     signed = pledge(pledge_id, institution, created_at=now, confirmed_at=None)
@@ -37,7 +39,10 @@ def sign(aws: LocalAws, pledge_id: str, institution: str, *, public: bool) -> No
         token_expires_at=now + timedelta(days=1),
     )
     store.add(pending)
-    assert store.confirm(pending, now) is not None
+    confirmed = store.confirm(pending, now)
+    assert confirmed is not None
+    if verified:
+        assert store.record_verdict(confirmed, Verdict(Verification.VERIFIED, now, "esbsl", BY_ORGANIZER))
 
 
 def test_a_tender_of_a_signatory_on_the_registry_carries_the_badge(world: AlertWorld, aws: LocalAws) -> None:
@@ -65,6 +70,16 @@ def test_an_organizers_link_to_a_seao_buyer_id_brings_the_badge(world: AlertWorl
 
 def test_a_signatory_who_chose_not_to_appear_on_the_registry_is_not_named(world: AlertWorld, aws: LocalAws) -> None:
     sign(aws, "p1", "Ville de Rimouski", public=False)
+    world.match("coop", tender("rimouski", "Entretien ménager"))
+
+    world.run("daily")
+
+    assert BADGE not in emails_to(JULIE)[0].part("text/html")
+
+
+def test_a_signatory_nobody_verified_yet_earns_no_badge(world: AlertWorld, aws: LocalAws) -> None:
+    sign(aws, "p1", "Ville de Rimouski", public=True, verified=False)
+    DigestWorld(aws).organizers.add_link(SignatoryLink("p1", buyer_id="OP-74012"), datetime.now(UTC))
     world.match("coop", tender("rimouski", "Entretien ménager"))
 
     world.run("daily")

@@ -22,7 +22,8 @@ MONDAY = RECENT.start + timedelta(hours=9)
 def run(aws: LocalAws, *argv: str, lang: str = "en_CA.UTF-8") -> tuple[int, str, str]:
     """The command as an operator whose environment speaks English (or `lang`) runs it."""
     out, err = io.StringIO(), io.StringIO()
-    with environment(aws.environment(DIGEST, **ENV)):
+    # Every table the commands name (the links are audited: the audit table too), as `make moto` prints them.
+    with environment(aws.environment(DIGEST, **ENV) | {"AUDIT_TABLE": aws.resources.names["AuditTable"]}):
         code = cli(list(argv), stdout=out, stderr=err, environ={"LANG": lang})
     return code, out.getvalue(), err.getvalue()
 

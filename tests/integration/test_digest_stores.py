@@ -37,8 +37,10 @@ def test_signatory_links_are_added_once_listed_and_removed(aws: LocalAws) -> Non
     assert store.add_link(by_id, MONDAY) and store.add_link(by_name, MONDAY)
     assert not store.add_link(SignatoryLink("p1", buyer_id="op-36518"), MONDAY)
     assert sorted(store.links(), key=str) == sorted([by_id, SignatoryLink("p1", buyer_name="RIÉ BSL")], key=str)
-    assert store.remove_link(by_id) and not store.remove_link(by_id)
+    assert store.remove_link(by_id, MONDAY, "esbsl") and not store.remove_link(by_id, MONDAY, "esbsl")
     assert store.links() == [SignatoryLink("p1", buyer_name="RIÉ BSL")]
+    assert store.add_link(by_id, MONDAY)  # drawn again after its removal
+    assert len(store.links()) == 2
 
 
 def test_a_weeks_digest_is_claimed_once_then_known_as_sent_or_in_doubt(aws: LocalAws) -> None:

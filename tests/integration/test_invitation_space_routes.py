@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from esja.people.roles import Role
-from esja.pledges.model import Verdict, Verification
+from esja.pledges.model import BY_ORGANIZER, REJECTED_RETENTION, Verdict, Verification
 from esja.signatory_space.invitations import POSTS_PER_DAY
 from local.outbox import sent_emails
 from local.runtime import LocalAws, local_aws
@@ -196,7 +196,10 @@ def test_a_pledge_withdrawn_or_no_longer_verified_loses_the_space_at_once(module
     if lost == "withdrawn":
         people.web.pledge_store.withdraw(f"p-{lost}", now, now + timedelta(days=30))
     else:
-        people.web.pledge_store.record_verdict(f"p-{lost}", Verdict(Verification.REJECTED, now, "esbsl", "organizer"))
+        verified = people.web.pledge_store.get(f"p-{lost}")
+        assert verified is not None
+        rejected = Verdict(Verification.REJECTED, now, "esbsl", BY_ORGANIZER, "Pas une institution")
+        people.web.pledge_store.record_verdict(verified, rejected, purge_at=now + REJECTED_RETENTION)
 
     assert visitor.get(LIST)["statusCode"] == 403
     assert visitor.post(f"{LIST}/{invitation_id}/annulation")["statusCode"] == 403

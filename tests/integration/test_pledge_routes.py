@@ -210,6 +210,7 @@ def test_hostile_text_is_escaped_everywhere(web: WebClient) -> None:
 
     shown = web.submit(institution_name=hostile, email="bad")["body"]
     links = sign_and_confirm(web, institution_name=hostile, signatory_name='"><img src=x onerror=alert(1)> Marie')
+    web.verify_waiting()
     registry = web.get("/registre")["body"]
 
     for body in (shown, registry, web.get(links["withdraw"])["body"]):
@@ -325,8 +326,11 @@ def test_the_confirmation_link_opens_a_page_and_only_its_button_confirms(web: We
     confirmed = confirm(web, link)
 
     assert confirmed["statusCode"] == 200 and "L'engagement est confirmé" in main_of(confirmed)
+    assert "Un organisateur du programme vérifiera maintenant" in main_of(confirmed)
     [item] = web.pledges()
     assert item["status"]["S"] == "confirmed" and "expires_at" not in item and "token_digest" not in item
+    assert "Ville de Rimouski" not in main_of(web.get("/registre"))  # to verify: not public yet
+    web.verify_waiting()
     registry = main_of(web.get("/registre"))
     assert "Ville de Rimouski" in registry and "Marie Tremblay" in registry
     assert "marie.tremblay@" not in registry and "418 555" not in registry
@@ -398,6 +402,7 @@ def test_an_unconfirmed_pledge_is_purged_30_days_after_signing(web: WebClient) -
 
 def test_a_pledge_without_registry_consent_counts_but_is_not_listed(web: WebClient) -> None:
     sign_and_confirm(web, registry_consent="")
+    web.verify_waiting()
 
     assert web.pledges()[0]["status"]["S"] == "confirmed"
     assert "Ville de Rimouski" not in main_of(web.get("/registre"))
@@ -409,12 +414,14 @@ def test_signing_again_replaces_the_earlier_pledge_of_the_same_signatory(web: We
 
     statuses = sorted((i["status"]["S"], i.get("target_share", {}).get("N")) for i in web.pledges())
     assert statuses == [("confirmed", "25"), ("withdrawn", "10")]
+    web.verify_waiting()
     assert main_of(web.get("/registre")).count("Ville de Rimouski") == 1
 
 
 def test_the_registry_lists_institutions_by_name_in_both_languages(web: WebClient) -> None:
     sign_and_confirm(web, institution_name="Ville de Lévis", email="a@levis.example.org", region="12")
     sign_and_confirm(web, institution_name="Cégep de Jonquière", email="b@cegep.example.org", institution_type="cegep")
+    web.verify_waiting()
 
     french, english = main_of(web.get("/registre")), main_of(web.get("/registre?lang=en"))
 
@@ -425,6 +432,7 @@ def test_the_registry_lists_institutions_by_name_in_both_languages(web: WebClien
 
 def test_the_registry_ignores_expired_items_the_ttl_has_not_deleted_yet(web: WebClient) -> None:
     sign_and_confirm(web)
+    web.verify_waiting()
     [item] = web.pledges()
     set_attribute(web, item, "expires_at", {"N": str(int(datetime.now(UTC).timestamp()) - 60)})
 
@@ -436,6 +444,8 @@ def test_the_registry_ignores_expired_items_the_ttl_has_not_deleted_yet(web: Web
 
 def test_the_withdrawal_link_opens_a_page_and_its_button_withdraws(web: WebClient) -> None:
     links = sign_and_confirm(web)
+    web.verify_waiting()
+    assert "Ville de Rimouski" in main_of(web.get("/registre"))
 
     shown = web.get(links["withdraw"])
     assert shown["statusCode"] == 200 and "Voulez-vous retirer" in shown["body"]

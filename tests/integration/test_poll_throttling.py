@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from botocore.config import Config
@@ -57,4 +58,5 @@ def test_throttled_writes_leave_the_cursor_and_the_next_run_catches_up(aws: Loca
         .get("Item")
     )
     state = cursor.load("canadabuys-new")
-    assert state.last_error is None and state.etag and state.last_success_at
+    assert state.etag and state.last_success_at and state.last_error_at  # the last error is kept, and past:
+    assert datetime.fromisoformat(state.last_success_at) > datetime.fromisoformat(state.last_error_at)

@@ -44,6 +44,7 @@ def test_the_registry_lists_each_institution_once_with_everyone_who_signed_for_i
         web, institution_name="VILLE DE RIMOUSKI", signatory_name="Ana Roy", email="ana@rimouski.example.org"
     )
     sign_and_confirm(web, institution_name="Cégep de Rimouski", institution_type="cegep", email="a@cegep.example.org")
+    web.verify_waiting()
 
     french, english = main_of(web.get("/registre")), main_of(web.get("/registre?lang=en"))
 
@@ -59,6 +60,7 @@ def test_the_registry_lists_each_institution_once_with_everyone_who_signed_for_i
 def test_the_same_name_in_two_regions_is_two_institutions(web: WebClient) -> None:
     sign_and_confirm(web, institution_name="Municipalité de Saint-Joseph", region="12", email="a@sj.example.org")
     sign_and_confirm(web, institution_name="Municipalité de Saint-Joseph", region="16", email="b@sj.example.org")
+    web.verify_waiting()
 
     assert "2 institutions signataires" in main_of(web.get("/registre"))
 
@@ -151,6 +153,7 @@ def test_private_company_is_not_offered_but_pledges_signed_as_one_still_show(web
     assert refused["statusCode"] == 422 and web.pledges() == []
 
     sign_and_confirm(web)
+    web.verify_waiting()
     [item] = web.pledges()
     set_attribute(web, item, "institution_type", {"S": "private-company"})  # stored before this change
 

@@ -27,14 +27,6 @@ SPACE_POSTS = ["/organisation/sessions", "/connexion/role", "/compte/sessions/fe
 
 
 @pytest.fixture(scope="module")
-def aws_world() -> Any:
-    from local.runtime import local_aws
-
-    with local_aws() as aws:
-        yield aws
-
-
-@pytest.fixture(scope="module")
 def web(aws_world: LocalAws) -> SpaceWeb:
     return SpaceWeb(aws_world)
 

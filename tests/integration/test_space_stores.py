@@ -10,7 +10,7 @@ import pytest
 
 from esja.audit.log import RETENTION, AuditRecord, Item
 from esja.people.roles import Role, RoleGrant
-from esja.pledges.model import PledgeStatus, Verdict, Verification
+from esja.pledges.model import Pledge, PledgeStatus, Verdict, Verification
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.store.audit_log import AuditLogStore
 from esja.store.pledges import PledgeStore
@@ -29,7 +29,12 @@ def pledges(aws: LocalAws) -> PledgeStore:
 
 def signed(store: PledgeStore, pledge_id: str, email: str, region: str = "01") -> None:
     """Signed and pending, then confirmed by its link, as the pages do."""
-    pending = replace(
+    assert store.confirm(pending(store, pledge_id, email, region), NOW) is not None
+
+
+def pending(store: PledgeStore, pledge_id: str, email: str, region: str = "01") -> Pledge:
+    """Signed and pending: its link not followed yet."""
+    signed = replace(
         pledge(pledge_id, email, region=region),
         status=PledgeStatus.PENDING,
         confirmed_at=None,
@@ -38,8 +43,14 @@ def signed(store: PledgeStore, pledge_id: str, email: str, region: str = "01") -
         token_expires_at=NOW + timedelta(hours=1),
         address_key=LOCAL_KEYS(email),
     )
-    store.add(pending)
-    assert store.confirm(pending, NOW) is not None
+    store.add(signed)
+    return signed
+
+
+def stored(store: PledgeStore, pledge_id: str) -> Pledge:
+    found = store.get(pledge_id)
+    assert found is not None
+    return found
 
 
 def test_a_confirmed_pledge_waits_to_be_verified(pledges: PledgeStore) -> None:
@@ -54,11 +65,14 @@ def test_a_confirmed_pledge_waits_to_be_verified(pledges: PledgeStore) -> None:
 def test_a_verdict_is_kept_with_who_how_when_and_takes_the_pledge_off_the_queue(pledges: PledgeStore) -> None:
     signed(pledges, "p1", "a@ville.example.org")
     signed(pledges, "p2", "b@gmail.example.org")
-    verified = Verdict(Verification.VERIFIED, NOW, "esbsl", "domain ville.example.org")
+    listed_at = NOW - timedelta(days=3)
+    verified = Verdict(
+        Verification.VERIFIED, NOW, "esbsl", "domain", domain="ville.example.org", domain_listed_at=listed_at
+    )
     rejected = Verdict(Verification.REJECTED, NOW, "esbsl", "organizer", "Adresse personnelle")
 
-    pledges.record_verdict("p1", verified)
-    pledges.record_verdict("p2", rejected)
+    assert pledges.record_verdict(stored(pledges, "p1"), verified) is not None
+    assert pledges.record_verdict(stored(pledges, "p2"), rejected) is not None
 
     assert pledges.get("p1").verdict == verified  # type: ignore[union-attr]
     assert pledges.get("p2").verdict == rejected  # type: ignore[union-attr]
@@ -71,7 +85,9 @@ def test_a_withdrawn_pledge_leaves_the_queue_and_gets_no_verdict(pledges: Pledge
     pledges.withdraw("p1", NOW, NOW + timedelta(days=30))
 
     assert pledges.to_verify(NOW) == []
-    assert pledges.record_verdict("p1", Verdict(Verification.VERIFIED, NOW, "esbsl", "organizer")) is None
+    assert (
+        pledges.record_verdict(stored(pledges, "p1"), Verdict(Verification.VERIFIED, NOW, "esbsl", "organizer")) is None
+    )
 
 
 def test_a_signatorys_pledges_are_found_by_their_address_key(pledges: PledgeStore) -> None:
@@ -174,5 +190,5 @@ def test_a_pledge_confirmed_before_verification_existed_joins_the_queue_once(
 
     assert pledges.queue_to_verify(legacy) and not pledges.queue_to_verify(legacy)
     assert [p.id for p in pledges.to_verify(NOW)] == ["p1"]
-    pledges.record_verdict("p1", Verdict(Verification.VERIFIED, NOW, "esbsl", "organizer"))
+    pledges.record_verdict(legacy, Verdict(Verification.VERIFIED, NOW, "esbsl", "organizer"))
     assert not pledges.queue_to_verify(legacy)

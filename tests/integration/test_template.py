@@ -135,6 +135,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable", "dynamodb:GetItem"),
         ("PledgesTable", "dynamodb:PutItem"),
         ("PledgesTable", "dynamodb:UpdateItem"),
+        ("PledgesTable", "dynamodb:Scan"),  # the console's list of pledges and their export, for organizers
         ("PledgesTable/index/registry", "dynamodb:Query"),
         ("PledgesTable/index/by_confirmed_key", "dynamodb:Query"),
         ("RateLimitsTable", "dynamodb:UpdateItem"),  # one conditional ADD per hit
@@ -154,6 +155,9 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         # Roles, re-checked on each request: organizers, enterprises' managers, verified signatories.
         ("OrganizersTable", "dynamodb:GetItem"),  # the "organizer" partition only (test below)
         ("OrganizersTable", "dynamodb:Query"),
+        # The console's buyer links and institutions' domains: put, marked removed; those partitions only.
+        ("OrganizersTable", "dynamodb:PutItem"),
+        ("OrganizersTable", "dynamodb:UpdateItem"),
         ("EnterprisesTable", "dynamodb:GetItem"),
         ("EnterprisesTable", "dynamodb:Query"),  # an enterprise's profiles (its space's home)
         ("EnterprisesTable/index/by_manager", "dynamodb:Query"),
@@ -164,8 +168,13 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("MatchesTable", "dynamodb:BatchGetItem"),
         ("MatchesTable", "dynamodb:GetItem"),
         ("MatchesTable", "dynamodb:PutItem"),
+        # The programme report: the weeks' figures (that partition only), the week going on, each enterprise's
+        # alerts and contracts won, the enterprises (and the pledges, scanned as the console's list does).
+        ("OrganizersTable", "dynamodb:BatchGetItem"),
+        ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
+        ("TendersTable/index/by_status_week", "dynamodb:Query"),
         ("MatchesTable", "dynamodb:Query"),
-        ("EnterprisesTable", "dynamodb:Scan"),  # the enterprises of an organizer's regions
+        ("EnterprisesTable", "dynamodb:Scan"),  # the feedback's enterprises of an organizer's regions too
         # The signatories' invitations: each written with its tender in one transaction (conditional).
         ("InvitationsTable", "dynamodb:GetItem"),
         ("InvitationsTable", "dynamodb:PutItem"),
@@ -508,14 +517,26 @@ def test_alerts_read_only_the_signatory_links_of_the_organizers_table(transforme
     assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["signatory-link"]}}
 
 
-def test_the_web_function_reads_only_the_organizers_of_the_organizers_table(transformed: dict[str, Any]) -> None:
-    [statement] = [
-        s
+def test_the_web_function_reads_the_organizers_and_figures_writes_only_links_and_domains_never_the_send_records(
+    transformed: dict[str, Any],
+) -> None:
+    statements = [
+        (actions(s), s["Condition"])
         for s in role_statements(transformed["Resources"]["WebFunctionRole"])
         if s["Resource"] == {"Fn::GetAtt": ["OrganizersTable", "Arn"]}
     ]
 
-    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["organizer"]}}
+    def only(*partitions: str) -> dict[str, Any]:
+        return {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": list(partitions)}}
+
+    assert statements == [
+        (["dynamodb:GetItem", "dynamodb:Query"], only("organizer")),
+        (
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            only("signatory-link", "institution-domain"),
+        ),
+        (["dynamodb:BatchGetItem", "dynamodb:Query"], only("figures")),
+    ]
 
 
 def test_the_audit_log_is_append_only_for_every_function(transformed: dict[str, Any]) -> None:
@@ -655,3 +676,17 @@ def test_a_failed_scheduled_run_waits_in_a_queue_an_alarm_watches(function: str)
     assert config["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
     assert 0 < config["MaximumRetryAttempts"] <= 2
     assert queue in watched
+
+
+def test_the_consoles_feed_schedules_are_the_templates() -> None:
+    """The feeds page says a feed is late against the schedule it is polled on (esja.console.feeds)."""
+    from esja.console.feeds import SCHEDULES
+
+    events = TEMPLATE["Resources"]["PollTendersFunction"]["Properties"]["Events"].values()
+    polled = {
+        json.loads(event["Properties"]["Input"])["source"]: event["Properties"]["ScheduleExpression"]
+        for event in events
+        if event["Type"] == "ScheduleV2"
+    }
+
+    assert polled == {feed: schedule.cron for feed, schedule in SCHEDULES.items()}

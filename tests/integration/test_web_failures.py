@@ -37,7 +37,6 @@ WEB_TABLES = {
     "RATE_LIMITS_TABLE": "rate-limits",
     "SUBSCRIPTIONS_TABLE": "subscriptions",
     "TENDERS_TABLE": "tenders",
-    "MATCHES_TABLE": "matches",
     "INVITATIONS_TABLE": "invitations",
     "ENTERPRISES_TABLE": "enterprises",
     "MATCH_QUEUE_URL": "https://sqs.ca-central-1.amazonaws.com/123456789012/match",
@@ -47,6 +46,7 @@ WEB_TABLES = {
     "AUDIT_TABLE": "audit",
     "ORGANIZERS_TABLE": "organizers",
     "FEEDS_TABLE": "feeds",
+    "MATCHES_TABLE": "matches",
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from esja.pledges.domains import InstitutionDomain
 from esja.pledges.links import PledgeLinks
-from esja.pledges.model import PledgeStatus
+from esja.pledges.model import BY_DOMAIN, PledgeStatus, Stage, Verification
 from esja.pledges.service import PER_EMAIL_LIMIT, PER_SOURCE_LIMIT, Outcome, PledgeService
 from esja.tokens import SigningKeys
 from tests.fakes import REJECTED, FakeWorld
@@ -54,7 +55,8 @@ def test_a_signed_form_is_kept_pending_until_its_emailed_link_is_followed_once(w
     confirmed = world.service.confirm(world.confirmation_token())
 
     assert confirmed is not None and confirmed.pledge.status is PledgeStatus.CONFIRMED
-    assert [institution.name for institution in world.service.registry()] == ["Ville de Rimouski"]
+    assert confirmed.pledge.stage is Stage.TO_VERIFY  # a mailbox proves no one speaks for the institution
+    assert world.service.registry() == [] and world.audit_log.records == []
     assert world.service.confirm(world.confirmation_token()) is None  # spent
 
 
@@ -87,7 +89,7 @@ def test_signing_again_for_the_same_institution_replaces_the_earlier_pledge(worl
     assert first is not None and second is not None
     assert world.pledges.by_id[first.pledge.id].status is PledgeStatus.WITHDRAWN
     assert world.pledges.by_id[first.pledge.id].replaced_by == second.pledge.id
-    assert len(world.service.registry()) == 1
+    assert [p.id for p in world.pledges.by_id.values() if p.status is PledgeStatus.CONFIRMED] == [second.pledge.id]
 
 
 def test_a_confirmation_link_older_than_72_hours_confirms_nothing(world: World) -> None:
@@ -116,3 +118,63 @@ def test_an_address_ses_refuses_gets_the_usual_answer_and_its_pledge_stays_pendi
     assert world.submit() is Outcome.SENT
     [pending] = world.pledges.by_id.values()
     assert pending.status is PledgeStatus.PENDING and world.mailer.sent == []
+
+
+# --- An institution's listed e-mail domain vouches for its pledges --------------------------------------------
+
+RIMOUSKI = InstitutionDomain("Ville de Rimouski", "01", "ville.rimouski.qc.ca", "esbsl", NOW - timedelta(days=9))
+
+
+def test_a_pledge_confirmed_from_a_domain_listed_for_its_institution_is_verified_at_once(world: World) -> None:
+    world.organizers.add_domain(RIMOUSKI)
+    world.submit(email="achats@ville.rimouski.qc.ca", institution_name="VILLE DE RIMOUSKI")
+
+    confirmed = world.service.confirm(world.confirmation_token(), network="203.0.113.0/24")
+
+    assert confirmed is not None and confirmed.pledge.is_verified_signatory
+    verdict = confirmed.pledge.verdict
+    assert verdict is not None and (verdict.how, verdict.domain, verdict.by) == (BY_DOMAIN, RIMOUSKI.domain, "esbsl")
+    assert verdict.domain_listed_at == RIMOUSKI.listed_at and verdict.at == NOW + timedelta(seconds=10)
+    assert [i.name for i in world.service.registry()] == ["VILLE DE RIMOUSKI"]
+    [record] = world.audit_log.records
+    assert (record.action, record.item.id, record.regions, record.network) == (
+        "pledge.verify",
+        confirmed.pledge.id,
+        ("01",),
+        "203.0.113.0/24",
+    )
+    assert record.details == {"how": "domain", "domain": "ville.rimouski.qc.ca", "listed_by": "esbsl"}
+
+
+@pytest.mark.parametrize(
+    ("email", "institution", "region"),
+    [
+        ("achats@ville.rimouski.qc.ca", "Ville de Matane", "01"),  # the domain is another institution's
+        ("achats@ville.rimouski.qc.ca", "Ville de Rimouski", "02"),  # a namesake elsewhere
+        ("achats@autre.ville.rimouski.qc.ca", "Ville de Rimouski", "01"),  # only the domain itself
+        ("achats@rimouski.qc.ca", "Ville de Rimouski", "01"),
+        ("ville.rimouski.qc.ca@gmail.com", "Ville de Rimouski", "01"),
+    ],
+)
+def test_a_listed_domain_vouches_only_for_its_own_institution_exactly(
+    world: World, email: str, institution: str, region: str
+) -> None:
+    world.organizers.add_domain(RIMOUSKI)
+    world.submit(email=email, institution_name=institution, region=region)
+
+    confirmed = world.service.confirm(world.confirmation_token())
+
+    assert confirmed is not None and confirmed.pledge.stage is Stage.TO_VERIFY
+    assert world.service.registry() == [] and world.audit_log.records == []
+
+
+def test_a_public_mail_domain_never_vouches_even_if_it_were_listed(world: World) -> None:
+    world.organizers.domains_by_key["01#ville de rimouski#gmail.com"] = InstitutionDomain(
+        "Ville de Rimouski", "01", "gmail.com", "esbsl", NOW
+    )  # listed before the rule existed, or straight in the table
+    world.submit(email="maire.rimouski@gmail.com")
+
+    confirmed = world.service.confirm(world.confirmation_token())
+
+    assert confirmed is not None and confirmed.pledge.verdict is not None
+    assert confirmed.pledge.verdict.state is Verification.TO_VERIFY and world.service.registry() == []

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from esja.alerts.service import AlertService
     from esja.alerts.suppressions import SuppressionRecorder
     from esja.audit.log import Audit
+    from esja.console.buyer_links import BuyerLinks
+    from esja.console.pledge_export import PledgeExport
+    from esja.console.report import ProgrammeReports
+    from esja.digest.figure_book import FigureBook
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
@@ -46,12 +50,15 @@ if TYPE_CHECKING:
     from esja.model import Tender
     from esja.people.keys import AddressKeys
     from esja.people.rekey import AddressRekeying
-    from esja.pledges.export import PledgeExport
     from esja.pledges.service import PledgeService
     from esja.signatory_space.invitations import InvitationService
     from esja.sources.http import HttpFetcher
+    from esja.store.digest_sources import MatchHistory
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
     from esja.tokens import KeySource
+    from esja.web.console_pledge_routes import ConsolePledges
     from esja.web.session import Spaces
 
 # The one place AWS calls are retried: adaptive retries absorb throttling (and pace the client after it);
@@ -329,7 +336,7 @@ def build_web_app(
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
         invitation_router(build_invitation_service(settings, dynamodb=dynamodb), settings.sender),
-        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, keys=keys),
+        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, keys=keys, s3=s3),
     ]
     cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
     app = create_app(
@@ -352,10 +359,13 @@ def build_pledge_service(
 ) -> PledgeService:
     from esja.pledges.links import PledgeLinks
     from esja.pledges.service import PledgeService
+    from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
     from esja.store.rate_limits import RateLimitStore
 
-    settings.require("pledges_table", "rate_limits_table", "sender_email", "public_base_url")
+    settings.require(
+        "pledges_table", "rate_limits_table", "organizers_table", "audit_table", "sender_email", "public_base_url"
+    )
     return PledgeService(
         pledges=PledgeStore(settings.pledges_table, dynamodb),
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
@@ -366,6 +376,8 @@ def build_pledge_service(
         links=PledgeLinks(settings.public_base_url),
         keys=keys,
         address_keys=address_keys,
+        domains=OrganizerStore(settings.organizers_table, dynamodb),  # institutions' listed e-mail domains
+        audit=_audit(settings, dynamodb),  # a pledge verified by its domain
         clock=utc_now,
     )
 
@@ -426,7 +438,13 @@ def build_invitation_service(
 
 
 def build_space_routers(
-    settings: Settings, *, dynamodb: DynamoDBClient, sesv2: SESV2Client, address_keys: AddressKeys, keys: KeySource
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    address_keys: AddressKeys,
+    keys: KeySource,
+    s3: S3Client | None = None,
 ) -> list[Router]:
     """Sign-in and the three spaces (esja.web.session): one Sessions, one audit log, the roles' stores."""
     from esja.audit.log import Audit
@@ -446,6 +464,7 @@ def build_space_routers(
     from esja.store.pledges import PledgeStore
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
+    from esja.web.console_pledge_routes import console_pledges_router
     from esja.web.enterprise_routes import enterprise_router
     from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.organizer_routes import organizer_router
@@ -467,8 +486,9 @@ def build_space_routers(
     store = SessionStore(settings.sessions_table, dynamodb)
     pledges = PledgeStore(settings.pledges_table, dynamodb)
     enterprises = EnterpriseStore(settings.enterprises_table, dynamodb)
+    organizers = OrganizerStore(settings.organizers_table, dynamodb)
     roles = Roles(
-        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        organizers=organizers,
         enterprises=enterprises,
         pledges=pledges,
         address_keys=address_keys,
@@ -478,11 +498,12 @@ def build_space_routers(
     audit = Audit(log, utc_now)
     sessions = Sessions(sessions=store, roles=roles, audit=audit, clock=utc_now)
     spaces = Spaces(sessions, SessionCookie.for_site(settings.public_base_url), settings.sender)
+    mailer = _mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None)  # transactional
     signin = SignIn(
         roles=roles,
         sessions=store,
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
-        mailer=_mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None),  # transactional
+        mailer=mailer,
         sender=settings.sender,
         urls=SignInUrls(settings.public_base_url),
         address_keys=address_keys,
@@ -495,8 +516,10 @@ def build_space_routers(
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
+        build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
+        console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
         invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
         *build_people_routers(settings, dynamodb=dynamodb, enterprises=enterprises, keys=keys, spaces=spaces),
     ]
@@ -534,6 +557,66 @@ def build_people_routers(
             spaces,
         ),
     ]
+
+
+def _console_pledges(
+    settings: Settings, pledges: PledgeStore, organizers: OrganizerStore, mailer: Mailer, audit: Audit
+) -> ConsolePledges:
+    """The console's pledges: verifying them, their buyers, their export, the institutions' domains."""
+    from esja.console.buyer_links import BuyerLinks
+    from esja.console.domains import DomainList
+    from esja.console.pledge_export import PledgeExport
+    from esja.console.pledges import PledgeBook
+    from esja.web.console_pledge_routes import ConsolePledges
+
+    book = PledgeBook(
+        pledges=pledges, organizers=organizers, mailer=mailer, sender=settings.sender, audit=audit, clock=utc_now
+    )
+    return ConsolePledges(
+        book=book,
+        links=BuyerLinks(pledges=pledges, organizers=organizers, audit=audit, clock=utc_now),
+        export=PledgeExport(pledges=pledges, audit=audit, clock=utc_now),
+        domains=DomainList(organizers=organizers, audit=audit, clock=utc_now),
+    )
+
+
+def build_organizer_report_router(
+    settings: Settings, *, dynamodb: DynamoDBClient, s3: S3Client | None, spaces: Spaces, enterprises: EnterpriseStore
+) -> Router:
+    """The console's feeds, past digests and programme report (esja.web.organizer_report_routes)."""
+    from esja.console.digests import PastDigests
+    from esja.console.feeds import FeedWatch
+    from esja.store.digest_archive import DigestArchive
+    from esja.store.feeds import FeedStateStore
+    from esja.store.organizers import OrganizerStore
+    from esja.web.organizer_report_routes import organizer_report_router
+
+    settings.require("feeds_table", "archive_bucket", "organizers_table", "tenders_table", "matches_table")
+    organizers = OrganizerStore(settings.organizers_table, dynamodb)
+
+    @lru_cache(maxsize=1)
+    def reports() -> ProgrammeReports:  # built at the first report: its modules cost every page ~50 ms of CPU
+        from esja.console.report import ProgrammeReports
+        from esja.store.digest_sources import MatchHistory
+        from esja.store.pledges import PledgeStore
+
+        pledges = PledgeStore(settings.pledges_table, dynamodb)
+        return ProgrammeReports(
+            book=_figure_book(settings, dynamodb, enterprises=enterprises, pledges=pledges),
+            enterprises=enterprises,
+            matches=MatchHistory(settings.matches_table, dynamodb),
+            pledges=pledges,
+            clock=utc_now,
+        )
+
+    feeds = FeedWatch(feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now, configured=settings.feeds)
+
+    @lru_cache(maxsize=1)
+    def archive() -> DigestArchive:  # built when first read: an S3 client costs every page ~70 ms of cold start
+        return DigestArchive(settings.archive_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
+
+    digests = PastDigests(open_archive=archive, organizers=organizers)
+    return organizer_report_router(feeds, digests, reports, spaces)
 
 
 def build_calendar_router(settings: Settings, *, dynamodb: DynamoDBClient, keys: KeySource) -> Router:
@@ -601,6 +684,7 @@ def build_digest_service(
     from esja.digest.links import DigestLinks
     from esja.digest.service import DigestService
     from esja.store.digest_archive import DigestArchive
+    from esja.store.digest_figures import DigestFigureStore
     from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
     from esja.store.enterprises import EnterpriseStore
     from esja.store.feedback import FeedbackStore
@@ -644,6 +728,50 @@ def build_digest_service(
         links=DigestLinks(settings.public_base_url, signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
+        figures=DigestFigureStore(settings.organizers_table, dynamodb) if sending else None,
+    )
+
+
+def build_figure_book(settings: Settings | None = None) -> FigureBook:
+    """`esja digest figures`: the digest's figures of past weeks, worked out and kept (esja.digest.figure_book)."""
+    from esja.store.digest_sources import MatchHistory
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(
+        settings, "organizers_table", "tenders_table", "matches_table", "enterprises_table", "pledges_table"
+    )
+    dynamodb = aws_client("dynamodb")
+    return _figure_book(
+        settings,
+        dynamodb,
+        enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        matches=MatchHistory(settings.matches_table, dynamodb),
+    )
+
+
+def _figure_book(
+    settings: Settings,
+    dynamodb: DynamoDBClient,
+    *,
+    enterprises: EnterpriseStore,
+    pledges: PledgeStore,
+    matches: MatchHistory | None = None,  # to record contracts won (the command line): the web only reads
+) -> FigureBook:
+    from esja.digest.figure_book import FigureBook
+    from esja.store.digest_figures import DigestFigureStore
+    from esja.store.digest_sources import TenderWeeks
+    from esja.store.organizers import OrganizerStore
+
+    return FigureBook(
+        tenders=TenderWeeks(settings.tenders_table, dynamodb),
+        enterprises=enterprises,
+        pledges=pledges,
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        figures=DigestFigureStore(settings.organizers_table, dynamodb),
+        matches=matches,
+        clock=utc_now,
     )
 
 
@@ -679,25 +807,39 @@ def build_enterprise_removal(
 
 
 def build_pledge_export(settings: Settings | None = None) -> PledgeExport:
-    from esja.pledges.export import PledgeExport
+    """`esja pledges export`: the console's export, audited alike."""
+    from esja.console.pledge_export import PledgeExport
     from esja.store.pledges import PledgeStore
 
-    settings = _read(settings, "pledges_table")
-    return PledgeExport(PledgeStore(settings.pledges_table, aws_client("dynamodb")), utc_now)
+    settings = _read(settings, "pledges_table", "audit_table")
+    dynamodb = aws_client("dynamodb")
+    return PledgeExport(
+        pledges=PledgeStore(settings.pledges_table, dynamodb), audit=_audit(settings, dynamodb), clock=utc_now
+    )
+
+
+def build_buyer_links(settings: Settings | None = None) -> BuyerLinks:
+    """`esja pledges link`: the console's links between signatories and buyers, audited alike."""
+    from esja.console.buyer_links import BuyerLinks
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+
+    settings = _read(settings, "pledges_table", "organizers_table", "audit_table")
+    dynamodb = aws_client("dynamodb")
+    return BuyerLinks(
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        organizers=OrganizerStore(settings.organizers_table, dynamodb),
+        audit=_audit(settings, dynamodb),
+        clock=utc_now,
+    )
 
 
 def build_digest_setup(settings: Settings | None = None) -> DigestSetup:
     from esja.digest.setup import DigestSetup
     from esja.store.organizers import OrganizerStore
-    from esja.store.pledges import PledgeStore
 
     settings = _read(settings, "organizers_table")
-    dynamodb = aws_client("dynamodb")
-
-    def pledges() -> PledgeStore:
-        return PledgeStore(_read(settings, "pledges_table").pledges_table, dynamodb)
-
-    return DigestSetup(OrganizerStore(settings.organizers_table, dynamodb), pledges, utc_now)
+    return DigestSetup(OrganizerStore(settings.organizers_table, aws_client("dynamodb")))
 
 
 def build_address_rekeying(settings: Settings | None = None) -> AddressRekeying:
@@ -721,6 +863,13 @@ def build_address_rekeying(settings: Settings | None = None) -> AddressRekeying:
 
 
 # --- plumbing ---
+
+
+def _audit(settings: Settings, dynamodb: DynamoDBClient) -> Audit:
+    from esja.audit.log import Audit
+    from esja.store.audit_log import AuditLogStore
+
+    return Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now)
 
 
 def _sender(settings: Settings) -> dict[str, Any]:

@@ -11,7 +11,7 @@
     esja pledges link PLEDGE_ID --buyer-id OP-… [--buyer-name N] a signatory is this buyer (--remove to undo)
     esja organizers import FILE.csv | list                     who receives the weekly digest
     esja digest preview [--week 2026-W38] [--organizer ID]     a week's digests, rendered, not sent
-    esja people rekey                                          move the tables to the keyed hash of addresses
+    esja digest figures --from 2026-W01 [--to 2026-W47]       keep past weeks' figures (the programme report)
     esja people rekey                                          move the tables to the keyed hash of addresses
 
 It speaks French or English, as the environment says (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: read by
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 WIDTH = 100  # columns of the poll table and of every line wrapped
+FIGURES_WEEKS_AT_A_TIME = 160  # three years: what the programme report reads at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,10 +519,17 @@ def _preview_alert(args: argparse.Namespace, console: Console) -> int:
 
 
 def _export_pledges(args: argparse.Namespace, console: Console) -> int:
+    """The console's export (esja.console.pledge_export), from the terminal: audited alike."""
     from esja.bootstrap import build_pledge_export
-    from esja.pledges.model import PledgeStatus
+    from esja.console.pledges import PledgeFilter
+    from esja.people.actor import at_the_terminal
+    from esja.pledges.model import Stage
 
-    exported = _build(build_pledge_export, console).export(PledgeStatus(args.status) if args.status else None)
+    confirmed = {Stage.TO_VERIFY, Stage.VERIFIED, Stage.REJECTED}
+    stages = {"pending": {Stage.PENDING}, "confirmed": confirmed, "withdrawn": {Stage.WITHDRAWN}}.get(
+        args.status, set()
+    )
+    exported = _build(build_pledge_export, console).export(at_the_terminal(), PledgeFilter(frozenset(stages)))
     console.stdout.write(exported.csv)
     console.note(console.say("pledges.count", count=exported.count))
     return 0
@@ -538,28 +546,31 @@ def _add_link_commands(pledges: _Parser) -> None:
 
 
 def _link_signatory(args: argparse.Namespace, console: Console) -> int:
-    from esja.bootstrap import build_digest_setup
-    from esja.digest.setup import UnknownPledge, signatory_links
+    """The console's links (esja.console.buyer_links), drawn from the terminal: audited alike."""
+    from esja.bootstrap import build_buyer_links
+    from esja.console.errors import InvalidForm, UnknownPledge
+    from esja.people.actor import at_the_terminal
 
+    if not (args.buyer_id or args.buyer_name):
+        raise CliError(console.say("error.link_needs"))
+    links = _build(build_buyer_links, console)
+    act = links.unlink if args.remove else links.link
     try:
-        wanted = signatory_links(args.pledge_id, buyer_id=args.buyer_id, buyer_name=args.buyer_name)
-    except ValueError:
-        raise CliError(console.say("error.link_needs")) from None
-    setup = _build(build_digest_setup, console)
-    if args.remove:
-        for link, removed in setup.unlink(wanted):
-            console.out(console.say("link.removed" if removed else "link.absent", link=_link_words(link, console)))
-        return 0
-    try:
-        linked = _build(lambda: setup.link(wanted), console)
+        done = act(at_the_terminal(), args.pledge_id, buyer_id=args.buyer_id or "", buyer_name=args.buyer_name or "")
     except UnknownPledge:
         raise CliError(console.say("error.unknown_pledge", id=args.pledge_id)) from None
-    institution = linked.pledge.details.institution_name
-    for link, added in linked.links:
+    except InvalidForm as invalid:
+        errors = (wording(f"pledge.error.{e.code}", console.lang, **e.params) for e in invalid.errors)
+        raise CliError("; ".join(errors)) from None
+    institution = done.pledge.details.institution_name
+    for link, changed in done.links:
         words = _link_words(link, console)
-        console.out(console.say("link.linked" if added else "link.already", institution=institution, link=words))
-    if linked.pledge.status != "confirmed":
-        console.note(console.say("link.not_confirmed", status=console.say(f"pledge.{linked.pledge.status}")))
+        if args.remove:
+            console.out(console.say("link.removed" if changed else "link.absent", link=words))
+        else:
+            console.out(console.say("link.linked" if changed else "link.already", institution=institution, link=words))
+    if not args.remove and not done.pledge.is_verified_signatory:
+        console.note(console.say("link.not_verified", status=console.say(f"pledge.{done.pledge.stage}")))
     return 0
 
 
@@ -586,7 +597,11 @@ def _add_digest_commands(parser: _Parser) -> None:
     _spreadsheet_import(organizers, "organizers.import", _import_organizers)
     organizers.command("list", "organizers.list", _list_organizers)
 
-    preview = parser.command("digest", "digest.help").command("preview", "digest.preview", _preview_digest)
+    digest = parser.command("digest", "digest.help")
+    figures = digest.command("figures", "digest.figures", _keep_digest_figures)
+    figures.add_argument("--from", dest="first", required=True, help=say("digest.figures_from"))
+    figures.add_argument("--to", dest="last", help=say("digest.figures_to"))
+    preview = digest.command("preview", "digest.preview", _preview_digest)
     preview.add_argument("--week", help=say("digest.week"))
     preview.add_argument("--organizer", help=say("digest.organizer"))
     preview.add_argument("--lang", choices=("fr", "en"), help=say("digest.lang"))
@@ -648,6 +663,30 @@ def _preview_digest(args: argparse.Namespace, console: Console) -> int:
             )
             path.write_text(preview.email.html, encoding="utf-8")
             console.note(console.say("digest.html_written", id=preview.organizer.id, path=path))
+    return 0
+
+
+def _keep_digest_figures(args: argparse.Namespace, console: Console) -> int:
+    from esja.bootstrap import build_figure_book
+    from esja.clock import utc_now
+    from esja.digest.weeks import Week
+
+    complete = Week.last_complete(utc_now())
+    try:
+        first, last = Week.parse(args.first), Week.parse(args.last) if args.last else complete
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    if last > complete or first > last:
+        raise CliError(console.say("digest.figures_weeks", complete=complete))
+    weeks = [first]
+    while weeks[-1] < last:
+        weeks.append(Week.containing(weeks[-1].end))
+    if len(weeks) > FIGURES_WEEKS_AT_A_TIME:
+        raise CliError(console.say("digest.figures_too_many", most=FIGURES_WEEKS_AT_A_TIME))
+    book = _build(build_figure_book, console)
+    for week in weeks:
+        worked, recorded = book.record(week)
+        console.out(console.say("digest.figures_kept", week=week, lines=len(worked.figures.lines), won=recorded))
     return 0
 
 

@@ -72,6 +72,18 @@ def money(amount: Decimal | int | float, lang: str) -> str:
     return typeset(pattern.apply(amount, locale, currency="CAD", currency_digits=False), lang)
 
 
+def month(value: date, lang: str) -> str:
+    """« octobre 2026 », "October 2026"."""
+    return _format_date(value, "LLLL y", locale=_LOCALES[language(lang)])
+
+
+def percent(value: Decimal | int, lang: str) -> str:
+    """« 12,5 % », "12.5%": a share already in percent."""
+    lang = language(lang)
+    number = format_decimal(value, format="#,##0.#", locale=_LOCALES[lang])
+    return typeset(f"{number} %" if lang == "fr" else f"{number}%", lang)
+
+
 def count(value: int, lang: str) -> str:
     """« 1 234 », "1,234"."""
     lang = language(lang)

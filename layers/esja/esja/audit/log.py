@@ -85,9 +85,16 @@ class Audit:
         return record
 
     def record_person(
-        self, address_key: str, network: str, action: str, item: Item, *, details: Mapping[str, str] | None = None
+        self,
+        address_key: str,
+        network: str,
+        action: str,
+        item: Item,
+        *,
+        regions: tuple[str, ...] = (),
+        details: Mapping[str, str] | None = None,
     ) -> AuditRecord:
-        """A record of a person who has no role chosen yet (signing in)."""
+        """A record of a person who acts without a role (signing in, confirming a pledge)."""
         record = AuditRecord(
             at=self._clock(),
             action=action,
@@ -96,6 +103,7 @@ class Audit:
             actor_id="",
             address_key=address_key,
             network=network,
+            regions=regions,
             details=dict(details or {}),
         )
         self._log.append(record)

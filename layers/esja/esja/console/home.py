@@ -1,5 +1,5 @@
 """The console's home: what needs an organizer now — pledges waiting to be verified in their regions, and
-whether each feed still arrives (its last success, and a failure since)."""
+whether each feed still arrives (its last success, a failure since, late against its schedule: esja.console.feeds)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from esja.ingest.feed_state import FeedState
+from esja.console.feeds import SCHEDULES, FeedStates, FeedStatus
 from esja.people.actor import Actor
 from esja.people.roles import Role
 from esja.pledges.model import Pledge
@@ -20,29 +20,11 @@ class PledgesToVerify(Protocol):
         ...
 
 
-class FeedStates(Protocol):
-    def all(self) -> list[FeedState]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class FeedHealth:
-    feed: str
-    last_success_at: datetime | None
-    failing_since: datetime | None  # the last error, when it came after the last success
-
-    @classmethod
-    def of(cls, state: FeedState) -> FeedHealth:
-        success = datetime.fromisoformat(state.last_success_at) if state.last_success_at else None
-        error = datetime.fromisoformat(state.last_error_at) if state.last_error_at else None
-        failing = error if error and (success is None or error > success) else None
-        return cls(state.feed, success, failing)
-
-
 @dataclass(frozen=True, slots=True)
 class ConsoleHome:
     to_verify: int  # in the organizer's regions
     oldest_to_verify: datetime | None  # when the longest-waiting of them was confirmed
-    feeds: tuple[FeedHealth, ...]
+    feeds: tuple[FeedStatus, ...]  # each feed polled: its last success, a failure since, late or not
 
 
 class Console:
@@ -53,7 +35,9 @@ class Console:
 
     def home(self, actor: Actor) -> ConsoleHome:
         actor.require(Role.ORGANIZER)
-        waiting = [p for p in self._pledges.to_verify(self._clock()) if actor.covers(p.details.region)]
+        now = self._clock()
+        waiting = [p for p in self._pledges.to_verify(now) if actor.covers(p.details.region)]
         confirmed = [p.confirmed_at for p in waiting if p.confirmed_at]
-        feeds = tuple(FeedHealth.of(state) for state in sorted(self._feeds.all(), key=lambda s: s.feed))
+        polled = sorted(self._feeds.all(), key=lambda s: s.feed)
+        feeds = tuple(FeedStatus.of(state, now, SCHEDULES.get(state.feed)) for state in polled)
         return ConsoleHome(len(waiting), min(confirmed, default=None), feeds)

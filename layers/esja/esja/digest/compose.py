@@ -27,6 +27,7 @@ from esja.digest.sections import (
     Row,
     TenderLine,
 )
+from esja.digest.weeks import Week
 from esja.emails import Email
 from esja.geo.regions import is_region_code, region_name
 from esja.model import Tender
@@ -107,20 +108,20 @@ def archive_page(digest: Digest, *, sender: SenderIdentity) -> str:
 
 
 def subject(digest: Digest, lang: str) -> str:
-    return wording("digest.subject", lang, week=week_name(digest, lang), organizer=digest.organizer.name)
+    return wording("digest.subject", lang, week=week_name(digest.week, lang), organizer=digest.organizer.name)
 
 
-def week_name(digest: Digest, lang: str) -> str:
+def week_name(week: Week, lang: str) -> str:
     """« semaine du 30 novembre au 6 décembre 2026 », "week of November 30 to December 6, 2026": the week
     by its days, as a reader says it (never « 2026-W49 »)."""
-    return wording("digest.week", lang, days=l10n.date_range(digest.week.monday, digest.week.sunday, lang))
+    return wording("digest.week", lang, days=l10n.date_range(week.monday, week.sunday, lang))
 
 
 def digest_context(digest: Digest, lang: str, sender: SenderIdentity) -> dict[str, object]:
     new, alerts, outcomes = digest.new_tenders, digest.alerts, digest.outcomes
     return {
         "subject": subject(digest, lang),
-        "week": week_name(digest, lang),
+        "week": week_name(digest.week, lang),
         "as_of": l10n.date_time(digest.as_of, lang),
         "organizer": digest.organizer.name,
         "regions": ", ".join(_region(code, lang) for code in digest.organizer.regions),
@@ -207,10 +208,10 @@ def bars(
     money: bool = False,
 ) -> list[Bar]:
     """Rows (label, this week, last week[, highlighted]) → bars scaled to the chart's largest value."""
-    largest = max((max(row[1], row[2]) for row in rows), default=0) or 1
+    largest = max((max(row[1], row[2]) for row in rows), default=0)
 
     def width(value: int | Decimal) -> int:
-        return max(1, round(100 * value / largest)) if value else 0  # a non-zero value always shows
+        return bar_width(value, largest)
 
     def words(value: int | Decimal) -> str:
         return l10n.money(value, lang) if money else l10n.count(int(value), lang)
@@ -219,6 +220,11 @@ def bars(
         Bar(row[0], words(row[1]), words(row[2]), width(row[1]), width(row[2]), len(row) > 3 and bool(row[-1]))
         for row in rows
     ]
+
+
+def bar_width(value: int | Decimal, largest: int | Decimal) -> int:
+    """A bar's width in percent of the chart's largest value; a value that is not zero always shows."""
+    return max(1, round(100 * value / largest)) if value and largest else 0
 
 
 def tender_view(line: TenderLine, lang: str) -> TenderView:

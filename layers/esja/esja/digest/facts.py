@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from esja.digest.outcomes import SupplierDirectory, contracts_won
+from esja.digest.outcomes import ContractWon, SupplierDirectory, contracts_won
 from esja.digest.signatories import SignatoryIndex, signatories_at
 from esja.digest.week_data import MatchRecord, SeenTender, WeekData
 from esja.digest.weeks import Week
@@ -42,9 +42,9 @@ class WeekFacts:
         self._matches: dict[str, list[MatchRecord]] = {}
         for record in data.matches:
             self._matches.setdefault(record.tender_key, []).append(record)
-        directory = SupplierDirectory(data.enterprises)
-        self.won_this = contracts_won((s.tender for s in self.awarded_in(self.week)), directory)
-        self.won_last = contracts_won((s.tender for s in self.awarded_in(self.previous)), directory)
+        self._directory = SupplierDirectory(data.enterprises)
+        self.won_this = self.won_in(self.week)
+        self.won_last = self.won_in(self.previous)
         self.families = family_descriptions(
             c for seen in (*data.closing, *data.new_tenders) for c in seen.tender.classifications
         )
@@ -56,6 +56,13 @@ class WeekFacts:
 
     def awarded_in(self, week: Week) -> list[SeenTender]:
         return [seen for seen in self.data.awarded if week.contains(seen.status_since)]
+
+    def won_in(self, week: Week) -> list[ContractWon]:
+        """Awards to registered enterprises, found in the week."""
+        found = self.awarded_in(week)
+        when = {seen.tender.key: seen.status_since for seen in found}
+        won = contracts_won((seen.tender for seen in found), self._directory)
+        return [replace(w, found_at=when[w.tender_key]) for w in won]
 
     def matched(self, tender_key: str, by: datetime) -> list[str]:
         """Names of the enterprises the tender had matched by then, in alphabetical order."""

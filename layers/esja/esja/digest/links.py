@@ -21,9 +21,24 @@ LINK_LIFETIME = timedelta(days=400)  # a year of digests to look back on
 ORGANIZER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
+ARCHIVE_PREFIX = "digests/"
+
+
 def archive_key(organizer_id: str, week: Week) -> str:
     """Where a digest is archived in the bucket: « digests/2026-W47/esbsl.html »."""
-    return f"digests/{week}/{organizer_id}.html"
+    return f"{ARCHIVE_PREFIX}{week}/{organizer_id}.html"
+
+
+def archived_as(key: str) -> tuple[str, Week] | None:
+    """The organizer and week an archive key names; None for any other key."""
+    week, _, name = key.removeprefix(ARCHIVE_PREFIX).partition("/")
+    organizer_id = name.removesuffix(".html")
+    if not key.startswith(ARCHIVE_PREFIX) or not ORGANIZER_ID.fullmatch(organizer_id) or f"{organizer_id}.html" != name:
+        return None
+    try:
+        return organizer_id, Week.parse(week)
+    except ValueError:
+        return None
 
 
 class DigestLinks:

@@ -24,10 +24,18 @@ class Organizer:
     def covers_tender(self, tender: Tender) -> bool:
         """The tender takes place in one of the organizer's regions (Québec- or Canada-wide notices do
         not count: they would drown every region's list)."""
-        regions = tender.regions
-        return regions is not None and regions.scope is Scope.REGIONS and any(map(self.covers, regions.codes))
+        return self.covers_any(tender_places(tender))
+
+    def covers_any(self, places: tuple[str, ...]) -> bool:
+        return any(map(self.covers, places))
 
     def covers_enterprise(self, enterprise: Enterprise) -> bool:
         """An enterprise serving one of the regions (or all of Québec, or saying nothing) is the organizer's."""
         served = enterprise.regions_served
         return not served or ALL_QUEBEC in served or CANADA in served or any(map(self.covers, served))
+
+
+def tender_places(tender: Tender) -> tuple[str, ...]:
+    """The regions a tender takes place in: none when it is Québec- or Canada-wide, or not located."""
+    regions = tender.regions
+    return regions.codes if regions is not None and regions.scope is Scope.REGIONS else ()

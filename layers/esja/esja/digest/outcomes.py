@@ -55,6 +55,7 @@ class ContractWon:
     awarded_on: datetime | None
     supplier_name: str  # as the publisher wrote it
     recognised_by: str  # "neq" or "name"
+    found_at: datetime | None = None  # when ESJA found the tender awarded: what the digest counts it by
 
     @property
     def record_key(self) -> str:

@@ -16,12 +16,13 @@ from decimal import Decimal
 from esja.digest.facts import WeekAnswers, WeekFacts, family_of
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import NOT_AWARDED, ContractWon, total_amount
-from esja.digest.signatories import buyer_key, in_force
+from esja.digest.signatories import Signatory, buyer_key, in_force
 from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE, SeenTender
 from esja.digest.weeks import Week
 from esja.geo.organisations import main_name
 from esja.geo.regions import all_regions
 from esja.model import Scope, Tender, Text
+from esja.pledges.model import Pledge, Verification
 from esja.sources.catalogue import INVITATIONS_SOURCE
 
 # More tenders than this alerted to one enterprise in a week — three a working day — is more than a
@@ -191,7 +192,7 @@ def build_digest(facts: WeekFacts, organizer: Organizer) -> Digest:
 def new_tenders(facts: WeekFacts, organizer: Organizer) -> NewTenders:
     """The week's new calls for tenders that concern Québec enterprises: those in Québec, and the
     Canada-wide ones on their own line; notices only for other provinces are not counted."""
-    this, last = _for_quebec(facts.new_in(facts.week)), _for_quebec(facts.new_in(facts.previous))
+    this, last = for_quebec(facts.new_in(facts.week)), for_quebec(facts.new_in(facts.previous))
 
     def rows(keys: Callable[[Tender], Iterable[str]], order: tuple[str, ...] = ()) -> tuple[Row, ...]:
         counted = (Counter(k for s in this for k in keys(s.tender)), Counter(k for s in last for k in keys(s.tender)))
@@ -206,8 +207,8 @@ def new_tenders(facts: WeekFacts, organizer: Organizer) -> NewTenders:
         return Figure(count(this, where), count(last, where))
 
     return NewTenders(
-        in_quebec=figure(lambda t: _scope(t) is not Scope.CANADA),
-        canada_wide=figure(lambda t: _scope(t) is Scope.CANADA),
+        in_quebec=figure(lambda t: not canada_wide(t)),
+        canada_wide=figure(canada_wide),
         in_regions=figure(organizer.covers_tender),
         by_source=rows(lambda t: (t.source,)),
         by_region=rows(_places, REGION_ORDER),
@@ -230,8 +231,13 @@ def publishers(tenders: Iterable[Tender]) -> dict[str, Publisher]:
     }
 
 
-def _for_quebec(seen: list[SeenTender]) -> list[SeenTender]:
+def for_quebec(seen: list[SeenTender]) -> list[SeenTender]:
+    """The calls that concern Québec enterprises: those in Québec (or not located) and the Canada-wide ones."""
     return [s for s in seen if _scope(s.tender) is not Scope.OUTSIDE_QUEBEC]
+
+
+def canada_wide(tender: Tender) -> bool:
+    return _scope(tender) is Scope.CANADA
 
 
 def _scope(tender: Tender) -> Scope:
@@ -329,13 +335,13 @@ def signatory_tenders(facts: WeekFacts, organizer: Organizer) -> TenderList:
 def pledge_figures(facts: WeekFacts, organizer: Organizer) -> PledgeFigures:
     pledges = facts.data.pledges
 
-    def during(week: Week, moment: Callable[..., datetime | None]) -> int:
+    def during(week: Week, moment: PledgeMoment) -> int:
         return sum(1 for p in pledges if (at := moment(p)) is not None and week.contains(at))
 
     def signatories(at: datetime) -> int:
         return len({buyer_key(p.details.institution_name) for p in pledges if in_force(p, at)})
 
-    def figure(moment: Callable[..., datetime | None]) -> Figure:
+    def figure(moment: PledgeMoment) -> Figure:
         return Figure(during(facts.week, moment), during(facts.previous, moment))
 
     confirmed_here = sorted(
@@ -346,12 +352,56 @@ def pledge_figures(facts: WeekFacts, organizer: Organizer) -> PledgeFigures:
         }
     )
     return PledgeFigures(
-        new=figure(lambda p: p.created_at),
-        confirmed=figure(lambda p: p.confirmed_at),
-        withdrawn=figure(lambda p: p.withdrawn_at if p.replaced_by is None else None),
+        new=figure(PLEDGE_MOMENTS["new"]),
+        confirmed=figure(PLEDGE_MOMENTS["confirmed"]),
+        withdrawn=figure(PLEDGE_MOMENTS["withdrawn"]),
         signatories=Figure(signatories(facts.data.as_of), signatories(facts.data.previous_as_of)),
         confirmed_in_regions=tuple(confirmed_here),
     )
+
+
+PledgeMoment = Callable[[Pledge], datetime | None]
+
+
+def verified_at(pledge: Pledge) -> datetime | None:
+    verdict = pledge.verdict
+    return verdict.at if verdict is not None and verdict.state is Verification.VERIFIED else None
+
+
+# When a pledge counts as new (the form signed), confirmed, verified, or withdrawn by its signatory (a pledge
+# replaced by a newer one of the same signatory is not a withdrawal).
+PLEDGE_MOMENTS: dict[str, PledgeMoment] = {
+    "new": lambda p: p.created_at,
+    "confirmed": lambda p: p.confirmed_at,
+    "verified": verified_at,
+    "withdrawn": lambda p: p.withdrawn_at if p.replaced_by is None else None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SignatoryAward:
+    """An award found in a week, by a buyer that had signed by the week's end."""
+
+    seen: SeenTender
+    signatory: Signatory
+    key: tuple[str, str]  # the tender's key, the award's id (or its position)
+    amount: Decimal  # CAD; 0 when the publisher gave none, or gave another currency
+
+
+def signatory_awards(facts: WeekFacts, week: Week) -> list[SignatoryAward]:
+    """The awards of the tenders found awarded in the week (this one or the previous) whose buyer had signed."""
+    signatories = facts.signatories_at(week)
+    found = []
+    for seen in facts.awarded_in(week):
+        signatory = signatories.signatory_of(seen.tender)
+        if signatory is None:
+            continue
+        for number, award in enumerate(seen.tender.awards):
+            if award.status in NOT_AWARDED:
+                continue
+            amount = award.value.amount if award.value is not None and award.value.currency in (None, "CAD") else 0
+            found.append(SignatoryAward(seen, signatory, (seen.tender.key, award.id or str(number)), Decimal(amount)))
+    return found
 
 
 def outcomes(facts: WeekFacts, organizer: Organizer) -> Outcomes:
@@ -359,20 +409,9 @@ def outcomes(facts: WeekFacts, organizer: Organizer) -> Outcomes:
     won = tuple(w for w in facts.won_this if organizer.covers_enterprise(enterprises[w.enterprise_id]))
 
     def by_signatories(week: Week) -> tuple[int, Decimal, int]:
-        signatories = facts.signatories_at(week)
         won_keys = {(w.tender_key, w.award_id) for w in (facts.won_this if week == facts.week else facts.won_last)}
-        count, amount, to_registered = 0, Decimal(0), 0
-        for seen in facts.awarded_in(week):
-            if not signatories.is_signatory(seen.tender):
-                continue
-            for number, award in enumerate(seen.tender.awards):
-                if award.status in NOT_AWARDED:
-                    continue
-                count += 1
-                if award.value is not None and award.value.currency in (None, "CAD"):
-                    amount += award.value.amount
-                to_registered += (seen.tender.key, award.id or str(number)) in won_keys
-        return count, amount, to_registered
+        awards = signatory_awards(facts, week)
+        return len(awards), sum((a.amount for a in awards), Decimal(0)), sum(a.key in won_keys for a in awards)
 
     this, last = by_signatories(facts.week), by_signatories(facts.previous)
     return Outcomes(

@@ -23,6 +23,7 @@ from typing import Protocol, assert_never
 from esja.config import SenderIdentity
 from esja.digest.compose import archive_page, compose_digest
 from esja.digest.facts import WeekFacts
+from esja.digest.figure_book import FigureStore, keep_if_over
 from esja.digest.links import DigestLinks, archive_key
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
@@ -31,7 +32,7 @@ from esja.digest.signatories import SignatoryLink
 from esja.digest.week_data import MatchRecord, SeenTender, SubscriptionEvent, WeekData
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
-from esja.errors import REFUSED
+from esja.errors import REFUSED, StoreError
 from esja.feedback.model import Vote
 from esja.model import Enterprise, Language, Profile
 from esja.pledges.model import Pledge
@@ -98,6 +99,7 @@ class RunReport:
     in_doubt: int = 0  # a run died while asking SES: not sent again (see the module's docstring)
     failed: int = 0  # nothing went out; the next run (Lambda's retry, or a re-run) tries again
     contracts_recorded: int = 0  # contracts won recorded for the first time
+    figures_kept: bool = False  # the week's figures, for the programme report (once the week is over)
 
     def count(self, outcome: Claim | Sending) -> None:
         match outcome:
@@ -144,6 +146,7 @@ class DigestService:
         links: DigestLinks,
         sender: SenderIdentity,
         clock: Callable[[], datetime],
+        figures: FigureStore | None = None,  # keeps each week's figures for the programme report
     ) -> None:
         self._organizers = organizers
         self._tenders = tenders
@@ -158,6 +161,7 @@ class DigestService:
         self._links = links
         self._sender = sender
         self._clock = clock
+        self._figures = figures
 
     def send_week(self, week: str | None = None, scheduled_at: datetime | None = None) -> RunReport:
         """The week named (« 2026-W47 »), else the last complete one at the schedule's time (now if none):
@@ -174,6 +178,11 @@ class DigestService:
         for organizer in self._organizers.organizers():
             report.organizers += 1
             report.count(self._serve(organizer, facts))
+        if self._figures is not None:
+            try:
+                report.figures_kept = keep_if_over(self._figures, facts, now)
+            except StoreError as error:  # the digests went out; `esja digest figures` keeps them later
+                logger.error("week's figures not kept", extra={"week": str(week), "error": type(error).__name__})
         return report
 
     def preview(self, week: Week, organizer_id: str | None = None, lang: Language | None = None) -> list[DigestPreview]:

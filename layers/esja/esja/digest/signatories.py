@@ -1,6 +1,6 @@
 """Which tenders come from a buyer that signed the pledge (« Déclaration d'engagement »).
 
-A confirmed pledge names its institution as the signatory wrote it (« Ville de Rimouski »); a tender
+A verified pledge names its institution as the signatory wrote it (« Ville de Rimouski »); a tender
 names its buyer as the publisher does (SEAO « VILLE DE RIMOUSKI. », « Ville de Montréal - Service de
 l'approvisionnement », CanadaBuys' contracting entity in French and English). Both are reduced to one
 key: case, accents, a unit after a dash, trailing dots and a municipal designation (« Ville de »,
@@ -18,7 +18,7 @@ from datetime import datetime
 from esja.geo.names import PARTICLES, fold_keeping_length
 from esja.geo.organisations import BuyerKind, main_name, read_buyer_name
 from esja.model import Scope, Tender
-from esja.pledges.model import Pledge
+from esja.pledges.model import Pledge, Verification
 
 _SANTE_QUEBEC = re.compile(r"sante\s+quebec\b[\s\-–—]*")
 
@@ -69,13 +69,16 @@ def buyer_id_key(buyer_id: str) -> str:
 
 
 def in_force(pledge: Pledge, at: datetime) -> bool:
-    """Confirmed by `at`, and not withdrawn by then."""
-    confirmed, withdrawn = pledge.confirmed_at, pledge.withdrawn_at
-    return confirmed is not None and confirmed <= at and (withdrawn is None or withdrawn > at)
+    """Confirmed and verified by `at` (a signatory is what an organizer, or the institution's listed domain,
+    vouched for: an e-mail confirmation only proves a mailbox), and not withdrawn by then."""
+    confirmed, withdrawn, verdict = pledge.confirmed_at, pledge.withdrawn_at, pledge.verdict
+    if confirmed is None or confirmed > at or (withdrawn is not None and withdrawn <= at):
+        return False
+    return verdict is not None and verdict.state is Verification.VERIFIED and (verdict.at or confirmed) <= at
 
 
 def signatories_at(pledges: Iterable[Pledge], at: datetime) -> list[Signatory]:
-    """The pledges in force at `at`, as signatories, earliest confirmed first."""
+    """The pledges in force at `at` (verified), as signatories, earliest confirmed first."""
     return [
         Signatory(p.id, p.details.institution_name, p.details.region, p.confirmed_at)
         for p in sorted(pledges, key=lambda p: (p.confirmed_at or at, p.id))

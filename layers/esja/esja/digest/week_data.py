@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from esja.digest.signatories import SignatoryLink
@@ -56,6 +57,30 @@ class MatchRecord:
     tender_key: str
     matched_at: datetime
     alerted: bool  # at least one subscriber was told
+
+
+@dataclass(frozen=True, slots=True)
+class WonRecord:
+    """A contract won as recorded (esja.digest.outcomes.ContractWon), counted by when it was found awarded."""
+
+    enterprise_id: str
+    tender_key: str
+    award_id: str
+    amount: Decimal | None  # CAD
+    found_at: datetime
+
+    @property
+    def award(self) -> tuple[str, str]:
+        return self.tender_key, self.award_id
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseActivity:
+    """What an enterprise's Matches items say: the tenders it matched (and whether anyone was told), the
+    contracts it won."""
+
+    matches: tuple[MatchRecord, ...] = ()
+    won: tuple[WonRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

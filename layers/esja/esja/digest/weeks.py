@@ -1,4 +1,5 @@
-"""The digest's weeks: ISO weeks in Montréal, named « 2026-W48 », Monday 00:00 to the next Monday 00:00.
+"""The digest's weeks: ISO weeks in Montréal, named « 2026-W48 », Monday 00:00 to the next Monday 00:00;
+and any run of days (Days: a day, a month, an edition of the programme) that figures are counted over.
 
 The Tenders table files each tender under the week it was first seen and the week it reached its
 status, named the same way (esja.store.tenders.iso_week).
@@ -71,5 +72,60 @@ class Week:
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
 
+    @property
+    def days(self) -> Days:
+        return Days(self.monday, self.sunday)
+
     def __str__(self) -> str:
         return f"{self.year}-W{self.number:02d}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Days:
+    """From the first day's 00:00 to the day after the last, in Montréal: what a figure is counted over."""
+
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError(f"{self.last} is before {self.first}")
+
+    @classmethod
+    def of(cls, moment: datetime) -> date:
+        """The day a moment falls on, in Montréal."""
+        return moment.astimezone(TIME_ZONE).date()
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), TIME_ZONE)
+
+    @property
+    def end(self) -> datetime:
+        """The day after the last, at 00:00 (excluded)."""
+        return datetime.combine(self.last + timedelta(days=1), time(), TIME_ZONE)
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+    @property
+    def weeks(self) -> list[Week]:
+        """The weeks the days fall in, in order."""
+        found, week = [], Week.containing(self.start)
+        while week.monday <= self.last:
+            found.append(week)
+            week = Week.containing(week.end)
+        return found
+
+    @property
+    def months(self) -> list[Days]:
+        """The days cut at each month's end: the first and last months may be partial."""
+        found, first = [], self.first
+        while first <= self.last:
+            next_month = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            found.append(Days(first, min(self.last, next_month - timedelta(days=1))))
+            first = next_month
+        return found

@@ -7,6 +7,21 @@ from datetime import date
 
 _KEEP_PROCESSED = 400  # SEAO publishes 52 weekly + 12 monthly files a year
 
+# What a poll counts, per file and in the feed's totals (esja.ingest.poll), in this order.
+COUNTS = (
+    "records",
+    "tenders",
+    "new",
+    "changed",
+    "unchanged",
+    "skipped",
+    "rejected",
+    "not_notices",  # releases with no tender, award or contract words: skipped, not rejected
+    "repaired",  # fields repaired (or dropped) to read a record, one per field and record
+    "announced",
+    "linked",  # linked releases fetched
+)
+
 
 @dataclass(slots=True)
 class FeedState:

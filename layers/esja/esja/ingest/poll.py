@@ -18,7 +18,7 @@ from typing import Protocol
 
 from esja.errors import StoreError
 from esja.ingest.changes import Change, Stale, StoredVersion, plan_change
-from esja.ingest.feed_state import FeedState
+from esja.ingest.feed_state import COUNTS, FeedState
 from esja.model import Tender
 from esja.sources.catalogue import DEFAULT_FEEDS, FeedConfig, resolve_feed
 from esja.sources.ckan import list_seao_files, pending_seao_files
@@ -57,21 +57,6 @@ class FileOutcome(StrEnum):
     OK = "ok"
     NOT_MODIFIED = "not-modified"
     FAILED = "failed"
-
-
-COUNTS = (
-    "records",
-    "tenders",
-    "new",
-    "changed",
-    "unchanged",
-    "skipped",
-    "rejected",
-    "not_notices",  # releases with no tender, award or contract words: skipped, not rejected
-    "repaired",  # fields repaired (or dropped) to read a record, one per field and record
-    "announced",
-    "linked",  # linked releases fetched
-)
 
 
 @dataclass(slots=True)
@@ -180,8 +165,8 @@ class PollService:
         failures = [f for f in report.files if f.outcome is FileOutcome.FAILED]
         if failures:
             state.last_error, state.last_error_at = "; ".join(str(f.error) for f in failures), now
-        else:
-            state.last_success_at, state.last_error, state.last_error_at = now, None, None
+        else:  # the last error stays, for the console: it is current only while no success came after it
+            state.last_success_at = now
         state.last_counts = report.totals
         state.add_counts(report.totals)
         state.last_repairs = _tally(report.repairs())

@@ -54,3 +54,13 @@ class Actor:
     def covers(self, region: str) -> bool:
         """An organizer sees the items of their regions."""
         return self.covers_all or (self.role is Role.ORGANIZER and region in self.grant.regions)
+
+
+TERMINAL = "terminal"  # the audit log's name for whoever runs the `esja` command
+
+
+def at_the_terminal() -> Actor:
+    """Whoever runs the `esja` command holds the stack's AWS credentials: an organizer of every region, whom the
+    audit log names `terminal` (no address, no network: the command runs where the credentials are)."""
+    grant = RoleGrant(Role.ORGANIZER, TERMINAL, "esja")
+    return Actor(grant, address_key="", language="fr", session_id="", form_token="", network=TERMINAL)

@@ -1,4 +1,4 @@
-"""The organizers' spreadsheet of pledges (`esja pledges export --format csv`).
+"""The organizers' spreadsheet of pledges (the console's export and `esja pledges export`, esja.console.pledge_export).
 
 The cells hold what strangers typed into a public form: any that a spreadsheet would read as a
 formula (=, +, -, @, tab, carriage return first) is prefixed with an apostrophe (OWASP "CSV injection").
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol
 
-from esja.pledges.model import Pledge, PledgeStatus
+from esja.pledges.model import Pledge
 
 COLUMNS = (
     "pledge_id",
@@ -34,30 +32,13 @@ COLUMNS = (
     "registry_consent",
     "language",
     "consent_version",
+    "verification",
+    "verified_at",
+    "verified_by",
+    "verified_how",
+    "withdrawal_reason",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class PledgeReader(Protocol):
-    def everything(self, now: datetime) -> Iterable[Pledge]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class PledgeFile:
-    csv: str
-    count: int
-
-
-class PledgeExport:
-    """Every pledge not yet purged, for the organizers: personal information, so each export is theirs to keep safe."""
-
-    def __init__(self, pledges: PledgeReader, clock: Callable[[], datetime]) -> None:
-        self._pledges = pledges
-        self._clock = clock
-
-    def export(self, status: PledgeStatus | None = None) -> PledgeFile:
-        chosen = [p for p in self._pledges.everything(self._clock()) if status in (None, p.status)]
-        return PledgeFile(write_pledges_csv(chosen), len(chosen))
 
 
 def write_pledges_csv(pledges: Iterable[Pledge]) -> str:
@@ -65,12 +46,12 @@ def write_pledges_csv(pledges: Iterable[Pledge]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for pledge in sorted(pledges, key=lambda p: p.created_at):
-        writer.writerow([_cell(value) for value in _row(pledge)])
+        writer.writerow([spreadsheet_cell(value) for value in _row(pledge)])
     return out.getvalue()
 
 
 def _row(pledge: Pledge) -> tuple[object, ...]:
-    details = pledge.details
+    details, verdict = pledge.details, pledge.verdict
     return (
         pledge.id,
         pledge.status,
@@ -90,10 +71,16 @@ def _row(pledge: Pledge) -> tuple[object, ...]:
         "yes" if details.registry_consent else "no",
         pledge.language,
         pledge.consent_version,
+        verdict and verdict.state,
+        verdict and verdict.at,
+        verdict and verdict.by,
+        verdict and " ".join(filter(None, (verdict.how, verdict.domain))),
+        pledge.withdrawal_reason,
     )
 
 
-def _cell(value: object) -> str:
+def spreadsheet_cell(value: object) -> str:
+    """A cell's text: empty for None, a moment in ISO 8601, and never a formula a spreadsheet would run."""
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -21,6 +21,9 @@ CONSENT_VERSION = "2026-11"
 # kept while it is in force.
 UNCONFIRMED_RETENTION = timedelta(days=30)
 WITHDRAWN_RETENTION = timedelta(days=30)
+# A pledge an organizer rejected (nothing showed its signer speaks for the institution) is deleted 30 days
+# later too: time to answer the signer, who was told why by e-mail.
+REJECTED_RETENTION = timedelta(days=30)
 
 
 class InstitutionType(StrEnum):
@@ -54,15 +57,31 @@ class Verification(StrEnum):
     REJECTED = "rejected"
 
 
+BY_ORGANIZER = "organizer"  # Verdict.how: an organizer decided in the console
+BY_DOMAIN = "domain"  # … the signer's address is of a domain an organizer listed for the institution
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """Where a confirmed pledge's verification stands, who decided, how and when."""
 
     state: Verification = Verification.TO_VERIFY
     at: datetime | None = None  # when verified or rejected
-    by: str = ""  # the organizer's id (never an address); empty while to verify
-    how: str = ""  # e.g. "organizer", "domain ville.rimouski.qc.ca"
+    by: str = ""  # the organizer's id (never an address): who decided, or who listed the domain
+    how: str = ""  # BY_ORGANIZER or BY_DOMAIN
     reason: str = ""  # rejected: the organizer's reason, told to the signer
+    domain: str = ""  # BY_DOMAIN: the address's domain, e.g. ville.rimouski.qc.ca
+    domain_listed_at: datetime | None = None  # BY_DOMAIN: when the organizer listed it
+
+
+class Stage(StrEnum):
+    """Where a pledge stands, as the console shows and filters them."""
+
+    PENDING = "pending"  # waiting for its e-mail confirmation
+    TO_VERIFY = "to-verify"
+    VERIFIED = "verified"  # the only stage the public sees
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +121,28 @@ class Pledge:
     # Pending only: the SHA-256 of the confirmation link's secret (never the secret) and its deadline.
     token_digest: str | None = field(default=None, repr=False)
     token_expires_at: datetime | None = None
-    purge_at: datetime | None = None  # when the table's TTL deletes it (pending and withdrawn pledges)
+    purge_at: datetime | None = None  # when the table's TTL deletes it (pending, withdrawn, rejected pledges)
     verdict: Verdict | None = None  # confirmed pledges: « to verify » from their confirmation on
     # The signatory's address key (esja.people.keys): how a signatory finds their pledges when signing in.
     address_key: str = field(default="", repr=False)
+    withdrawal_reason: str = field(default="", repr=False)  # withdrawn by an organizer on request: why
 
     @property
     def is_verified_signatory(self) -> bool:
-        """Confirmed and verified: its signatory may sign in to the signatories' space."""
+        """Confirmed and verified: it counts, its signatory may sign in, and the public may see it."""
         verified = self.verdict is not None and self.verdict.state is Verification.VERIFIED
         return self.status is PledgeStatus.CONFIRMED and verified
 
     @property
     def listed(self) -> bool:
-        return self.status is PledgeStatus.CONFIRMED and self.details.registry_consent
+        """On the public registry: verified, and its signatory consented to appear there."""
+        return self.is_verified_signatory and self.details.registry_consent
+
+    @property
+    def stage(self) -> Stage:
+        if self.status is not PledgeStatus.CONFIRMED:
+            return Stage(self.status.value)
+        return Stage((self.verdict or Verdict()).state.value)
 
     def is_purged(self, now: datetime) -> bool:
         """Past its retention: DynamoDB deletes it within a few days; until then it no longer exists for us."""

@@ -14,12 +14,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from esja.audit.log import Audit, Item
 from esja.config import SenderIdentity
 from esja.emails import Sender
 from esja.errors import Rejected
 from esja.people.keys import AddressKeys
 from esja.pledges.bot_defences import TIME_TRAP_FIELD, TimeTrap, Trap
 from esja.pledges.confirmation_email import compose_confirmation
+from esja.pledges.domains import InstitutionDomain, domain_of, is_public_mail
 from esja.pledges.form import FormResult, read_pledge_form
 from esja.pledges.links import (
     CONFIRMATION_LIFETIME,
@@ -31,6 +33,7 @@ from esja.pledges.links import (
     read_confirmation_token,
 )
 from esja.pledges.model import (
+    BY_DOMAIN,
     CONSENT_VERSION,
     UNCONFIRMED_RETENTION,
     WITHDRAWN_RETENTION,
@@ -38,6 +41,8 @@ from esja.pledges.model import (
     PledgeStatus,
     RegistryEntry,
     RegistryInstitution,
+    Verdict,
+    Verification,
     by_institution,
 )
 from esja.tokens import InvalidToken, KeySource, TokenSigner
@@ -53,12 +58,18 @@ PER_EMAIL_LIMIT, PER_EMAIL_WINDOW = 3, timedelta(days=1)
 class PledgeRepository(Protocol):
     def add(self, pledge: Pledge) -> None: ...
     def get(self, pledge_id: str) -> Pledge | None: ...
-    def confirm(self, pledge: Pledge, at: datetime) -> Pledge | None: ...
+    def confirm(self, pledge: Pledge, at: datetime, verdict: Verdict | None = None) -> Pledge | None: ...
     def withdraw(
         self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None
     ) -> Pledge | None: ...
     def confirmed_of(self, signatory_key: str) -> list[str]: ...
     def registry(self, now: datetime) -> list[RegistryEntry]: ...
+
+
+class InstitutionDomains(Protocol):
+    def listed_domain(self, region: str, institution: str, domain: str) -> InstitutionDomain | None:
+        """The domain, if an organizer listed it for that institution (esja.pledges.domains)."""
+        ...
 
 
 class RateLimits(Protocol):
@@ -99,9 +110,13 @@ class PledgeService:
         links: PledgeLinks,
         keys: KeySource,
         address_keys: AddressKeys,
+        domains: InstitutionDomains,
+        audit: Audit,
         clock: Callable[[], datetime],
     ) -> None:
         self._pledges = pledges
+        self._domains = domains
+        self._audit = audit
         self._limits = rate_limits
         self._mailer = mailer
         self._sender = sender
@@ -174,21 +189,50 @@ class PledgeService:
             return None
         return pledge
 
-    def confirm(self, token: str) -> Confirmed | None:
-        """Confirmed, once: the link is spent. A newer pledge of the same signatory for the same
-        institution replaces the one confirmed before (a pledge is updated by signing again)."""
+    def confirm(self, token: str, *, network: str = "") -> Confirmed | None:
+        """Confirmed, once: the link is spent. « To verify » until an organizer verifies it, unless the address
+        is of a domain an organizer listed for the institution: then verified at once (and audited, from the
+        confirming request's `network`). A newer pledge of the same signatory for the same institution replaces
+        the one confirmed before (a pledge is updated by signing again)."""
         pledge = self.pending(token)
         if pledge is None:
             return None
         now = self._clock()
-        confirmed = self._pledges.confirm(pledge, now)
+        vouched = self._vouched(pledge, now)
+        confirmed = self._pledges.confirm(pledge, now, vouched)
         if confirmed is None:  # confirmed by a concurrent request, or expired in between
             return None
+        if vouched is not None:
+            details = {"how": BY_DOMAIN, "domain": vouched.domain, "listed_by": vouched.by}
+            item, regions = Item("pledge", confirmed.id), (confirmed.details.region,)
+            self._audit.record_person(
+                pledge.address_key, network, "pledge.verify", item, regions=regions, details=details
+            )
         for earlier in self._pledges.confirmed_of(confirmed.details.signatory_key):
             if earlier != confirmed.id:
                 self._pledges.withdraw(earlier, now, now + WITHDRAWN_RETENTION, replaced_by=confirmed.id)
         assert pledge.token_expires_at is not None  # pending() checked
         return Confirmed(confirmed, pledge.token_expires_at)
+
+    def _vouched(self, pledge: Pledge, now: datetime) -> Verdict | None:
+        """Verified by the institution's listed domain, or None: to verify (a public mail domain never vouches,
+        even if listed before the rule existed)."""
+        domain, details = domain_of(pledge.details.email), pledge.details
+        listed = (
+            None
+            if is_public_mail(domain)
+            else self._domains.listed_domain(details.region, details.institution_name, domain)
+        )
+        if listed is None:
+            return None
+        return Verdict(
+            Verification.VERIFIED,
+            now,
+            listed.listed_by,
+            BY_DOMAIN,
+            domain=listed.domain,
+            domain_listed_at=listed.listed_at,
+        )
 
     def withdrawal_link(self, pledge: Pledge, lang: str, *, not_after: datetime | None = None) -> str:
         """`not_after`: a page opened with a link hands out links that do not outlive it."""

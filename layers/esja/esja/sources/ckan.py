@@ -62,6 +62,12 @@ def pending_seao_files(files: list[SeaoFile], processed: set[str], since: date) 
     return pending
 
 
+def file_period(name: str) -> tuple[date, date, bool] | None:
+    """The days a SEAO file covers, and whether it is a weekly one, from its name; None for another name."""
+    match = _FILE_NAME.search(name)
+    return (_day(match[2]), _day(match[3]), match[1] == "hebdo") if match else None
+
+
 def _day(text: str) -> date:
     return date(int(text[:4]), int(text[4:6]), int(text[6:]))
 

@@ -23,6 +23,14 @@ class DigestArchive:
         except AWS_ERRORS as error:
             raise store_error(error, "archiving a digest") from error
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under the prefix (a listing: names only, nothing is read)."""
+        try:
+            pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix)
+            return [entry["Key"] for page in pages for entry in page.get("Contents", [])]
+        except AWS_ERRORS as error:
+            raise store_error(error, "listing the archived digests") from error
+
     def get(self, key: str) -> str | None:
         """The archived page, None if there is none under that key."""
         try:

@@ -185,15 +185,16 @@ class MatchStore:
 
 
 def items_of(client: DynamoDBClient, table: str, enterprise_id: str, prefix: str, **options: Any) -> list[Item]:
-    """An enterprise's Matches items of one kind ("match#", "update#", "won#"), to the last page."""
+    """An enterprise's Matches items of one kind ("match#", "update#", "won#"), or of every kind (""), to the
+    last page (`options`: ProjectionExpression and its names…)."""
+    names = {"#i": "item"} if prefix else {}
     return query_all(
         client,
         "reading an enterprise's matches",
         TableName=table,
-        KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :p)",
-        ExpressionAttributeNames={"#i": "item"},
-        ExpressionAttributeValues={":e": {"S": enterprise_id}, ":p": {"S": prefix}},
-        **options,
+        KeyConditionExpression="enterprise_id = :e AND begins_with(#i, :p)" if prefix else "enterprise_id = :e",
+        ExpressionAttributeValues={":e": {"S": enterprise_id}} | ({":p": {"S": prefix}} if prefix else {}),
+        **options | {"ExpressionAttributeNames": names | options.get("ExpressionAttributeNames", {})},
     )
 
 

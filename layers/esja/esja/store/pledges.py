@@ -1,7 +1,8 @@
 """The Pledges table: one item per pledge, keyed by its id.
 
-Sparse indexes: `registry` holds only confirmed pledges whose signatory consented to appear, by folded
-institution name, and projects only what the registry shows (no e-mail, no phone); `by_confirmed_key`
+Sparse indexes: `registry` holds only the confirmed pledges an organizer (or the institution's listed domain)
+verified and whose signatory consented to appear, by folded institution name, and projects only what the
+registry shows (no e-mail, no phone); `by_confirmed_key`
 finds the confirmed pledge a newer one of the same signatory replaces; `by_person` finds a signatory's
 pledges by their address key (sign-in); `to_verify` holds the confirmed pledges no organizer verified or
 rejected yet, oldest first.
@@ -12,6 +13,7 @@ confirmation. DynamoDB deletes expired items within days, not at once, so reads 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -63,39 +65,36 @@ class PledgeStore:
             raise store_error(error, "reading a pledge") from error
         return from_item(item) if item else None
 
-    def confirm(self, pledge: Pledge, at: datetime) -> Pledge | None:
+    def confirm(self, pledge: Pledge, at: datetime, verdict: Verdict | None = None) -> Pledge | None:
         """Pending → confirmed, only with the digest it was read with and before its deadline: the
-        link is spent in the same write. None when that no longer holds."""
+        link is spent in the same write. « To verify » (queued), unless `verdict` verifies it at once (an
+        institution's listed domain): then on the registry if its signatory consented. None when that no
+        longer holds."""
+        verdict = verdict or Verdict()
         values: Item = {
             ":pending": {"S": PledgeStatus.PENDING},
             ":confirmed": {"S": PledgeStatus.CONFIRMED},
             ":digest": {"S": pledge.token_digest or ""},
             ":at": {"S": _moment(at)},
             ":signatory": {"S": pledge.details.signatory_key},
-            ":to_verify": {"S": Verification.TO_VERIFY},
-            ":waiting": {"S": WAITING},
-            ":queued": {"S": f"{_moment(at)}#{pledge.id}"},
         }
-        listed = ""
-        if pledge.details.registry_consent:
-            listed = ", registry_partition = :public, registry_sort = :sort"
-            values[":public"] = {"S": PUBLIC}
-            values[":sort"] = {"S": f"{fold_name(pledge.details.institution_name)}#{pledge.id}"}
+        confirmed = replace(pledge, status=PledgeStatus.CONFIRMED, confirmed_at=at)
+        sets, removed = _verdict_changes(confirmed, verdict, values)
         return self._update(
             pledge.id,
             "confirming a pledge",
-            UpdateExpression=f"SET #status = :confirmed, confirmed_at = :at, confirmed_key = :signatory{listed}, "
-            "verification = :to_verify, verify_queue = :waiting, verify_sort = :queued "
-            "REMOVE token_digest, token_expires_at, expires_at",
+            UpdateExpression="SET #status = :confirmed, confirmed_at = :at, confirmed_key = :signatory, "
+            f"{', '.join(sets)} REMOVE token_digest, token_expires_at, expires_at, {', '.join(removed)}",
             ConditionExpression="#status = :pending AND token_digest = :digest AND token_expires_at > :at",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues=values,
         )
 
     def withdraw(
-        self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None
+        self, pledge_id: str, at: datetime, purge_at: datetime, replaced_by: str | None = None, reason: str = ""
     ) -> Pledge | None:
-        """Off the registry and out of the count at once; deleted at `purge_at`. None if already withdrawn."""
+        """Off the registry and out of the count at once; deleted at `purge_at`. None if already withdrawn.
+        `reason`: an organizer withdrew it at its signer's request, and why."""
         values: Item = {
             ":pending": {"S": PledgeStatus.PENDING},
             ":confirmed": {"S": PledgeStatus.CONFIRMED},
@@ -103,14 +102,15 @@ class PledgeStore:
             ":at": {"S": _moment(at)},
             ":purge": {"N": str(int(purge_at.timestamp()))},
         }
-        replaced = ""
-        if replaced_by:
-            replaced = ", replaced_by = :by"
-            values[":by"] = {"S": replaced_by}
+        extra = ""
+        for name, value in (("replaced_by", replaced_by), ("withdrawal_reason", reason)):
+            if value:
+                extra += f", {name} = :{name}"
+                values[f":{name}"] = {"S": value}
         return self._update(
             pledge_id,
             "withdrawing a pledge",
-            UpdateExpression=f"SET #status = :withdrawn, withdrawn_at = :at, expires_at = :purge{replaced} "
+            UpdateExpression=f"SET #status = :withdrawn, withdrawn_at = :at, expires_at = :purge{extra} "
             "REMOVE registry_partition, registry_sort, confirmed_key, token_digest, token_expires_at, "
             "verify_queue, verify_sort",
             ConditionExpression="#status IN (:pending, :confirmed)",
@@ -136,23 +136,56 @@ class PledgeStore:
         )
         return [_entry(item) for item in found]
 
-    def record_verdict(self, pledge_id: str, verdict: Verdict) -> Pledge | None:
-        """An organizer's (or the institution's domain's) verdict on a confirmed pledge; off the `to_verify`
-        index unless it is back to verify. None when the pledge is not confirmed."""
-        values: Item = {":confirmed": {"S": PledgeStatus.CONFIRMED}, ":state": {"S": verdict.state}}
-        fields = {"verified_at": verdict.at and _moment(verdict.at), "verified_by": verdict.by}
-        fields |= {"verified_how": verdict.how, "rejection_reason": verdict.reason}
-        sets = ["verification = :state"] + [f"{name} = :{name}" for name, value in fields.items() if value]
-        values |= {f":{name}": {"S": value} for name, value in fields.items() if value}
-        removed = [name for name, value in fields.items() if not value]
-        if verdict.state is not Verification.TO_VERIFY:
-            removed += ["verify_queue", "verify_sort"]
-        remove = f" REMOVE {', '.join(removed)}" if removed else ""
+    def record_verdict(self, pledge: Pledge, verdict: Verdict, purge_at: datetime | None = None) -> Pledge | None:
+        """An organizer's verdict on a confirmed pledge, as it was read (same verdict, same name: two organizers
+        deciding at once decide once): verified, it goes on the registry (if its signatory consented) and off
+        the `to_verify` queue; rejected, off both, and deleted at `purge_at`. None when the pledge changed."""
+        was = (pledge.verdict or Verdict()).state
+        values: Item = {
+            ":confirmed": {"S": PledgeStatus.CONFIRMED},
+            ":was": {"S": was},
+            ":name": {"S": pledge.details.institution_name},
+        }
+        sets, removed = _verdict_changes(pledge, verdict, values)
+        if purge_at is not None:
+            sets.append("expires_at = :purge")
+            values[":purge"] = {"N": str(int(purge_at.timestamp()))}
+        else:
+            removed.append("expires_at")
+        # Confirmed before verification existed, a pledge has no `verification` yet: it reads « to verify ».
+        unset = " OR attribute_not_exists(verification)" if was is Verification.TO_VERIFY else ""
         return self._update(
-            pledge_id,
+            pledge.id,
             "recording a pledge's verification",
-            UpdateExpression=f"SET {', '.join(sets)}{remove}",
-            ConditionExpression="#status = :confirmed",
+            UpdateExpression=f"SET {', '.join(sets)} REMOVE {', '.join(removed)}",
+            ConditionExpression=f"#status = :confirmed AND institution_name = :name AND (verification = :was{unset})",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=values,
+        )
+
+    def rename(self, pledge: Pledge, institution_name: str) -> Pledge | None:
+        """The institution's name corrected (a typo), with the keys that hold it: the signatory's, the registry's
+        order. Only on the pledge as it was read; None when it changed since."""
+        renamed = replace(pledge, details=replace(pledge.details, institution_name=institution_name))
+        values: Item = {
+            ":old": {"S": pledge.details.institution_name},
+            ":new": {"S": institution_name},
+            ":status": {"S": pledge.status},
+        }
+        sets = ["institution_name = :new"]
+        if pledge.status is PledgeStatus.CONFIRMED:
+            sets.append("confirmed_key = :signatory")
+            values[":signatory"] = {"S": renamed.details.signatory_key}
+        listed = "attribute_not_exists(registry_partition)"
+        if pledge.listed:
+            sets.append("registry_sort = :sort")
+            values[":sort"] = {"S": _registry_sort(renamed)}
+            listed = "attribute_exists(registry_partition)"
+        return self._update(
+            pledge.id,
+            "renaming a pledge's institution",
+            UpdateExpression=f"SET {', '.join(sets)}",
+            ConditionExpression=f"institution_name = :old AND #status = :status AND {listed}",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues=values,
         )
@@ -184,15 +217,18 @@ class PledgeStore:
         return True
 
     def queue_to_verify(self, pledge: Pledge) -> bool:
-        """Put a pledge confirmed before verification existed in the `to_verify` queue (esja people rekey);
-        False when it is not such a pledge (any verdict recorded, or not confirmed)."""
+        """Put a pledge confirmed before verification existed in the `to_verify` queue, off the registry until an
+        organizer verifies it (esja people rekey) — also one confirmed « to verify » while the registry did not
+        look at verification yet; False when it is not such a pledge (a verdict, or not confirmed)."""
         confirmed_at = pledge.confirmed_at or pledge.created_at
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key=_key(pledge.id),
-                UpdateExpression="SET verification = :to_verify, verify_queue = :waiting, verify_sort = :queued",
-                ConditionExpression="#status = :confirmed AND attribute_not_exists(verification)",
+                UpdateExpression="SET verification = :to_verify, verify_queue = :waiting, verify_sort = :queued "
+                "REMOVE registry_partition, registry_sort",
+                ConditionExpression="#status = :confirmed AND (attribute_not_exists(verification) "
+                "OR (verification = :to_verify AND attribute_exists(registry_partition)))",
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={
                     ":to_verify": {"S": Verification.TO_VERIFY},
@@ -218,7 +254,8 @@ class PledgeStore:
         )
 
     def everything(self, now: datetime) -> Iterator[Pledge]:
-        """Every pledge not past its retention (the organizers' export; a Scan, never on a page)."""
+        """Every pledge not past its retention: a Scan, for the organizers only (the console's list and export,
+        the digest), never on a public page."""
         try:
             pages = self._client.get_paginator("scan").paginate(
                 TableName=self._table,
@@ -268,11 +305,10 @@ def to_item(pledge: Pledge) -> Item:
         "token_digest": pledge.token_digest,
         "token_expires_at": pledge.token_expires_at and _moment(pledge.token_expires_at),
         "address_key": pledge.address_key,
+        "withdrawal_reason": pledge.withdrawal_reason,
     }
     if pledge.verdict is not None:
-        verdict = pledge.verdict
-        optional |= {"verification": verdict.state, "verified_by": verdict.by, "verified_how": verdict.how}
-        optional |= {"verified_at": verdict.at and _moment(verdict.at), "rejection_reason": verdict.reason}
+        optional |= _verdict_fields(pledge.verdict)
     item |= {name: {"S": value} for name, value in optional.items() if value}
     if details.target_share is not None:
         item["target_share"] = {"N": str(details.target_share)}
@@ -311,6 +347,7 @@ def from_item(item: Item) -> Pledge:
         purge_at=datetime.fromtimestamp(int(item["expires_at"]["N"]), UTC) if "expires_at" in item else None,
         verdict=_verdict(text),
         address_key=text.get("address_key", ""),
+        withdrawal_reason=text.get("withdrawal_reason", ""),
     )
 
 
@@ -324,7 +361,51 @@ def _verdict(text: dict[str, str]) -> Verdict | None:
         by=text.get("verified_by", ""),
         how=text.get("verified_how", ""),
         reason=text.get("rejection_reason", ""),
+        domain=text.get("verified_domain", ""),
+        domain_listed_at=_optional_moment(text.get("domain_listed_at")),
     )
+
+
+def _verdict_fields(verdict: Verdict) -> dict[str, str]:
+    """The attributes that hold a verdict (an empty one is removed)."""
+    return {
+        "verification": verdict.state,
+        "verified_at": _moment(verdict.at) if verdict.at else "",
+        "verified_by": verdict.by,
+        "verified_how": verdict.how,
+        "rejection_reason": verdict.reason,
+        "verified_domain": verdict.domain,
+        "domain_listed_at": _moment(verdict.domain_listed_at) if verdict.domain_listed_at else "",
+    }
+
+
+def _verdict_changes(pledge: Pledge, verdict: Verdict, values: Item) -> tuple[list[str], list[str]]:
+    """(SET clauses, attributes to REMOVE) that give a confirmed pledge `verdict`, its values added to `values`:
+    to verify, it waits in the queue; verified, it is on the registry if its signatory consented."""
+    sets, removed = [], []
+    for name, value in _verdict_fields(verdict).items():
+        if value:
+            sets.append(f"{name} = :{name}")
+            values[f":{name}"] = {"S": value}
+        else:
+            removed.append(name)
+    if verdict.state is Verification.TO_VERIFY:
+        assert pledge.confirmed_at is not None, "only a confirmed pledge waits to be verified"
+        sets += ["verify_queue = :waiting", "verify_sort = :queued"]
+        values |= {":waiting": {"S": WAITING}, ":queued": {"S": f"{_moment(pledge.confirmed_at)}#{pledge.id}"}}
+    else:
+        removed += ["verify_queue", "verify_sort"]
+    if verdict.state is Verification.VERIFIED and pledge.details.registry_consent:
+        sets += ["registry_partition = :public", "registry_sort = :sort"]
+        values |= {":public": {"S": PUBLIC}, ":sort": {"S": _registry_sort(pledge)}}
+    else:
+        removed += ["registry_partition", "registry_sort"]
+    return sets, removed
+
+
+def _registry_sort(pledge: Pledge) -> str:
+    """The registry index's sort key: « <folded institution name>#<pledge id> » (PublicSignatories reads the id)."""
+    return f"{fold_name(pledge.details.institution_name)}#{pledge.id}"
 
 
 def _entry(item: Item) -> RegistryEntry:

@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from esja.config import SenderIdentity
 from esja.geo.regions import all_regions, region_name
 from esja.model import Category
+from esja.people.network import network_of
 from esja.pledges.bot_defences import HONEYPOT_FIELD, MAX_SECONDS, MIN_SECONDS, TIME_TRAP_FIELD
 from esja.pledges.form import (
     CHECKED,
@@ -97,8 +98,8 @@ class PledgePages:
         return self._page("pages/pledge_confirm.html", language, details=pledge.details, summary=rows, token=token)
 
     def confirm(self) -> Response[str]:
-        language = self._request.language()
-        confirmed = self._service.confirm(self._form_token())
+        language, event = self._request.language(), self._request.app.current_event
+        confirmed = self._service.confirm(self._form_token(), network=network_of(event.request_context.http.source_ip))
         if confirmed is None:
             return self._invalid_link(language, "confirm")
         pledge, not_after = confirmed.pledge, confirmed.link_expires_at
@@ -106,7 +107,7 @@ class PledgePages:
         return self._page(
             "pages/pledge_confirmed.html",
             language,
-            details=pledge.details,
+            pledge=pledge,
             withdraw_url=withdraw_url,
             withdraw_until=not_after,  # that link ends with the one that opened the page; the e-mail's lasts
         )
@@ -190,7 +191,7 @@ def _shown(pages: PledgePages) -> list[Page]:
             "GET",
             REGISTRY_PATH,
             pages.registry,
-            "The public registry of confirmed pledges whose signatories consented to appear",
+            "The public registry of verified pledges whose signatories consented to appear",
             {200: html("Institutions, their region and signatory, by name")},
         ),
     ]

@@ -28,8 +28,14 @@ class Section:
 SECTIONS: dict[Role, tuple[Section, ...]] = {
     Role.ORGANIZER: (
         Section(SPACE_HOMES[Role.ORGANIZER], "space.organizer.home"),
+        Section("/organisation/engagements", "space.organizer.pledges_section"),
+        Section("/organisation/domaines", "space.organizer.domains_section"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
+        # The console's reports (esja.web.organizer_report_routes).
+        Section("/organisation/flux", "console.feeds.nav"),
+        Section("/organisation/sommaires", "console.digests.nav"),
+        Section("/organisation/rapport", "console.report.nav"),
         Section("/organisation/pertinence", "feedback.section.console"),
     ),
     Role.ENTERPRISE: (
