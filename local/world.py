@@ -172,9 +172,10 @@ def an_organizer_who_coaches_an_enterprise(aws: LocalAws) -> None:
 
 
 def feedback_to_show_a_suggestion(aws: LocalAws) -> None:
-    """The cleaning tenders of local.feedback_case, stored and matched ten days ago to Les Ateliers Mon Choix's
-    profile « Entretien ménager » (as the spreadsheet has it), and its two people's answers: the space and
-    ESBSL's console show its feedback and two suggestions."""
+    """The cleaning tenders of local.feedback_case, stored and matched to Les Ateliers Mon Choix's profile
+    « Entretien ménager » (as the spreadsheet has it) two months ago — before the weeks the console's report and
+    the digests count — and its two people's answers: the space and ESBSL's console show its feedback and two
+    suggestions."""
     names, dynamodb = aws.resources.names, aws.client("dynamodb")
     profile = next(
         p
@@ -186,7 +187,7 @@ def feedback_to_show_a_suggestion(aws: LocalAws) -> None:
         subscriptions.state(KEYS(email)).subscriber_id or f"demo-{n}"
         for n, email in enumerate((ENTERPRISE.email, COLLEAGUE))
     )
-    now = datetime.now(UTC)
+    now = datetime.now(UTC) - timedelta(days=50)  # the answers' links stay valid 90 days
     matched_at = now - timedelta(days=10)
     tenders, matches, votes = (
         TenderStore(names["TendersTable"], dynamodb),
