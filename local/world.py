@@ -7,6 +7,7 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 - `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
 - `feedback_to_show_a_suggestion` (issue 13): Les Ateliers Mon Choix's people answered « Pertinent » / « Pas
   pertinent » about seven cleaning tenders (local.feedback_case): its space suggests a change;
+- `the_pilot_in_the_directory` (issue 13): the six enterprises of the Bas-Saint-Laurent pilot listed;
 - `institutions_domains` (issue 12): the e-mail domains that verify a few institutions' pledges at once;
 - `an_edition_so_far` (issue 12): the weeks of the edition in progress before this one — tenders, alerts,
   pledges, the digests' figures kept and their archived pages — for the console's report and past digests.
@@ -23,11 +24,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from esja.directory.listing import LISTING_WORDING_VERSION, ChoiceKind, Listing, ListingChoice, ListingRecord
 from esja.feedback.model import Vote
 from esja.ingest.changes import Change, plan_change
 from esja.matching.features import tender_features
 from esja.matching.rules import match_one
-from esja.model import Category, Consent, Match, Status, Subscriber
+from esja.model import Category, Consent, Match, Status, Subscriber, Text
 from esja.people.keys import AddressKeys
 from esja.pledges.domains import InstitutionDomain
 from esja.pledges.links import new_pledge_id
@@ -43,6 +45,7 @@ from esja.pledges.model import (
     Verdict,
     Verification,
 )
+from esja.store.directory import DirectoryStore
 from esja.store.enterprises import EnterpriseStore
 from esja.store.feedback import FeedbackStore
 from esja.store.matches import MatchStore
@@ -79,19 +82,24 @@ ENTERPRISE = Person(
 )
 COLLEAGUE = "ventes.monchoix@example.org"  # Marc Ouellet, who also manages Les Ateliers Mon Choix's space
 SIGNATORY = Person("achats@cegep-rimouski.example.org", "signatory of the Cégep de Rimouski (verified pledge)")
+NOT_LISTED = Person(
+    "deneigement.fjord@example.org",
+    "manager of the Coopérative de déneigement du Fjord's space, not in the directory yet: publish its listing",
+)
 # The demo's own signatory (local.demo, steps 6 and 7): signed through the pages, verified, and its open
 # invitation matched and e-mailed to Les Ateliers Mon Choix (local.invitation_demo).
 INVITING = Person(
     "direction.approvisionnement@ville-rimouski.example.org",
     "signatory of the Ville de Rimouski (verified), with one open invitation: Mes invitations",
 )
-PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY, INVITING)
+PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY, INVITING, NOT_LISTED)
 
 
 def add_spaces(aws: LocalAws) -> None:
     """What the spaces add to the demo's world."""
     pledges_in_each_state(aws)
     an_organizer_who_coaches_an_enterprise(aws)
+    the_pilot_in_the_directory(aws)
     feedback_to_show_a_suggestion(aws)
     institutions_domains(aws)
     an_edition_so_far(aws)
@@ -260,6 +268,144 @@ def _pledge(now: datetime, signed: Signed, target: int = 10) -> Pledge:
         purge_at=now + timedelta(days=27),
         address_key=KEYS(signed.email),
     )
+
+
+# The Bas-Saint-Laurent pilot's listings (examples/enterprises.csv), as each enterprise wrote them: days since
+# it chose to appear, then what it shows. Addresses and sites are under example.org: nobody's real ones.
+GOODS, SERVICES, WORKS = Category.GOODS, Category.SERVICES, Category.WORKS
+PILOT_LISTINGS: dict[str, tuple[int, Listing]] = {
+    "ateliers-mon-choix": (
+        40,
+        Listing(
+            Text(
+                "Entreprise adaptée de Rimouski. Nos équipes font l'emballage et l'assemblage à forfait, la couture "
+                "et la réparation de vêtements, le déchiquetage sécurisé de documents et l'entretien ménager "
+                "d'immeubles, en créant des emplois durables pour des personnes vivant avec des limitations.",
+                "A work-integration enterprise in Rimouski. Our teams do contract packaging and assembly, sewing and "
+                "clothing repair, secure document shredding and building cleaning, creating lasting jobs for people "
+                "living with disabilities.",
+            ),
+            ("01", "11"),
+            (GOODS, SERVICES),
+            ("7315", "5310", "8016", "7611"),
+            "https://ateliersmonchoix.example.org",
+            "info@ateliersmonchoix.example.org",
+        ),
+    ),
+    "verger-patrimonial": (
+        33,
+        Listing(
+            Text(
+                "Coopérative de producteurs du Bas-Saint-Laurent : pommes de variétés anciennes, cidre, jus de pomme, "
+                "confitures et paniers-cadeaux de produits régionaux. Nous livrons les cafétérias, les écoles et les "
+                "événements de la région, en petites comme en grandes quantités."
+            ),
+            ("01",),
+            (GOODS,),
+            ("5030", "5020", "5019"),
+            "",
+            "commandes@vergerpatrimonial.example.org",
+        ),
+    ),
+    "services-industriels-rc": (
+        27,
+        Listing(
+            Text(
+                "Coopérative de travailleurs en entretien industriel : soudure, usinage, réparation et entretien "
+                "mécanique, en atelier ou sur place, du Bas-Saint-Laurent à la Gaspésie. Service d'urgence pour les "
+                "usines, les municipalités et les installations portuaires.",
+                "Worker co-operative in industrial maintenance: welding, machining, mechanical repair and upkeep, in "
+                "our shop or on site, from the Lower St. Lawrence to Gaspésie. Emergency service for plants, "
+                "municipalities and port facilities.",
+            ),
+            ("01", "11"),
+            (SERVICES,),
+            ("7318", "7215"),
+            "https://servicesrc.example.org",
+            "",
+        ),
+    ),
+    "parc-kiskotuk": (
+        19,
+        Listing(
+            Text(
+                "Organisme à but non lucratif qui gère un parc côtier du Bas-Saint-Laurent. Nous entretenons des "
+                "sentiers et des espaces naturels, et nos guides naturalistes animent des activités d'interprétation "
+                "de la nature pour les écoles, les municipalités et les groupes."
+            ),
+            ("01", "11"),
+            (SERVICES,),
+            ("7011", "7210", "9012"),
+            "https://parckiskotuk.example.org",
+            "groupes@parckiskotuk.example.org",
+        ),
+    ),
+    "eco-llio": (
+        12,
+        Listing(
+            Text(
+                "Laboratoire vivant en innovation ouverte. Nous accompagnons les municipalités, les MRC et les "
+                "organismes dans leur transformation numérique et le codesign de services avec les citoyens, et nous "
+                "offrons des formations et des ateliers partout au Québec.",
+                "An open-innovation living lab. We help municipalities, regional county municipalities and "
+                "organizations with their digital transformation and the co-design of services with citizens, and "
+                "we offer training and workshops across Québec.",
+            ),
+            ("QC",),
+            (SERVICES,),
+            ("8111", "8610"),
+            "https://llio.example.org",
+            "bonjour@llio.example.org",
+        ),
+    ),
+    "energies-johannoises": (
+        5,
+        Listing(
+            Text(
+                "Coopérative qui conçoit, installe et exploite des chaufferies à la biomasse forestière — copeaux et "
+                "granules — pour les écoles, les arénas et les bâtiments municipaux, et qui les approvisionne en "
+                "combustible produit dans la région."
+            ),
+            ("01", "11"),
+            (GOODS, SERVICES, WORKS),
+            ("7210", "1510", "1112"),
+            "https://energiesjohannoises.example.org",
+            "info@energiesjohannoises.example.org",
+        ),
+    ),
+}
+
+
+def the_pilot_in_the_directory(aws: LocalAws) -> None:
+    """The six enterprises of the Bas-Saint-Laurent pilot chose to appear in the directory (each choice recorded
+    as the space records it: its manager, the consent's wording); the others are not listed."""
+    enterprises, _ = EnterpriseStore(aws.resources.names["EnterprisesTable"], aws.client("dynamodb")).load()
+    store = DirectoryStore(aws.resources.names["DirectoryTable"], aws.client("dynamodb"))
+    now = datetime.now(UTC)
+    for enterprise in (e for e in enterprises if e.id in PILOT_LISTINGS):
+        days, listing = PILOT_LISTINGS[enterprise.id]
+        since = now - timedelta(days=days)
+        manager = enterprise.managers[0]
+        record = ListingRecord(
+            enterprise.id,
+            enterprise.name,
+            enterprise.legal_form,
+            enterprise.regions_served,
+            listing,
+            updated_at=since,
+            listed_since=since,
+            version=1,
+        )
+        chose = ListingChoice(
+            enterprise.id,
+            ChoiceKind.LISTED,
+            since,
+            "enterprise",
+            enterprise.id,
+            KEYS(manager.email),
+            LISTING_WORDING_VERSION,
+        )
+        store.write(record, choice=chose, public=True)
 
 
 PAST_PLEDGES = (

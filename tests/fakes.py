@@ -44,6 +44,7 @@ from esja.digest.week_data import (
     WonRecord,
 )
 from esja.digest.weeks import Week
+from esja.directory.listing import ListingChoice, ListingRecord
 from esja.emails import Email, Sender
 from esja.errors import Rejected, SendingPaused, StoreError, Throttled
 from esja.feedback.model import Vote
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
     from esja.console import pledges as console_pledges
     from esja.digest import figure_book, setup
     from esja.digest import service as digest
+    from esja.directory import moderation, public
     from esja.enterprise_space import feedback as enterprise_feedback
     from esja.enterprise_space import home as enterprise_space
     from esja.enterprises import removal
@@ -1042,6 +1044,55 @@ class FakeVotes(Fake):
         return sorted((v for (e, _), v in self.by_key.items() if e == enterprise_id), key=lambda v: (v.at, v.item))
 
 
+# --- the directory ---
+
+
+@dataclass
+class FakeListings(Fake):
+    """The Directory table: listings written on condition of their version, the append-only log of choices, and
+    the directory's version, which moves with every change the public sees."""
+
+    by_id: dict[str, ListingRecord] = field(default_factory=dict)
+    log: list[ListingChoice] = field(default_factory=list)
+    version: int = 0
+    purge_at: dict[str, datetime] = field(default_factory=dict)  # the removed enterprises' logs
+
+    def directory_version(self) -> int:
+        self._call("directory_version")
+        return self.version
+
+    def published(self) -> list[ListingRecord]:
+        self._call("published")
+        return [r for r in self.by_id.values() if r.listed]
+
+    def records(self) -> list[ListingRecord]:
+        self._call("records")
+        return list(self.by_id.values())
+
+    def record(self, enterprise_id: str) -> ListingRecord | None:
+        self._call("record")
+        return self.by_id.get(enterprise_id)
+
+    def write(self, record: ListingRecord, *, choice: ListingChoice | None = None, public: bool) -> bool:
+        self._call("write")
+        stored = self.by_id.get(record.enterprise_id)
+        if (stored.version if stored else 0) != record.version - 1:
+            return False
+        self.by_id[record.enterprise_id] = record
+        self.log += [choice] if choice else []
+        self.version += 1 if public else 0
+        return True
+
+    def choices(self, enterprise_id: str) -> list[ListingChoice]:
+        return sorted((c for c in self.log if c.enterprise_id == enterprise_id), key=lambda c: c.at)
+
+    def forget(self, enterprise_id: str, *, purge_at: datetime) -> None:
+        self._call("forget")
+        if self.by_id.pop(enterprise_id, None) is not None:
+            self.version += 1
+        self.purge_at[enterprise_id] = purge_at
+
+
 class Clock:
     """A clock the test moves: `clock()` is now, `clock.advance(...)` moves it on."""
 
@@ -1093,6 +1144,7 @@ class FakeWorld:
         self.audit = Audit(self.audit_log, self.clock)
         self.feeds = self.feed_states  # the console's name for them
         self.votes = FakeVotes()
+        self.listings = FakeListings()
         self.roles = self.build(Roles)
 
     def build(self, use_case: Callable[..., T], **given: Any) -> T:
@@ -1155,6 +1207,8 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _votes = (world.votes, world.votes, world.votes)
     _feedback: tuple[feedback.MatchReader, feedback.TenderReader, feedback.EnterpriseReader]
     _feedback = (world.matches, world.tenders, world.enterprises)
+    _directory: tuple[moderation.ListingRecords, public.ListingSource, removal.DirectoryListings]
+    _directory = (world.listings, world.listings, world.listings)
     _figures: tuple[figure_book.FigureStore, figure_book.WeekTenders, figure_book.EnterpriseList]
     _figures = (world.figures, world.tenders, world.enterprises)
     _more_figures: tuple[figure_book.PledgeList, figure_book.SignatoryLinks, figure_book.ContractsWon]

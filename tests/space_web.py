@@ -11,6 +11,7 @@ straight in the store — « another person's session » — for the tests of ev
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Mapping
@@ -146,6 +147,12 @@ class SpaceWeb(WebClient):
     def audit_actions(self) -> list[str]:
         now = datetime.now(UTC)
         return [r.action for r in reversed(self.audit.between(now - timedelta(days=1), now + timedelta(minutes=1)))]
+
+
+def main_text(answer: dict[str, Any]) -> str:
+    """The page's content as a reader sees its words (entities decoded, non-breaking spaces as spaces)."""
+    body: str = answer["body"]
+    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ")
 
 
 def location(answer: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ where they must run: .ci/run installs Chromium with apt.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -15,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
-from local.outbox import write_outbox
+from local.outbox import sent_emails, write_outbox
 from local.runtime import LocalAws, local_aws
 from local.serve import site_server
+from local.world import people_of_the_spaces
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -84,6 +87,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSite]:
             thread.join(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def spaces(site: LocalSite) -> LocalSite:
+    """The site with the spaces' people (local.world): organizers, enterprises' managers, signatories."""
+    people_of_the_spaces(site.aws)
+    return site
+
+
 @pytest.fixture(params=["desktop", "phone"])
 def page(browser: Any, request: Any) -> Iterator[Any]:
     """A page of a new browser context, on a desktop and on a phone 390 px wide (French Canadian locale)."""
@@ -93,3 +103,20 @@ def page(browser: Any, request: Any) -> Iterator[Any]:
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
+
+
+def link_to(email: str, count_before: int) -> str:
+    """The sign-in link of the one e-mail sent to `email` since the outbox held `count_before`."""
+    emails = [e for e in sent_emails()[count_before:] if e.to and e.to[0] == email]
+    assert len(emails) == 1, "one sign-in e-mail was expected"
+    found = re.search(r"http://\S+/connexion/lien\?\S+", emails[0].part("text/plain"))
+    assert found
+    return found[0]
+
+
+def assert_accessible(page: Any, axe: Axe, where: str) -> None:
+    """axe-core finds nothing, and nothing scrolls sideways."""
+    violations = axe.run(page).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == [], where
+    widths = page.evaluate("({document: document.documentElement.scrollWidth, body: document.body.scrollWidth})")
+    assert max(widths.values()) <= page.viewport_size["width"], (where, widths)

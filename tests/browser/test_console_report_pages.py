@@ -19,9 +19,8 @@ from esja.ingest.feed_state import FeedState
 from esja.people.roles import Role
 from esja.store.feeds import FeedStateStore
 from local.world import COACH, people_of_the_spaces
-from tests.browser.conftest import DESKTOP, PHONE, LocalSite
+from tests.browser.conftest import DESKTOP, PHONE, LocalSite, assert_accessible
 from tests.browser.test_digest_pages import ARTIFACTS, SENDER, realistic_digest
-from tests.browser.test_sign_in_pages import assert_accessible
 from tests.digest_builders import ESBSL, WEEK, tender
 from tests.moto_tables import MotoTables
 from tests.space_web import SpaceWeb

@@ -17,10 +17,9 @@ from esja.tokens import SigningKeys
 from local import feedback_case
 from local.outbox import sent_emails
 from local.serve import LOCAL_SIGNING_KEYS
-from local.world import COACH, ENTERPRISE, people_of_the_spaces
-from tests.browser.conftest import LocalSite
+from local.world import COACH, ENTERPRISE
+from tests.browser.conftest import LocalSite, assert_accessible, link_to
 from tests.browser.test_sign_in_pages import WORDS as SIGN_IN
-from tests.browser.test_sign_in_pages import assert_accessible, link_to
 
 WINDOWS = f"seao:{feedback_case.ANSWERS[3].native_id}"  # the window washing at heights
 WORDS = {
@@ -39,12 +38,6 @@ WORDS = {
         "suggestion": "Excluding the word “vitres” would have avoided",
     },
 }
-
-
-@pytest.fixture(scope="module")
-def spaces(site: LocalSite) -> LocalSite:
-    people_of_the_spaces(site.aws)
-    return site
 
 
 def sign_in(site: LocalSite, page: Any, email: str, lang: str) -> None:

@@ -21,8 +21,7 @@ from playwright.sync_api import expect
 from esja.clock import TIME_ZONE
 from local.outbox import sent_emails
 from local.world import SIGNATORY, people_of_the_spaces
-from tests.browser.conftest import LocalSite
-from tests.browser.test_sign_in_pages import assert_accessible, link_to
+from tests.browser.conftest import LocalSite, assert_accessible, link_to
 
 ENTERPRISE_INBOX = "direction.monchoix@example.org"  # Les Ateliers Mon Choix: cleaning services in region 01
 WORDS = {

@@ -16,8 +16,7 @@ from playwright.sync_api import expect
 from local.outbox import sent_emails
 from local.runtime import ROOT
 from local.world import COACH, people_of_the_spaces
-from tests.browser.conftest import PHONE, LocalSite
-from tests.browser.test_sign_in_pages import assert_accessible, link_to
+from tests.browser.conftest import PHONE, LocalSite, assert_accessible, link_to
 from tests.pledge_builders import links_in
 
 ARTIFACTS = ROOT / "out" / "artifacts"

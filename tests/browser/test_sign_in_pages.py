@@ -12,8 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from local.outbox import sent_emails
-from local.world import COACH, people_of_the_spaces
-from tests.browser.conftest import LocalSite
+from local.world import COACH
+from tests.browser.conftest import LocalSite, assert_accessible, link_to
 
 WORDS = {
     "fr": {
@@ -37,27 +37,6 @@ WORDS = {
         "signed_out": "You are signed out",
     },
 }
-
-
-@pytest.fixture(scope="module")
-def spaces(site: LocalSite) -> LocalSite:
-    people_of_the_spaces(site.aws)
-    return site
-
-
-def link_to(email: str, count_before: int) -> str:
-    emails = [e for e in sent_emails()[count_before:] if e.to and e.to[0] == email]
-    assert len(emails) == 1, "one sign-in e-mail was expected"
-    found = re.search(r"http://\S+/connexion/lien\?\S+", emails[0].part("text/plain"))
-    assert found
-    return found[0]
-
-
-def assert_accessible(page: Any, axe: Axe, where: str) -> None:
-    violations = axe.run(page).response["violations"]
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == [], where
-    widths = page.evaluate("({document: document.documentElement.scrollWidth, body: document.body.scrollWidth})")
-    assert max(widths.values()) <= page.viewport_size["width"], (where, widths)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -24,7 +24,8 @@ from tests.moto_tables import LOCAL_KEYS
 ROOT = Path(__file__).resolve().parents[2]
 ENTERPRISES = ROOT / "examples" / "enterprises.csv"
 ENGLISH, FRENCH = {"LANG": "en_CA.UTF-8"}, {"LANG": "C.UTF-8"}  # C names no language: French, the default
-FUNCTIONS = ("PollTendersFunction", "MatchTendersFunction", "SendAlertsFunction")
+# The functions whose variables the commands here need (WebFunction: the Directory table a removal empties).
+FUNCTIONS = ("PollTendersFunction", "MatchTendersFunction", "SendAlertsFunction", "WebFunction")
 
 
 def run(*argv: str, environ: Mapping[str, str] = ENGLISH) -> tuple[int, str, str]:

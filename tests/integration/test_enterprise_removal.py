@@ -11,7 +11,10 @@ import pytest
 from esja.alerts.model import Preferences
 from esja.bootstrap import build_enterprise_removal
 from esja.config import Settings
+from esja.directory.listing import ChoiceKind, Listing, ListingChoice, ListingRecord
 from esja.enterprises.removal import CONSENT_EVIDENCE_RETENTION, EnterpriseRemoval, Leaving
+from esja.model import Text
+from esja.store.directory import DirectoryStore
 from local.runtime import LocalAws
 from tests.alert_builders import ENV, NOW, SEND, AlertWorld, enterprise, profile, subscriber, tender
 from tests.moto_tables import LOCAL_KEYS
@@ -36,7 +39,7 @@ def world(aws: LocalAws) -> AlertWorld:
 
 
 def removal(world: AlertWorld) -> EnterpriseRemoval:
-    settings = Settings.from_env(world.aws.environment(SEND, **ENV))
+    settings = Settings.from_env(world.aws.environment(SEND, **ENV, DIRECTORY_TABLE=world.names["DirectoryTable"]))
     return build_enterprise_removal(settings, dynamodb=world.aws.client("dynamodb"))
 
 
@@ -122,3 +125,18 @@ def test_a_dry_run_changes_nothing(world: AlertWorld) -> None:
 
     assert plan.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 1, 1),) and not plan.done
     assert [items(world, table) for table in ("EnterprisesTable", "MatchesTable", "SubscriptionsTable")] == before
+
+
+def test_a_removed_enterprise_leaves_the_directory_at_once_its_choices_kept_as_evidence(world: AlertWorld) -> None:
+    listings = DirectoryStore(world.names["DirectoryTable"], world.aws.client("dynamodb"))
+    listing = Listing(Text("Entretien ménager d'immeubles à Rimouski."), ("01",), website="https://coop.example.org")
+    listed = ListingRecord("coop", "Coop de propreté", "coop", ("01",), listing, NOW, listed_since=NOW, version=1)
+    chose = ListingChoice("coop", ChoiceKind.LISTED, NOW, "enterprise", "coop", LOCAL_KEYS(JULIE), "repertoire-2026-11")
+    listings.write(listed, choice=chose, public=True)
+
+    done = removal(world).remove(["coop"])
+
+    assert listings.record("coop") is None and listings.published() == []
+    assert listings.choices("coop") == [chose]
+    [evidence] = [i for i in items(world, "DirectoryTable") if i["pk"]["S"] == "choices#coop"]
+    assert int(evidence["expires_at"]["N"]) == int(done.evidence_until.timestamp())

@@ -168,6 +168,11 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("MatchesTable", "dynamodb:BatchGetItem"),
         ("MatchesTable", "dynamodb:GetItem"),
         ("MatchesTable", "dynamodb:PutItem"),
+        # The directory: listings written on condition of their version, choices appended, the version moved.
+        ("DirectoryTable", "dynamodb:GetItem"),
+        ("DirectoryTable", "dynamodb:Query"),
+        ("DirectoryTable", "dynamodb:PutItem"),
+        ("DirectoryTable", "dynamodb:UpdateItem"),
         # The programme report: the weeks' figures (that partition only), the week going on, each enterprise's
         # alerts and contracts won, the enterprises (and the pledges, scanned as the console's list does).
         ("OrganizersTable", "dynamodb:BatchGetItem"),
@@ -182,7 +187,6 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("InvitationsTable/index/by_institution", "dynamodb:Query"),
         ("InvitationsTable/index/published", "dynamodb:Query"),  # the OCDS package
         ("TendersTable", "dynamodb:PutItem"),  # invitations' tenders only (dynamodb:LeadingKeys)
-        ("EnterprisesTable", "dynamodb:BatchGetItem"),  # the directory's enterprises an invitation names
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run

@@ -46,6 +46,7 @@ WEB_TABLES = {
     "AUDIT_TABLE": "audit",
     "ORGANIZERS_TABLE": "organizers",
     "FEEDS_TABLE": "feeds",
+    "DIRECTORY_TABLE": "directory",
     "MATCHES_TABLE": "matches",
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
@@ -79,6 +80,8 @@ def requests() -> dict[str, tuple[str, str, dict[str, Any]]]:
         "open a session": ("POST", "/connexion/lien?lang=fr", {"jeton": SECRET}),
         "a space's page": ("GET", "/organisation/?lang=fr", {}),  # the session cookie is looked up
         "one's sessions": ("GET", "/compte/sessions?lang=fr", {}),
+        "the directory": ("GET", "/repertoire?lang=fr", {}),
+        "a listed enterprise's page": ("GET", "/repertoire/ateliers-mon-choix?lang=fr", {}),
         "invitation": ("GET", "/invitations/0123456789?lang=fr", {}),
         "invitations as OCDS": ("GET", "/ocds/invitations.json", {}),
     }

@@ -11,6 +11,8 @@ from esja.alerts.links import SubscriberLinks
 from esja.alerts.model import Preferences
 from esja.alerts.service import AlertService
 from esja.digest.outcomes import ContractWon
+from esja.directory.listing import Listing, ListingRecord
+from esja.directory.public import PublicDirectory
 from esja.enterprises.removal import CONSENT_EVIDENCE_RETENTION, EnterpriseRemoval, Leaving, UnknownEnterprises
 from esja.model import Enterprise, Match, Text
 from esja.sends import SendKey
@@ -119,6 +121,21 @@ def test_the_other_enterprise_still_alerts_the_shared_address(world: World) -> N
 
     [email] = world.mailer.to(SHARED)[before:]
     assert "Les Voisins" in email.subject and "Coop de propreté" not in email.text
+
+
+def test_its_directory_listing_leaves_at_once_and_its_choices_stay_as_evidence(world: World) -> None:
+    listing = Listing(Text("Entretien ménager d'immeubles à Rimouski."), ("01",), website="https://coop.example.org")
+    listed = ListingRecord("coop", "Coop de propreté", "coop", (), listing, NOW, listed_since=NOW, version=1)
+    world.listings.write(listed, public=True)
+    directory = world.build(PublicDirectory)
+    assert directory.listed(["coop"]) == {"coop"}
+
+    world.removal.remove(["coop"])
+
+    assert directory.listed(["coop"]) == set() and directory.entry("coop") is None
+    assert world.listings.purge_at == {"coop": THREE_YEARS_ON}
+    world.removal.plan(["voisins"])
+    assert "voisins" not in world.listings.purge_at  # a plan changes nothing
 
 
 def test_a_dry_run_says_what_would_go_and_changes_nothing(world: World) -> None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from esja.digest.service import DigestService
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
+    from esja.directory.public import PublicDirectory
     from esja.enterprises.removal import EnterpriseRemoval
     from esja.geo import Gazetteer
     from esja.ingest.changes import Change
@@ -388,13 +389,16 @@ def build_invitation_service(
     dynamodb: DynamoDBClient | None = None,
     sqs: SQSClient | None = None,
     audit: Audit | None = None,
+    directory: PublicDirectory | None = None,
 ) -> InvitationService:
-    """The signatories' invitations: posted and changed in their space (audited), shown on the public pages."""
+    """The signatories' invitations: posted and changed in their space (audited), shown on the public pages;
+    the enterprises they name must be listed in `directory` (the container's one, when the caller has it)."""
     from esja.audit.log import Audit
+    from esja.directory.public import PublicDirectory
     from esja.signatory_space.invitations import InvitationService
     from esja.signatory_space.publication import Publication
     from esja.store.audit_log import AuditLogStore
-    from esja.store.enterprise_directory import ListedEnterprises
+    from esja.store.directory import DirectoryStore
     from esja.store.invitations import InvitationStore
     from esja.store.match_queue import MatchQueue
     from esja.store.pledges import PledgeStore
@@ -410,6 +414,7 @@ def build_invitation_service(
         "enterprises_table",
         "rate_limits_table",
         "audit_table",
+        "directory_table",
         "public_base_url",
     )
     dynamodb = dynamodb or aws_client("dynamodb")
@@ -428,7 +433,8 @@ def build_invitation_service(
         tenders=TenderStore(settings.tenders_table, dynamodb),
         announcer=Announcer(),
         pledges=PledgeStore(settings.pledges_table, dynamodb),
-        directory=ListedEnterprises(settings.enterprises_table, dynamodb),
+        directory=directory
+        or PublicDirectory(listings=DirectoryStore(settings.directory_table, dynamodb), clock=utc_now),
         rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
         publication=Publication(settings.public_base_url, settings.ocds_ocid_prefix),
         publisher=settings.sender.organisation,
@@ -451,6 +457,9 @@ def build_space_routers(
     from esja.console.home import Console
     from esja.console.journal import Journal
     from esja.console.sessions import PersonSessions
+    from esja.directory.moderation import ListingModeration
+    from esja.directory.public import PublicDirectory
+    from esja.directory.space import ListingSpace
     from esja.enterprise_space.home import EnterpriseSpace
     from esja.people.roles import Roles
     from esja.signatory_space.home import SignatorySpace
@@ -458,6 +467,7 @@ def build_space_routers(
     from esja.signin.service import Pace, SignIn
     from esja.signin.sessions import Sessions
     from esja.store.audit_log import AuditLogStore
+    from esja.store.directory import DirectoryStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.feeds import FeedStateStore
     from esja.store.organizers import OrganizerStore
@@ -465,8 +475,10 @@ def build_space_routers(
     from esja.store.rate_limits import RateLimitStore
     from esja.store.sessions import SessionStore
     from esja.web.console_pledge_routes import console_pledges_router
+    from esja.web.directory_routes import directory_router
     from esja.web.enterprise_routes import enterprise_router
     from esja.web.invitation_space_routes import invitation_space_router
+    from esja.web.listing_routes import listing_router
     from esja.web.organizer_routes import organizer_router
     from esja.web.session import SessionCookie, Spaces
     from esja.web.signatory_routes import signatory_router
@@ -480,6 +492,7 @@ def build_space_routers(
         "pledges_table",
         "feeds_table",
         "rate_limits_table",
+        "directory_table",
         "sender_email",
         "public_base_url",
     )
@@ -513,6 +526,10 @@ def build_space_routers(
     )
     console = Console(pledges=pledges, feeds=FeedStateStore(settings.feeds_table, dynamodb), clock=utc_now)
     person_sessions = PersonSessions(sessions=store, address_keys=address_keys, audit=audit, clock=utc_now)
+    # The directory: the listings, and its read model, cached in this container (esja.directory.public).
+    listings = DirectoryStore(settings.directory_table, dynamodb)
+    directory = PublicDirectory(listings=listings, clock=utc_now)
+    listing = ListingSpace(enterprises=enterprises, listings=listings, audit=audit, clock=utc_now)
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
@@ -520,7 +537,11 @@ def build_space_routers(
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
         console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
-        invitation_space_router(build_invitation_service(settings, dynamodb=dynamodb, audit=audit), spaces),
+        invitation_space_router(
+            build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory), spaces
+        ),
+        listing_router(listing, ListingModeration(listings=listings, audit=audit, clock=utc_now), spaces),
+        directory_router(directory, settings.sender),
         *build_people_routers(settings, dynamodb=dynamodb, enterprises=enterprises, keys=keys, spaces=spaces),
     ]
 
@@ -791,16 +812,18 @@ def build_enterprise_removal(
     settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
 ) -> EnterpriseRemoval:
     from esja.enterprises.removal import EnterpriseRemoval
+    from esja.store.directory import DirectoryStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
     from esja.store.subscriptions import SubscriptionStore
 
-    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table")
+    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table", "directory_table")
     dynamodb, keys = dynamodb or aws_client("dynamodb"), address_keys(settings)
     return EnterpriseRemoval(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
         matches=MatchStore(settings.matches_table, dynamodb),
         subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        listings=DirectoryStore(settings.directory_table, dynamodb),
         address_keys=keys,
         clock=utc_now,
     )

@@ -34,6 +34,7 @@ RESOURCES = {
     "organizers_table": "ORGANIZERS_TABLE",  # organizers, signatory links, digest send records
     "sessions_table": "SESSIONS_TABLE",  # sign-in links and sessions (the spaces)
     "audit_table": "AUDIT_TABLE",  # the append-only audit log of the spaces
+    "directory_table": "DIRECTORY_TABLE",  # the public directory's listings and their choices
     "archive_bucket": "ARCHIVE_BUCKET",  # HTML archive of the weekly digests
     "reference_bucket": "REFERENCE_BUCKET",  # cached official reference files (municipalities list)
     "public_base_url": "PUBLIC_BASE_URL",  # e.g. https://esja.example.org: links in e-mails, origin checks
@@ -70,6 +71,7 @@ class Settings:
     organizers_table: str = ""
     sessions_table: str = ""
     audit_table: str = ""
+    directory_table: str = ""
     archive_bucket: str = ""
     reference_bucket: str = ""
     public_base_url: str = ""

@@ -10,6 +10,7 @@ What goes at once:
 - the enterprise and its profiles (Enterprises table), and with them what the spreadsheet gave of its
   subscribers: their addresses, names, languages and frequencies;
 - its alert items (Matches table: its matches and updates, with who was told of each);
+- its listing in the public directory (esja.directory): it leaves the directory at once;
 - in the Subscriptions table, what its subscribers' addresses hold for it. An address that another
   enterprise also subscribes keeps what that one needs: only this enterprise and its profiles leave its
   listing and preferences. An address that nothing else needs loses all of it: listing, preferences, the
@@ -19,17 +20,19 @@ What stays, CONSENT_EVIDENCE_RETENTION after the relationship ends, then goes by
 consent log's records of the relationship (the consents the spreadsheet gave, unsubscribes, preference
 changes: when, how, under which wording, keyed by a hash of the address and never the address) and the
 marks that the address unsubscribed, bounced or complained, so that a later import never writes to an
-address that said no. Why three years: CASL puts the proof of consent on the sender (s. 13), and the CRTC
-may open proceedings up to three years after a violation comes to its knowledge; three years after the
-last message the relationship allowed is our reading of « as long as it may be asked for ». Law 25 (s. 23
-of the private-sector Act) keeps personal information only while its purpose needs it: proving consent is
-that purpose, and the TTL ends it without anyone having to remember.
+address that said no; and the log of the enterprise's choices to be listed in the directory (when, by whose
+address key, under which wording), the proof of that consent. Why three years: CASL puts the proof of
+consent on the sender (s. 13), and the CRTC may open proceedings up to three years after a violation comes
+to its knowledge; three years after the last message the relationship allowed is our reading of « as long
+as it may be asked for ». Law 25 (s. 23 of the private-sector Act) keeps personal information only while
+its purpose needs it: proving consent is that purpose, and the TTL ends it without anyone having to
+remember.
 
 Contracts won (public award data about the enterprise, no personal information) stay with the
 programme's results.
 
-Order: the addresses, then the alert items, then the enterprise. A removal cut short (AWS failing) is run
-again: it finds the enterprise still there, and each step done already is done again harmlessly.
+Order: the addresses, then the alert items and the listing, then the enterprise. A removal cut short (AWS
+failing) is run again: it finds the enterprise still there, and each step done already is done again harmlessly.
 """
 
 from __future__ import annotations
@@ -60,6 +63,12 @@ class AlertItemRecords(Protocol):
 class SubscriberRecords(Protocol):
     def leave(self, address_key: str, enterprise_id: str, listing: Listing, *, purge_at: datetime) -> None: ...
     def forget(self, address_key: str, *, purge_at: datetime) -> None: ...
+
+
+class DirectoryListings(Protocol):
+    def forget(self, enterprise_id: str, *, purge_at: datetime) -> None:
+        """Its listing off the directory at once; its log of choices kept until `purge_at`."""
+        ...
 
 
 class UnknownEnterprises(LookupError):
@@ -110,12 +119,14 @@ class EnterpriseRemoval:
         enterprises: EnterpriseRecords,
         matches: AlertItemRecords,
         subscriptions: SubscriberRecords,
+        listings: DirectoryListings,
         address_keys: AddressKeys,
         clock: Callable[[], datetime],
     ) -> None:
         self._enterprises = enterprises
         self._matches = matches
         self._subscriptions = subscriptions
+        self._listings = listings
         self._keys = address_keys
         self._clock = clock
 
@@ -145,6 +156,7 @@ class EnterpriseRemoval:
                 else:
                     self._subscriptions.forget(key, purge_at=survey.purge_at)
             alert_items = self._matches.remove_alert_items(enterprise.id)
+            self._listings.forget(enterprise.id, purge_at=survey.purge_at)
             done.append(self._leaving(enterprise, survey, alert_items))
         if survey.going:
             self._enterprises.remove([e.id for e in survey.going])

@@ -32,6 +32,7 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section("/organisation/domaines", "space.organizer.domains_section"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
+        Section("/organisation/repertoire", "space.organizer.directory"),
         # The console's reports (esja.web.organizer_report_routes).
         Section("/organisation/flux", "console.feeds.nav"),
         Section("/organisation/sommaires", "console.digests.nav"),
@@ -40,6 +41,7 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
     ),
     Role.ENTERPRISE: (
         Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),
+        Section("/entreprise/repertoire", "space.enterprise.listing"),
         Section("/entreprise/pertinence", "feedback.section.enterprise"),
     ),
     Role.SIGNATORY: (
