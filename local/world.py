@@ -7,6 +7,7 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 - `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
 - `feedback_to_show_a_suggestion` (issue 13): Les Ateliers Mon Choix's people answered « Pertinent » / « Pas
   pertinent » about seven cleaning tenders (local.feedback_case): its space suggests a change;
+- `contracts_to_confirm` (issue 13): two awards found for Les Ateliers Mon Choix, by its NEQ and by its name;
 - `the_pilot_in_the_directory` (issue 13): the six enterprises of the Bas-Saint-Laurent pilot listed;
 - `institutions_domains` (issue 12): the e-mail domains that verify a few institutions' pledges at once;
 - `an_edition_so_far` (issue 12): the weeks of the edition in progress before this one — tenders, alerts,
@@ -22,6 +23,7 @@ import io
 import random
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from esja.directory.listing import LISTING_WORDING_VERSION, ChoiceKind, Listing, ListingChoice, ListingRecord
@@ -78,7 +80,8 @@ COACH = Person(
 )
 ENTERPRISE = Person(
     "direction.monchoix@example.org",
-    "manager of Les Ateliers Mon Choix's space (its « Pertinence » page has feedback and two suggestions)",
+    "manager of Les Ateliers Mon Choix's space (« Pertinence »: feedback and two suggestions; « Collègues »;"
+    " « Contrats obtenus »: two awards found, one a namesake's)",
 )
 COLLEAGUE = "ventes.monchoix@example.org"  # Marc Ouellet, who also manages Les Ateliers Mon Choix's space
 SIGNATORY = Person("achats@cegep-rimouski.example.org", "signatory of the Cégep de Rimouski (verified pledge)")
@@ -101,6 +104,7 @@ def add_spaces(aws: LocalAws) -> None:
     an_organizer_who_coaches_an_enterprise(aws)
     the_pilot_in_the_directory(aws)
     feedback_to_show_a_suggestion(aws)
+    contracts_to_confirm(aws)
     institutions_domains(aws)
     an_edition_so_far(aws)
 
@@ -216,6 +220,30 @@ def feedback_to_show_a_suggestion(aws: LocalAws) -> None:
                 profile.enterprise_id, tender.key, voter, (profile.id,), relevant, at, tender, match.reasons, matched_at
             )
         )
+
+
+def contracts_to_confirm(aws: LocalAws) -> None:
+    """Two awards the weekly run found for Les Ateliers Mon Choix two months ago, as it records them: one by its
+    NEQ, one by its name only — a namesake in Montréal, for its people to deny (« ce n'est pas nous »)."""
+    from esja.digest.outcomes import ContractWon
+    from esja.store.digest_sources import MatchHistory
+
+    history = MatchHistory(aws.resources.names["MatchesTable"], aws.client("dynamodb"))
+    found = datetime.now(UTC) - timedelta(days=60)
+    enterprise, name = feedback_case.ENTERPRISE_ID, "Les Ateliers Mon Choix"
+    for won in (
+        ContractWon(
+            enterprise, name, "seao:ocds-b5fd17-2026-9199", "1", Text("Entretien ménager de l'hôtel de ville"),
+            Text("Ville de Rimouski"), Decimal("45990"), found - timedelta(days=2), "Les Ateliers Mon Choix inc.",
+            "neq", found_at=found,
+        ),
+        ContractWon(
+            enterprise, name, "seao:ocds-b5fd17-2026-9377", "1", Text("Déménagement de mobilier de bureau"),
+            Text("Centre de services scolaire de Montréal"), Decimal("12400"), found - timedelta(days=5),
+            "Ateliers Mon Choix (Montréal)", "name", found_at=found,
+        ),
+    ):  # fmt: skip
+        history.record_won(won, found)
 
 
 # An institution's e-mail domain, listed by its region's organizer: a pledge confirmed from it for that institution

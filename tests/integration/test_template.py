@@ -168,6 +168,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("MatchesTable", "dynamodb:BatchGetItem"),
         ("MatchesTable", "dynamodb:GetItem"),
         ("MatchesTable", "dynamodb:PutItem"),
+        ("MatchesTable", "dynamodb:UpdateItem"),  # a contract won confirmed or denied by its enterprise
         # The directory: listings written on condition of their version, choices appended, the version moved.
         ("DirectoryTable", "dynamodb:GetItem"),
         ("DirectoryTable", "dynamodb:Query"),
@@ -180,6 +181,10 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("TendersTable/index/by_status_week", "dynamodb:Query"),
         ("MatchesTable", "dynamodb:Query"),
         ("EnterprisesTable", "dynamodb:Scan"),  # the feedback's enterprises of an organizer's regions too
+        # An enterprise's people changed in its space (conditional, in one transaction with the manager index).
+        ("EnterprisesTable", "dynamodb:ConditionCheckItem"),
+        ("EnterprisesTable", "dynamodb:PutItem"),
+        ("EnterprisesTable", "dynamodb:UpdateItem"),
         # The signatories' invitations: each written with its tender in one transaction (conditional).
         ("InvitationsTable", "dynamodb:GetItem"),
         ("InvitationsTable", "dynamodb:PutItem"),

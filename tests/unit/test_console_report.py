@@ -23,6 +23,7 @@ from esja.console.report_csv import report_csv
 from esja.digest.figure_book import FigureBook
 from esja.digest.outcomes import ContractWon
 from esja.digest.weeks import Days, Week
+from esja.enterprise_space.contracts import DENIED, ContractsWon
 from esja.model import Buyer, Match, Supplier, Text
 from esja.people.actor import NotAllowed
 from esja.people.roles import Role
@@ -222,3 +223,15 @@ def test_the_csv_holds_the_tables_numbers_plain_and_no_formula(people: People) -
     assert "Valeur des contrats obtenus,won.amount,0.00,45990.00,0.00,45990.00" in figures
     assert "Cible moyenne des engagements vérifiés (part des achats),pledges.target,,15,,15" in figures
     assert pledges == ["institution,region,verified on,target (%)", "'=HYPERLINK(1),01 Bas-Saint-Laurent,2026-11-19,15"]
+
+
+def test_an_award_its_enterprise_denied_is_not_counted(people: People) -> None:
+    esbsl = people.actor(ESBSL.email, Role.ORGANIZER, "esbsl")
+    julie = people.actor(JULIE.email, Role.ENTERPRISE, MON_CHOIX.id)
+    contracts = people.world.build(ContractsWon)
+    assert value(reports(people).report(esbsl, AUTUMN), "won.count")[1] == 1
+
+    [won] = contracts.list(julie)
+    contracts.answer(julie, won.key, DENIED)  # « ce n'est pas nous »
+
+    assert value(reports(people).report(esbsl, AUTUMN), "won.count")[1] == 0

@@ -542,22 +542,46 @@ def build_space_routers(
         ),
         listing_router(listing, ListingModeration(listings=listings, audit=audit, clock=utc_now), spaces),
         directory_router(directory, settings.sender),
-        *build_people_routers(settings, dynamodb=dynamodb, enterprises=enterprises, keys=keys, spaces=spaces),
+        *build_people_routers(
+            settings,
+            dynamodb=dynamodb,
+            sesv2=sesv2,
+            enterprises=enterprises,
+            keys=keys,
+            address_keys=address_keys,
+            spaces=spaces,
+            audit=audit,
+        ),
     ]
 
 
 def build_people_routers(
-    settings: Settings, *, dynamodb: DynamoDBClient, enterprises: EnterpriseStore, keys: KeySource, spaces: Spaces
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    enterprises: EnterpriseStore,
+    keys: KeySource,
+    address_keys: AddressKeys,
+    spaces: Spaces,
+    audit: Audit,
 ) -> list[Router]:
     """Issue 13's people of an enterprise: was each tender relevant (the alerts' links, the space's and the
-    console's feedback)."""
+    console's feedback), its colleagues, the contracts it won."""
     from esja.console.feedback import ConsoleFeedback
+    from esja.enterprise_space.colleagues import ColleagueLinks, Colleagues
+    from esja.enterprise_space.contracts import ContractsWon
     from esja.enterprise_space.feedback import EnterpriseFeedback
     from esja.feedback.links import FeedbackLinks
     from esja.feedback.service import Feedback
+    from esja.store.contracts_won import WinStore
+    from esja.store.enterprise_teams import EnterpriseTeams
     from esja.store.feedback import FeedbackStore
     from esja.store.matches import MatchStore
+    from esja.store.rate_limits import RateLimitStore
     from esja.store.tenders import TenderStore
+    from esja.web.colleague_routes import colleague_router
+    from esja.web.contract_routes import contract_router
     from esja.web.feedback_routes import feedback_router
 
     settings.require("matches_table", "tenders_table")
@@ -576,6 +600,22 @@ def build_people_routers(
             EnterpriseFeedback(enterprises=enterprises, votes=votes),
             ConsoleFeedback(enterprises=enterprises, votes=votes),
             spaces,
+        ),
+        colleague_router(
+            Colleagues(
+                teams=EnterpriseTeams(settings.enterprises_table, dynamodb, address_keys=address_keys),
+                mailer=_mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None),
+                links=ColleagueLinks(settings.public_base_url),
+                rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+                address_keys=address_keys,
+                audit=audit,
+                sender=settings.sender,
+                clock=utc_now,
+            ),
+            spaces,
+        ),
+        contract_router(
+            ContractsWon(wins=WinStore(settings.matches_table, dynamodb), audit=audit, clock=utc_now), spaces
         ),
     ]
 

@@ -58,11 +58,16 @@ class WeekFacts:
         return [seen for seen in self.data.awarded if week.contains(seen.status_since)]
 
     def won_in(self, week: Week) -> list[ContractWon]:
-        """Awards to registered enterprises, found in the week."""
+        """Awards to registered enterprises, found in the week (not those an enterprise said were not its own)."""
         found = self.awarded_in(week)
         when = {seen.tender.key: seen.status_since for seen in found}
         won = contracts_won((seen.tender for seen in found), self._directory)
-        return [replace(w, found_at=when[w.tender_key]) for w in won]
+        denied = self.data.denied
+        return [
+            replace(w, found_at=when[w.tender_key])
+            for w in won
+            if (w.enterprise_id, w.tender_key, w.award_id) not in denied
+        ]
 
     def matched(self, tender_key: str, by: datetime) -> list[str]:
         """Names of the enterprises the tender had matched by then, in alphabetical order."""

@@ -80,7 +80,8 @@ class EnterpriseActivity:
     contracts it won."""
 
     matches: tuple[MatchRecord, ...] = ()
-    won: tuple[WonRecord, ...] = ()
+    won: tuple[WonRecord, ...] = ()  # not the denied
+    denied: frozenset[tuple[str, str]] = frozenset()  # (tender key, award id): « ce n'est pas nous »
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ class WeekData:
     events: tuple[SubscriptionEvent, ...] = ()  # the week's and the previous week's
     profiles: tuple[Profile, ...] = ()
     votes: tuple[Vote, ...] = ()  # every « Pertinent » / « Pas pertinent » answer kept
+    denied: frozenset[tuple[str, str, str]] = frozenset()  # (enterprise id, tender key, award id) denied
 
     @property
     def previous_as_of(self) -> datetime:

@@ -43,6 +43,8 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),
         Section("/entreprise/repertoire", "space.enterprise.listing"),
         Section("/entreprise/pertinence", "feedback.section.enterprise"),
+        Section("/entreprise/collegues", "colleague.section"),
+        Section("/entreprise/contrats", "contract.section"),
     ),
     Role.SIGNATORY: (
         Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),
