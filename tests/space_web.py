@@ -31,7 +31,7 @@ from esja.store.pledges import PledgeStore
 from esja.store.sessions import SessionStore
 from local.outbox import sent_emails
 from local.runtime import LocalAws
-from local.world import KEYS, people_of_the_spaces
+from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY, people_of_the_spaces
 from tests.pledge_builders import Fields, WebClient
 
 Answer = dict[str, Any]
@@ -131,6 +131,17 @@ class SpaceWeb(WebClient):
         self.sessions.put_link(link)
         assert self.sessions.open_session(link, session)
         return Visitor(self, session_id, session.csrf_token)
+
+    def console_people(self) -> dict[str, Visitor]:
+        """The world's two regions' organizers (esbsl, cesim), an enterprise's manager and the verified signatory,
+        each in a session of their own: who may and who may not act in a region of the console."""
+        [pledge_id] = self.pledge_store.of_person(KEYS(SIGNATORY.email))
+        return {
+            "esbsl": self.session_for(COACH.email, Role.ORGANIZER, "esbsl"),
+            "cesim": self.session_for(ORGANIZER.email, Role.ORGANIZER, "cesim"),
+            "enterprise": self.session_for(ENTERPRISE.email, Role.ENTERPRISE, "ateliers-mon-choix"),
+            "signatory": self.session_for(SIGNATORY.email, Role.SIGNATORY, pledge_id),
+        }
 
     def sign_pledge(self, email: str, institution: str = "Ville de Rimouski") -> Pledge:
         """A pledge signed through the public form and confirmed from the e-mailed link, as a person does."""

@@ -1,13 +1,19 @@
 """The whole verification in Chromium, on a desktop and 390 px wide, axe-core on every page of the way: an
 institution signs through the form from an address of no listed domain and confirms from the e-mailed link; it is
 not on the registry. An organizer signs in, finds it « à vérifier », gets an error tied to its field on a too-short
-reason, verifies it with the keyboard; it appears on the registry. The console's pages keep their fields labelled."""
+reason, verifies it with the keyboard; it appears on the registry. Then every other action of the console's
+pledges, as an organizer does them: a domain listed, a pledge from it verified at its confirmation (and why), its
+name corrected (on the registry too), linked to a SEAO buyer, exported, rejected (the signer told why), withdrawn;
+the domain taken off. The console's pages keep their fields labelled."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import time
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -21,10 +27,16 @@ from tests.pledge_builders import links_in
 
 ARTIFACTS = ROOT / "out" / "artifacts"
 TIME_TRAP_SECONDS = 3.2  # the form refuses what is sent within 3 s of being shown
+TO_VERIFY = "Un organisateur du programme vérifiera maintenant"  # what the confirmed page says of a pledge to verify
 # Each run signs for its own institution: the other's is on the registry by then.
 SIGNED = {
     "desktop": ("Ville de Rimouski", "Geneviève Pelletier", "direction.achats@rimouski-municipal.example.com"),
     "phone": ("Ville de Matane", "Hugo Bouchard", "greffe@matane-municipal.example.com"),
+}
+# … and, for the console's other actions, from its institution's domain, which the organizer lists first.
+FROM_A_DOMAIN = {
+    "desktop": ("Ville de Trois-Pistoles", "Line Rioux", "trois-pistoles.example.org"),
+    "phone": ("Municipalité de Sainte-Flavie", "Marc Lévesque", "sainte-flavie.example.org"),
 }
 
 
@@ -41,7 +53,9 @@ def assert_fields_labelled(page: Any) -> None:
         assert field_id and page.locator(f'label[for="{field_id}"]').count() == 1, field_id
 
 
-def sign_and_confirm(site: LocalSite, page: Any, institution: str, name: str, email: str, axe: Axe) -> None:
+def sign_and_confirm(
+    site: LocalSite, page: Any, institution: str, name: str, email: str, axe: Axe, *, then: str = TO_VERIFY
+) -> None:
     page.goto(site.url("/engagement"))
     opened = time.monotonic()
     page.get_by_label("Nom de l'institution").fill(institution)
@@ -59,8 +73,8 @@ def sign_and_confirm(site: LocalSite, page: Any, institution: str, name: str, em
     [confirmation] = [e for e in sent_emails()[sent:] if e.to[0] == email]
     page.goto(site.url(links_in(confirmation)["confirm"]))
     page.get_by_role("button", name="Je confirme l'engagement").click()
-    expect(page.get_by_text("Un organisateur du programme vérifiera maintenant")).to_be_visible()
-    assert_accessible(page, axe, "the pledge confirmed, to verify")
+    expect(page.get_by_text(then)).to_be_visible()
+    assert_accessible(page, axe, f"the pledge confirmed: {then}")
 
 
 def sign_in_as_organizer(site: LocalSite, page: Any, axe: Axe) -> None:
@@ -121,3 +135,74 @@ def test_an_organizer_verifies_a_pledge_signed_and_confirmed_through_the_pages(s
     entry = page.locator("ol.registry > li").filter(has=page.get_by_role("heading", name=institution))
     expect(entry).to_contain_text(name)
     assert_accessible(page, axe, "the registry")
+
+
+def test_an_organizer_lists_a_domain_then_renames_links_exports_rejects_and_withdraws_its_pledge(
+    spaces: LocalSite, page: Any, tmp_path: Any
+) -> None:
+    which = "phone" if page.viewport_size == PHONE else "desktop"
+    institution, name, domain = FROM_A_DOMAIN[which]
+    email = f"greffe@{domain}"
+    axe = Axe()
+    sign_in_as_organizer(spaces, page, axe)
+    page.get_by_role("link", name="Domaines des institutions").click()
+    page.get_by_label("Institution", exact=True).fill(institution)
+    page.get_by_label("Région", exact=True).select_option("01")
+    page.get_by_label("Domaine courriel").fill(domain.upper())  # written as the organizer types it
+    page.get_by_role("button", name="Inscrire le domaine").click()
+    expect(page.get_by_role("status")).to_have_text("Le domaine est inscrit.")
+    expect(page.locator("main")).to_contain_text(domain)
+    assert_accessible(page, axe, "a domain listed")
+
+    sign_and_confirm(spaces, page, institution, name, email, axe, then=f"Votre adresse est du domaine {domain}")
+    page.goto(spaces.url(f"/organisation/engagements?etat=verifies&institution={quote(institution)}"))
+    page.get_by_role("link", name=institution).click()
+    expect(page.locator("main")).to_contain_text(
+        f"Vérifié automatiquement : adresse du domaine {domain}, inscrit par Économie sociale Bas-Saint-Laurent le"
+    )
+    assert_accessible(page, axe, "a pledge verified by its domain, and why")
+
+    corrected = f"{institution} (hôtel de ville)"
+    page.get_by_label("Nom de l'institution").fill(corrected)
+    page.get_by_role("button", name="Corriger le nom").click()
+    expect(page.get_by_role("status")).to_have_text("Le nom de l'institution est corrigé.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(corrected)
+
+    page.get_by_label("Numéro d'acheteur SEAO").fill("OP-36518")
+    page.get_by_role("button", name="Lier", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Le lien est enregistré.")
+    expect(page.get_by_role("button", name="Retirer le lien (numéro d'acheteur OP-36518)")).to_be_visible()
+    assert_fields_labelled(page)
+    assert_accessible(page, axe, "the pledge renamed and linked")
+    page.goto(spaces.url("/registre"))
+    expect(page.locator("ol.registry > li").get_by_role("heading", name=corrected)).to_be_visible()
+
+    page.goto(spaces.url(f"/organisation/engagements?etat=tous&institution={quote(corrected)}"))
+    with page.expect_download() as exported:
+        page.get_by_role("button", name="Exporter ces engagements (CSV)").click()
+    saved = tmp_path / "pledges.csv"
+    exported.value.save_as(saved)
+    [row] = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    assert (row["institution_name"], row["email"], row["verification"]) == (corrected, email, "verified")
+
+    page.get_by_role("link", name=corrected).click()
+    reason = "Le domaine inscrit était celui d'une autre municipalité."
+    page.get_by_label("Raison du refus").fill(reason)
+    told = len(sent_emails())
+    page.get_by_role("button", name="Refuser et prévenir la personne").click()
+    expect(page.get_by_role("status")).to_contain_text("la personne signataire a reçu la raison par courriel.")
+    [rejection] = [e for e in sent_emails()[told:] if e.to[0] == email]
+    assert reason in rejection.part("text/plain")
+    assert_accessible(page, axe, "the pledge rejected")
+
+    page.get_by_label("Raison du retrait").fill("Demande de la direction générale par téléphone.")
+    page.get_by_role("button", name="Retirer l'engagement").click()
+    expect(page.get_by_role("status")).to_have_text("L'engagement est retiré.")
+    expect(page.get_by_role("button", name="Retirer l'engagement")).to_have_count(0)
+    assert_accessible(page, axe, "the pledge withdrawn")
+
+    page.get_by_role("link", name="Domaines des institutions").click()
+    page.get_by_role("button", name=f"Retirer {domain} ({institution})").click()
+    expect(page.get_by_role("status")).to_have_text("Le domaine est retiré de la liste.")
+    expect(page.locator("main")).not_to_contain_text(domain)
+    assert_accessible(page, axe, "the domain taken off")

@@ -16,12 +16,10 @@ from hypothesis import strategies as st
 
 from esja.bootstrap import build_web_app
 from esja.config import Settings
-from esja.people.roles import Role
 from esja.pledges.model import Pledge, Stage
 from esja.store.organizers import OrganizerStore
 from local.outbox import sent_emails
 from local.runtime import LocalAws, environment
-from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
 from tests.integration.test_space_routes import MARKUP, assert_escaped, main_text
 from tests.pledge_builders import event, form_body
 from tests.space_web import SpaceWeb, Visitor, location
@@ -46,13 +44,7 @@ def web(aws_world: LocalAws) -> SpaceWeb:
 
 @pytest.fixture(scope="module")
 def people(web: SpaceWeb) -> dict[str, Visitor]:
-    [pledge_id] = web.pledge_store.of_person(KEYS(SIGNATORY.email))
-    return {
-        "esbsl": web.session_for(COACH.email, Role.ORGANIZER, "esbsl"),
-        "cesim": web.session_for(ORGANIZER.email, Role.ORGANIZER, "cesim"),
-        "enterprise": web.session_for(ENTERPRISE.email, Role.ENTERPRISE, "ateliers-mon-choix"),
-        "signatory": web.session_for(SIGNATORY.email, Role.SIGNATORY, pledge_id),
-    }
+    return web.console_people()
 
 
 def pledge_of(web: SpaceWeb, institution: str) -> Pledge:

@@ -25,12 +25,11 @@ from esja.digest.links import archive_key
 from esja.digest.weeks import Week
 from esja.ingest.feed_state import FeedState
 from esja.model import Match
-from esja.people.roles import Role
 from esja.pledges.model import BY_ORGANIZER, Verdict, Verification
 from esja.store.digest_archive import DigestArchive
 from esja.store.feeds import FeedStateStore
 from local.runtime import ROOT, LocalAws, environment, local_aws
-from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
+from local.world import KEYS, SIGNATORY
 from tests.digest_builders import DIGEST, ENV, RECENT, in_regions, tender
 from tests.moto_tables import MotoTables
 from tests.space_web import SpaceWeb, Visitor, location
@@ -81,13 +80,7 @@ def web(aws_world: LocalAws) -> SpaceWeb:
 
 @pytest.fixture(scope="module")
 def people(web: SpaceWeb) -> dict[str, Visitor]:
-    [pledge_id] = web.pledge_store.of_person(KEYS(SIGNATORY.email))
-    return {
-        "esbsl": web.session_for(COACH.email, Role.ORGANIZER, "esbsl"),
-        "cesim": web.session_for(ORGANIZER.email, Role.ORGANIZER, "cesim"),
-        "enterprise": web.session_for(ENTERPRISE.email, Role.ENTERPRISE, "ateliers-mon-choix"),
-        "signatory": web.session_for(SIGNATORY.email, Role.SIGNATORY, pledge_id),
-    }
+    return web.console_people()
 
 
 def main_text(answer: dict[str, Any]) -> str:
