@@ -25,14 +25,6 @@ LIST = "/entreprise/collegues"
 
 
 @pytest.fixture(scope="module")
-def aws_world() -> Any:
-    from local.runtime import local_aws
-
-    with local_aws() as aws:
-        yield aws
-
-
-@pytest.fixture(scope="module")
 def web(aws_world: LocalAws) -> SpaceWeb:
     return SpaceWeb(aws_world)
 

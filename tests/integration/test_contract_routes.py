@@ -6,7 +6,6 @@ changed; hostile values never give a 5xx nor come back unescaped."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -24,14 +23,6 @@ MON_CHOIX = feedback_case.ENTERPRISE_ID
 LIST, ANSWER = "/entreprise/contrats", "/entreprise/contrats/reponse"
 NAMESAKE = "won#seao:ocds-b5fd17-2026-9377#1"  # local.world.contracts_to_confirm: found by the name only
 OURS = "won#seao:ocds-b5fd17-2026-9199#1"
-
-
-@pytest.fixture(scope="module")
-def aws_world() -> Any:
-    from local.runtime import local_aws
-
-    with local_aws() as aws:
-        yield aws
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ a 5xx nor come back unescaped."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -25,14 +24,6 @@ from tests.space_web import SpaceWeb, location
 
 ENTERPRISE_ID, PROFILE_ID = feedback_case.ENTERPRISE_ID, feedback_case.PROFILE_ID
 WINDOWS = f"seao:{feedback_case.ANSWERS[3].native_id}"
-
-
-@pytest.fixture(scope="module")
-def aws_world() -> Any:
-    from local.runtime import local_aws
-
-    with local_aws() as aws:
-        yield aws
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from esja.enterprise_space.home import EnterpriseReader
+from esja.enterprise_space.home import EnterpriseReader, own_enterprise
 from esja.feedback.model import Vote
 from esja.feedback.suggestions import Kind, Suggestion
 from esja.feedback.summary import ProfileFeedback, profile_feedback
-from esja.model import Enterprise
 from esja.people.actor import Actor, NotAllowed
-from esja.people.roles import Role
 
 
 class VoteReader(Protocol):
@@ -25,7 +23,7 @@ class EnterpriseFeedback:
         self._votes = votes
 
     def show(self, actor: Actor) -> tuple[ProfileFeedback, ...]:
-        enterprise = self._own(actor)
+        enterprise = own_enterprise(actor, self._enterprises)
         return profile_feedback(self._enterprises.profiles_of(enterprise.id), self._votes.votes_of(enterprise.id))
 
     def suggestion(self, actor: Actor, profile_id: str, kind: Kind) -> Suggestion:
@@ -36,10 +34,3 @@ class EnterpriseFeedback:
         if suggestion is None:
             raise NotAllowed("no such suggestion", hidden=True)
         return suggestion
-
-    def _own(self, actor: Actor) -> Enterprise:
-        actor.require(Role.ENTERPRISE)
-        enterprise = self._enterprises.enterprise(actor.item_id)
-        if enterprise is None:  # removed since the request's role check
-            raise NotAllowed("the enterprise is gone", hidden=True)
-        return enterprise
