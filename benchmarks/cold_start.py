@@ -27,7 +27,6 @@ ENV = {
     "SIGNING_KEYS": "benchmark-key",
     "ADDRESS_KEY_SECRET": "benchmark-address-key",
     "SES_MAX_SEND_RATE": "14",  # otherwise send_alerts asks SES at start
-    "REFERENCE_BUCKET": "",  # poll_tenders would fetch the municipalities list: network, not start-up
     "AWS_DEFAULT_REGION": "ca-central-1",
     "AWS_ACCESS_KEY_ID": "benchmark",
     "AWS_SECRET_ACCESS_KEY": "benchmark",

@@ -50,6 +50,8 @@ from esja.emails import Email, Sender
 from esja.enterprise_space.colleagues import Invited, Team
 from esja.enterprise_space.contracts import DENIED, RecordedWin
 from esja.enterprise_space.contracts import Verdict as WinVerdict
+from esja.enterprise_space.profile_store import StoredProfile
+from esja.enterprise_space.recent_tenders import NOT_MODIFIED, NotModified, StoredSnapshot
 from esja.errors import Rejected, SendingPaused, StoreError, Throttled
 from esja.feedback.model import Vote
 from esja.folding import fold_name
@@ -58,8 +60,9 @@ from esja.ingest.feed_state import FeedState
 from esja.ingest.reference_data import CachedFile
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
+from esja.people.actor import Actor
 from esja.people.keys import AddressKeys
-from esja.people.roles import Roles
+from esja.people.roles import Role, RoleGrant, Roles
 from esja.pledges.domains import InstitutionDomain, domain_key
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
@@ -80,12 +83,12 @@ if TYPE_CHECKING:
     from esja.digest import figure_book, setup
     from esja.digest import service as digest
     from esja.directory import moderation, public
-    from esja.enterprise_space import colleagues, contracts
+    from esja.enterprise_space import colleagues, contracts, profile_store, recent_tenders
     from esja.enterprise_space import feedback as enterprise_feedback
     from esja.enterprise_space import home as enterprise_space
     from esja.enterprises import removal
     from esja.feedback import service as feedback
-    from esja.ingest import poll, reference_data
+    from esja.ingest import poll, recent, reference_data
     from esja.matching import enterprise_book
     from esja.matching import service as matching
     from esja.people import rekey, roles
@@ -192,6 +195,7 @@ class FakeTenders(Fake):
                 change.change_count,
                 change.first_seen_at,
                 change.status_since,
+                change.opened_at,
             )
             self.stored[change.tender.key] = StoredTender(change.tender, version)
         return len(changes)
@@ -231,7 +235,8 @@ class FakeTenders(Fake):
 
 
 def _seen(stored: StoredTender) -> SeenTender:
-    return SeenTender(stored.tender, stored.version.first_seen_at, stored.version.status_since)
+    version = stored.version
+    return SeenTender(stored.tender, version.first_seen_at, version.status_since, version.opened_at)
 
 
 @dataclass
@@ -323,6 +328,75 @@ class FakeEnterprises(Fake):
             for e in self.enterprises.values()
             if any(self.address_keys(m.email) == address_key for m in e.managers)
         )
+
+    # The enterprises' own changes (esja.enterprise_space.profile_store.ProfileStore).
+
+    def stored_profiles(self, enterprise_id: str) -> list[StoredProfile]:
+        self._call("stored_profiles")
+        mine = [p for (e, _), p in self.profiles.items() if e == enterprise_id]
+        return [_stored_profile(p) for p in sorted(mine, key=lambda p: p.id)]
+
+    def add(self, profile: Profile) -> StoredProfile | None:
+        self._call("add")
+        key = (profile.enterprise_id, profile.id)
+        if key in self.profiles or profile.enterprise_id not in self.enterprises:
+            return None
+        return self._changed(profile)
+
+    def replace(self, profile: Profile, version: str) -> StoredProfile | None:
+        self._call("replace")
+        stored = self.profiles.get((profile.enterprise_id, profile.id))
+        if stored is None or _stored_profile(stored).version != version:
+            return None
+        return self._changed(profile)
+
+    def remove_profile(self, enterprise_id: str, profile_id: str, version: str) -> bool:
+        self._call("remove_profile")
+        stored = self.profiles.get((enterprise_id, profile_id))
+        if stored is None or _stored_profile(stored).version != version:
+            return False
+        del self.profiles[(enterprise_id, profile_id)]
+        self._version += 1
+        return True
+
+    def _changed(self, profile: Profile) -> StoredProfile:
+        self.profiles[(profile.enterprise_id, profile.id)] = profile
+        self._version += 1
+        return _stored_profile(profile)
+
+
+def _stored_profile(profile: Profile) -> StoredProfile:
+    """As the adapter versions a profile: a hash of what is stored."""
+    return StoredProfile(profile, hashlib.sha256(repr(profile).encode()).hexdigest()[:16])
+
+
+@dataclass
+class FakeSnapshots(Fake):
+    """The recent tenders' snapshot object: conditional writes and reads, as S3 answers them."""
+
+    data: bytes | None = None
+    _etag: int = 0
+
+    def version(self) -> str | None:
+        self._call("version")
+        return self._stored_version()
+
+    def replace(self, data: bytes, version: str | None) -> bool:
+        self._call("replace")
+        if version != self._stored_version():
+            return False
+        self.data, self._etag = data, self._etag + 1
+        return True
+
+    def read(self, unless: str | None) -> StoredSnapshot | NotModified | None:
+        self._call("read")
+        version = self._stored_version()
+        if self.data is None or version is None:
+            return None
+        return NOT_MODIFIED if unless == version else StoredSnapshot(self.data, version)
+
+    def _stored_version(self) -> str | None:
+        return f'"{self._etag}"' if self.data is not None else None
 
 
 @dataclass
@@ -1133,6 +1207,13 @@ class FakeVotes(Fake):
         return sorted((v for (e, _), v in self.by_key.items() if e == enterprise_id), key=lambda v: (v.at, v.item))
 
 
+def acting_for(enterprise_id: str, role: Role = Role.ENTERPRISE) -> Actor:
+    """A person acting for `enterprise_id` (or, with another role, for that item), as `Sessions.actor` makes them
+    (tests/space_builders.People goes through the sign-in's fakes)."""
+    grant = RoleGrant(role, enterprise_id, enterprise_id)
+    return Actor(grant, TEST_KEYS(f"someone@{enterprise_id}.example.org"), "fr", "session", "form-token")
+
+
 # --- the directory ---
 
 
@@ -1209,6 +1290,7 @@ class FakeWorld:
         self.announcer = FakeMatchQueue()
         self.enterprises = FakeEnterprises()
         self.profiles = self.enterprises  # the matcher's name for the same table
+        self.snapshots = FakeSnapshots()  # the recent tenders' snapshot the previews read
         self.matches = FakeMatches()
         self.sends = FakeSendLedger()
         self.subscriptions = FakeSubscriptions(sends=self.sends)
@@ -1300,6 +1382,9 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _feedback = (world.matches, world.tenders, world.enterprises)
     _colleagues: tuple[colleagues.TeamStore, colleagues.RateLimits] = (world.teams, world.rate_limits)
     _wins: contracts.WinRecords = world.matches
+    _space: tuple[profile_store.ProfileStore, recent.SnapshotWriter, recent_tenders.SnapshotReader]
+    _space = (world.enterprises, world.snapshots, world.snapshots)
+    _recent: recent.TendersFirstSeen = world.tenders
     _directory: tuple[moderation.ListingRecords, public.ListingSource, removal.DirectoryListings]
     _directory = (world.listings, world.listings, world.listings)
     _figures: tuple[figure_book.FigureStore, figure_book.WeekTenders, figure_book.EnterpriseList]

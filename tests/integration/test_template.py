@@ -123,6 +123,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("FeedsTable", "dynamodb:GetItem"),
         ("FeedsTable", "dynamodb:PutItem"),
         ("FeedsTable", "dynamodb:UpdateItem"),
+        ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),  # the recent tenders' snapshot
     },
     "MatchTendersFunctionRole": {
         ("TendersTable", "dynamodb:GetItem"),
@@ -169,6 +170,11 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("MatchesTable", "dynamodb:GetItem"),
         ("MatchesTable", "dynamodb:PutItem"),
         ("MatchesTable", "dynamodb:UpdateItem"),  # a contract won confirmed or denied by its enterprise
+        # An enterprise's own profiles (each written in a transaction with the catalogue's version), and its people.
+        ("EnterprisesTable", "dynamodb:PutItem"),
+        ("EnterprisesTable", "dynamodb:DeleteItem"),
+        ("EnterprisesTable", "dynamodb:ConditionCheckItem"),
+        ("EnterprisesTable", "dynamodb:UpdateItem"),  # the catalogue's version only (its partition key)
         # The directory: listings written on condition of their version, choices appended, the version moved.
         ("DirectoryTable", "dynamodb:GetItem"),
         ("DirectoryTable", "dynamodb:Query"),
@@ -181,10 +187,6 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("TendersTable/index/by_status_week", "dynamodb:Query"),
         ("MatchesTable", "dynamodb:Query"),
         ("EnterprisesTable", "dynamodb:Scan"),  # the feedback's enterprises of an organizer's regions too
-        # An enterprise's people changed in its space (conditional, in one transaction with the manager index).
-        ("EnterprisesTable", "dynamodb:ConditionCheckItem"),
-        ("EnterprisesTable", "dynamodb:PutItem"),
-        ("EnterprisesTable", "dynamodb:UpdateItem"),
         # The signatories' invitations: each written with its tender in one transaction (conditional).
         ("InvitationsTable", "dynamodb:GetItem"),
         ("InvitationsTable", "dynamodb:PutItem"),
@@ -273,6 +275,9 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("MatchQueue", "sqs:SendMessage*"),
         ("ReferenceDataBucket/geo/*", "s3:GetObject"),
         ("ReferenceDataBucket/geo/*", "s3:PutObject"),
+        ("ReferenceDataBucket/matching/*", "s3:GetObject"),  # the recent tenders' snapshot
+        ("ReferenceDataBucket/matching/*", "s3:PutObject"),
+        ("ReferenceDataBucket", "s3:ListBucket"),  # so that no snapshot yet is NotFound, not AccessDenied
         ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retry
     },
     "MatchTendersFunctionRole": {
@@ -285,6 +290,8 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("configuration-set/TransactionalConfigurationSet", "ses:SendEmail"),
         ("ArchiveBucket/digests/*", "s3:GetObject"),
         ("ArchiveBucket", "s3:ListBucket"),  # so that a digest not there is NoSuchKey (404), not AccessDenied
+        ("ReferenceDataBucket/matching/*", "s3:GetObject"),  # the recent tenders' snapshot (previews)
+        ("ReferenceDataBucket", "s3:ListBucket"),  # so that no snapshot yet is NoSuchKey, not AccessDenied
         ("MatchQueue", "sqs:SendMessage"),  # an invitation announced for matching
     },
     "SendInvitationAlertsFunctionRole": {
@@ -343,11 +350,17 @@ def test_every_function_role_is_checked(transformed: dict[str, Any]) -> None:
 ACCOUNT_LEVEL_ACTIONS = {"ses:GetAccount"}  # the account's maximum send rate
 
 
+# The one deletion a function makes: an enterprise deleting one of its own profiles (the use case checks whose).
+DELETIONS = {("WebFunctionRole", "EnterprisesTable")}
+
+
 def test_no_function_may_delete_or_use_wildcards(transformed: dict[str, Any]) -> None:
     for logical_id, role in resources_of_type(transformed, "AWS::IAM::Role").items():
         for statement in role_statements(role):
             for action in actions(statement):
-                assert action not in ("*", "dynamodb:*", "dynamodb:DeleteItem"), logical_id
+                assert action not in ("*", "dynamodb:*"), logical_id
+                if action == "dynamodb:DeleteItem":
+                    assert {(logical_id, resource_name(statement["Resource"]))} <= DELETIONS
                 unscoped = statement.get("Resource") == "*"
                 assert not unscoped or action.startswith("logs:") or action in ACCOUNT_LEVEL_ACTIONS, logical_id
 
@@ -575,14 +588,28 @@ def test_sessions_and_the_audit_log_expire_by_ttl() -> None:
         assert ttl == {"AttributeName": "expires_at", "Enabled": True}, table
 
 
-def test_the_web_function_reads_only_the_archived_digests(transformed: dict[str, Any]) -> None:
+def test_the_web_function_reads_only_the_archived_digests_and_the_recent_tenders(transformed: dict[str, Any]) -> None:
     statements = role_statements(transformed["Resources"]["WebFunctionRole"])
 
     assert [(actions(s), s["Resource"]) for s in statements if any(a.startswith("s3:") for a in actions(s))] == [
         (["s3:GetObject"], {"Fn::Sub": "${ArchiveBucket.Arn}/digests/*"}),
         # Without ListBucket, S3 answers a missing key with AccessDenied: the person would get a 503, not a 404.
         (["s3:ListBucket"], {"Fn::GetAtt": ["ArchiveBucket", "Arn"]}),
+        (["s3:GetObject"], {"Fn::Sub": "${ReferenceDataBucket.Arn}/matching/*"}),
+        (["s3:ListBucket"], {"Fn::GetAtt": ["ReferenceDataBucket", "Arn"]}),
     ]
+
+
+def test_the_web_function_updates_only_the_profiles_version_in_the_enterprises_table(
+    transformed: dict[str, Any],
+) -> None:
+    [statement] = [
+        s
+        for s in role_statements(transformed["Resources"]["WebFunctionRole"])
+        if "dynamodb:UpdateItem" in actions(s) and resource_name(s["Resource"]) == "EnterprisesTable"
+    ]
+    assert actions(statement) == ["dynamodb:UpdateItem"]
+    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["_catalogue"]}}
 
 
 # --- Concurrency: a backfill can never starve the pages or the alerts -------------------------------------

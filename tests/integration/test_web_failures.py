@@ -46,6 +46,7 @@ WEB_TABLES = {
     "AUDIT_TABLE": "audit",
     "ORGANIZERS_TABLE": "organizers",
     "FEEDS_TABLE": "feeds",
+    "REFERENCE_BUCKET": "reference",  # the recent tenders' snapshot (profile previews)
     "DIRECTORY_TABLE": "directory",
     "MATCHES_TABLE": "matches",
 }

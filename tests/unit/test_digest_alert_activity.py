@@ -9,9 +9,10 @@ from datetime import timedelta
 from esja.config import SenderIdentity
 from esja.digest.compose import compose_digest
 from esja.digest.facts import WeekAnswers, WeekFacts
-from esja.digest.sections import FLOOD_THRESHOLD, Figure, alert_activity, build_digest
+from esja.digest.sections import Figure, alert_activity, build_digest
 from esja.digest.week_data import WeekData
 from esja.feedback.model import Vote
+from esja.model import FLOOD_THRESHOLD
 from local.feedback_case import ENTERPRISE_ID, PROFILE_ID, answered_tenders
 from tests.digest_builders import CESIM, ESBSL, LAST_MONDAY, MONDAY, WEEK, enterprise, matched, tender, week_data
 from tests.unit.test_feedback_suggestions import CLEANING

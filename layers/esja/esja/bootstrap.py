@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal, overload
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 import boto3
 from botocore.config import Config
@@ -41,10 +41,15 @@ if TYPE_CHECKING:
     from esja.digest.setup import DigestSetup
     from esja.digest.signatories import SignatoryIndex
     from esja.directory.public import PublicDirectory
+    from esja.enterprise_space.codes import CodeChoice
+    from esja.enterprise_space.preview import ProfilePreview
+    from esja.enterprise_space.profiles import EnterpriseProfiles
+    from esja.enterprise_space.recent_tenders import NotModified, StoredSnapshot
     from esja.enterprises.removal import EnterpriseRemoval
     from esja.geo import Gazetteer
     from esja.ingest.changes import Change
     from esja.ingest.poll import PollService
+    from esja.ingest.recent import RecentTendersPublisher
     from esja.mail.mailer import Mailer
     from esja.matching.enterprise_book import EnterpriseBook
     from esja.matching.service import MatchService
@@ -198,6 +203,22 @@ def build_match_service(
         matches=MatchStore(settings.matches_table, dynamodb),
         clock=utc_now,
         invitation_alerts=InvitationAlertQueue(settings.invitation_alert_queue_url, sqs or aws_client("sqs")),
+    )
+
+
+def build_recent_tenders_publisher(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, s3: S3Client | None = None
+) -> RecentTendersPublisher:
+    """The snapshot of the recent tenders the profiles' previews read, written after each poll."""
+    from esja.ingest.recent import RecentTendersPublisher
+    from esja.store.digest_sources import TenderWeeks
+    from esja.store.recent_tenders import RecentTendersObject
+
+    settings = _read(settings, "tenders_table", "reference_bucket")
+    return RecentTendersPublisher(
+        tenders=TenderWeeks(settings.tenders_table, dynamodb or aws_client("dynamodb")),
+        snapshots=RecentTendersObject(settings.reference_bucket, s3 or aws_client("s3")),
+        clock=utc_now,
     )
 
 
@@ -480,6 +501,7 @@ def build_space_routers(
     from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.listing_routes import listing_router
     from esja.web.organizer_routes import organizer_router
+    from esja.web.profile_routes import profile_router
     from esja.web.session import SessionCookie, Spaces
     from esja.web.signatory_routes import signatory_router
     from esja.web.signin_routes import signin_router
@@ -535,6 +557,7 @@ def build_space_routers(
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
         build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
+        profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
         console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
         invitation_space_router(
@@ -711,6 +734,42 @@ def build_subscriber_choices(settings: Settings, *, dynamodb: DynamoDBClient, ke
         SubscriberLinks(settings.public_base_url, keys),
         utc_now,
     )
+
+
+class ProfileSpace(NamedTuple):
+    """The use cases of the enterprises' own profiles, for their pages."""
+
+    profiles: EnterpriseProfiles
+    preview: ProfilePreview
+    codes: CodeChoice
+
+
+def build_profile_space(
+    settings: Settings, *, enterprises: EnterpriseStore, audit: Audit, s3: S3Client | None = None
+) -> ProfileSpace:
+    """Profiles, their live preview on the recent tenders' snapshot (read at the first preview, checked for
+    a newer one once a minute), and the code list completed by the codes those tenders carry."""
+    from esja.enterprise_space.codes import CodeChoice
+    from esja.enterprise_space.preview import ProfilePreview
+    from esja.enterprise_space.profiles import EnterpriseProfiles
+    from esja.enterprise_space.recent_tenders import LatestRecentTenders
+    from esja.store.recent_tenders import RecentTendersObject
+
+    settings.require("reference_bucket")
+
+    class LazyS3Snapshot:
+        """The S3 client built at the first preview: it costs every other page ~70 ms of cold start."""
+
+        @cached_property
+        def _object(self) -> RecentTendersObject:
+            return RecentTendersObject(settings.reference_bucket, s3 or aws_client("s3", config=WEB_AWS_CONFIG))
+
+        def read(self, unless: str | None) -> StoredSnapshot | NotModified | None:
+            return self._object.read(unless)
+
+    recent = LatestRecentTenders(LazyS3Snapshot(), utc_now)
+    profiles = EnterpriseProfiles(profiles=enterprises, audit=audit)
+    return ProfileSpace(profiles, ProfilePreview(profiles=profiles, recent=recent), CodeChoice(recent=recent))
 
 
 def build_digest_router(settings: Settings, *, keys: KeySource, s3: S3Client | None = None) -> Router:

@@ -161,6 +161,10 @@ class Tender:
     def key(self) -> str:
         return f"{self.source}:{self.native_id}"
 
+    def is_open_at(self, moment: datetime) -> bool:
+        """Open for bids at `moment`: only such a tender is ever matched (esja.matching)."""
+        return self.status is Status.OPEN and (self.closing_at is None or self.closing_at > moment)
+
     @property
     def unspsc_codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.classifications if c.scheme == "UNSPSC")
@@ -272,6 +276,9 @@ Frequency = Literal["instant", "daily", "weekly"]  # how often a subscriber hear
 FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
 LegalForm = Literal["coop", "non-profit", "mutual", "other"]
 UpdateKind = Literal["amended", "cancelled"]  # what befell a tender an enterprise was told about
+# More tenders than this alerted to one enterprise in a week — three a working day — is more than a small
+# enterprise can weigh: its profile is probably too broad (the digest flags it; a profile's preview says so).
+FLOOD_THRESHOLD = 15
 
 
 S = TypeVar("S", bound=str)

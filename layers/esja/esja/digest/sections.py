@@ -21,13 +21,10 @@ from esja.digest.week_data import ALERT_SENT, BOUNCE, COMPLAINT, UNSUBSCRIBE, Se
 from esja.digest.weeks import Week
 from esja.geo.organisations import main_name
 from esja.geo.regions import all_regions
-from esja.model import Scope, Tender, Text
+from esja.model import FLOOD_THRESHOLD, Scope, Tender, Text
 from esja.pledges.model import Pledge, Verification
 from esja.sources.catalogue import INVITATIONS_SOURCE
 
-# More tenders than this alerted to one enterprise in a week — three a working day — is more than a
-# small enterprise can weigh: its profile is probably too broad.
-FLOOD_THRESHOLD = 15
 QUIET_WEEKS = 4  # no tender alerted for this many weeks: the profile is probably too narrow
 CLOSING_WINDOW = timedelta(days=7)
 NO_CATEGORY = "none"

@@ -33,6 +33,7 @@ class SeenTender:
     tender: Tender
     first_seen_at: datetime
     status_since: datetime
+    opened_at: datetime | None = None  # when first stored open for bids, and so matched; None: never
 
     @property
     def was_open_when_first_seen(self) -> bool:

@@ -1,1 +1,2 @@
-"""The enterprises' space (/entreprise/): what an enterprise's managers see and change of their enterprise."""
+"""The enterprises' space (/entreprise/): their own alert profiles with a live preview, the codes to choose
+them by; use cases that take the person acting and decide themselves what that person may do."""

@@ -27,6 +27,8 @@ class StoredVersion:
     change_count: int
     first_seen_at: datetime
     status_since: datetime  # when the tender reached its current status
+    # When it was first stored open for bids, and so matched (None: never, or stored before ESJA kept it).
+    opened_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class Change:
     first_seen_at: datetime
     seen_at: datetime
     status_since: datetime
+    opened_at: datetime | None  # when first stored open for bids (StoredVersion.opened_at)
 
     @property
     def announced(self) -> bool:
@@ -55,8 +58,9 @@ STALE = Stale()
 def plan_change(tender: Tender, stored: StoredVersion | None, now: datetime) -> Change | Stale | None:
     """The change to write, STALE for an older revision, or None when nothing a reader could notice changed."""
     content_hash = tender.content_hash()
+    opened_at = now if tender.is_open_at(now) else None
     if stored is None:
-        return Change(tender, ChangeKind.NEW, content_hash, 0, now, now, now)
+        return Change(tender, ChangeKind.NEW, content_hash, 0, now, now, now, opened_at)
     if tender.revision < stored.revision:
         return STALE
     if content_hash == stored.content_hash:
@@ -70,6 +74,7 @@ def plan_change(tender: Tender, stored: StoredVersion | None, now: datetime) -> 
         stored.first_seen_at,
         now,
         stored.status_since if kind is ChangeKind.AMENDED else now,
+        stored.opened_at or opened_at,
     )
 
 

@@ -11,7 +11,7 @@ from esja.matching.explain import code_reason
 from esja.matching.regions import RegionFits
 from esja.matching.text import FieldText, Stems, field_text, normalise_name
 from esja.matching.unspsc import ancestors_and_self, normalise_unspsc
-from esja.model import Category, Classification, Reason, Scope, Status, Tender, Text
+from esja.model import Category, Classification, Reason, Scope, Tender, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,22 +44,15 @@ class TenderFeatures:
 
 def is_open(tender: Tender, now: datetime) -> bool:
     """Only an open tender whose closing date has not passed is ever matched."""
-    return tender.status is Status.OPEN and (tender.closing_at is None or tender.closing_at > now)
+    return tender.is_open_at(now)
 
 
-def tender_features(tender: Tender, now: datetime) -> TenderFeatures:
-    """The tender as seen at `now` (which decides whether it is still open)."""
-    codes, classification = _classified(tender.classifications)
-    fields = tuple(
-        f
-        for f in (
-            field_text("title", _texts(tender.title)),
-            field_text("description", _texts(tender.description)),
-            classification,
-            field_text("category", list(tender.category_details)),
-        )
-        if f.sequence
-    )
+def tender_features(tender: Tender, now: datetime, fields: tuple[FieldText, ...] | None = None) -> TenderFeatures:
+    """The tender as seen at `now` (which decides whether it is still open). `fields`: its
+    `searched_fields`, when they were worked out before (esja.matching.recent keeps them)."""
+    codes = _classified(tender.classifications)[0]
+    if fields is None:
+        fields = searched_fields(tender)
     regions = tender.regions
     region_codes = regions.codes if regions is not None else ()
     scope = regions.scope if regions is not None else Scope.UNKNOWN
@@ -80,6 +73,20 @@ def tender_features(tender: Tender, now: datetime) -> TenderFeatures:
         buyer_keys=_buyer_keys(tender),
         value=tender.value.amount if tender.value is not None else None,
         region_fits=_region_fits_in(scope, region_codes),
+    )
+
+
+def searched_fields(tender: Tender) -> tuple[FieldText, ...]:
+    """The words keywords are looked for in, in the order reasons prefer them: title first."""
+    return tuple(
+        f
+        for f in (
+            field_text("title", _texts(tender.title)),
+            field_text("description", _texts(tender.description)),
+            _classified(tender.classifications)[1],
+            field_text("category", list(tender.category_details)),
+        )
+        if f.sequence
     )
 
 

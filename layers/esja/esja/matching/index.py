@@ -5,7 +5,7 @@ or one level below it, or the first word of a keyword among the tender's stems, 
 whose regions fit the tender's place) and hands each one to `match_found`, saying which of its parts
 found it; `match_found` applies the rules of `match_pair`, which the brute force applies to every pair.
 Each list of profiles is split by the regions they name, so a tender reads only the lists of the places
-it fits: that pruning is exact, as `_places` follows the rules of `region_fit`.
+it fits: that pruning is exact, as `tender_places` follows the rules of `region_fit`.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class ProfileIndex:
         by_parent: Filing = defaultdict(_places_filed)
         by_stem: Filing = defaultdict(_places_filed)
         for i, p in enumerate(compiled):  # one int object per position, in every list that files it
-            places: Iterable[Place] = p.regions or (ANYWHERE,)
+            places = filed_under(p)
             for filing, terms in ((by_code, p.codes), (by_parent, p.parents), (by_stem, p.keyword_stems)):
                 for term in terms:
                     by_place = filing[term]
@@ -67,11 +67,14 @@ class ProfileIndex:
         """The tender's matches, in no particular order."""
         if not is_open(tender, now):
             return []  # most of a SEAO week: contracts and awards, not worth reading
-        features = tender_features(tender, now)
+        return self.match_features(tender_features(tender, now))
+
+    def match_features(self, features: TenderFeatures) -> list[Match]:
+        """`match` for a tender whose features were worked out before (esja.matching.recent keeps them)."""
         return match_found(self._profiles, self._found(features), features)
 
     def _found(self, f: TenderFeatures) -> Found:
-        places = _places(f)
+        places = tender_places(f.scope, f.region_codes)
         found = Found(set(), set(), set())
         searches = (
             (self._by_code, f.covering, found.covering),
@@ -79,7 +82,9 @@ class ProfileIndex:
             (self._by_stem, f.all_stems, found.by_keyword),
         )
         for postings, terms, positions in searches:
-            for term in terms:
+            # Whichever side is smaller is walked: a tender's hundreds of words against a few profiles'
+            # terms (a profile's live preview), or against the terms of 100,000 profiles.
+            for term in terms if len(terms) <= len(postings) else postings.keys() & terms:
                 by_place = postings.get(term)
                 if by_place is None:
                     continue
@@ -92,11 +97,16 @@ class ProfileIndex:
         return found
 
 
-def _places(f: TenderFeatures) -> tuple[Place, ...] | None:
-    """Where the profiles whose regions fit the tender's place are filed; None: everywhere."""
-    scope = f.scope
+def filed_under(p: CompiledProfile) -> Iterable[Place]:
+    """Where a profile is filed: each region it names, or ANYWHERE."""
+    return p.regions or (ANYWHERE,)
+
+
+def tender_places(scope: Scope, region_codes: tuple[str, ...]) -> tuple[Place, ...] | None:
+    """Where the profiles whose regions fit a tender's place (its features' `scope` and `region_codes`)
+    are filed; None: everywhere."""
     if scope is Scope.REGIONS:
-        return (*f.region_codes, ALL_QUEBEC, CANADA, ANYWHERE)
+        return (*region_codes, ALL_QUEBEC, CANADA, ANYWHERE)
     if scope is Scope.ALL_QUEBEC:
         return _IN_QUEBEC
     if scope is Scope.OUTSIDE_QUEBEC:

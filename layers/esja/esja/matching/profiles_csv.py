@@ -52,27 +52,13 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TypeVar
 
 from esja.matching import csv_cells as cells
+from esja.matching.profile_cells import PROFILE_COLUMNS, joined, profile_cells, read_profile
 from esja.model import Consent, Enterprise, Frequency, Language, LegalForm, Profile, Subscriber
 
 ENTERPRISE_COLUMNS = ("enterprise_id", "enterprise_name", "neq", "legal_form", "regions_served")
-PROFILE_COLUMNS = (
-    "profile_id",
-    "profile_name",
-    "active",
-    "unspsc",
-    "keywords",
-    "excluded",
-    "regions",
-    "categories",
-    "min_value",
-    "max_value",
-    "buyers_allow",
-    "buyers_deny",
-)
 SUBSCRIBER_COLUMNS = (
     "subscriber_email",
     "subscriber_name",
@@ -148,7 +134,7 @@ def write_profiles_csv(enterprises: Iterable[Enterprise], profiles: Iterable[Pro
         own, subscribers = by_enterprise.pop(enterprise.id, []), enterprise.subscribers
         for i in range(max(len(own), len(subscribers), 1)):
             row = _enterprise_cells(enterprise)
-            row |= _profile_cells(own[i]) if i < len(own) else {}
+            row |= profile_cells(own[i]) if i < len(own) else {}
             row |= _subscriber_cells(subscribers[i]) if i < len(subscribers) else {}
             writer.writerow([row.get(c, "") for c in COLUMNS])
     if by_enterprise:
@@ -246,32 +232,9 @@ class _Reader:
 
     def _profile(self, enterprise_id: str) -> None:
         profile_id = self.cells["profile_id"]
-        min_value = self._parse("min_value", cells.amount, None)
-        max_value = self._parse("max_value", cells.amount, None)
-        if min_value is not None and max_value is not None and min_value > max_value:
-            self._error(self.line, "max_value", "inférieur à min_value", "less than min_value")
-        profile = Profile(
-            enterprise_id=enterprise_id,
-            id=profile_id,
-            name=self.cells.get("profile_name", ""),
-            unspsc=self._parse("unspsc", cells.unspsc_codes, ()),
-            keywords=self._parse("keywords", cells.keywords, ()),
-            excluded=self._parse("excluded", cells.keywords, ()),
-            regions=self._parse("regions", cells.region_codes, ()),
-            categories=self._parse("categories", cells.categories, ()),
-            min_value=min_value,
-            max_value=max_value,
-            buyers_allow=tuple(cells.items(self.cells.get("buyers_allow", ""))),
-            buyers_deny=tuple(cells.items(self.cells.get("buyers_deny", ""))),
-            active=self._parse("active", cells.flag, True),
-        )
-        if not self.cells.get("unspsc") and not self.cells.get("keywords"):
-            self._error(
-                self.line,
-                "unspsc",
-                "profil sans code UNSPSC ni mot-clé : il ne recevrait aucune alerte",
-                "profile with neither a UNSPSC code nor a keyword: it would never be alerted",
-            )
+        profile, problems = read_profile(enterprise_id, profile_id, self.cells)
+        for problem in problems:
+            self._error(self.line, problem.column, problem.fr, problem.en)
         key = (enterprise_id, profile_id)
         if key in self.profiles:
             self._error(self.line, "profile_id", "profil en double", "duplicate profile")
@@ -333,24 +296,7 @@ def _enterprise_cells(e: Enterprise) -> dict[str, str]:
         "enterprise_name": e.name,
         "neq": e.neq or "",
         "legal_form": e.legal_form,
-        "regions_served": _joined(e.regions_served),
-    }
-
-
-def _profile_cells(p: Profile) -> dict[str, str]:
-    return {
-        "profile_id": p.id,
-        "profile_name": p.name,
-        "active": "yes" if p.active else "no",
-        "unspsc": _joined(p.unspsc),
-        "keywords": _joined(p.keywords),
-        "excluded": _joined(p.excluded),
-        "regions": _joined(p.regions),
-        "categories": _joined(c.value for c in p.categories),
-        "min_value": _amount(p.min_value),
-        "max_value": _amount(p.max_value),
-        "buyers_allow": _joined(p.buyers_allow),
-        "buyers_deny": _joined(p.buyers_deny),
+        "regions_served": joined(e.regions_served),
     }
 
 
@@ -369,14 +315,3 @@ def _subscriber_cells(s: Subscriber) -> dict[str, str]:
 
 def _optional_flag(cell: str) -> bool:
     return cells.flag(cell) if cell.strip() else False
-
-
-def _joined(values: Iterable[str]) -> str:
-    values = list(values)
-    if any(cells.SEPARATOR in v for v in values):
-        raise ValueError(f"an item contains the separator « {cells.SEPARATOR} »: {values}")
-    return f"{cells.SEPARATOR} ".join(values)
-
-
-def _amount(value: Decimal | None) -> str:
-    return "" if value is None else str(value)

@@ -111,7 +111,12 @@ def field_text(where: str, texts: list[str]) -> FieldText:
         if sequence:
             sequence.append(_GAP)
         sequence.extend(stem_sequence(text))
-    return FieldText(where, frozenset().union(*sequence), tuple(sequence))
+    return field_of_sequence(where, tuple(sequence))
+
+
+def field_of_sequence(where: str, sequence: tuple[Stems, ...]) -> FieldText:
+    """The field whose words are `sequence` (a snapshot of recent tenders keeps fields this way)."""
+    return FieldText(where, frozenset().union(*sequence), sequence)
 
 
 def title_language(keyword: Keyword, title: Text) -> str:

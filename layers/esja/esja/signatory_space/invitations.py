@@ -330,6 +330,7 @@ class InvitationService:
                 version.first_seen_at,
                 at,
                 version.status_since,
+                version.opened_at,
             )
             self._announce(pending, change)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ from esja.enterprise_space.contracts import DENIED
 from esja.model import Status, Tender
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 from esja.store.matches import items_of
+from esja.store.tenders import opened_at
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -202,11 +204,16 @@ def _moment(item: dict[str, Any], name: str) -> datetime:
 
 
 def _seen(item: dict[str, Any]) -> SeenTender:
-    return SeenTender(
+    seen = SeenTender(
         tender=Tender.from_dict(json.loads(item["tender"]["S"])),
         first_seen_at=datetime.fromisoformat(item["first_seen_at"]["S"]),
         status_since=datetime.fromisoformat(item["status_since"]["S"]),
+        opened_at=opened_at(item),
     )
+    if "opened_at" not in item and seen.was_open_when_first_seen:
+        # Written before ESJA kept when a tender was stored open: open when first seen, as far as can be told.
+        return replace(seen, opened_at=seen.first_seen_at)
+    return seen
 
 
 def _event(item: dict[str, Any], since: datetime) -> SubscriptionEvent | None:

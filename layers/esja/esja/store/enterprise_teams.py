@@ -2,8 +2,8 @@
 
 The enterprise item (its subscribers) is written only over the data as read, with its manager index following in
 the same transaction: a new manager gets a `manager#<address key>` item, one no longer managing gets the same item
-without its `manager_key` (out of the sparse `by_manager` index: the web function deletes nothing, and the next
-spreadsheet import removes it). Each colleague asked for is a `colleague#<id>` item beside it: what they will
+without its `manager_key` (out of the sparse `by_manager` index: every write of the transaction is a conditional or
+plain Put; the next spreadsheet import removes it). Each colleague asked for is a `colleague#<id>` item beside it: what they will
 receive, the SHA-256 of the link's secret, and when it was confirmed; the table's TTL removes it a week after the
 link expired.
 """
@@ -52,12 +52,7 @@ class EnterpriseTeams:
         return Team(enterprise_from_json(data), version_of(data), tuple(sorted(invited, key=lambda i: i.invited_at)))
 
     def invite(self, invited: Invited) -> bool:
-        item = {
-            "enterprise_id": {"S": invited.enterprise_id},
-            "item": {"S": f"{COLLEAGUE}{invited.id}"},
-            "data": {"S": _invited_json(invited)},
-            "expires_at": {"N": str(int((invited.expires_at + KEPT_AFTER_EXPIRY).timestamp()))},
-        }
+        item = self._request_item(invited)
         exists = {"enterprise_id": {"S": invited.enterprise_id}, "item": {"S": "enterprise"}}
         return self._transact(
             [
@@ -106,7 +101,7 @@ class EnterpriseTeams:
         }
         writes: list[dict[str, Any]] = [{"Put": put}, *self._manager_writes(team.enterprise, enterprise)]
         if confirmed is not None and confirmed.confirmed_at is not None:
-            writes.append({"Update": self._confirmed(confirmed, confirmed.confirmed_at)})
+            writes.append({"Put": self._confirmed(confirmed, confirmed.confirmed_at)})
         return self._transact(writes, "changing an enterprise's people")
 
     def _manager_writes(self, before: Enterprise, after: Enterprise) -> list[dict[str, Any]]:
@@ -123,13 +118,20 @@ class EnterpriseTeams:
         return writes
 
     def _confirmed(self, invited: Invited, at: datetime) -> dict[str, Any]:
+        """The request again, spent: only over itself unspent (a Put: the web function updates nothing here)."""
         return {
             "TableName": self._table,
-            "Key": {"enterprise_id": {"S": invited.enterprise_id}, "item": {"S": f"{COLLEAGUE}{invited.id}"}},
-            "UpdateExpression": "SET confirmed_at = :at",
+            "Item": self._request_item(invited) | {"confirmed_at": {"S": at.isoformat()}},
             "ConditionExpression": "attribute_exists(#item) AND attribute_not_exists(confirmed_at)",
             "ExpressionAttributeNames": {"#item": "item"},
-            "ExpressionAttributeValues": {":at": {"S": at.isoformat()}},
+        }
+
+    def _request_item(self, invited: Invited) -> dict[str, Any]:
+        return {
+            "enterprise_id": {"S": invited.enterprise_id},
+            "item": {"S": f"{COLLEAGUE}{invited.id}"},
+            "data": {"S": _invited_json(invited)},
+            "expires_at": {"N": str(int((invited.expires_at + KEPT_AFTER_EXPIRY).timestamp()))},
         }
 
     def _transact(self, writes: list[dict[str, Any]], action: str) -> bool:

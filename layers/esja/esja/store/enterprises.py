@@ -4,20 +4,24 @@ Items: (enterprise_id, "enterprise") and (enterprise_id, "profile#<id>"), plus o
 `version` goes up whenever a profile changes, so each matcher container knows to rebuild its index;
 and (enterprise_id, "manager#<address key>") for each subscriber who may manage the enterprise's space,
 indexed by `by_manager` (sign-in finds a person's enterprises without reading the others).
+The enterprises' own changes to a profile (esja.enterprise_space.profiles) are written with the catalogue's
+version in one transaction, each only over the profile as it was read (its `data`, compared by DynamoDB).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from esja.enterprise_space.profile_store import StoredProfile
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Category, Consent, Enterprise, Profile, Subscriber
 from esja.store.batches import Batches
-from esja.store.errors import AWS_ERRORS, store_error
+from esja.store.errors import AWS_ERRORS, error_code, store_error
 from esja.store.queries import query_all
 
 if TYPE_CHECKING:
@@ -26,6 +30,11 @@ if TYPE_CHECKING:
     from esja.people.keys import AddressKeys
 
 CATALOGUE = {"enterprise_id": {"S": "_catalogue"}, "item": {"S": "version"}}
+_NEXT_VERSION: dict[str, Any] = {
+    "Key": CATALOGUE,
+    "UpdateExpression": "ADD version :one",
+    "ExpressionAttributeValues": {":one": {"N": "1"}},
+}
 MANAGER = "manager#"
 MANAGER_INDEX = "by_manager"
 
@@ -87,12 +96,7 @@ class EnterpriseStore:
 
     def _next_version(self) -> None:
         """The profiles changed: each matcher rebuilds its index."""
-        self._client.update_item(
-            TableName=self._table,
-            Key=CATALOGUE,
-            UpdateExpression="ADD version :one",
-            ExpressionAttributeValues={":one": {"N": "1"}},
-        )
+        self._client.update_item(TableName=self._table, **_NEXT_VERSION)
 
     def enterprise(self, enterprise_id: str) -> Enterprise | None:
         try:
@@ -169,6 +173,80 @@ class EnterpriseStore:
             raise store_error(error, "reading the enterprises") from error
         return sorted(found, key=lambda e: e.id)
 
+    def stored_profiles(self, enterprise_id: str) -> list[StoredProfile]:
+        items = self._items_of(enterprise_id)
+        found = [_stored(data) for (item, _), data in items.items() if item.startswith("profile#")]
+        return sorted(found, key=lambda s: s.profile.id)
+
+    def add(self, profile: Profile) -> StoredProfile | None:
+        data = profile_json(profile)
+        enterprise = {"enterprise_id": {"S": profile.enterprise_id}, "item": {"S": "enterprise"}}
+        written = self._transact(
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _item(profile.enterprise_id, f"profile#{profile.id}", data),
+                    "ConditionExpression": "attribute_not_exists(enterprise_id)",
+                }
+            },
+            # Never a profile of an enterprise that is no more (removed while its page was open).
+            {
+                "ConditionCheck": {
+                    "TableName": self._table,
+                    "Key": enterprise,
+                    "ConditionExpression": "attribute_exists(enterprise_id)",
+                }
+            },
+            action="adding a profile",
+        )
+        return _stored(data) if written else None
+
+    def replace(self, profile: Profile, version: str) -> StoredProfile | None:
+        stored = self._profile_data(profile.enterprise_id, profile.id)
+        if stored is None or _version(stored) != version:
+            return None
+        data = profile_json(profile)
+        put = {
+            "TableName": self._table,
+            "Item": _item(profile.enterprise_id, f"profile#{profile.id}", data),
+            "ConditionExpression": "#d = :read",
+            "ExpressionAttributeNames": {"#d": "data"},
+            "ExpressionAttributeValues": {":read": {"S": stored}},
+        }
+        return _stored(data) if self._transact({"Put": put}, action="changing a profile") else None
+
+    def remove_profile(self, enterprise_id: str, profile_id: str, version: str) -> bool:
+        stored = self._profile_data(enterprise_id, profile_id)
+        if stored is None or _version(stored) != version:
+            return False
+        delete = {
+            "TableName": self._table,
+            "Key": {"enterprise_id": {"S": enterprise_id}, "item": {"S": f"profile#{profile_id}"}},
+            "ConditionExpression": "#d = :read",
+            "ExpressionAttributeNames": {"#d": "data"},
+            "ExpressionAttributeValues": {":read": {"S": stored}},
+        }
+        return self._transact({"Delete": delete}, action="deleting a profile")
+
+    def _profile_data(self, enterprise_id: str, profile_id: str) -> str | None:
+        key = {"enterprise_id": {"S": enterprise_id}, "item": {"S": f"profile#{profile_id}"}}
+        try:
+            item = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        except AWS_ERRORS as error:
+            raise store_error(error, "reading a profile") from error
+        return item["data"]["S"] if item else None
+
+    def _transact(self, *writes: dict[str, Any], action: str) -> bool:
+        """The writes and the catalogue's next version, all or none; False when a condition failed."""
+        items = [*writes, {"Update": {"TableName": self._table, **_NEXT_VERSION}}]
+        try:
+            self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except AWS_ERRORS as error:
+            if error_code(error) == "TransactionCanceledException" and _condition_failed(error):
+                return False
+            raise store_error(error, action) from error
+        return True
+
     def _items_of(self, enterprise_id: str) -> dict[tuple[str, str], str]:
         try:
             answer = self._client.query(
@@ -180,6 +258,19 @@ class EnterpriseStore:
         except AWS_ERRORS as error:
             raise store_error(error, "reading an enterprise") from error
         return {(item["item"]["S"], enterprise_id): item["data"]["S"] for item in answer["Items"]}
+
+
+def _version(data: str) -> str:
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def _stored(data: str) -> StoredProfile:
+    return StoredProfile(profile_from_json(data), _version(data))
+
+
+def _condition_failed(error: Exception) -> bool:
+    reasons = getattr(error, "response", {}).get("CancellationReasons", [])
+    return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons)
 
 
 def _item(enterprise_id: str, item: str, data: str) -> dict[str, Any]:

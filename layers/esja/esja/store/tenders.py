@@ -28,7 +28,9 @@ class TenderStore:
         found = self._batches.get(
             [{"tender_key": {"S": key}} for key in dict.fromkeys(keys)],
             "reading stored tenders",
-            ProjectionExpression="tender_key, content_hash, revision, #s, change_count, first_seen_at, status_since",
+            ProjectionExpression=(
+                "tender_key, content_hash, revision, #s, change_count, first_seen_at, status_since, opened_at"
+            ),
             ExpressionAttributeNames={"#s": "status"},
         )
         return {item["tender_key"]["S"]: _version(item) for item in found}
@@ -80,7 +82,14 @@ def _version(item: dict[str, Any]) -> StoredVersion:
         change_count=int(item["change_count"]["N"]),
         first_seen_at=datetime.fromisoformat(item["first_seen_at"]["S"]),
         status_since=datetime.fromisoformat(item["status_since"]["S"]),
+        opened_at=opened_at(item),
     )
+
+
+def opened_at(item: dict[str, Any]) -> datetime | None:
+    """When the tender was first stored open; None when never (written ""), or stored before ESJA kept it."""
+    written = item.get("opened_at", {}).get("S")
+    return datetime.fromisoformat(written) if written else None
 
 
 def tender_item(change: Change) -> dict[str, Any]:
@@ -97,6 +106,8 @@ def tender_item(change: Change) -> dict[str, Any]:
         "amended": {"BOOL": change.change_count > 0},
         "first_seen_at": {"S": change.first_seen_at.isoformat()},
         "status_since": {"S": change.status_since.isoformat()},
+        # "" for never: an item without it was written before ESJA kept it (esja.store.digest_sources).
+        "opened_at": {"S": change.opened_at.isoformat() if change.opened_at else ""},
         # The week's news for the digest: tenders first seen in a week, and statuses reached in a week.
         "first_seen_week": {"S": iso_week(change.first_seen_at)},
         "status_week": {"S": iso_week(change.status_since)},

@@ -41,6 +41,7 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
     ),
     Role.ENTERPRISE: (
         Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),
+        Section(f"{SPACE_HOMES[Role.ENTERPRISE]}profils", "profiles.nav"),
         Section("/entreprise/repertoire", "space.enterprise.listing"),
         Section("/entreprise/pertinence", "feedback.section.enterprise"),
         Section("/entreprise/collegues", "colleague.section"),

@@ -1,0 +1,376 @@
+"""The enterprises' own alert profiles (/entreprise/profils): the list, a profile's form with the code search
+and « Aperçu », pause and resume, delete.
+
+Everything works without JavaScript: the form is one POST whose button says what to do — preview, save,
+search the codes, add a code, show a code's family — and the page comes back with the person's draft as
+they typed it. Where the small script (static/profile-form.js) loads, the code search answers as one types
+(GET /entreprise/codes, JSON) and « Ajouter » adds the code in place; that page alone allows it (its
+Content-Security-Policy adds `script-src 'self'` and `connect-src 'self'`, nothing else).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from esja.clock import utc_now
+from esja.enterprise_space.codes import CodeChoice
+from esja.enterprise_space.preview import Preview, PreviewOutcome, ProfilePreview, Unavailable
+from esja.enterprise_space.profiles import (
+    MAX_PROFILES,
+    EnterpriseProfiles,
+    ProfileChanged,
+    Refused,
+    TooManyProfiles,
+)
+from esja.geo.regions import all_regions, region_name
+from esja.matching import csv_cells
+from esja.matching.profile_cells import LISTS, PROFILE_COLUMNS, profile_cells
+from esja.matching.regions import ALL_QUEBEC, CANADA
+from esja.matching.unspsc import padded
+from esja.model import FLOOD_THRESHOLD, Category, Status
+from esja.people.actor import Actor
+from esja.people.roles import Role
+from esja.rendering import wording
+from esja.signin.links import CSRF_FIELD, SPACE_HOMES
+from esja.unspsc import code_title
+from esja.unspsc.search import CodeEntry, SearchResult
+from esja.web.forms import single
+from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
+from esja.web.requests import RequestReader
+from esja.web.security import SECURITY_HEADERS
+from esja.web.session import SpaceAccess, Spaces, see_other
+from esja.web.space_pages import Viewer, space_page
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+LIST_PATH = f"{SPACE_HOMES[Role.ENTERPRISE]}profils"
+NEW_PATH = f"{LIST_PATH}/nouveau"
+EDIT_PATH = f"{LIST_PATH}/modifier"  # ?profil=<id>: ids come from spreadsheets, any text but « ; »
+FORM_PATH = f"{LIST_PATH}/formulaire"
+ACTIVE_PATH = f"{LIST_PATH}/pause"
+DELETE_PATH = f"{LIST_PATH}/supprimer"
+CODES_PATH = f"{SPACE_HOMES[Role.ENTERPRISE]}codes"
+SCRIPT_PATH = "/static/profile-form.js"
+SCRIPT = (resources.files("esja") / "web" / "static" / "profile-form.js").read_text(encoding="utf-8")
+# The profile form is the one page with a script: ours, and its calls to our own code search.
+SCRIPTED_CSP = f"{SECURITY_HEADERS['Content-Security-Policy']}; script-src 'self'; connect-src 'self'"
+TAGS = ["Enterprises' space: alert profiles"]
+PROFILE, VERSION, QUERY = "profil", "version", "q"
+SHOWN = 30  # tenders listed per part of a preview ("and 12 more")
+REGION_CHOICES = (*(r.code for r in all_regions()), ALL_QUEBEC, CANADA)
+TEXT_AREAS = tuple(c for c in LISTS if c not in ("regions", "categories"))
+FIELDS = tuple(c for c in PROFILE_COLUMNS if c not in ("profile_id", "active"))
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The form as the person left it: the spreadsheet's cells (items separated by « ; »)."""
+
+    cells: Mapping[str, str]
+    profile_id: str = ""  # "" for a new profile
+    version: str = ""
+
+    def lines(self, column: str) -> str:
+        """A list cell as the text area shows it: one item a line."""
+        return "\n".join(csv_cells.items(self.cells.get(column, "")))
+
+    def chosen(self, column: str) -> set[str]:
+        return set(csv_cells.items(self.cells.get(column, "")))
+
+    def with_code(self, code: str) -> Draft:
+        codes = csv_cells.items(self.cells.get("unspsc", ""))
+        if code not in codes:
+            codes.append(code)
+        return Draft({**self.cells, "unspsc": "; ".join(codes)}, self.profile_id, self.version)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfilePages:
+    _profiles: EnterpriseProfiles
+    _preview: ProfilePreview
+    _codes: CodeChoice
+    _spaces: Spaces
+    _request: RequestReader
+    _access: SpaceAccess
+
+    def list(self) -> Response[str]:
+        actor = self._access.require(Role.ENTERPRISE)
+        done = {k: self._request.query(k)[:100] for k in ("enregistre", "supprime", "change")}
+        profiles = self._profiles.list(actor)
+        return self._page("pages/space/profiles.html", actor, profiles=profiles, done=done, most=MAX_PROFILES)
+
+    def new(self) -> Response[str]:
+        actor = self._access.require(Role.ENTERPRISE)
+        return self._form(actor, Draft({}))
+
+    def edit(self) -> Response[str]:
+        actor = self._access.require(Role.ENTERPRISE)
+        stored = self._profiles.get(actor, self._request.query(PROFILE))
+        return self._form(actor, Draft(profile_cells(stored.profile), stored.profile.id, stored.version))
+
+    def submit(self) -> Response[str]:
+        """The form's one POST: what its button asks."""
+        actor = self._access.require(Role.ENTERPRISE)
+        fields = self._request.form()
+        draft = _draft(fields)
+        code, family = single(fields, "ajouter"), single(fields, "famille")
+        searched = single(fields, "code_query")[:100]
+        if code:
+            return self._form(actor, draft.with_code(code), notice="profiles.form.code_added", searched=searched)
+        if family:
+            return self._form(actor, draft, searched=searched, family=family)
+        action = single(fields, "action")
+        if action == "enregistrer":
+            return self._save(actor, draft)
+        if action == "chercher" and searched.strip():
+            return self._form(actor, draft, searched=searched)
+        return self._form_with_preview(actor, draft, searched)  # « Aperçu », and Enter anywhere
+
+    def set_active(self) -> Response[str]:
+        actor = self._access.require(Role.ENTERPRISE)
+        fields = self._request.form()
+        active = single(fields, "actif") == "1"
+        profile_id = single(fields, PROFILE)
+        try:
+            self._profiles.set_active(actor, profile_id, active, single(fields, VERSION))
+        except ProfileChanged:
+            return see_other(self._at(LIST_PATH, change=profile_id))
+        return see_other(self._at(LIST_PATH, enregistre=profile_id))
+
+    def confirm_delete(self) -> Response[str]:
+        actor = self._access.require(Role.ENTERPRISE)
+        stored = self._profiles.get(actor, self._request.query(PROFILE))
+        return self._page("pages/space/profile_delete.html", actor, stored=stored)
+
+    def delete(self) -> Response[str]:
+        actor = self._access.require(Role.ENTERPRISE)
+        fields = self._request.form()
+        profile_id = single(fields, PROFILE)
+        try:
+            self._profiles.delete(actor, profile_id, single(fields, VERSION))
+        except ProfileChanged:
+            return see_other(self._at(LIST_PATH, change=profile_id))
+        return see_other(self._at(LIST_PATH, supprime=profile_id))
+
+    def codes(self) -> Response[str]:
+        """The code search for the script: JSON, the same results the page shows."""
+        self._access.require(Role.ENTERPRISE)
+        lang = self._request.language()
+        found = self._codes.search(self._request.query(QUERY)[:100], lang)
+        body = {"total": found.total, "entries": [self._entry(e, lang) for e in found.entries]}
+        return Response(200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False))
+
+    def script(self) -> Response[str]:
+        headers = {"Cache-Control": "public, max-age=3600"}
+        return Response(200, "text/javascript; charset=utf-8", SCRIPT, headers=headers)
+
+    def _save(self, actor: Actor, draft: Draft) -> Response[str]:
+        try:
+            if draft.profile_id:
+                saved = self._profiles.update(actor, draft.profile_id, draft.cells, draft.version)
+            else:
+                saved = self._profiles.create(actor, draft.cells)
+        except ProfileChanged:
+            return self._form(actor, draft, status=409, notice="profiles.form.changed")
+        except TooManyProfiles:
+            return self._form(actor, draft, status=422, notice="profiles.form.too_many")
+        if isinstance(saved, Refused):
+            return self._form(actor, draft, status=422, refused=saved)
+        return see_other(self._at(LIST_PATH, enregistre=saved.profile.id))
+
+    def _form_with_preview(self, actor: Actor, draft: Draft, searched: str) -> Response[str]:
+        shown: PreviewOutcome = self._preview.preview(actor, draft.cells, draft.profile_id or None)
+        if isinstance(shown, Refused):
+            return self._form(actor, draft, status=422, refused=shown, searched=searched)
+        return self._form(actor, draft, preview=shown, searched=searched)
+
+    def _form(
+        self,
+        actor: Actor,
+        draft: Draft,
+        *,
+        status: int = 200,
+        refused: Refused | None = None,
+        preview: Preview | Unavailable | None = None,
+        searched: str = "",
+        family: str = "",
+        notice: str = "",
+    ) -> Response[str]:
+        lang = self._request.language()
+        if draft.profile_id:
+            self._profiles.get(actor, draft.profile_id)  # another enterprise's id: 404 before anything shows
+        found: SearchResult | None = self._codes.search(searched, lang) if searched.strip() else None
+        lineage = self._codes.lineage(family) if family else ()
+        context: dict[str, Any] = {
+            "draft": draft,
+            "errors": {p.column: p for p in refused.problems} if refused else {},
+            "problems": refused.problems if refused else (),
+            "preview": preview if isinstance(preview, Preview) else None,
+            "unavailable": isinstance(preview, Unavailable),
+            "found": found,
+            "searched": searched,
+            "lineage": lineage,
+            "children": self._codes.children(lineage[-1].code) if lineage else (),
+            "notice": notice,
+            "region_choices": REGION_CHOICES,
+            "categories": [c.value for c in Category],
+            "text_areas": TEXT_AREAS,
+            "shown": SHOWN,
+            "now": utc_now(),
+            "title_of": _title_of(lang),
+            "lineage_of": self._codes.lineage,
+            "status_now": _status_now,
+            "padded": padded,
+            "flood_threshold": FLOOD_THRESHOLD,
+        }
+        answer = self._page("pages/space/profile_form.html", actor, status=status, **context)
+        answer.headers["Content-Security-Policy"] = SCRIPTED_CSP
+        return answer
+
+    def _entry(self, entry: CodeEntry, lang: str) -> dict[str, Any]:
+        title, title_lang = code_title(entry.code, lang, entry.title)
+        lineage = self._codes.lineage(entry.code)
+        above = [{"code": e.published, "title": code_title(e.code, lang, e.title)[0]} for e in lineage]
+        return {"code": entry.published, "level": entry.level, "title": title, "lang": title_lang, "lineage": above}
+
+    def _page(self, template: str, actor: Actor, *, status: int = 200, **context: Any) -> Response[str]:
+        lang = self._request.language()
+        paths = {
+            "list": LIST_PATH,
+            "new": NEW_PATH,
+            "edit": EDIT_PATH,
+            "form": FORM_PATH,
+            "active": ACTIVE_PATH,
+            "delete": DELETE_PATH,
+            "codes": CODES_PATH,
+            "script": SCRIPT_PATH,
+        }
+        viewer = Viewer.of(actor)
+        return space_page(
+            template,
+            lang,
+            viewer,
+            sender=self._spaces.sender,
+            here=LIST_PATH,
+            status=status,
+            paths=paths,
+            region_label=_region_label(lang),
+            **context,
+        )
+
+    def _at(self, path: str, **query: str) -> str:
+        return f"{path}?{urlencode({'lang': self._request.language(), **query})}"
+
+
+def _draft(fields: dict[str, list[str]]) -> Draft:
+    """The posted form as the spreadsheet's cells: a text area's lines and a group of boxes' choices become
+    items separated by « ; », as in a spreadsheet's cell."""
+    cells = {}
+    for column in FIELDS:
+        values = fields.get(column, [])
+        if column in ("regions", "categories"):
+            cells[column] = "; ".join(values)
+        elif column in TEXT_AREAS:
+            cells[column] = "; ".join(line for value in values for line in value.splitlines() if line.strip())
+        else:
+            cells[column] = single(fields, column)
+    return Draft(cells, single(fields, PROFILE), single(fields, VERSION))
+
+
+def _title_of(lang: str) -> Callable[[str, Any], tuple[str, str]]:
+    def title_of(code: str, given: Any = None) -> tuple[str, str]:
+        return code_title(code, lang, given)
+
+    return title_of
+
+
+def _region_label(lang: str) -> Callable[[str], str]:
+    def label(code: str) -> str:
+        return wording(f"profiles.region.{code}", lang) if code in (ALL_QUEBEC, CANADA) else region_name(code, lang)
+
+    return label
+
+
+def _status_now(status: Status, closing: Any, now: Any) -> str:
+    """The word for a tender's state today: an open tender whose closing date has passed is closed."""
+    if status is Status.OPEN and closing is not None and closing <= now:
+        return Status.CLOSED.value
+    return status.value
+
+
+def profile_router(profiles: EnterpriseProfiles, preview: ProfilePreview, codes: CodeChoice, spaces: Spaces) -> Router:
+    router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
+    pages = ProfilePages(profiles, preview, codes, spaces, RequestReader(router), spaces.access(router))
+    add_pages(router, TAGS, _pages(pages))
+    router.get(SCRIPT_PATH, include_in_schema=False)(pages.script)
+    return router
+
+
+def _pages(pages: ProfilePages) -> list[Page]:
+    guarded: dict[int, OpenAPIResponse] = {
+        303: redirect("Not signed in for an enterprise: to the sign-in page (or the role chooser)"),
+        403: html("Not acting for an enterprise, or a form without this session's anti-forgery token"),
+        404: html("No such profile for this enterprise (another enterprise's profiles included)"),
+    }
+    by_id = (query(PROFILE, "The profile's id", required=True), LANG)
+    to_list = redirect("To the list")
+    text = {"type": "string"}
+    form = {
+        "type": "object",
+        "properties": {
+            **{column: text for column in FIELDS},
+            PROFILE: text,
+            VERSION: text,
+            "action": {"enum": ["apercu", "enregistrer", "chercher"]},
+            "ajouter": {"type": "string", "description": "a code to add"},
+            "famille": {"type": "string", "description": "a code whose family to show"},
+            "code_query": text,
+            CSRF_FIELD: text,
+        },
+    }
+    one = {PROFILE: text, VERSION: text, CSRF_FIELD: text}
+    changed = {"type": "object", "properties": {**one, "actif": {"enum": ["0", "1"]}}}
+    one_form = {"type": "object", "properties": one}
+    json_200: OpenAPIResponse = {
+        "description": "The codes found",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+    return [
+        Page("GET", LIST_PATH, pages.list, "The enterprise's alert profiles", {200: html("The profiles"), **guarded}),
+        Page("GET", NEW_PATH, pages.new, "A new profile's form", {200: html("The form"), **guarded}),
+        Page("GET", EDIT_PATH, pages.edit, "A profile's form", {200: html("The form"), **guarded}, by_id),
+        Page(
+            "POST",
+            FORM_PATH,
+            pages.submit,
+            "Preview, save, search the codes, add a code, show a family",
+            {
+                200: html("The form again, with the preview or the codes found"),
+                303: redirect("Saved: to the list"),
+                409: html("Changed by someone else meanwhile: nothing saved"),
+                422: html("Problems with the form, each said beside its field: nothing saved"),
+                **guarded,
+            },
+            form=form,
+        ),
+        Page("POST", ACTIVE_PATH, pages.set_active, "Pause or resume", {303: to_list, **guarded}, form=changed),
+        Page("GET", DELETE_PATH, pages.confirm_delete, "Asks to confirm", {200: html("A question"), **guarded}, by_id),
+        Page("POST", DELETE_PATH, pages.delete, "Delete a profile", {303: to_list, **guarded}, form=one_form),
+        Page(
+            "GET",
+            CODES_PATH,
+            pages.codes,
+            "The UNSPSC codes by words or code (for the form's script)",
+            {200: json_200, **guarded},
+            (query(QUERY, "Words in French or English, or a code"), LANG),
+        ),
+    ]
