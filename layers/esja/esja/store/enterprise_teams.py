@@ -2,8 +2,8 @@
 
 The enterprise item (its subscribers) is written only over the data as read, with its manager index following in
 the same transaction: a new manager gets a `manager#<address key>` item, one no longer managing gets the same item
-without its `manager_key` (out of the sparse `by_manager` index: every write of the transaction is a conditional or
-plain Put; the next spreadsheet import removes it). Each colleague asked for is a `colleague#<id>` item beside it: what they will
+without its `manager_key` (out of the sparse `by_manager` index: every write of the transaction is a Put; the
+next spreadsheet import removes it). Each colleague asked for is a `colleague#<id>` item beside it: what they will
 receive, the SHA-256 of the link's secret, and when it was confirmed; the table's TTL removes it a week after the
 link expired.
 """
