@@ -28,6 +28,7 @@ import csv
 import gzip
 import importlib.util
 import json
+import os
 import random
 import re
 import resource
@@ -431,6 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (every profile's tenders decoded)"
     )
+    # On a shared machine the times follow what else runs; the ratios to the brute force much less.
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores during the run")
     over = worst > WARM_BUDGET_S or cold_s > COLD_BUDGET_S
     if over:
         print(f"over budget: warm ≤ {WARM_BUDGET_S * 1000:.0f} ms, cold ≤ {COLD_BUDGET_S:.0f} s")
