@@ -29,6 +29,8 @@ WORDS = {
         "thanks": "votre réponse « Pas pertinent » est notée",
         "space": "Pertinence des alertes",
         "suggestion": "Exclure le mot « vitres » aurait évité",
+        "accept": "Voir l'aperçu avec ce changement",
+        "preview": "Aperçu : les 60 derniers jours",
     },
     "en": {
         "ballot": "Was this tender for you?",
@@ -36,6 +38,8 @@ WORDS = {
         "thanks": "your answer “Not relevant” is recorded",
         "space": "Relevance of the alerts",
         "suggestion": "Excluding the word “vitres” would have avoided",
+        "accept": "Preview with this change",
+        "preview": "Preview: the last 60 days",
     },
 }
 
@@ -72,6 +76,10 @@ def test_an_answer_from_an_alert_then_the_suggestion_in_the_space_and_the_consol
     expect(page.get_by_role("heading", level=1)).to_have_text(words["space"])
     expect(page.locator("main")).to_contain_text(words["suggestion"])
     assert_accessible(page, axe, "the enterprise's feedback")
+    page.get_by_role("button", name=words["accept"]).first.click()  # nothing saved: the preview only
+    expect(page.get_by_role("heading", name=re.compile(words["preview"]))).to_be_visible()
+    expect(page.locator("#excluded")).to_contain_text("vitres")
+    assert_accessible(page, axe, "the profile's form with the suggestion and its preview")
     page.get_by_role("button", name=SIGN_IN[lang]["sign_out"]).click()
 
     page.goto(spaces.url(f"/organisation/pertinence?lang={lang}"))

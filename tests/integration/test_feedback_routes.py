@@ -5,6 +5,8 @@ a 5xx nor come back unescaped."""
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import quote
 
 import pytest
@@ -152,3 +154,25 @@ def test_hostile_values_never_give_a_5xx_nor_come_back_unescaped(
     for answered in answers:
         assert answered["statusCode"] < 500
         assert_escaped(answered, token, answer, enterprise)
+
+
+def test_a_suggestion_is_accepted_in_one_step_with_its_preview_then_saved(web: SpaceWeb) -> None:
+    julie = web.session_for(ENTERPRISE.email, Role.ENTERPRISE, ENTERPRISE_ID)
+    page = julie.get("/entreprise/pertinence")["body"]
+    form = re.search(r'<form method="post" action="/entreprise/profils/formulaire\?lang=fr">(.*?)</form>', page, re.S)
+    assert form
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form[1]):
+        fields.setdefault(name, []).append(html.unescape(value))
+    fields["action"] = ["apercu"]
+
+    previewed = julie.post("/entreprise/profils/formulaire?lang=fr", fields)
+
+    shown = main_text(previewed)
+    assert previewed["statusCode"] == 200 and "Aperçu : les 60 derniers jours" in shown
+    assert re.search(r'<textarea[^>]*name="excluded"[^>]*>[^<]*vitres', previewed["body"])
+    saved = julie.post("/entreprise/profils/formulaire?lang=fr", fields | {"action": ["enregistrer"]})
+    assert saved["statusCode"] == 303
+    [cleaning] = [p for p in web.enterprises.profiles_of(ENTERPRISE_ID) if p.id == PROFILE_ID]
+    assert "vitres" in cleaning.excluded
+    assert "Exclure le mot « vitres »" not in main_text(julie.get("/entreprise/pertinence"))  # done: not again

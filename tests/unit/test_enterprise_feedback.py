@@ -24,30 +24,22 @@ def people() -> People:
 def test_the_enterprise_sees_each_profiles_answers_and_what_they_suggest(people: People) -> None:
     space = people.world.build(EnterpriseFeedback)
 
-    [cleaning] = [f for f in space.show(people.actor(JULIE.email, Role.ENTERPRISE, ENTERPRISE_ID))]
+    own = space.show(people.actor(JULIE.email, Role.ENTERPRISE, ENTERPRISE_ID))
 
+    [cleaning] = own.profiles
     assert (cleaning.profile.id, cleaning.relevant, cleaning.not_relevant) == (PROFILE_ID, 3, 4)
     assert [s.word or s.code for s in cleaning.suggestions] == ["vitres", "761115"]
+    assert cleaning.suggestions[1].changed.unspsc == ("76111501",)
     assert cleaning.latest[0].tender.title.fr == "Nettoyage après sinistre – bibliothèque municipale"
-
-
-def test_a_suggestion_is_found_again_by_its_profile_and_kind(people: People) -> None:
-    space = people.world.build(EnterpriseFeedback)
-    julie = people.actor(JULIE.email, Role.ENTERPRISE, ENTERPRISE_ID)
-
-    assert space.suggestion(julie, PROFILE_ID, "narrow").changed.unspsc == ("76111501",)
-    with pytest.raises(NotAllowed) as refused:
-        space.suggestion(julie, "couture", "exclude")
-    assert refused.value.hidden
+    [stored] = people.world.enterprises.stored_profiles(ENTERPRISE_ID)
+    assert own.versions == {PROFILE_ID: stored.version}  # what the profile's form saves over
 
 
 def test_another_enterprises_person_sees_only_their_own(people: People) -> None:
     space = people.world.build(EnterpriseFeedback)
     fjord = people.actor(MARC.email, Role.ENTERPRISE, "coop-fjord")  # Marc also works for the Coop du Fjord
 
-    assert space.show(fjord) == ()
-    with pytest.raises(NotAllowed):
-        space.suggestion(fjord, PROFILE_ID, "exclude")
+    assert space.show(fjord).profiles == ()
 
 
 def test_an_organizer_is_no_enterprise(people: People) -> None:

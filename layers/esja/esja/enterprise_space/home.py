@@ -11,8 +11,11 @@ from esja.people.actor import Actor, NotAllowed
 from esja.people.roles import Role
 
 
-class EnterpriseReader(Protocol):
+class EnterpriseLookup(Protocol):
     def enterprise(self, enterprise_id: str) -> Enterprise | None: ...
+
+
+class EnterpriseReader(EnterpriseLookup, Protocol):
     def profiles_of(self, enterprise_id: str) -> list[Profile]: ...
 
 
@@ -31,7 +34,7 @@ class EnterpriseSpace:
         return EnterpriseHome(enterprise, tuple(self._enterprises.profiles_of(enterprise.id)))
 
 
-def own_enterprise(actor: Actor, enterprises: EnterpriseReader) -> Enterprise:
+def own_enterprise(actor: Actor, enterprises: EnterpriseLookup) -> Enterprise:
     """The enterprise the actor acts for; NotAllowed for another role, hidden if it was removed since the
     request's role check."""
     actor.require(Role.ENTERPRISE)

@@ -19,6 +19,9 @@ from esja.enterprise_space.feedback import EnterpriseFeedback
 from esja.feedback.links import ANSWERS, FEEDBACK_PATH, RELEVANT
 from esja.feedback.service import BallotPage, Feedback, LinkGone
 from esja.geo.regions import region_name
+from esja.matching import csv_cells
+from esja.matching.profile_cells import profile_cells
+from esja.model import Profile
 from esja.people.actor import Actor
 from esja.people.roles import Role
 from esja.signin.links import SPACE_HOMES
@@ -26,6 +29,7 @@ from esja.unspsc import code_title
 from esja.web.forms import single
 from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
 from esja.web.pages import error_page, page
+from esja.web.profile_routes import BOXES, FIELDS, FORM_PATH, PROFILE, VERSION
 from esja.web.requests import RequestReader
 from esja.web.session import SpaceAccess, Spaces
 from esja.web.space_pages import Viewer, space_page
@@ -68,8 +72,18 @@ class FeedbackPages:
 
     def enterprise(self) -> Response[str]:
         actor = self._access.require(Role.ENTERPRISE)
-        profiles = self._space.show(actor)
-        return self._space_page("pages/space/feedback.html", actor, ENTERPRISE_PATH, profiles=profiles)
+        own = self._space.show(actor)
+        return self._space_page(
+            "pages/space/feedback.html",
+            actor,
+            ENTERPRISE_PATH,
+            profiles=own.profiles,
+            versions=own.versions,
+            accept_fields=suggested_fields,
+            accept_action=FORM_PATH,
+            profile_field=PROFILE,
+            version_field=VERSION,
+        )
 
     def console(self) -> Response[str]:
         actor = self._access.require(Role.ORGANIZER)
@@ -125,6 +139,17 @@ class FeedbackPages:
             enterprise_field=ENTERPRISE_FIELD,
             **context,
         )
+
+
+def suggested_fields(profile: Profile) -> list[tuple[str, str]]:
+    """The profiles' form's fields for `profile` (a suggestion's change applied), as that form posts them: a
+    group of boxes one field a choice, any other field one value (a text area's items kept « ; »-separated)."""
+    cells = profile_cells(profile)
+    return [
+        (column, item)
+        for column in FIELDS
+        for item in (csv_cells.items(cells[column]) if column in BOXES else [cells[column]])
+    ]
 
 
 def feedback_router(feedback: Feedback, space: EnterpriseFeedback, console: ConsoleFeedback, spaces: Spaces) -> Router:
