@@ -179,6 +179,7 @@ def moto_world(snapshot: bytes, saved: Sequence[Profile]) -> Iterator[World]:
     from esja.people.roles import Role, Roles
     from esja.signin.links import new_secret
     from esja.signin.model import Chosen, Session, SignInLink
+    from esja.store.colleagues import ColleagueStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
@@ -214,6 +215,7 @@ def moto_world(snapshot: bytes, saved: Sequence[Profile]) -> Iterator[World]:
                 organizers=OrganizerStore(names["OrganizersTable"], dynamodb),
                 enterprises=enterprises,
                 pledges=PledgeStore(names["PledgesTable"], dynamodb),
+                colleagues=ColleagueStore(names["SignatoriesTable"], dynamodb),
                 address_keys=KEYS,
                 clock=lambda: datetime.now(UTC),
             )

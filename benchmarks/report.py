@@ -77,6 +77,7 @@ from esja.pledges.model import (  # noqa: E402
     Verdict,
     Verification,
 )
+from esja.signatory_space.report import YearlyReport  # noqa: E402
 
 WEEK_NOTICES = 5_500
 AWARDED_SHARE, SIGNATORY_SHARE = 0.65, 0.08
@@ -129,6 +130,10 @@ class Year:
 
     def links(self) -> list[SignatoryLink]:
         self.reads.add("signatory links (Query)")
+        return []
+
+    def of_year(self, year: int) -> list[YearlyReport]:
+        self.reads.add("yearly reports of a year (Query)")
         return []
 
     def figures_of(self, weeks: Sequence[Week]) -> dict[Week, WeekFigures]:
@@ -322,7 +327,7 @@ def main() -> int:
     sizes = [len(text.encode()) for text in year.kept.values()]
     baseline = one_week * (args.weeks + 1)
 
-    reports = ProgrammeReports(book=book, enterprises=year, matches=year, pledges=year, clock=lambda: NOW)
+    reports = ProgrammeReports(book=book, enterprises=year, matches=year, pledges=year, reports=year, clock=lambda: NOW)
     days = Days(going_on.monday - timedelta(days=364), going_on.sunday)
     seconds = 0.0
     for who, regions in (("a region's organizer (01)", ("01",)), ("an organizer of every region", ())):

@@ -25,7 +25,9 @@ def to_event(method: str, target: str, headers: dict[str, str], body: bytes, hos
     query: dict[str, str] = {}
     for name, value in parse_qsl(url.query, keep_blank_values=True):
         query[name] = f"{query[name]},{value}" if name in query else value  # API Gateway joins repeats
-    text = body.decode("utf-8", errors="strict") if body else ""
+    # API Gateway hands a binary body (a file posted as multipart/form-data) to the function base64-encoded.
+    binary = lowered.get("content-type", "").lower().startswith("multipart/")
+    text = base64.b64encode(body).decode("ascii") if binary else body.decode("utf-8", errors="strict")
     return {
         "version": "2.0",
         "routeKey": "$default",
@@ -52,7 +54,7 @@ def to_event(method: str, target: str, headers: dict[str, str], body: bytes, hos
             "timeEpoch": int(time.time() * 1000),
         },
         "body": text or None,
-        "isBase64Encoded": False,
+        "isBase64Encoded": binary,
     }
 
 

@@ -64,7 +64,7 @@ def build_world(aws: LocalAws) -> bool:
     """The demo's pipeline, then what the spaces add (local.world); the pipeline's own output goes to a log."""
     from local.demo import run_pipeline
     from local.feed_server import FeedServer
-    from local.world import add_spaces
+    from local.world import add_spaces, the_results_of_ville_de_rimouski
 
     log = ROOT / "out" / "serve-world.log"
     log.parent.mkdir(exist_ok=True)
@@ -73,6 +73,7 @@ def build_world(aws: LocalAws) -> bool:
         built = run_pipeline(aws, feeds) == 0
     if built:
         add_spaces(aws)
+        the_results_of_ville_de_rimouski(aws)  # after the edition's copies of the tenders: its own are not copied
     aws.retire(WEB)  # the pipeline's web container knew another address: the pages start afresh
     print(f"  {'done' if built else 'FAILED'}: what each step did is in {log.relative_to(ROOT)}")
     return built

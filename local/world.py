@@ -12,7 +12,11 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 - `institutions_domains` (issue 12): the e-mail domains that verify a few institutions' pledges at once;
 - `an_edition_so_far` (issue 12): the weeks of the edition in progress before this one — tenders, alerts,
   pledges, the digests' figures kept and their archived pages — for the console's report and past digests.
-- the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo).
+- the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo);
+- `the_results_of_ville_de_rimouski` (issue 14): its own SEAO tender, matched (who fits it), a contract it
+  awarded this year to a registered enterprise (the year's report pre-filled), and last year's report. Called
+  after `add_spaces` (local.serve; the signatories' space's own tests), not by it: the other features' tests
+  sign and verify a Ville de Rimouski pledge of their own.
 
 The tests build the same people without the feeds (`people_of_the_spaces`).
 """
@@ -26,12 +30,29 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from esja.clock import TIME_ZONE
 from esja.directory.listing import LISTING_WORDING_VERSION, ChoiceKind, Listing, ListingChoice, ListingRecord
 from esja.feedback.model import Vote
 from esja.ingest.changes import Change, plan_change
 from esja.matching.features import tender_features
 from esja.matching.rules import match_one
-from esja.model import Category, Consent, Match, Status, Subscriber, Text
+from esja.model import (
+    Award,
+    Buyer,
+    Category,
+    Classification,
+    Consent,
+    Match,
+    Money,
+    RegionEvidence,
+    Regions,
+    Scope,
+    Status,
+    Subscriber,
+    Supplier,
+    Tender,
+    Text,
+)
 from esja.people.keys import AddressKeys
 from esja.pledges.domains import InstitutionDomain
 from esja.pledges.links import new_pledge_id
@@ -47,14 +68,18 @@ from esja.pledges.model import (
     Verdict,
     Verification,
 )
+from esja.signatory_space.invitation import Institution
+from esja.signatory_space.report import Declared, Found, Period, YearlyReport
 from esja.store.directory import DirectoryStore
 from esja.store.enterprises import EnterpriseStore
 from esja.store.feedback import FeedbackStore
+from esja.store.match_queue import MatchQueue
 from esja.store.matches import MatchStore
 from esja.store.organizers import OrganizerStore
 from esja.store.pledges import PledgeStore
 from esja.store.subscriptions import SubscriptionStore
 from esja.store.tenders import TenderStore
+from esja.store.yearly_reports import ReportStore
 from local import feedback_case
 from local.demo import import_enterprises
 from local.digest_demo import import_organizers
@@ -93,7 +118,8 @@ NOT_LISTED = Person(
 # invitation matched and e-mailed to Les Ateliers Mon Choix (local.invitation_demo).
 INVITING = Person(
     "direction.approvisionnement@ville-rimouski.example.org",
-    "signatory of the Ville de Rimouski (verified), with one open invitation: Mes invitations",
+    "signatory of the Ville de Rimouski (verified), with one open invitation: Mes invitations; its SEAO tender "
+    "and who fits it: Qui convient; last year's report and this year's pre-filled: Rapports annuels",
 )
 PEOPLE = (ORGANIZER, COACH, ENTERPRISE, SIGNATORY, INVITING, NOT_LISTED)
 
@@ -509,3 +535,78 @@ def archive_past_digests(aws: LocalAws, weeks: list[Week]) -> None:
         for week in weeks:
             for preview in service.preview(week):
                 archive.put(archive_key(preview.organizer.id, week), preview.page)
+
+
+# The Ville de Rimouski's own tenders on SEAO (our own samples, in SEAO's shape: its ocid prefix, its buyer).
+RIMOUSKI = Signed(
+    "Ville de Rimouski", InstitutionType.MUNICIPALITY, "01", INVITING.email, "Directrice de l'approvisionnement"
+)
+RIMOUSKI_BUYER = Buyer(Text("Ville de Rimouski"), "seao-org-ville-de-rimouski")
+RIMOUSKI_REGION = Regions(Scope.REGIONS, (RegionEvidence("01", "buyer's municipality Rimouski", 0.95),))
+CLEANING = (Classification("UNSPSC", "76111500", Text("Services de nettoyage d'immeubles", "Building cleaning")),)
+
+
+def the_results_of_ville_de_rimouski(aws: LocalAws) -> None:
+    """The Ville de Rimouski, verified (the demo's pipeline signs it through the pages; the tests' world has no
+    pipeline: signed here): its own SEAO tender, open and matched as any tender is — the enterprises that fit
+    it —, a contract it awarded this year to Les Ateliers Mon Choix (registered: its NEQ) — this year's report
+    pre-filled —, and the report it made last year."""
+    dynamodb, names, now = aws.client("dynamodb"), aws.resources.names, datetime.now(UTC)
+    pledges = PledgeStore(names["PledgesTable"], dynamodb)
+    signed = pledges.of_person(KEYS(INVITING.email))
+    pledge = pledges.get(signed[0]) if signed else _confirmed(pledges, RIMOUSKI, now)
+    assert pledge is not None
+    if not pledge.is_verified_signatory:
+        pledge = pledges.record_verdict(pledge, Verdict(Verification.VERIFIED, now, "esbsl", BY_ORGANIZER))
+        assert pledge is not None
+    this_year = now.astimezone(TIME_ZONE).year
+    open_tender = Tender(
+        source="seao",
+        native_id="ocds-ec9k95-demo-rimouski-0142",
+        revision=now.isoformat(),
+        title=Text("Entretien ménager des édifices municipaux (hôtel de ville et bibliothèques)"),
+        status=Status.OPEN,
+        description=Text(
+            "Entretien ménager quotidien de l'hôtel de ville et des bibliothèques Lisette-Morin et du Bic."
+        ),
+        buyer=RIMOUSKI_BUYER,
+        classifications=CLEANING,
+        category=Category.SERVICES,
+        published_at=now - timedelta(days=70),
+        closing_at=(now + timedelta(days=20)).replace(hour=16, minute=0, second=0, microsecond=0),
+        url="https://seao.gouv.qc.ca/avis-resultat-recherche/consulter?ItemId=demo-rimouski-0142",
+        regions=RIMOUSKI_REGION,
+    )
+    award = Award(
+        "1",
+        "active",
+        datetime(this_year, 3, 12, 14, tzinfo=UTC),
+        Money(Decimal("27480.75")),
+        (Supplier("Les Ateliers Mon Choix", "CA-NEQ-1140000017", "1140000017"),),
+    )
+    awarded = replace(
+        open_tender,
+        native_id="ocds-ec9k95-demo-rimouski-0098",
+        title=Text("Déchiquetage sécurisé de documents confidentiels"),
+        status=Status.AWARDED,
+        classifications=(),
+        published_at=datetime(this_year, 1, 20, 14, tzinfo=UTC),
+        closing_at=datetime(this_year, 2, 20, 16, tzinfo=UTC),
+        awards=(award,),
+    )
+    # Seen when published: before the edition's weeks, so the report's figures stay those of the edition so far.
+    seen = [(open_tender, open_tender.published_at), (awarded, award.date)]
+    changes = [change for t, at in seen if at and isinstance(change := plan_change(t, None, at), Change)]
+    TenderStore(names["TendersTable"], dynamodb).write(changes)
+    MatchQueue(aws.resources.queue_urls["MatchQueue"], aws.client("sqs")).announce([c for c in changes if c.announced])
+    aws.deliver_queue("MatchTendersFunction", "MatchQueue", {"POWERTOOLS_LOG_LEVEL": "WARNING"})
+    last_year = Declared(
+        Period(this_year - 1),
+        Decimal("38400"),
+        3,
+        Decimal("1250000"),
+        ("Les Ateliers Mon Choix", "Coopérative de déneigement du Fjord"),
+        "Premier contrat d'entretien ménager confié à une entreprise adaptée.",
+    )
+    report = YearlyReport(Institution(RIMOUSKI.institution, RIMOUSKI.region), last_year, Found(), 10, now, pledge.id)
+    ReportStore(names["SignatoriesTable"], dynamodb).save(report, expected_version=0)

@@ -15,7 +15,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from esja.alerts.model import (
@@ -29,6 +29,7 @@ from esja.alerts.model import (
 )
 from esja.audit.log import Audit, AuditRecord
 from esja.config import SenderIdentity
+from esja.console.enterprise_import import FileTooLarge, HeldFile
 from esja.digest.figures import WeekFigures
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
@@ -59,15 +60,18 @@ from esja.ingest.changes import Change, StoredVersion, plan_change
 from esja.ingest.feed_state import FeedState
 from esja.ingest.reference_data import CachedFile
 from esja.matching.enterprise_book import SaveSummary
-from esja.model import Enterprise, Match, Profile, Status, Tender, UpdateKind
+from esja.model import Category, Enterprise, Match, Profile, Status, Tender, UpdateKind
 from esja.people.actor import Actor
 from esja.people.keys import AddressKeys
 from esja.people.roles import Role, RoleGrant, Roles
 from esja.pledges.domains import InstitutionDomain, domain_key
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
+from esja.signatory_space.colleagues import Colleague, ColleagueState
 from esja.signatory_space.invitation import Invitation
+from esja.signatory_space.own_tenders import indexed_buyer
 from esja.signatory_space.publication import Publication
+from esja.signatory_space.report import Deadline, YearlyReport
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.sources.http import Fetched, FetchError
 
@@ -75,7 +79,7 @@ if TYPE_CHECKING:
     from esja.alerts import choices, suppressions
     from esja.alerts import service as alerts
     from esja.audit import log as audit
-    from esja.console import buyer_links, domains, pledge_export, report
+    from esja.console import buyer_links, domains, enterprise_import, enterprises, pledge_export, report
     from esja.console import digests as past_digests
     from esja.console import feeds as console_feeds
     from esja.console import home as console
@@ -83,7 +87,8 @@ if TYPE_CHECKING:
     from esja.digest import figure_book, setup
     from esja.digest import service as digest
     from esja.directory import moderation, public
-    from esja.enterprise_space import colleagues, contracts, profile_store, recent_tenders
+    from esja.enterprise_space import colleagues as enterprise_colleagues
+    from esja.enterprise_space import contracts, profile_store, recent_tenders
     from esja.enterprise_space import feedback as enterprise_feedback
     from esja.enterprise_space import home as enterprise_space
     from esja.enterprises import removal
@@ -93,8 +98,8 @@ if TYPE_CHECKING:
     from esja.matching import service as matching
     from esja.people import rekey, roles
     from esja.pledges import service as pledges
+    from esja.signatory_space import colleagues, commitments, fits, invitations, own_tenders, reports
     from esja.signatory_space import home as signatory_space
-    from esja.signatory_space import invitations
     from esja.signin import service as signin
 
 T = TypeVar("T")
@@ -232,6 +237,18 @@ class FakeTenders(Fake):
     def closing_after(self, moment: datetime) -> list[SeenTender]:
         closing = [s for s in self.stored.values() if s.tender.closing_at and s.tender.closing_at > moment]
         return [_seen(s) for s in closing]
+
+    def of_buyer(self, name_keys: Collection[str], buyer_ids: Collection[str], status: Status) -> list[Tender]:
+        """As the store's buyer indexes: the keys `indexed_buyer` writes on each tender."""
+        self._call("of_buyer")
+        found = []
+        for stored in self.stored.values():
+            name, buyer_id = indexed_buyer(stored.tender)
+            if stored.version.status is status and (
+                (name and name in name_keys) or (buyer_id and buyer_id in buyer_ids)
+            ):
+                found.append(stored.tender)
+        return found
 
 
 def _seen(stored: StoredTender) -> SeenTender:
@@ -994,6 +1011,17 @@ class FakePledges(Fake):
         changes = {"withdrawn_at": at, "purge_at": purge_at, "replaced_by": replaced_by, "withdrawal_reason": reason}
         return self._update(pledge_id, in_force, status=PledgeStatus.WITHDRAWN, **changes)
 
+    def update_commitment(
+        self, pledge_id: str, target_share: int | None, categories: Sequence[Category]
+    ) -> Pledge | None:
+        self._call("update_commitment")
+        stored = self.by_id.get(pledge_id)
+        if stored is None or stored.status is not PledgeStatus.CONFIRMED:
+            return None
+        details = replace(stored.details, target_share=target_share, categories=tuple(categories))
+        self.by_id[pledge_id] = replace(stored, details=details)
+        return self.by_id[pledge_id]
+
     def _update(self, pledge_id: str, condition: bool, **changes: Any) -> Pledge | None:
         """The adapter's conditional update: nothing written unless the condition holds; the link is spent."""
         if not condition:
@@ -1092,6 +1120,9 @@ class FakeInvitations(Fake):
     def to_announce(self, institution_key: str) -> list[Invitation]:
         return [i for i in self.of_institution(institution_key) if i.id in self.unannounced]
 
+    def pending_announcements(self) -> list[Invitation]:
+        return [i for i in self.published() if i.id in self.unannounced]
+
     def _write(self, invitation: Invitation, tender: Change) -> bool:
         self.tenders.write([tender])
         self.by_id[invitation.id] = invitation
@@ -1153,14 +1184,34 @@ class FakeSessions(Fake):
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class ListedContact:
+    contact_email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    enterprise_id: str
+    name: str
+    listing: ListedContact
+
+
 @dataclass
 class FakeDirectory:
-    """The public directory: the enterprises that chose to be listed."""
+    """The public directory: the enterprises that chose to be listed, with what they show."""
 
     listed_ids: set[str] = field(default_factory=set)
+    by_id: dict[str, Listed] = field(default_factory=dict)
 
     def listed(self, enterprise_ids: Iterable[str]) -> set[str]:
         return set(enterprise_ids) & self.listed_ids
+
+    def entries(self) -> list[Listed]:
+        return sorted((self.by_id[e] for e in self.listed_ids if e in self.by_id), key=lambda e: e.name)
+
+    def list(self, enterprise_id: str, name: str, contact_email: str = "") -> None:
+        self.listed_ids.add(enterprise_id)
+        self.by_id[enterprise_id] = Listed(enterprise_id, name, ListedContact(contact_email))
 
 
 @dataclass
@@ -1205,6 +1256,141 @@ class FakeVotes(Fake):
 
     def votes_of(self, enterprise_id: str) -> list[Vote]:
         return sorted((v for (e, _), v in self.by_key.items() if e == enterprise_id), key=lambda v: (v.at, v.item))
+
+
+# --- the signatories' space: yearly reports, colleagues ---
+
+
+@dataclass
+class FakeReports(Fake):
+    """The Signatories table's reports (written at the version read) and the report deadlines."""
+
+    by_key: dict[tuple[str, int], YearlyReport] = field(default_factory=dict)
+    due: dict[tuple[int, str], Deadline] = field(default_factory=dict)
+
+    def reports_of(self, institution_key: str) -> list[YearlyReport]:
+        self._call("reports_of")
+        return [r for (key, _), r in self.by_key.items() if key == institution_key]
+
+    def save(self, report: YearlyReport, *, expected_version: int) -> bool:
+        self._call("save")
+        key = (report.institution.key, report.year)
+        stored = self.by_key.get(key)
+        if (stored.version if stored else 0) != expected_version:
+            return False
+        self.by_key[key] = report
+        return True
+
+    def of_year(self, year: int) -> list[YearlyReport]:
+        return sorted((r for (_, y), r in self.by_key.items() if y == year), key=lambda r: r.institution.key)
+
+    def deadline(self, year: int, region: str) -> date | None:
+        found = self.due.get((year, region))
+        return found.due if found else None
+
+    def deadlines(self) -> list[Deadline]:
+        return list(self.due.values())
+
+    def set_deadlines(self, deadlines: Iterable[Deadline]) -> None:
+        self._call("set_deadlines")
+        self.due |= {(d.year, d.region): d for d in deadlines}
+
+
+@dataclass
+class FakeColleagues(Fake):
+    """The Signatories table's colleagues: a pending invitation replaced by a new one, a confirmed one kept."""
+
+    by_key: dict[tuple[str, str], Colleague] = field(default_factory=dict)
+
+    def colleagues_of(self, pledge_id: str) -> list[Colleague]:
+        self._call("colleagues_of")
+        return [c for (p, _), c in self.by_key.items() if p == pledge_id]
+
+    def invite(self, colleague: Colleague, purge_at: datetime) -> bool:
+        self._call("invite")
+        stored = self.by_key.get((colleague.pledge_id, colleague.address_key))
+        if stored is not None and stored.confirmed:
+            return False
+        self.by_key[(colleague.pledge_id, colleague.address_key)] = colleague
+        return True
+
+    def pending(self, pledge_id: str, token_digest: str) -> Colleague | None:
+        found = [c for c in self.colleagues_of(pledge_id) if not c.confirmed and c.token_digest == token_digest]
+        return found[0] if len(found) == 1 else None
+
+    def confirm(self, colleague: Colleague, at: datetime) -> Colleague | None:
+        self._call("confirm")
+        stored = self.by_key.get((colleague.pledge_id, colleague.address_key))
+        if (
+            stored is None
+            or stored.confirmed
+            or stored.token_digest != colleague.token_digest
+            or stored.token_expires_at is None
+            or stored.token_expires_at <= at
+        ):
+            return None
+        confirmed = replace(
+            stored, state=ColleagueState.CONFIRMED, confirmed_at=at, token_digest=None, token_expires_at=None
+        )
+        self.by_key[(colleague.pledge_id, colleague.address_key)] = confirmed
+        return confirmed
+
+    def remove(self, pledge_id: str, address_key: str, at: datetime) -> Colleague | None:
+        self._call("remove")
+        return self.by_key.pop((pledge_id, address_key), None)
+
+    def pledges_of(self, address_key: str) -> list[str]:
+        return sorted(p for (p, key), c in self.by_key.items() if key == address_key and c.confirmed)
+
+    def colleague_email(self, pledge_id: str, address_key: str) -> str | None:
+        found = self.by_key.get((pledge_id, address_key))
+        return found.email if found is not None and found.confirmed else None
+
+
+@dataclass
+class FakeNotices(FakeSendLedger):
+    """The notices' send records (one ledger with the reminders'), by tender."""
+
+    def notified(self, tender_key: str) -> set[str]:
+        period = f"notice#{tender_key}"
+        return {k.recipient for k, r in self.records.items() if k.period == period and r.state != "failed"}
+
+
+@dataclass
+class FakeNoticeStops(Fake):
+    stopped: dict[str, tuple[datetime, str]] = field(default_factory=dict)
+
+    def opted_out(self, address_key: str) -> bool:
+        return address_key in self.stopped
+
+    def opt_out(self, address_key: str, *, how: str, at: datetime) -> bool:
+        self._call("opt_out")
+        if address_key in self.stopped:
+            return False
+        self.stopped[address_key] = (at, how)
+        return True
+
+
+@dataclass
+class FakeHeldFiles(Fake):
+    """Files held between an import's dry run and its confirmation, with the adapter's conditions: taken once,
+    by their session, before they expire; `max_bytes` stands for what an item holds."""
+
+    held: dict[str, HeldFile] = field(default_factory=dict)
+    max_bytes: int = 10_000_000
+
+    def hold(self, held: HeldFile) -> None:
+        self._call("hold")
+        if len(held.data) > self.max_bytes:
+            raise FileTooLarge(str(len(held.data)))
+        self.held[held.digest] = held
+
+    def take(self, digest: str, session_id: str, now: datetime) -> HeldFile | None:
+        self._call("take")
+        held = self.held.get(digest)
+        if held is None or held.session_id != session_id or held.expires_at <= now:
+            return None
+        return self.held.pop(digest)
 
 
 def acting_for(enterprise_id: str, role: Role = Role.ENTERPRISE) -> Actor:
@@ -1317,6 +1503,11 @@ class FakeWorld:
         self.votes = FakeVotes()
         self.teams = FakeTeams(enterprises=self.enterprises)
         self.wins = self.matches  # the contracts won, as the enterprise's space reads and answers them
+        self.reports = self.deadlines = FakeReports()  # one table: the reports and their deadlines
+        self.colleagues = FakeColleagues()
+        self.notices = FakeNotices()
+        self.notice_stops = FakeNoticeStops()
+        self.held_files = FakeHeldFiles()
         self.listings = FakeListings()
         self.roles = self.build(Roles)
 
@@ -1380,8 +1571,18 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _votes = (world.votes, world.votes, world.votes)
     _feedback: tuple[feedback.MatchReader, feedback.TenderReader, feedback.EnterpriseReader]
     _feedback = (world.matches, world.tenders, world.enterprises)
-    _colleagues: tuple[colleagues.TeamStore, colleagues.RateLimits] = (world.teams, world.rate_limits)
+    _colleagues: tuple[enterprise_colleagues.TeamStore, enterprise_colleagues.RateLimits]
+    _colleagues = (world.teams, world.rate_limits)
     _wins: contracts.WinRecords = world.matches
+    _signatories: tuple[
+        roles.ColleagueDirectory, colleagues.ColleagueBook, own_tenders.TendersByBuyer, own_tenders.BuyerLinks
+    ] = (world.colleagues, world.colleagues, world.tenders, world.organizers)
+    _reports: tuple[reports.ReportBook, reports.ReportDeadlines, reports.InvitationsSent, commitments.PledgeCommitments]
+    _reports = (world.reports, world.deadlines, world.invitations, world.pledges)
+    _fits: tuple[fits.MatchesOfTender, fits.ListedEnterprises, fits.NoticeLedger, fits.NoticeStops, fits.AlertStops]
+    _fits = (world.matches, world.directory, world.notices, world.notice_stops, world.subscriptions)
+    _console_enterprises: tuple[enterprises.EnterpriseDesk, enterprise_import.HeldFiles]
+    _console_enterprises = (world.enterprises, world.held_files)
     _space: tuple[profile_store.ProfileStore, recent.SnapshotWriter, recent_tenders.SnapshotReader]
     _space = (world.enterprises, world.snapshots, world.snapshots)
     _recent: recent.TendersFirstSeen = world.tenders

@@ -25,6 +25,7 @@ from esja.pledges.model import Pledge
 from esja.signin.links import CSRF_FIELD, digest, new_secret
 from esja.signin.model import Chosen, Session, SignInLink
 from esja.store.audit_log import AuditLogStore
+from esja.store.colleagues import ColleagueStore
 from esja.store.enterprises import EnterpriseStore
 from esja.store.organizers import OrganizerStore
 from esja.store.pledges import PledgeStore
@@ -32,7 +33,7 @@ from esja.store.sessions import SessionStore
 from local.outbox import sent_emails
 from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY, people_of_the_spaces
-from tests.pledge_builders import Fields, WebClient
+from tests.pledge_builders import BASE_URL, Fields, WebClient
 
 Answer = dict[str, Any]
 COOKIE = "esja_session"  # on http://127.0.0.1 (make serve): the relaxed name, without __Host-
@@ -56,6 +57,21 @@ class Visitor:
         form = {**(fields or {}), **({CSRF_FIELD: sent} if sent else {})}
         return self.web.post(target, form, self._cookie())
 
+    def upload(
+        self,
+        target: str,
+        files: Mapping[str, tuple[str, bytes]],
+        fields: Fields | None = None,
+        *,
+        token: str | None = None,
+    ) -> dict[str, Any]:
+        """A form with files (name → (filename, content)) posted as a browser does: multipart/form-data."""
+        sent = token if token is not None else self.form_token
+        form = {**(fields or {}), **({CSRF_FIELD: sent} if sent else {})}
+        body, content_type = multipart_body(form, files)
+        headers = {"content-type": content_type, "origin": BASE_URL, **self._cookie()}
+        return self.web.send("POST", target, body, headers)
+
     def _cookie(self) -> dict[str, str]:
         return {"cookie": f"{COOKIE}={self.session_id}"} if self.session_id else {}
 
@@ -75,6 +91,7 @@ class SpaceWeb(WebClient):
             organizers=OrganizerStore(names["OrganizersTable"], dynamodb),
             enterprises=self.enterprises,
             pledges=self.pledge_store,
+            colleagues=ColleagueStore(names["SignatoriesTable"], dynamodb),
             address_keys=KEYS,
             clock=lambda: datetime.now(UTC),
         )
@@ -158,6 +175,23 @@ class SpaceWeb(WebClient):
     def audit_actions(self) -> list[str]:
         now = datetime.now(UTC)
         return [r.action for r in reversed(self.audit.between(now - timedelta(days=1), now + timedelta(minutes=1)))]
+
+
+def multipart_body(fields: Fields, files: Mapping[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """The body and content type a browser sends for a form with files (RFC 7578)."""
+    boundary = f"----esja{secrets.token_hex(8)}"
+    parts = []
+    for name, values in fields.items():
+        for value in [values] if isinstance(values, str) else values:
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            parts.append(head.encode() + value.encode() + b"\r\n")
+    for name, (filename, data) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def main_text(answer: dict[str, Any]) -> str:

@@ -2,6 +2,9 @@
 
 `scheduled_time` is the schedule's own time (EventBridge Scheduler's <aws.scheduler.scheduled-time>), the
 same on every retry: a replayed run sends nothing twice. Without it (a manual run), the current time.
+
+An instant run first announces the signatories' invitations whose announcement failed after they were saved
+(the match queue down): matched, they are told at once, or at the latest by the next instant run.
 """
 
 from __future__ import annotations
@@ -14,18 +17,21 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from esja.bootstrap import build_alert_service
+from esja.bootstrap import build_alert_service, build_invitation_sweep
 
 logger = Logger()
 metrics = Metrics()
 copy_config_to_registered_loggers(source_logger=logger, include={"esja"})  # our loggers only, not botocore's
 service = build_alert_service()
+invitations = build_invitation_sweep()
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
     scheduled = event.get("scheduled_time")
+    if event["frequency"] == "instant":
+        metrics.add_metric("InvitationsAnnouncedLate", MetricUnit.Count, invitations.sweep())
     report = service.send_alerts(
         event["frequency"],
         datetime.fromisoformat(scheduled) if scheduled else None,

@@ -64,6 +64,7 @@ def test_sign_in_choose_a_role_come_back_and_sign_out(spaces: LocalSite, page: A
     expect(page.locator("header .who")).to_contain_text(COACH.email)
     assert_accessible(page, axe, "the journal")
     page.get_by_role("link", name=re.compile("Accueil|Home")).click()
+    expect(page).to_have_url(re.compile(r"/organisation/(\?.*)?$"))  # axe runs on the page arrived at
     assert_accessible(page, axe, "the console's home")
 
     page.get_by_role("button", name=words["sign_out"]).click()

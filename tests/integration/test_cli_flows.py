@@ -129,3 +129,21 @@ def test_an_import_with_prune_removes_the_enterprises_the_file_leaves_out(operat
     assert code == 0 and sum(line.startswith("removed: ") for line in out.splitlines()) == len(others)
     assert {line.split(",")[0] for line in run("enterprises", "export")[1].splitlines()[1:]} == {"ateliers-mon-choix"}
     assert "no enterprise to remove" in run("enterprises", "import", str(kept), "--prune")[1]
+
+
+def test_an_import_dry_run_says_each_enterprise_it_would_change_and_saves_nothing(
+    operator: LocalAws, tmp_path: Path
+) -> None:
+    run("enterprises", "import", str(ENTERPRISES))
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(ENTERPRISES.read_text(encoding="utf-8").replace("Les Ateliers Mon Choix", "Ateliers Mon Choix"))
+
+    code, out, _ = run("enterprises", "import", str(renamed), "--dry-run", environ=FRENCH)
+
+    assert (
+        code == 0
+        and "modifiée\u00a0: ateliers-mon-choix «\u00a0Ateliers Mon Choix\u00a0» · colonnes\u00a0: enterprise_name"
+        in out
+    )
+    assert "entreprises sans changement\u00a0: 11 · rien n'est enregistré (--dry-run)" in out
+    assert "Les Ateliers Mon Choix" in run("enterprises", "export")[1]

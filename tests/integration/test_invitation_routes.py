@@ -83,6 +83,16 @@ def test_a_cancelled_invitation_says_so_and_offers_no_way_to_answer(world: Signa
     assert "Cette invitation a été annulée" in shown and "Comment répondre" not in shown
 
 
+def test_before_the_first_invitation_there_is_no_package_yet(world: SignatoriesOnMoto) -> None:
+    answer = world.web.get("/ocds/invitations.json")
+
+    # A release package holds at least one release (the OCDS schema): none yet is a 404, not an invalid package.
+    assert answer["statusCode"] == 404 and answer["headers"]["Content-Type"] == "application/json; charset=utf-8"
+    assert json.loads(answer["body"]) == {"error": "no invitation published yet"}
+    world.post()
+    assert world.web.get("/ocds/invitations.json")["statusCode"] == 200
+
+
 def test_the_ocds_package_is_valid_and_read_back_by_esjas_own_poller(
     world: SignatoriesOnMoto, publisher: FeedServer, shared_data: Path
 ) -> None:

@@ -124,6 +124,8 @@ def test_tenders_are_indexed_for_alerts_and_the_digest(clients: dict[str, Any], 
         "by_status_closing": ["status", "closing_at"],
         "by_first_seen_week": ["first_seen_week", "tender_key"],
         "by_status_week": ["status_week", "tender_key"],
+        "by_buyer_name": ["buyer_name_key", "tender_key"],  # a signatory's own tenders
+        "by_buyer_id": ["buyer_id_key", "tender_key"],
     }
 
 

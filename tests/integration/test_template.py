@@ -185,8 +185,15 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("OrganizersTable", "dynamodb:BatchGetItem"),
         ("TendersTable/index/by_first_seen_week", "dynamodb:Query"),
         ("TendersTable/index/by_status_week", "dynamodb:Query"),
-        ("MatchesTable", "dynamodb:Query"),
-        ("EnterprisesTable", "dynamodb:Scan"),  # the feedback's enterprises of an organizer's regions too
+        # The console's enterprises: every one read (the list, the import's plan, the removal's survey), saved,
+        # a profile or manager item left out deleted, removed in batches; the catalogue's version moved.
+        ("EnterprisesTable", "dynamodb:Scan"),  # (the report and the feedback's list too)
+        ("EnterprisesTable", "dynamodb:BatchWriteItem"),  # (PutItem, DeleteItem, UpdateItem: the profiles' above)
+        # … with its alerts, and what its subscribers' addresses hold for it.
+        ("MatchesTable", "dynamodb:Query"),  # (the report too)
+        ("MatchesTable", "dynamodb:BatchWriteItem"),
+        ("SubscriptionsTable", "dynamodb:UpdateItem"),
+        ("SubscriptionsTable", "dynamodb:BatchWriteItem"),
         # The signatories' invitations: each written with its tender in one transaction (conditional).
         ("InvitationsTable", "dynamodb:GetItem"),
         ("InvitationsTable", "dynamodb:PutItem"),
@@ -194,6 +201,25 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("InvitationsTable/index/by_institution", "dynamodb:Query"),
         ("InvitationsTable/index/published", "dynamodb:Query"),  # the OCDS package
         ("TendersTable", "dynamodb:PutItem"),  # invitations' tenders only (dynamodb:LeadingKeys)
+        # The rest of the signatories' space: colleagues, reports, deadlines, notices (never deleted).
+        ("SignatoriesTable", "dynamodb:GetItem"),
+        ("SignatoriesTable", "dynamodb:PutItem"),
+        ("SignatoriesTable", "dynamodb:UpdateItem"),
+        ("SignatoriesTable", "dynamodb:Query"),
+        ("SignatoriesTable/index/by_year", "dynamodb:Query"),  # the console's reports of a year
+        ("SignatoriesTable/index/by_person", "dynamodb:Query"),  # whose space a colleague uses, at sign-in
+        ("TendersTable/index/by_buyer_name", "dynamodb:Query"),  # an institution's own tenders
+        ("TendersTable/index/by_buyer_id", "dynamodb:Query"),
+        ("TendersTable", "dynamodb:BatchGetItem"),
+        ("MatchesTable/index/by_tender", "dynamodb:Query"),  # who fits a tender
+        ("MatchesTable", "dynamodb:BatchGetItem"),  # … and why
+        ("EnterprisesTable", "dynamodb:Scan"),  # the report's awards: suppliers recognised as registered
+    },
+    "RemindReportsFunctionRole": {
+        ("PledgesTable", "dynamodb:Scan"),
+        ("SignatoriesTable", "dynamodb:Query"),  # deadlines, reports
+        ("SignatoriesTable", "dynamodb:PutItem"),  # each reminder's send record, claimed then confirmed
+        ("SignatoriesTable", "dynamodb:UpdateItem"),
     },
     "SendAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),  # every subscriber and profile, once per run
@@ -206,6 +232,8 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("SubscriptionsTable", "dynamodb:UpdateItem"),
         ("PledgesTable/index/registry", "dynamodb:Query"),  # the « signatory » badge: public signatories only
         ("OrganizersTable", "dynamodb:Query"),  # … and their links to buyer ids (that partition only)
+        ("InvitationsTable/index/published", "dynamodb:Query"),  # invitations not yet announced (instant run)
+        ("InvitationsTable", "dynamodb:UpdateItem"),  # … announced now
     },
     "SendInvitationAlertsFunctionRole": {
         ("EnterprisesTable", "dynamodb:Scan"),
@@ -307,6 +335,7 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("configuration-set/AlertsConfigurationSet", "ses:SendEmail"),
         ("*", "ses:GetAccount"),
         ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retries
+        ("MatchQueue", "sqs:SendMessage"),  # invitations not yet announced (the instant run)
     },
     "SesEventsFunctionRole": {
         ("SesEventsDeadLetterQueue", "sqs:SendMessage"),
@@ -318,6 +347,11 @@ EXPECTED_OTHER_PERMISSIONS = {
         ("configuration-set/DigestConfigurationSet", "ses:SendEmail"),
         ("ArchiveBucket/digests/*", "s3:PutObject"),
         ("ScheduleDeadLetterQueue", "sqs:SendMessage"),
+    },
+    "RemindReportsFunctionRole": {
+        ("identity/SenderEmail", "ses:SendEmail"),
+        ("configuration-set/TransactionalConfigurationSet", "ses:SendEmail"),
+        ("ScheduleDeadLetterQueue", "sqs:SendMessage"),  # a failed run, after its retries
     },
 }
 
@@ -350,7 +384,9 @@ def test_every_function_role_is_checked(transformed: dict[str, Any]) -> None:
 ACCOUNT_LEVEL_ACTIONS = {"ses:GetAccount"}  # the account's maximum send rate
 
 
-# The one deletion a function makes: an enterprise deleting one of its own profiles (the use case checks whose).
+# What a function deletes: an enterprise's profiles — its own (esja.enterprise_space), or the console's edits and
+# imports (esja.console) — whose use cases decide whose; the rest goes by TTL. A BatchWriteItem may delete too: the
+# exact sets above say who has one.
 DELETIONS = {("WebFunctionRole", "EnterprisesTable")}
 
 
@@ -397,6 +433,7 @@ MAIL_STREAMS = {
     "SendAlertsFunction": "AlertsConfigurationSet",
     "WebFunction": "TransactionalConfigurationSet",  # pledge confirmations, later sign-in links
     "WeeklyDigestFunction": "DigestConfigurationSet",
+    "RemindReportsFunction": "TransactionalConfigurationSet",  # a report due: the institution's own business
 }
 
 

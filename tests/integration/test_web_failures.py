@@ -49,6 +49,7 @@ WEB_TABLES = {
     "REFERENCE_BUCKET": "reference",  # the recent tenders' snapshot (profile previews)
     "DIRECTORY_TABLE": "directory",
     "MATCHES_TABLE": "matches",
+    "SIGNATORIES_TABLE": "signatories",
 }
 SECRET = "A" * 43  # the shape of a sign-in link's or a session cookie's secret: it is looked up
 

@@ -27,6 +27,8 @@ from esja.enterprise_space.contracts import DENIED, ContractsWon
 from esja.model import Buyer, Match, Supplier, Text
 from esja.people.actor import NotAllowed
 from esja.people.roles import Role
+from esja.signatory_space.invitation import Institution
+from esja.signatory_space.report import Declared, Found, Period, YearlyReport
 from tests.digest_builders import awarded, in_regions, tender
 from tests.space_builders import CESIM, ESBSL, EVERYWHERE, FJORD, JULIE, MON_CHOIX, People
 
@@ -223,6 +225,29 @@ def test_the_csv_holds_the_tables_numbers_plain_and_no_formula(people: People) -
     assert "Valeur des contrats obtenus,won.amount,0.00,45990.00,0.00,45990.00" in figures
     assert "Cible moyenne des engagements vérifiés (part des achats),pledges.target,,15,,15" in figures
     assert pledges == ["institution,region,verified on,target (%)", "'=HYPERLINK(1),01 Bas-Saint-Laurent,2026-11-19,15"]
+
+
+def test_the_report_adds_what_the_signatories_reported_against_their_targets(people: People) -> None:
+    for name, region, amount, total, target in (
+        ("Cégep de Rimouski", "01", "45990", "300000", 10),  # 15.3 %: target met
+        ("Ville de Rimouski", "01", "12000", "400000", 5),  # 3 %: not met
+        ("Ville de Montréal", "06", "99000", None, 5),
+    ):
+        declared = Declared(
+            Period(2026, 7 if region == "01" else 1), Decimal(amount), 3, Decimal(total) if total else None
+        )
+        saved = YearlyReport(Institution(name, region), declared, Found(), target, NOW, "p")
+        people.world.reports.save(saved, expected_version=0)
+
+    esbsl = reports(people).report(people.actor(ESBSL.email, Role.ORGANIZER, "esbsl"), AUTUMN)
+    everywhere = reports(people).report(people.actor(EVERYWHERE.email, Role.ORGANIZER, "chantier"), AUTUMN)
+
+    [year] = esbsl.reported
+    assert (year.year, year.reports, year.amount, year.purchases) == (2026, 2, Decimal("57990"), 6)
+    assert (year.with_share, year.meeting_target, year.average_target) == (2, 1, Decimal("7.5"))
+    assert [y.reports for y in everywhere.reported] == [3]
+    last_year = Days(date(2025, 1, 1), date(2025, 12, 31))
+    assert reports(people).report(people.actor(ESBSL.email, Role.ORGANIZER, "esbsl"), last_year).reported == ()
 
 
 def test_an_award_its_enterprise_denied_is_not_counted(people: People) -> None:

@@ -14,7 +14,7 @@ from esja.people.actor import NotAllowed
 from esja.people.roles import Role
 from esja.pledges.model import PledgeStatus, Verdict, Verification
 from esja.signatory_space.invitation import Invitation, InvitationStatus
-from esja.signatory_space.invitations import CHANGES_PER_DAY, POSTS_PER_DAY, Refusal
+from esja.signatory_space.invitations import CHANGES_PER_DAY, POSTS_PER_DAY, PendingAnnouncements, Refusal
 from esja.sources.catalogue import INVITATIONS_SOURCE
 from tests.invitation_builders import (
     MATANE,
@@ -319,3 +319,18 @@ def test_a_conflicting_change_is_refused_and_changes_nothing(
     assert saved.refusal is Refusal.CONFLICT
     assert world.invitations.by_id[invitation.id].status is InvitationStatus.OPEN
     assert [c.kind for c in world.announcer.announced] == [ChangeKind.NEW]
+
+
+def test_the_instant_runs_sweep_announces_what_failed_after_the_save_and_only_that(world: SignatoryWorld) -> None:
+    world.announcer.fail("announce")
+    with pytest.raises(StoreError):
+        world.post()
+    told = world.post(title_fr="Tonte de pelouse").invitation
+    assert told is not None and [c.tender.reference for c in world.announcer.announced] == [told.id]
+    sweep = world.build(PendingAnnouncements)
+
+    assert sweep.sweep() == 1
+
+    [failed] = [c for c in world.announcer.announced if c.tender.reference != told.id]
+    assert failed.kind is ChangeKind.NEW and world.invitations.unannounced == {}
+    assert sweep.sweep() == 0  # nothing twice

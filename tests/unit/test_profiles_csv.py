@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from esja.matching.profiles_csv import COLUMNS, read_profiles_csv, write_profiles_csv
+from esja.matching.profiles_csv import COLUMNS, read_profiles_csv, read_profiles_file, write_profiles_csv
 from esja.model import Category, Consent, Enterprise, Profile, Subscriber
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "enterprises.csv"
@@ -179,3 +179,30 @@ def test_example_file_is_what_the_writer_writes() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     result = read_profiles_csv(text)
     assert write_profiles_csv(result.enterprises, result.profiles).replace("\r\n", "\n") == text.replace("\r\n", "\n")
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_refused_and_exported_as_text() -> None:
+    result = read_profiles_csv(csv_text(row(enterprise_name='=HYPERLINK("http://x")', keywords="@SUM(A1)")))
+    assert [(e.line, e.column, e.en) for e in result.errors] == [
+        (2, "enterprise_name", "starts with “=”: a spreadsheet would run it as a formula"),
+        (2, "keywords", "starts with “@”: a spreadsheet would run it as a formula"),
+    ]
+    kept = Enterprise("coop-a", "-Coop A", subscribers=())  # a name stored before the rule, or from elsewhere
+    assert write_profiles_csv([kept], []).splitlines()[1].startswith("coop-a,'-Coop A,")
+
+
+def test_a_file_that_is_not_csv_text_in_utf8_is_one_error_saying_how_to_save_it() -> None:
+    with_bom = read_profiles_file(("\ufeff" + csv_text(row(enterprise_name="Café"))).encode())
+    cp1252 = read_profiles_file(csv_text(row(keywords="x"), row(profile_id="p2", keywords="café")).encode("cp1252"))
+    [error] = cp1252.errors
+    assert with_bom.ok and with_bom.enterprises[0].name == "Café"
+    assert (error.line, error.column) == (3, None) and "« CSV UTF-8 »" in error.fr
+    assert read_profiles_file(b'enterprise_id,enterprise_name\na,"never closed\nb\n').errors[0].line == 2
+
+
+def test_an_id_longer_than_a_key_may_be_is_refused() -> None:
+    result = read_profiles_csv(csv_text(row(enterprise_id="e" * 101, profile_id="p" * 101)))
+    assert [(e.column, e.en) for e in result.errors] == [
+        ("enterprise_id", "id too long: 100 characters at most"),
+        ("profile_id", "id too long: 100 characters at most"),
+    ]

@@ -46,18 +46,20 @@ if TYPE_CHECKING:
     from esja.enterprise_space.profiles import EnterpriseProfiles
     from esja.enterprise_space.recent_tenders import NotModified, StoredSnapshot
     from esja.enterprises.removal import EnterpriseRemoval
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
     from esja.geo import Gazetteer
     from esja.ingest.changes import Change
     from esja.ingest.poll import PollService
     from esja.ingest.recent import RecentTendersPublisher
     from esja.mail.mailer import Mailer
-    from esja.matching.enterprise_book import EnterpriseBook
     from esja.matching.service import MatchService
     from esja.model import Tender
     from esja.people.keys import AddressKeys
     from esja.people.rekey import AddressRekeying
     from esja.pledges.service import PledgeService
-    from esja.signatory_space.invitations import InvitationService
+    from esja.signatory_space.fits import ListedEnterprises
+    from esja.signatory_space.invitations import InvitationService, PendingAnnouncements
+    from esja.signatory_space.reminders import ReportReminders
     from esja.sources.http import HttpFetcher
     from esja.store.digest_sources import MatchHistory
     from esja.store.enterprises import EnterpriseStore
@@ -340,6 +342,7 @@ def build_web_app(
 ) -> APIGatewayHttpResolver:
     """The public web function's resolver, with every feature's router; its AWS clients fail fast."""
     from esja.alerts.links import ONE_CLICK_PATH
+    from esja.signatory_space.notice_links import ONE_CLICK_PATH as NOTICE_ONE_CLICK_PATH
     from esja.web.app import create_app
     from esja.web.invitation_routes import invitation_router
     from esja.web.openapi import add_openapi_route
@@ -358,9 +361,10 @@ def build_web_app(
         build_calendar_router(settings, dynamodb=dynamodb, keys=keys),
         build_digest_router(settings, keys=keys, s3=s3),
         invitation_router(build_invitation_service(settings, dynamodb=dynamodb), settings.sender),
-        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, address_keys=people, keys=keys, s3=s3),
+        *build_space_routers(settings, dynamodb=dynamodb, sesv2=sesv2, keys=keys, address_keys=people, s3=s3),
     ]
-    cross_site_posts = [ONE_CLICK_PATH]  # RFC 8058: mail providers POST it from their own servers
+    # RFC 8058: mail providers POST them from their own servers
+    cross_site_posts = [ONE_CLICK_PATH, NOTICE_ONE_CLICK_PATH]
     app = create_app(
         public_base_url=settings.public_base_url,
         sender=settings.sender,
@@ -464,13 +468,34 @@ def build_invitation_service(
     )
 
 
+def build_invitation_sweep(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sqs: SQSClient | None = None
+) -> PendingAnnouncements:
+    """The alerts' instant run: invitations whose announcement failed after they were saved, announced."""
+    from esja.signatory_space.invitations import PendingAnnouncements
+    from esja.signatory_space.publication import Publication
+    from esja.store.invitations import InvitationStore
+    from esja.store.match_queue import MatchQueue
+    from esja.store.tenders import TenderStore
+
+    settings = _read(settings, "invitations_table", "tenders_table", "match_queue_url", "public_base_url")
+    dynamodb = dynamodb or aws_client("dynamodb")
+    return PendingAnnouncements(
+        invitations=InvitationStore(settings.invitations_table, settings.tenders_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        announcer=MatchQueue(settings.match_queue_url, sqs or aws_client("sqs")),
+        publication=Publication(settings.public_base_url, settings.ocds_ocid_prefix),
+        clock=utc_now,
+    )
+
+
 def build_space_routers(
     settings: Settings,
     *,
     dynamodb: DynamoDBClient,
     sesv2: SESV2Client,
-    address_keys: AddressKeys,
     keys: KeySource,
+    address_keys: AddressKeys,
     s3: S3Client | None = None,
 ) -> list[Router]:
     """Sign-in and the three spaces (esja.web.session): one Sessions, one audit log, the roles' stores."""
@@ -488,6 +513,7 @@ def build_space_routers(
     from esja.signin.service import Pace, SignIn
     from esja.signin.sessions import Sessions
     from esja.store.audit_log import AuditLogStore
+    from esja.store.colleagues import ColleagueStore
     from esja.store.directory import DirectoryStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.feeds import FeedStateStore
@@ -514,6 +540,7 @@ def build_space_routers(
         "pledges_table",
         "feeds_table",
         "rate_limits_table",
+        "signatories_table",
         "directory_table",
         "sender_email",
         "public_base_url",
@@ -526,6 +553,7 @@ def build_space_routers(
         organizers=organizers,
         enterprises=enterprises,
         pledges=pledges,
+        colleagues=ColleagueStore(settings.signatories_table, dynamodb),
         address_keys=address_keys,
         clock=utc_now,
     )
@@ -555,6 +583,7 @@ def build_space_routers(
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
+        _console_enterprises(settings, dynamodb=dynamodb, address_keys=address_keys, audit=audit, spaces=spaces),
         build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
@@ -562,6 +591,16 @@ def build_space_routers(
         console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
         invitation_space_router(
             build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory), spaces
+        ),
+        *build_signatory_routers(
+            settings,
+            dynamodb=dynamodb,
+            sesv2=sesv2,
+            keys=keys,
+            address_keys=address_keys,
+            audit=audit,
+            spaces=spaces,
+            directory=directory,
         ),
         listing_router(listing, ListingModeration(listings=listings, audit=audit, clock=utc_now), spaces),
         directory_router(directory, settings.sender),
@@ -643,6 +682,137 @@ def build_people_routers(
     ]
 
 
+def build_signatory_routers(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    keys: KeySource,
+    address_keys: AddressKeys,
+    audit: Audit,
+    spaces: Spaces,
+    directory: ListedEnterprises,
+) -> list[Router]:
+    """The signatories' space beyond its invitations (issue 14): the pledge itself, who fits its tenders, its
+    yearly reports; and the reports in the organizers' console."""
+    from esja.console.yearly_reports import YearlyReportsConsole
+    from esja.signatory_space.colleagues import ColleagueLinks, Colleagues
+    from esja.signatory_space.commitments import Commitments
+    from esja.signatory_space.fits import WhoFits
+    from esja.signatory_space.notice_links import NoticeLinks, NoticeUnsubscribe
+    from esja.signatory_space.own_tenders import OwnTenders
+    from esja.signatory_space.reports import YearlyReports
+    from esja.store.colleagues import ColleagueStore
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.invitations import InvitationStore
+    from esja.store.matches import MatchStore
+    from esja.store.notices import NoticeRecords, NoticeStops
+    from esja.store.organizers import OrganizerStore
+    from esja.store.pledges import PledgeStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.store.sessions import SessionStore
+    from esja.store.subscriptions import SubscriptionStore
+    from esja.store.tenders import TenderStore
+    from esja.store.yearly_reports import ReportStore
+    from esja.web.fits_routes import fits_router
+    from esja.web.pledge_space_routes import pledge_space_router
+    from esja.web.report_routes import console_report_router, report_router
+
+    settings.require(
+        "signatories_table",
+        "pledges_table",
+        "tenders_table",
+        "matches_table",
+        "enterprises_table",
+        "invitations_table",
+        "organizers_table",
+        "subscriptions_table",
+        "sessions_table",
+        "rate_limits_table",
+        "sender_email",
+        "public_base_url",
+    )
+    pledges = PledgeStore(settings.pledges_table, dynamodb)
+    colleagues = ColleagueStore(settings.signatories_table, dynamodb)
+    sessions = SessionStore(settings.sessions_table, dynamodb)
+    rate_limits = RateLimitStore(settings.rate_limits_table, dynamodb)
+    reports = ReportStore(settings.signatories_table, dynamodb)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb)
+    own = OwnTenders(
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        buyer_links=OrganizerStore(settings.organizers_table, dynamodb),
+    )
+    mailer = _mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None)
+    notice_links = NoticeLinks(settings.public_base_url, keys)
+    notice_stops = NoticeStops(settings.signatories_table, dynamodb)
+    common: dict[str, Any] = {"address_keys": address_keys, "audit": audit, "clock": utc_now}
+    commitments = Commitments(pledges=pledges, colleagues=colleagues, sessions=sessions, **common)
+    colleague_pages = Colleagues(
+        pledges=pledges,
+        colleagues=colleagues,
+        sessions=sessions,
+        rate_limits=rate_limits,
+        mailer=mailer,
+        sender=settings.sender,
+        links=ColleagueLinks(settings.public_base_url),
+        **common,
+    )
+    who_fits = WhoFits(
+        pledges=pledges,
+        own_tenders=own,
+        matches=MatchStore(settings.matches_table, dynamodb),
+        directory=directory,
+        enterprises=enterprises,
+        notices=NoticeRecords(settings.signatories_table, dynamodb),
+        notice_stops=notice_stops,
+        subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
+        rate_limits=rate_limits,
+        mailer=mailer,
+        notice_links=notice_links,
+        sender=settings.sender,
+        **common,
+    )
+    yearly = YearlyReports(
+        pledges=pledges,
+        reports=reports,
+        own_tenders=own,
+        enterprises=enterprises,
+        invitations=InvitationStore(settings.invitations_table, settings.tenders_table, dynamodb),
+        deadlines=reports,
+        audit=audit,
+        clock=utc_now,
+    )
+    unsubscribe = NoticeUnsubscribe(notice_stops=notice_stops, notice_links=notice_links, clock=utc_now)
+    return [
+        pledge_space_router(commitments, colleague_pages, spaces),
+        fits_router(who_fits, unsubscribe, spaces),
+        report_router(yearly, spaces),
+        console_report_router(
+            YearlyReportsConsole(reports=reports, deadlines=reports, audit=audit, clock=utc_now), spaces
+        ),
+    ]
+
+
+def _console_enterprises(
+    settings: Settings, *, dynamodb: DynamoDBClient, address_keys: AddressKeys, audit: Audit, spaces: Spaces
+) -> Router:
+    """The console's enterprises: the spreadsheet's import and the removal, as the command line has them."""
+    from esja.console.enterprise_import import ConsoleImport
+    from esja.console.enterprises import ConsoleEnterprises
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
+    from esja.store.enterprises import EnterpriseStore
+    from esja.store.held_files import HeldFileStore
+    from esja.web.console_enterprise_routes import console_enterprise_router
+
+    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=address_keys)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=address_keys)
+    spreadsheet = EnterpriseSpreadsheet(enterprises=enterprises, removal=removal)
+    desk = ConsoleEnterprises(enterprises=enterprises, spreadsheet=spreadsheet, removal=removal, audit=audit)
+    held = HeldFileStore(settings.sessions_table, dynamodb)
+    imports = ConsoleImport(spreadsheet=spreadsheet, held_files=held, audit=audit, clock=utc_now)
+    return console_enterprise_router(desk, imports, spaces)
+
+
 def _console_pledges(
     settings: Settings, pledges: PledgeStore, organizers: OrganizerStore, mailer: Mailer, audit: Audit
 ) -> ConsolePledges:
@@ -683,6 +853,7 @@ def build_organizer_report_router(
         from esja.console.report import ProgrammeReports
         from esja.store.digest_sources import MatchHistory
         from esja.store.pledges import PledgeStore
+        from esja.store.yearly_reports import ReportStore
 
         pledges = PledgeStore(settings.pledges_table, dynamodb)
         return ProgrammeReports(
@@ -690,6 +861,7 @@ def build_organizer_report_router(
             enterprises=enterprises,
             matches=MatchHistory(settings.matches_table, dynamodb),
             pledges=pledges,
+            reports=ReportStore(settings.signatories_table, dynamodb),
             clock=utc_now,
         )
 
@@ -789,6 +961,30 @@ def build_digest_router(settings: Settings, *, keys: KeySource, s3: S3Client | N
 
 
 # --- weekly_digest ---
+
+
+def build_report_reminders(
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, sesv2: SESV2Client | None = None
+) -> ReportReminders:
+    """remind_reports: a yearly report's reminders, on its region's due date and once more a month later."""
+    from esja.signatory_space.reminders import ReportReminders
+    from esja.store.notices import NoticeRecords
+    from esja.store.pledges import PledgeStore
+    from esja.store.yearly_reports import ReportStore
+
+    settings = _read(settings, "signatories_table", "pledges_table", "sender_email", "public_base_url")
+    dynamodb = dynamodb or aws_client("dynamodb")
+    return ReportReminders(
+        pledges=PledgeStore(settings.pledges_table, dynamodb),
+        reports=ReportStore(settings.signatories_table, dynamodb),
+        sends=NoticeRecords(settings.signatories_table, dynamodb),
+        mailer=_mailer(
+            settings, sesv2 or aws_client("sesv2"), configuration_set=settings.ses_configuration_set or None
+        ),
+        sender=settings.sender,
+        public_base_url=settings.public_base_url,
+        clock=utc_now,
+    )
 
 
 def build_digest_service(
@@ -898,17 +1094,20 @@ def _figure_book(
 # --- the command line's own use cases ---
 
 
-def build_enterprise_book(settings: Settings | None = None) -> EnterpriseBook:
-    from esja.matching.enterprise_book import EnterpriseBook
+def build_enterprise_spreadsheet(settings: Settings | None = None, *, prune: bool = False) -> EnterpriseSpreadsheet:
+    """`prune`: imports may remove the enterprises a file leaves out (the removal's tables are needed)."""
+    from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
     from esja.store.enterprises import EnterpriseStore
 
     settings = _read(settings, "enterprises_table")
-    keys = address_keys(settings)  # the manager index
-    return EnterpriseBook(EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"), address_keys=keys))
+    dynamodb, keys = aws_client("dynamodb"), address_keys(settings)
+    enterprises = EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys)
+    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=keys) if prune else None
+    return EnterpriseSpreadsheet(enterprises=enterprises, removal=removal)
 
 
 def build_enterprise_removal(
-    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None
+    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, keys: AddressKeys | None = None
 ) -> EnterpriseRemoval:
     from esja.enterprises.removal import EnterpriseRemoval
     from esja.store.directory import DirectoryStore
@@ -917,7 +1116,7 @@ def build_enterprise_removal(
     from esja.store.subscriptions import SubscriptionStore
 
     settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table", "directory_table")
-    dynamodb, keys = dynamodb or aws_client("dynamodb"), address_keys(settings)
+    dynamodb, keys = dynamodb or aws_client("dynamodb"), keys or address_keys(settings)
     return EnterpriseRemoval(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
         matches=MatchStore(settings.matches_table, dynamodb),

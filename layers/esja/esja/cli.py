@@ -43,6 +43,7 @@ from esja.sources.catalogue import FORMATS
 if TYPE_CHECKING:
     from esja.digest.signatories import SignatoryLink
     from esja.enterprises.removal import Removal
+    from esja.enterprises.spreadsheet import EnterpriseChange
     from esja.ingest.poll import FileReport
     from esja.matching.profiles_csv import ImportResult
     from esja.sources.parsed import LinkedRecord
@@ -392,9 +393,12 @@ def format_report_table(reports: Sequence[dict[str, Any]], lang: Language = "en"
 
 
 def _read_profiles(path: Path, lang: Language, console: Console) -> ImportResult:
-    from esja.matching.profiles_csv import read_profiles_csv
+    from esja.matching.profiles_csv import read_profiles_file
 
-    result = read_profiles_csv(_read(path, console))
+    try:
+        result = read_profiles_file(path.read_bytes())
+    except OSError as error:
+        raise CliError(console.say("error.unreadable", path=path, reason=error.strerror)) from None
     if not result.ok:
         lines = "\n".join(f"  {error.message(lang)}" for error in result.errors)
         raise CliError(console.say("error.spreadsheet", path=path, count=len(result.errors)) + "\n" + lines)
@@ -402,36 +406,61 @@ def _read_profiles(path: Path, lang: Language, console: Console) -> ImportResult
 
 
 def _import_enterprises(args: argparse.Namespace, console: Console) -> int:
-    from esja.bootstrap import build_enterprise_book, build_enterprise_removal
+    """The console's import (esja.enterprises.spreadsheet), with every region in reach."""
+    from esja.bootstrap import build_enterprise_spreadsheet
 
     result = _read_profiles(args.file, args.lang or console.lang, console)
     say = console.say
     console.out(say("import.read", enterprises=len(result.enterprises), profiles=len(result.profiles), path=args.file))
-    removal = _build(build_enterprise_removal, console) if args.prune else None
+    spreadsheet = _build(lambda: build_enterprise_spreadsheet(prune=args.prune), console)
+    plan = spreadsheet.plan(result, prune=args.prune)
+    for change in plan.changes:
+        console.out(_change_line(change, console))
     if args.dry_run:
-        if removal is not None:
-            _print_removal(removal.plan_prune(result.enterprises, result.profiles), console)
+        console.out(say("import.would_stay", unchanged=plan.unchanged))
+        if plan.pruned is not None:
+            _print_removal(plan.pruned, console)
         return 0
-    summary = _build(build_enterprise_book, console).save(result)
+    done = spreadsheet.apply(plan)
+    saved = done.saved
     console.out(
         say(
             "import.saved",
-            enterprises=summary.enterprises_changed,
-            profiles=summary.profiles_changed,
-            removed=summary.profiles_removed,
-            unchanged=summary.unchanged,
+            enterprises=saved.enterprises_changed,
+            profiles=saved.profiles_changed,
+            removed=saved.profiles_removed,
+            unchanged=saved.unchanged,
         )
     )
-    if removal is not None:  # after the file is saved: an address it moves to another enterprise is kept
-        pruned = removal.plan_prune(result.enterprises, result.profiles)
-        _print_removal(removal.remove([e.enterprise_id for e in pruned.enterprises]), console)
+    if done.removed is not None:
+        _print_removal(done.removed, console)
     return 0
 
 
-def _export_enterprises(args: argparse.Namespace, console: Console) -> int:
-    from esja.bootstrap import build_enterprise_book
+def _change_line(change: EnterpriseChange, console: Console) -> str:
+    """« modifiée : coop-a « Coop A » · colonnes : neq · profils ajoutés : 1, modifiés : 0, retirés : 0 · … »."""
+    profiles, subscribers = change.profiles, change.subscribers
+    return console.say(
+        "import.added" if change.added else "import.changed",
+        id=change.enterprise_id,
+        name=change.name,
+        columns=", ".join(change.columns) or "—",
+        profiles=console.say(
+            "import.counts", added=len(profiles.added), changed=len(profiles.changed), removed=len(profiles.removed)
+        ),
+        subscribers=console.say(
+            "import.counts",
+            added=len(subscribers.added),
+            changed=len(subscribers.changed),
+            removed=len(subscribers.removed),
+        ),
+    )
 
-    console.stdout.write(_build(build_enterprise_book, console).export_csv())
+
+def _export_enterprises(args: argparse.Namespace, console: Console) -> int:
+    from esja.bootstrap import build_enterprise_spreadsheet
+
+    console.stdout.write(_build(build_enterprise_spreadsheet, console).export().csv)
     return 0
 
 

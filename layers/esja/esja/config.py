@@ -34,6 +34,7 @@ RESOURCES = {
     "organizers_table": "ORGANIZERS_TABLE",  # organizers, signatory links, digest send records
     "sessions_table": "SESSIONS_TABLE",  # sign-in links and sessions (the spaces)
     "audit_table": "AUDIT_TABLE",  # the append-only audit log of the spaces
+    "signatories_table": "SIGNATORIES_TABLE",  # yearly reports, colleagues, notices sent (the signatories' space)
     "directory_table": "DIRECTORY_TABLE",  # the public directory's listings and their choices
     "archive_bucket": "ARCHIVE_BUCKET",  # HTML archive of the weekly digests
     "reference_bucket": "REFERENCE_BUCKET",  # cached official reference files (municipalities list)
@@ -71,6 +72,7 @@ class Settings:
     organizers_table: str = ""
     sessions_table: str = ""
     audit_table: str = ""
+    signatories_table: str = ""
     directory_table: str = ""
     archive_bucket: str = ""
     reference_bucket: str = ""

@@ -83,6 +83,7 @@ def environment() -> Environment:
     env.filters["date_time"] = l10n.date_time
     env.filters["day"] = l10n.day
     env.filters["money"] = l10n.money
+    env.filters["percent"] = l10n.percent
     return env
 
 

@@ -9,7 +9,9 @@ reads them, because they are not sums (an enterprise alerted in two months is on
 may still change. A year's range reads: one BatchGetItem for its weeks' figures, one Query per enterprise
 of the organizer's regions, and the pledges and enterprises (README, « The programme report »).
 
-The report's figures are ROWS, one list: a new figure is one Row more.
+The report's figures are ROWS, one list: a new figure is one Row more. Beside them, what the signatories
+reported (esja.signatory_space.reports): for each year the range touches, their yearly reports' purchases from
+social-economy enterprises, against the targets they set.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from esja.model import Enterprise, Profile
 from esja.people.actor import Actor
 from esja.people.roles import Role
 from esja.pledges.model import Pledge, PledgeStatus
+from esja.signatory_space.report import YearlyReport
 
 MAX_YEARS = 3  # three editions at most: a range is read in one request
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
@@ -68,6 +71,10 @@ class ActivitySource(Protocol):
 
 class PledgeList(Protocol):
     def everything(self, now: datetime) -> Iterable[Pledge]: ...
+
+
+class ReportsOfAYear(Protocol):
+    def of_year(self, year: int) -> list[YearlyReport]: ...
 
 
 class Counted:
@@ -170,6 +177,34 @@ class VerifiedPledge:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportedYear:
+    """The yearly reports of a year, in the organizer's regions: what the signatories bought from social-economy
+    enterprises, and how that compares with the targets they set."""
+
+    year: int
+    reports: int
+    amount: Decimal  # declared purchases from social-economy enterprises
+    purchases: int
+    with_share: int  # reports that gave their total purchases (a share to compare with a target)
+    meeting_target: int  # … whose share reached the target the pledge set
+    average_target: Decimal | None  # of the reports made with a target
+
+    @classmethod
+    def of(cls, year: int, reports: Sequence[YearlyReport]) -> ReportedYear:
+        targets = [r.target_share for r in reports if r.target_share is not None]
+        average = (Decimal(sum(targets)) / len(targets)).quantize(Decimal("0.1")) if targets else None
+        return cls(
+            year,
+            len(reports),
+            sum((r.declared.amount for r in reports), Decimal(0)),
+            sum(r.declared.count for r in reports),
+            sum(1 for r in reports if r.declared.share is not None),
+            sum(1 for r in reports if r.meets_target),
+            average,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ProgrammeReport:
     days: Days
     months: tuple[Month, ...]
@@ -178,6 +213,7 @@ class ProgrammeReport:
     worked_out: tuple[Week, ...]  # weeks not over (or not yet digested): worked out from the tables now
     missing: tuple[Week, ...]  # weeks over whose figures were never kept: `esja digest figures` keeps them
     as_of: datetime
+    reported: tuple[ReportedYear, ...] = ()  # the signatories' yearly reports of each year the range touches
 
     def section(self, name: str) -> tuple[ReportLine, ...]:
         return tuple(line for line in self.lines if line.row.section == name)
@@ -232,12 +268,14 @@ class ProgrammeReports:
         enterprises: EnterpriseList,
         matches: ActivitySource,
         pledges: PledgeList,
+        reports: ReportsOfAYear,
         clock: Callable[[], datetime],
     ) -> None:
         self._figures = book
         self._enterprises = enterprises
         self._activity = matches
         self._pledges = pledges
+        self._reports = reports
         self._clock = clock
 
     def asked(self, first: str, last: str) -> Days:
@@ -280,7 +318,16 @@ class ProgrammeReports:
             worked_out=tuple(live),
             missing=tuple(week for week in begun if week not in kept and week not in recent),
             as_of=now,
+            reported=tuple(self._reported(actor, days, today)),
         )
+
+    def _reported(self, actor: Actor, days: Days, today: date) -> list[ReportedYear]:
+        """Each year the range touches, up to this one, with its reports of the organizer's regions."""
+        years = range(days.first.year, min(days.last.year, today.year) + 1)
+        found = [
+            (year, [r for r in self._reports.of_year(year) if actor.covers(r.institution.region)]) for year in years
+        ]
+        return [ReportedYear.of(year, reports) for year, reports in found if reports]
 
     def _activity_in(
         self, actor: Actor, worked: Sequence[WorkedOut]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from esja.matching.regions import ALL_QUEBEC, CANADA
+from esja.matching.regions import ALL_QUEBEC, serves_any
 from esja.model import Enterprise, Language, Scope, Tender
 
 
@@ -31,8 +31,7 @@ class Organizer:
 
     def covers_enterprise(self, enterprise: Enterprise) -> bool:
         """An enterprise serving one of the regions (or all of Québec, or saying nothing) is the organizer's."""
-        served = enterprise.regions_served
-        return not served or ALL_QUEBEC in served or CANADA in served or any(map(self.covers, served))
+        return serves_any(enterprise.regions_served, self.covers)
 
 
 def tender_places(tender: Tender) -> tuple[str, ...]:

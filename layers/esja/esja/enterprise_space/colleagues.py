@@ -356,7 +356,7 @@ class Colleagues:
         }
         return Email(
             to=invited.email,
-            subject=wording("colleague.email.subject", lang, enterprise=enterprise.name),
+            subject=wording("team.email.subject", lang, enterprise=enterprise.name),
             text=render("email/colleague_confirmation.txt", lang, **context),
             html=render("email/colleague_confirmation.html", lang, **context),
             language=lang,

@@ -17,7 +17,7 @@ Format, in short:
 
 Columns and values:
 
-    enterprise_id          required; any text without « ; »
+    enterprise_id          required; any text without « ; », 100 characters at most (so is profile_id)
     enterprise_name        required on the enterprise's first row
     neq                    10 digits (spaces allowed)
     legal_form             coop | non-profit | mutual | other (default); coopérative, OBNL, OSBL…
@@ -42,15 +42,19 @@ Columns and values:
 
 A profile needs a UNSPSC code or a keyword (otherwise it would never be alerted).
 
+A cell may not begin with « = », « + », « - » or « @ »: a spreadsheet would run it as a formula (OWASP
+« CSV injection »); the export puts an apostrophe before such a cell kept from elsewhere.
+
 All or nothing: when any cell is wrong, nothing is imported and every error is reported with its
-line (as a spreadsheet numbers it: the header is line 1) and column.
+line (as a spreadsheet numbers it: the header is line 1) and column. A file that is not CSV text in
+UTF-8 (a workbook, UTF-16, Windows-1252…) is one error, naming the format to save it in.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -70,6 +74,11 @@ SUBSCRIBER_COLUMNS = (
     "manages_space",
 )
 COLUMNS = ENTERPRISE_COLUMNS + PROFILE_COLUMNS + SUBSCRIBER_COLUMNS
+MAX_ID_LENGTH = 100  # characters of an enterprise's or a profile's id
+FORMULA_STARTS = ("=", "+", "-", "@")  # what a spreadsheet runs as a formula (tab and CR: cells are trimmed)
+# A workbook's first bytes: saved as .xlsx or .ods (a zip) or .xls (an OLE file) instead of CSV.
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")  # Excel's « Texte Unicode »
 
 T = TypeVar("T")
 
@@ -100,30 +109,53 @@ class ImportResult:
     enterprises: tuple[Enterprise, ...] = ()
     profiles: tuple[Profile, ...] = ()
     errors: tuple[CsvError, ...] = ()
+    first_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # enterprise id → its first line
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
+def read_profiles_file(data: bytes) -> ImportResult:
+    """A file as uploaded or read from disk: CSV text in UTF-8 (with or without a byte-order mark)."""
+    text = _utf8_text(data)
+    return read_profiles_csv(text) if isinstance(text, str) else ImportResult(errors=(text,))
+
+
 def read_profiles_csv(text: str) -> ImportResult:
-    reader = _Reader()
     text = text.removeprefix("\ufeff")
-    rows = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    header = next(rows, None)
-    if header is None or not any(h.strip() for h in header):
-        return ImportResult(errors=(CsvError(1, None, "fichier vide", "empty file"),))
-    columns = reader.header([h.strip().lower() for h in header])
-    end_of_previous = rows.line_num
-    for cells_ in rows:
-        line, end_of_previous = end_of_previous + 1, rows.line_num
-        if any(c.strip() for c in cells_):
-            reader.row(line, {name: cells_[i].strip() for i, name in columns if i < len(cells_)})
+    # Strict: a quote never closed is an error, not the rest of the file in one cell (whatever the csv module's
+    # field size limit, which esja.sources.canadabuys raises for the process).
+    rows = csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True)
+    end_of_previous = 0  # the line before the row being read: its errors name the line it starts on
+    try:
+        header = next(rows, None)
+        if header is None or not any(h.strip() for h in header):
+            return ImportResult(errors=(CsvError(1, None, "fichier vide", "empty file"),))
+        reader = _Reader()
+        columns = reader.header([h.strip().lower() for h in header])
+        end_of_previous = rows.line_num
+        for cells_ in rows:
+            line, end_of_previous = end_of_previous + 1, rows.line_num
+            if any(c.strip() for c in cells_):
+                reader.row(line, {name: cells_[i].strip() for i, name in columns if i < len(cells_)})
+    except csv.Error:  # a quote never closed, or text after a closing quote
+        return ImportResult(errors=(_unreadable(end_of_previous + 1),))
+    return reader.result()
+
+
+def read_rows(rows: Iterable[tuple[int, Mapping[str, str]]]) -> ImportResult:
+    """Cells already apart (column → text), each row with the line its errors name: the organizers' console
+    reads its enterprise form through here, with the spreadsheet's own validation."""
+    reader = _Reader()
+    for line, row in rows:
+        reader.row(line, {column: text.strip() for column, text in row.items() if column in COLUMNS})
     return reader.result()
 
 
 def write_profiles_csv(enterprises: Iterable[Enterprise], profiles: Iterable[Profile]) -> str:
-    """The file `read_profiles_csv` reads back as the same enterprises and profiles."""
+    """The file `read_profiles_csv` reads back as the same enterprises and profiles (but for a cell a spreadsheet
+    would run as a formula, which the import refuses: it is written after an apostrophe, as text)."""
     by_enterprise: dict[str, list[Profile]] = {}
     for profile in profiles:
         by_enterprise.setdefault(profile.enterprise_id, []).append(profile)
@@ -133,10 +165,10 @@ def write_profiles_csv(enterprises: Iterable[Enterprise], profiles: Iterable[Pro
     for enterprise in enterprises:
         own, subscribers = by_enterprise.pop(enterprise.id, []), enterprise.subscribers
         for i in range(max(len(own), len(subscribers), 1)):
-            row = _enterprise_cells(enterprise)
+            row = enterprise_cells(enterprise)
             row |= profile_cells(own[i]) if i < len(own) else {}
-            row |= _subscriber_cells(subscribers[i]) if i < len(subscribers) else {}
-            writer.writerow([row.get(c, "") for c in COLUMNS])
+            row |= subscriber_cells(subscribers[i]) if i < len(subscribers) else {}
+            writer.writerow([_as_text(row.get(c, "")) for c in COLUMNS])
     if by_enterprise:
         raise ValueError(f"profiles of unknown enterprises: {', '.join(sorted(by_enterprise))}")
     return out.getvalue()
@@ -172,6 +204,18 @@ class _Reader:
 
     def row(self, line: int, row: dict[str, str]) -> None:
         self.line, self.cells = line, row
+        for column in COLUMNS:  # first, so that a formula's cell says so rather than what it fails to be
+            if row.get(column, "").startswith(FORMULA_STARTS):
+                self._error(
+                    line,
+                    column,
+                    f"commence par «\u00a0{row[column][0]}\u00a0» : un tableur l'exécuterait comme une formule",
+                    f"starts with “{row[column][0]}”: a spreadsheet would run it as a formula",
+                )
+        for column in ("enterprise_id", "profile_id"):  # a part of a DynamoDB key, which is bounded
+            if len(row.get(column, "")) > MAX_ID_LENGTH:
+                too_long = f"{MAX_ID_LENGTH} caractères au plus", f"{MAX_ID_LENGTH} characters at most"
+                self._error(line, column, f"identifiant trop long : {too_long[0]}", f"id too long: {too_long[1]}")
         enterprise_id = self._required("enterprise_id")
         if not enterprise_id:
             return
@@ -191,12 +235,14 @@ class _Reader:
 
     def result(self) -> ImportResult:
         if self.errors:
-            return ImportResult(errors=tuple(sorted(self.errors, key=_reading_order)))
+            one_per_cell = {(e.line, e.column): e for e in reversed(self.errors)}  # the first said of each cell
+            return ImportResult(errors=tuple(sorted(one_per_cell.values(), key=_reading_order)))
         enterprises = tuple(
             Enterprise(id_, e.name, e.neq, e.legal_form, e.regions_served, tuple(e.subscribers.values()))
             for id_, e in self.enterprises.items()
         )
-        return ImportResult(enterprises, tuple(self.profiles.values()))
+        lines = {id_: e.line for id_, e in self.enterprises.items()}
+        return ImportResult(enterprises, tuple(self.profiles.values()), first_lines=lines)
 
     def _enterprise(self, enterprise_id: str) -> _Enterprise:
         known = self.enterprises.get(enterprise_id)
@@ -284,13 +330,54 @@ def _reading_order(error: CsvError) -> tuple[int, int]:
     return error.line, COLUMNS.index(error.column) if error.column in COLUMNS else -1
 
 
+def _utf8_text(data: bytes) -> str | CsvError:
+    """The file's text, or the one error saying what it is instead and how to save it."""
+    save_as = "enregistrez-le au format « CSV UTF-8 »", "save it as “CSV UTF-8”"
+    if data.startswith(_WORKBOOKS):
+        return CsvError(
+            1,
+            None,
+            f"ce fichier est un classeur (Excel, LibreOffice), pas un fichier CSV : {save_as[0]}",
+            f"this file is a workbook (Excel, LibreOffice), not a CSV file: {save_as[1]}",
+        )
+    if data.startswith(_UTF16):
+        return CsvError(1, None, f"ce fichier est en UTF-16 : {save_as[0]}", f"this file is in UTF-16: {save_as[1]}")
+    if b"\x00" in data:
+        return CsvError(
+            1, None, f"ce fichier n'est pas du texte : {save_as[0]}", f"this file is not text: {save_as[1]}"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return CsvError(
+            line,
+            None,
+            f"ce fichier n'est pas en UTF-8 (Windows-1252 ?) : {save_as[0]}",
+            f"this file is not in UTF-8 (Windows-1252?): {save_as[1]}",
+        )
+
+
+def _unreadable(line: int) -> CsvError:
+    return CsvError(
+        line,
+        None,
+        "guillemet jamais refermé, ou du texte après un guillemet fermant : le fichier ne se lit pas",
+        "a quote is never closed, or text follows a closing quote: the file cannot be read",
+    )
+
+
+def _as_text(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def _delimiter(text: str) -> str:
     """The header names contain none of these, so the most frequent one on line 1 is the delimiter."""
     first_line = text.split("\n", 1)[0]
     return max((",", ";", "\t"), key=first_line.count)
 
 
-def _enterprise_cells(e: Enterprise) -> dict[str, str]:
+def enterprise_cells(e: Enterprise) -> dict[str, str]:
     return {
         "enterprise_id": e.id,
         "enterprise_name": e.name,
@@ -300,7 +387,7 @@ def _enterprise_cells(e: Enterprise) -> dict[str, str]:
     }
 
 
-def _subscriber_cells(s: Subscriber) -> dict[str, str]:
+def subscriber_cells(s: Subscriber) -> dict[str, str]:
     return {
         "subscriber_email": s.email,
         "subscriber_name": s.name,

@@ -7,6 +7,7 @@ still matches, and the reason says so rather than guessing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,6 +68,12 @@ class RegionFits(dict[frozenset[str], RegionFit | None]):
     def __missing__(self, wanted: frozenset[str]) -> RegionFit | None:
         fit = self[wanted] = region_fit(wanted, self.scope, self.codes)
         return fit
+
+
+def serves_any(served: Collection[str], covers: Callable[[str], bool]) -> bool:
+    """An enterprise serving these regions is the concern of whoever covers one of them — of everyone when it
+    serves all of Québec or Canada, or says nothing (Organizer.covers_enterprise, Actor.covers_enterprise)."""
+    return not served or ALL_QUEBEC in served or CANADA in served or any(map(covers, served))
 
 
 def normalise_region_code(raw: str) -> str | None:

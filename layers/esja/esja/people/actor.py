@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from esja.matching.regions import ALL_QUEBEC
+from esja.matching.regions import ALL_QUEBEC, serves_any
+from esja.model import Enterprise
 from esja.people.roles import Role, RoleGrant
 
 
@@ -54,6 +55,11 @@ class Actor:
     def covers(self, region: str) -> bool:
         """An organizer sees the items of their regions."""
         return self.covers_all or (self.role is Role.ORGANIZER and region in self.grant.regions)
+
+    def covers_enterprise(self, enterprise: Enterprise) -> bool:
+        """An organizer acts on the enterprises serving one of their regions, all of Québec or Canada, or none
+        said (as the digest's Organizer.covers_enterprise)."""
+        return self.role is Role.ORGANIZER and serves_any(enterprise.regions_served, self.covers)
 
 
 TERMINAL = "terminal"  # the audit log's name for whoever runs the `esja` command

@@ -3,7 +3,8 @@
 - organizer: the address of an organizer in the Organizers table (its regions; none or `QC` = all);
 - enterprise: a subscriber of an enterprise marked to manage its space (`manages_space`, by default the
   enterprise's first subscriber: esja.model.Enterprise.managers);
-- signatory: the address of a confirmed pledge an organizer verified.
+- signatory: the address of a confirmed pledge an organizer verified, or of a colleague its signer added and who
+  confirmed by e-mail (esja.signatory_space.colleagues): a signatory of the same institution for the space.
 
 `of` lists them at sign-in (through indexes, which may lag a second); `holds` re-checks the one a session
 acts in, on every request, with one strongly consistent read: a removed member, a withdrawn or
@@ -63,6 +64,16 @@ class SignatoryDirectory(Protocol):
     def get(self, pledge_id: str) -> Pledge | None: ...
 
 
+class ColleagueDirectory(Protocol):
+    def pledges_of(self, address_key: str) -> list[str]:
+        """Ids of the pledges whose space this address uses as a confirmed colleague (an index: may lag a second)."""
+        ...
+
+    def colleague_email(self, pledge_id: str, address_key: str) -> str | None:
+        """The address of the pledge's confirmed colleague with this key (one consistent read), else None."""
+        ...
+
+
 class Roles:
     def __init__(
         self,
@@ -70,12 +81,14 @@ class Roles:
         organizers: OrganizerDirectory,
         enterprises: MemberDirectory,
         pledges: SignatoryDirectory,
+        colleagues: ColleagueDirectory,
         address_keys: AddressKeys,
         clock: Callable[[], datetime],
     ) -> None:
         self._organizers = organizers
         self._members = enterprises
         self._signatories = pledges
+        self._colleagues = colleagues
         self._keys = address_keys
         self._clock = clock
 
@@ -84,7 +97,7 @@ class Roles:
         organizers = [_organizer(o) for o in self._organizers.organizers() if self._keys(o.email) == address_key]
         found = [
             *(self.holds(address_key, Role.ENTERPRISE, e) for e in self._members.managed_by(address_key)),
-            *(self.holds(address_key, Role.SIGNATORY, p) for p in self._signatories.of_person(address_key)),
+            *(self.holds(address_key, Role.SIGNATORY, p) for p in self._pledges_of(address_key)),
         ]
         return (*organizers, *(grant for grant in found if grant is not None))
 
@@ -101,15 +114,19 @@ class Roles:
                 return None
             return RoleGrant(Role.ENTERPRISE, enterprise.id, enterprise.name, enterprise.regions_served, manager.email)
         pledge = self._signatories.get(item_id)
-        if (
-            pledge is None
-            or not pledge.is_verified_signatory
-            or pledge.is_purged(self._clock())
-            or self._keys(pledge.details.email) != address_key
-        ):
+        if pledge is None or not pledge.is_verified_signatory or pledge.is_purged(self._clock()):
             return None
         details = pledge.details
-        return RoleGrant(Role.SIGNATORY, pledge.id, details.institution_name, (details.region,), details.email)
+        signed = self._keys(details.email) == address_key
+        email = details.email if signed else self._colleagues.colleague_email(pledge.id, address_key)
+        if not email:
+            return None
+        return RoleGrant(Role.SIGNATORY, pledge.id, details.institution_name, (details.region,), email)
+
+    def _pledges_of(self, address_key: str) -> list[str]:
+        """The pledges signed from the address, then those it uses as a colleague, each once."""
+        signed = self._signatories.of_person(address_key)
+        return list(dict.fromkeys([*signed, *self._colleagues.pledges_of(address_key)]))
 
 
 def _organizer(organizer: Organizer) -> RoleGrant:

@@ -127,7 +127,7 @@ def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
     errors.extend(email_errors)
     phone, phone_errors = _phone(text["phone"])
     errors.extend(phone_errors)
-    share, share_errors = _share(text["target_share"])
+    share, share_errors = read_share(text["target_share"])
     errors.extend(share_errors)
     categories = values["categories"]
     if any(c not in {k.value for k in Category} for c in categories):
@@ -229,7 +229,7 @@ def _phone(value: str) -> tuple[str | None, list[FieldError]]:
     return (f"{number};ext={matched['extension']}" if matched["extension"] else number), []
 
 
-def _share(value: str) -> tuple[int | None, list[FieldError]]:
+def read_share(value: str) -> tuple[int | None, list[FieldError]]:
     if not value:
         return None, []
     matched = _SHARE.fullmatch(value)

@@ -9,7 +9,8 @@ An invitation and its tender are written together, in one transaction (the publi
 never disagree), then announced on the match queue like any feed's tender: matched by the same rules,
 and told at once to the enterprises it matches (esja.matching.service hands invitations to the alerts).
 The announcement is recorded on the invitation; one that failed (the queue down) is announced again by
-the same form posted again (its reference makes the post idempotent) or by the institution's next change.
+the same form posted again (its reference makes the post idempotent), by the institution's next change, and
+at the latest by the next scheduled instant run of the alerts (PendingAnnouncements.sweep).
 
 Rate limits keep a signatory from turning ESJA into a relay: a few invitations a day per institution,
 a few changes a day per invitation, and an invitation reaches only the enterprises whose profiles match
@@ -60,6 +61,9 @@ class InvitationBook(Protocol):
     def published(self) -> list[Invitation]: ...
     def announced(self, invitation_id: str, version: int) -> None: ...
     def to_announce(self, institution_key: str) -> list[Invitation]: ...
+    def pending_announcements(self) -> list[Invitation]:
+        """Every invitation whose latest version is not yet announced, whatever its institution."""
+        ...
 
 
 class TenderReader(Protocol):
@@ -102,6 +106,55 @@ def new_invitation_id() -> str:
     return secrets.token_hex(5)
 
 
+class PendingAnnouncements:
+    """Invitations whose announcement failed after they were saved (the queue down), announced now: their tender
+    as stored, as the matcher would have received it."""
+
+    def __init__(
+        self,
+        *,
+        invitations: InvitationBook,
+        tenders: TenderReader,
+        announcer: Announcer,
+        publication: Publication,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._invitations = invitations
+        self._tenders = tenders
+        self._announcer = announcer
+        self._publication = publication
+        self._clock = clock
+
+    def sweep(self) -> int:
+        """Every invitation still to announce, announced; how many (the alerts' instant run calls it)."""
+        return self.announce(self._invitations.pending_announcements())
+
+    def announce(self, pending: Sequence[Invitation]) -> int:
+        announced = 0
+        for invitation in pending:
+            stored = self._tenders.get(tender_key(invitation, self._publication))
+            if stored is None:
+                continue
+            tender, version = stored
+            change = Change(
+                tender,
+                _kind(invitation),
+                version.content_hash,
+                version.change_count,
+                version.first_seen_at,
+                self._clock(),
+                version.status_since,
+                version.opened_at,
+            )
+            self.one(invitation, change)
+            announced += 1
+        return announced
+
+    def one(self, invitation: Invitation, change: Change) -> None:
+        self._announcer.announce([change])
+        self._invitations.announced(invitation.id, invitation.version)
+
+
 class InvitationService:
     def __init__(
         self,
@@ -120,7 +173,9 @@ class InvitationService:
     ) -> None:
         self._invitations = invitations
         self._tenders = tenders
-        self._announcer = announcer
+        self._announcements = PendingAnnouncements(
+            invitations=invitations, tenders=tenders, announcer=announcer, publication=publication, clock=clock
+        )
         self._pledges = pledges
         self._directory = directory
         self._limits = rate_limits
@@ -311,28 +366,11 @@ class InvitationService:
         )
 
     def _announce(self, invitation: Invitation, change: Change) -> None:
-        self._announcer.announce([change])
-        self._invitations.announced(invitation.id, invitation.version)
+        self._announcements.one(invitation, change)
 
     def _announce_pending(self, institution: Institution) -> None:
         """The institution's invitations whose announcement failed, announced now (their tender as stored)."""
-        for pending in self._invitations.to_announce(institution.key):
-            stored = self._tenders.get(tender_key(pending, self._publication))
-            if stored is None:
-                continue
-            tender, version = stored
-            kind, at = _kind(pending), self._clock()
-            change = Change(
-                tender,
-                kind,
-                version.content_hash,
-                version.change_count,
-                version.first_seen_at,
-                at,
-                version.status_since,
-                version.opened_at,
-            )
-            self._announce(pending, change)
+        self._announcements.announce(self._invitations.to_announce(institution.key))
 
 
 def may_invite(pledge: Pledge, now: datetime) -> bool:

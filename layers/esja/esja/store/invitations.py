@@ -79,6 +79,15 @@ class InvitationStore:
         )
         return found
 
+    def pending_announcements(self) -> list[Invitation]:
+        return self._query(
+            "published",
+            "feed",
+            FEED,
+            "reading invitations not yet announced",
+            FilterExpression="attribute_exists(to_announce)",
+        )
+
     def announced(self, invitation_id: str, version: int) -> None:
         """This version reached the match queue (a newer one still waiting keeps its mark)."""
         try:

@@ -12,7 +12,7 @@ confirmation. DynamoDB deletes expired items within days, not at once, so reads 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -266,6 +266,26 @@ class PledgeStore:
                 yield from (from_item(item) for item in page.get("Items", []))
         except AWS_ERRORS as error:
             raise store_error(error, "reading the pledges") from error
+
+    def update_commitment(
+        self, pledge_id: str, target_share: int | None, categories: Sequence[Category]
+    ) -> Pledge | None:
+        """A confirmed pledge's target share and categories, as its signer changes them; None when not confirmed."""
+        target = "SET categories = :categories, target_share = :share" if target_share is not None else ""
+        values: Item = {
+            ":confirmed": {"S": PledgeStatus.CONFIRMED},
+            ":categories": {"L": [{"S": c} for c in categories]},
+        }
+        if target_share is not None:
+            values[":share"] = {"N": str(target_share)}
+        return self._update(
+            pledge_id,
+            "updating a pledge's target",
+            UpdateExpression=target or "SET categories = :categories REMOVE target_share",
+            ConditionExpression="#status = :confirmed",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=values,
+        )
 
     def _update(self, pledge_id: str, action: str, **request: Any) -> Pledge | None:
         try:

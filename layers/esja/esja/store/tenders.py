@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from esja.digest.weeks import Week
 from esja.ingest.changes import Change, StoredVersion
 from esja.model import Status, Tender
+from esja.signatory_space.own_tenders import indexed_buyer
 from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, store_error
+from esja.store.queries import query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+
+NAME_INDEX, ID_INDEX = "by_buyer_name", "by_buyer_id"
 
 
 class TenderStore:
@@ -48,6 +53,28 @@ class TenderStore:
             raise store_error(error, "reading a tender") from error
         item = answer.get("Item")
         return _stored(item) if item else None
+
+    def of_buyer(self, name_keys: Collection[str], buyer_ids: Collection[str], status: Status) -> list[Tender]:
+        """The tenders in `status` whose buyer's reduced name or id is one of these (esja.signatory_space.own_tenders):
+        one Query of a buyer index per key, then the tenders in that status read whole."""
+        wanted = [(NAME_INDEX, "buyer_name_key", key) for key in name_keys]
+        wanted += [(ID_INDEX, "buyer_id_key", key) for key in buyer_ids]
+        keys = {
+            item["tender_key"]["S"]
+            for index, attribute, value in wanted
+            for item in query_all(
+                self._client,
+                f"reading a buyer's tenders ({index})",
+                TableName=self._table,
+                IndexName=index,
+                KeyConditionExpression=f"{attribute} = :value",
+                FilterExpression="#s = :status",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":value": {"S": value}, ":status": {"S": status.value}},
+            )
+        }
+        found = self._batches.get([{"tender_key": {"S": key}} for key in sorted(keys)], "reading a buyer's tenders")
+        return [_stored(item)[0] for item in found if item["status"]["S"] == status.value]
 
     def open_tenders(self) -> Iterator[tuple[Tender, StoredVersion]]:
         """Every tender stored as open, whatever its closing date (a Scan: for `esja tenders match`, not for
@@ -119,4 +146,10 @@ def tender_item(change: Change) -> dict[str, Any]:
         item["closing_at"] = {"S": tender.closing_at.astimezone(UTC).isoformat()}
     if tender.published_at:
         item["published_at"] = {"S": tender.published_at.astimezone(UTC).isoformat()}
+    # Sparse indexes by buyer (its name reduced, its id): a signatory's own tenders (esja.signatory_space).
+    name_key, id_key = indexed_buyer(tender)
+    if name_key:
+        item["buyer_name_key"] = {"S": name_key}
+    if id_key:
+        item["buyer_id_key"] = {"S": id_key}
     return item

@@ -20,10 +20,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from esja.config import SenderIdentity
 from esja.errors import StoreError
 from esja.people.actor import NotAllowed
+from esja.pledges.form import MalformedForm
 from esja.web.forms import BadForm
 from esja.web.pages import error_page, page_language
 from esja.web.security import same_origin_posts, secured, security_headers
 from esja.web.session import Redirect, Refused
+from esja.web.uploads import TooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +97,13 @@ def create_app(
         return secured(error_page(page_language(app), status, message, sender=sender))
 
     @app.exception_handler(BadForm)  # type: ignore[untyped-decorator]
-    def bad_form(_: BadForm) -> Response[str]:
+    @app.exception_handler(MalformedForm)  # type: ignore[untyped-decorator]  # a field sent twice to a use case
+    def bad_form(_: BadForm | MalformedForm) -> Response[str]:
         return secured(error_page(page_language(app), 400, "pledge.error.malformed", sender=sender))
+
+    @app.exception_handler(TooLarge)  # type: ignore[untyped-decorator]
+    def too_large(_: TooLarge) -> Response[str]:
+        return secured(error_page(page_language(app), 413, "console.enterprises.upload.too_big", sender=sender))
 
     @app.exception_handler(StoreError)  # type: ignore[untyped-decorator]
     def aws_failed(error: StoreError) -> Response[str]:

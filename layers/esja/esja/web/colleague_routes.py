@@ -67,7 +67,7 @@ class ColleaguePages:
         try:
             asked = self._colleagues.invite(actor, form)
         except TooMany:
-            raise Refused(429, "colleague.too_many") from None
+            raise Refused(429, "team.too_many") from None
         if isinstance(asked, Invited):
             return self._done("invite")
         return self._list(actor, asked, status=422)
@@ -110,9 +110,9 @@ class ColleaguePages:
     def _confirmation(self, token: str, shown: Any, *, confirmed: bool) -> Response[str]:
         lang = self._request.language()
         if shown is None:
-            return error_page(lang, 400, "colleague.link.invalid", sender=self._spaces.sender)
+            return error_page(lang, 400, "team.link.invalid", sender=self._spaces.sender)
         return page(
-            "pages/colleague_confirm.html",
+            "pages/enterprise_colleague_confirm.html",
             lang,
             sender=self._spaces.sender,
             shown=shown,

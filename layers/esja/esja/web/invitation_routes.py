@@ -48,8 +48,15 @@ class InvitationPages:
         return render_page("pages/invitation.html", lang, sender=self._sender, page=shown)
 
     def package(self) -> Response[str]:
-        body = json.dumps(self._service.package(), ensure_ascii=False, separators=(",", ":"))
+        package = self._service.package()
         headers = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+        if not package["releases"]:
+            # A release package holds one release or more (the schema's minItems): before the first invitation
+            # there is no package yet, as a publisher's file that does not exist yet.
+            body = json.dumps({"error": "no invitation published yet"})
+            headers["Cache-Control"] = "no-cache"  # the first invitation publishes it at once
+            return Response(404, "application/json; charset=utf-8", body, headers=headers)
+        body = json.dumps(package, ensure_ascii=False, separators=(",", ":"))
         return Response(200, "application/json; charset=utf-8", body, headers=headers)
 
 
@@ -77,7 +84,10 @@ def invitation_router(service: InvitationService, sender: SenderIdentity) -> Rou
                 OCDS_PACKAGE_PATH,
                 pages.package,
                 "The invitations as open data (OCDS 1.1 release package, CC BY 4.0)",
-                {200: package},
+                {
+                    200: package,
+                    404: {"description": "No invitation published yet", "content": {"application/json": {}}},
+                },
                 (),
             ),
         ],

@@ -132,8 +132,9 @@ class Spaces:
     cookie: SessionCookie
     sender: SenderIdentity
 
-    def access(self, router: Router) -> SpaceAccess:
-        return SpaceAccess(self.sessions, self.cookie, RequestReader(router))
+    def access(self, router: Router, request: RequestReader | None = None) -> SpaceAccess:
+        """`request`: the router's own reader, when its pages take a file (the token comes in its form)."""
+        return SpaceAccess(self.sessions, self.cookie, request or RequestReader(router))
 
 
 def see_other(location: str, *cookies: Cookie) -> Response[str]:

@@ -30,6 +30,7 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section(SPACE_HOMES[Role.ORGANIZER], "space.organizer.home"),
         Section("/organisation/engagements", "space.organizer.pledges_section"),
         Section("/organisation/domaines", "space.organizer.domains_section"),
+        Section("/organisation/entreprises", "space.organizer.enterprises"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
         Section("/organisation/repertoire", "space.organizer.directory"),
@@ -37,6 +38,7 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section("/organisation/flux", "console.feeds.nav"),
         Section("/organisation/sommaires", "console.digests.nav"),
         Section("/organisation/rapport", "console.report.nav"),
+        Section("/organisation/rapports-annuels", "report.console.nav"),
         Section("/organisation/pertinence", "feedback.section.console"),
     ),
     Role.ENTERPRISE: (
@@ -44,12 +46,15 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section(f"{SPACE_HOMES[Role.ENTERPRISE]}profils", "profiles.nav"),
         Section("/entreprise/repertoire", "space.enterprise.listing"),
         Section("/entreprise/pertinence", "feedback.section.enterprise"),
-        Section("/entreprise/collegues", "colleague.section"),
+        Section("/entreprise/collegues", "team.section"),
         Section("/entreprise/contrats", "contract.section"),
     ),
     Role.SIGNATORY: (
         Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),
         Section("/signataire/invitations", "space.signatory.invitations"),
+        Section("/signataire/qui-convient", "fits.nav"),
+        Section("/signataire/rapports", "report.space.nav"),
+        Section("/signataire/engagement", "pledge.space.nav"),
     ),
 }
 # What every page of the spaces links to, for the templates.
