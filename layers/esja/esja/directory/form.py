@@ -23,7 +23,7 @@ from esja.geo.regions import all_regions
 from esja.matching.regions import ALL_QUEBEC
 from esja.matching.unspsc import normalise_unspsc
 from esja.model import Category, Text
-from esja.pledges.form import FieldError, Form, MalformedForm, clean, text_errors
+from esja.pledges.form import FieldError, Form, choices, clean, sent_once, text_errors
 from esja.unspsc import unspsc_titles
 
 DESCRIPTION_LIMITS = (20, 600)
@@ -78,12 +78,9 @@ def read_listing_form(
     `own_families`: those of its profiles' codes, taken even when the code list (older than some codes) lacks them."""
     values: dict[str, str | tuple[str, ...]] = {}
     for name in SINGLE_FIELDS:
-        sent = fields.get(name, ())
-        if len(sent) > 1:
-            raise MalformedForm(f"field {name} sent {len(sent)} times")
-        values[name] = clean(sent[0]) if sent else ""
+        values[name] = clean(sent_once(fields, name))
     for name in MULTIPLE_FIELDS:
-        values[name] = tuple(dict.fromkeys(clean(v) for v in fields.get(name, ()) if v.strip()))
+        values[name] = choices(fields, name)
     text = {name: value for name, value in values.items() if isinstance(value, str)}
     chosen = {name: value for name, value in values.items() if isinstance(value, tuple)}
 

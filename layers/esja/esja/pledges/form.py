@@ -108,11 +108,8 @@ FormResult = Form[PledgeDetails]
 def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
     values: dict[str, str | tuple[str, ...]] = {}
     for name in SINGLE_FIELDS:
-        sent = fields.get(name, ())
-        if len(sent) > 1:
-            raise MalformedForm(f"field {name} sent {len(sent)} times")
-        values[name] = clean(sent[0]) if sent else ""
-    values["categories"] = tuple(dict.fromkeys(clean(v) for v in fields.get("categories", ()) if v.strip()))
+        values[name] = clean(sent_once(fields, name))
+    values["categories"] = choices(fields, "categories")
     text = {name: value for name, value in values.items() if isinstance(value, str)}
 
     # In the order the form shows them: the summary at the top lists them in that order too.
@@ -158,6 +155,19 @@ def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
 def clean(value: str) -> str:
     """NFC, trimmed, inner runs of white space made one space (a pasted name keeps no tab or newline)."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def sent_once(fields: Mapping[str, Sequence[str]], name: str) -> str:
+    """A single field's value as sent ("" when absent); MalformedForm when repeated, which no browser does."""
+    sent = fields.get(name, ())
+    if len(sent) > 1:
+        raise MalformedForm(f"field {name} sent {len(sent)} times")
+    return sent[0] if sent else ""
+
+
+def choices(fields: Mapping[str, Sequence[str]], name: str) -> tuple[str, ...]:
+    """A multiple field's values (ticked boxes), cleaned, blanks dropped, each once in the order sent."""
+    return tuple(dict.fromkeys(clean(v) for v in fields.get(name, ()) if v.strip()))
 
 
 def _text_errors(name: str, value: str) -> list[FieldError]:

@@ -19,7 +19,7 @@ from esja.audit.log import Audit, Item
 from esja.model import Category
 from esja.people.actor import Actor, NotAllowed
 from esja.people.keys import AddressKeys
-from esja.pledges.form import FieldError, Form, MalformedForm, clean, read_share
+from esja.pledges.form import FieldError, Form, choices, clean, read_share, sent_once
 from esja.pledges.model import WITHDRAWN_RETENTION, Pledge
 from esja.signatory_space.acting import acting_pledge, signed_by, signed_pledge
 from esja.signatory_space.colleagues import ColleagueBook, end_sessions
@@ -121,11 +121,8 @@ class Commitments:
 
 def read_commitment(fields: Mapping[str, Sequence[str]]) -> Form[Commitment]:
     """The target share (as the pledge form reads it: « 10 », « 10 % ») and the categories; raises MalformedForm."""
-    sent = fields.get("target_share", ())
-    if len(sent) > 1:
-        raise MalformedForm("target_share sent twice")
-    share_text = clean(sent[0])[:5] if sent else ""
-    categories = tuple(dict.fromkeys(clean(v) for v in fields.get("categories", ()) if v.strip()))
+    share_text = clean(sent_once(fields, "target_share"))[:5]
+    categories = choices(fields, "categories")
     values: dict[str, str | tuple[str, ...]] = {"target_share": share_text, "categories": categories}
     share, errors = read_share(share_text)
     known = {c.value for c in Category}

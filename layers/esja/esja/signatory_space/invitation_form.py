@@ -23,7 +23,7 @@ from esja.emails import InvalidAddress, checked_address
 from esja.geo.regions import is_region_code
 from esja.matching.unspsc import normalise_unspsc, padded
 from esja.model import Category, Text
-from esja.pledges.form import FieldError, Form, MalformedForm, clean, text_errors
+from esja.pledges.form import FieldError, Form, clean, sent_once, text_errors
 from esja.signatory_space.invitation import Answer, Audience, InvitationDetails
 from esja.sources.fields import read_amount
 from esja.unspsc import unspsc_titles
@@ -133,10 +133,7 @@ def read_invitation_form(
 def _values(fields: Mapping[str, Sequence[str]]) -> dict[str, str | tuple[str, ...]]:
     values: dict[str, str | tuple[str, ...]] = {}
     for name in SINGLE_FIELDS:
-        sent = fields.get(name, ())
-        if len(sent) > 1:
-            raise MalformedForm(f"field {name} sent {len(sent)} times")
-        raw = sent[0] if sent else ""
+        raw = sent_once(fields, name)
         values[name] = paragraphs(raw) if name.startswith("description") else clean(raw)
     # Codes and enterprises come one per field (a search's picks), or several in one field typed by hand.
     for name in MULTIPLE_FIELDS:

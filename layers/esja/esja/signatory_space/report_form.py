@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from esja.pledges.form import FieldError, Form, MalformedForm, clean, text_errors
+from esja.pledges.form import FieldError, Form, clean, sent_once, text_errors
 from esja.signatory_space.report import FIRST_YEAR, MAX_ENTERPRISES, Declared, Period
 from esja.sources.fields import read_amount
 
@@ -39,10 +39,7 @@ def read_report_form(fields: Mapping[str, Sequence[str]], *, today: date) -> Rep
     """Raises MalformedForm for what no browser sends from our form (a field repeated)."""
     values: dict[str, str | tuple[str, ...]] = {}
     for name in FIELDS:
-        sent = fields.get(name, ())
-        if len(sent) > 1:
-            raise MalformedForm(f"field {name} sent {len(sent)} times")
-        raw = sent[0] if sent else ""
+        raw = sent_once(fields, name)
         values[name] = _lines(raw) if name in ("enterprises", "comment") else clean(raw)
     text = {name: str(value) for name, value in values.items()}
     errors: list[FieldError] = []
