@@ -29,7 +29,7 @@ from esja.unspsc import code_title
 from esja.web.forms import single
 from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
 from esja.web.pages import error_page, page
-from esja.web.profile_routes import BOXES, FIELDS, FORM_PATH, PROFILE, VERSION
+from esja.web.profile_routes import BOXES, FIELDS, OWN, PROFILE, VERSION
 from esja.web.requests import RequestReader
 from esja.web.session import SpaceAccess, Spaces
 from esja.web.space_pages import Viewer, space_page
@@ -80,7 +80,7 @@ class FeedbackPages:
             profiles=own.profiles,
             versions=own.versions,
             accept_fields=suggested_fields,
-            accept_action=FORM_PATH,
+            accept_action=OWN.paths["form"],
             profile_field=PROFILE,
             version_field=VERSION,
         )
