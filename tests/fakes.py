@@ -67,7 +67,7 @@ from esja.people.roles import Role, RoleGrant, Roles
 from esja.pledges.domains import InstitutionDomain, domain_key
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
-from esja.signatory_space.colleagues import Colleague, ColleagueState
+from esja.signatory_space.colleagues import Colleague, ColleagueState, PledgePeople
 from esja.signatory_space.invitation import Invitation
 from esja.signatory_space.own_tenders import indexed_buyer
 from esja.signatory_space.publication import Publication
@@ -1505,6 +1505,7 @@ class FakeWorld:
         self.wins = self.matches  # the contracts won, as the enterprise's space reads and answers them
         self.reports = self.deadlines = FakeReports()  # one table: the reports and their deadlines
         self.colleagues = FakeColleagues()
+        self.pledge_people = self.build(PledgePeople)  # a pledge's space closed as it stops being verified
         self.notices = FakeNotices()
         self.notice_stops = FakeNoticeStops()
         self.held_files = FakeHeldFiles()

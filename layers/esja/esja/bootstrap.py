@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from esja.people.keys import AddressKeys
     from esja.people.rekey import AddressRekeying
     from esja.pledges.service import PledgeService
+    from esja.signatory_space.colleagues import PledgePeople
     from esja.signatory_space.fits import ListedEnterprises
     from esja.signatory_space.invitations import InvitationService, PendingAnnouncements
     from esja.signatory_space.reminders import ReportReminders
@@ -390,7 +391,14 @@ def build_pledge_service(
     from esja.store.rate_limits import RateLimitStore
 
     settings.require(
-        "pledges_table", "rate_limits_table", "organizers_table", "audit_table", "sender_email", "public_base_url"
+        "pledges_table",
+        "rate_limits_table",
+        "organizers_table",
+        "audit_table",
+        "sessions_table",
+        "signatories_table",
+        "sender_email",
+        "public_base_url",
     )
     return PledgeService(
         pledges=PledgeStore(settings.pledges_table, dynamodb),
@@ -403,7 +411,8 @@ def build_pledge_service(
         keys=keys,
         address_keys=address_keys,
         domains=OrganizerStore(settings.organizers_table, dynamodb),  # institutions' listed e-mail domains
-        audit=_audit(settings, dynamodb),  # a pledge verified by its domain
+        pledge_people=_pledge_people(settings, dynamodb),  # a withdrawn pledge's space closed
+        audit=_audit(settings, dynamodb),  # a pledge verified by its domain, withdrawn by its link
         clock=utc_now,
     )
 
@@ -588,7 +597,10 @@ def build_space_routers(
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
-        console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
+        console_pledges_router(
+            _console_pledges(settings, dynamodb, pledges=pledges, organizers=organizers, mailer=mailer, audit=audit),
+            spaces,
+        ),
         invitation_space_router(
             build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory), spaces
         ),
@@ -746,7 +758,7 @@ def build_signatory_routers(
     notice_links = NoticeLinks(settings.public_base_url, keys)
     notice_stops = NoticeStops(settings.signatories_table, dynamodb)
     common: dict[str, Any] = {"address_keys": address_keys, "audit": audit, "clock": utc_now}
-    commitments = Commitments(pledges=pledges, colleagues=colleagues, sessions=sessions, **common)
+    commitments = Commitments(pledges=pledges, pledge_people=_pledge_people(settings, dynamodb), **common)
     colleague_pages = Colleagues(
         pledges=pledges,
         colleagues=colleagues,
@@ -814,7 +826,13 @@ def _console_enterprises(
 
 
 def _console_pledges(
-    settings: Settings, pledges: PledgeStore, organizers: OrganizerStore, mailer: Mailer, audit: Audit
+    settings: Settings,
+    dynamodb: DynamoDBClient,
+    *,
+    pledges: PledgeStore,
+    organizers: OrganizerStore,
+    mailer: Mailer,
+    audit: Audit,
 ) -> ConsolePledges:
     """The console's pledges: verifying them, their buyers, their export, the institutions' domains."""
     from esja.console.buyer_links import BuyerLinks
@@ -824,7 +842,13 @@ def _console_pledges(
     from esja.web.console_pledge_routes import ConsolePledges
 
     book = PledgeBook(
-        pledges=pledges, organizers=organizers, mailer=mailer, sender=settings.sender, audit=audit, clock=utc_now
+        pledges=pledges,
+        organizers=organizers,
+        mailer=mailer,
+        sender=settings.sender,
+        pledge_people=_pledge_people(settings, dynamodb),
+        audit=audit,
+        clock=utc_now,
     )
     return ConsolePledges(
         book=book,
@@ -1191,6 +1215,18 @@ def _audit(settings: Settings, dynamodb: DynamoDBClient) -> Audit:
     from esja.store.audit_log import AuditLogStore
 
     return Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now)
+
+
+def _pledge_people(settings: Settings, dynamodb: DynamoDBClient) -> PledgePeople:
+    """A pledge's signer and colleagues, whose sessions end as the pledge stops opening the signatories' space."""
+    from esja.signatory_space.colleagues import PledgePeople
+    from esja.store.colleagues import ColleagueStore
+    from esja.store.sessions import SessionStore
+
+    return PledgePeople(
+        colleagues=ColleagueStore(settings.signatories_table, dynamodb),
+        sessions=SessionStore(settings.sessions_table, dynamodb),
+    )
 
 
 def _sender(settings: Settings) -> dict[str, Any]:

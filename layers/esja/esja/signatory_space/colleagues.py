@@ -253,6 +253,34 @@ class Colleagues:
             self._mailer.send(email)
 
 
+class PledgePeople:
+    """The people of a pledge's space — its signer and its confirmed colleagues — as the pledge stops opening it,
+    whoever took it out of « verified and in force » (its signer, an organizer, the e-mailed withdrawal link, a
+    newer pledge): every open session of theirs ends at once, not at its next request."""
+
+    def __init__(self, *, colleagues: ColleagueBook, sessions: SessionStore) -> None:
+        self._colleagues = colleagues
+        self._sessions = sessions
+
+    def close(self, was: Pledge, now: datetime) -> int:
+        """`was` (the pledge before the change) no longer verified; its colleagues kept, should it be verified
+        again. How many sessions ended (none when `was` did not open the space)."""
+        return self._end_sessions(was, self._colleagues.colleagues_of(was.id), now)
+
+    def close_for_good(self, was: Pledge, now: datetime) -> int:
+        """`was` withdrawn: its colleagues removed too, their addresses erased; how many sessions ended."""
+        colleagues = self._colleagues.colleagues_of(was.id)
+        for colleague in colleagues:
+            self._colleagues.remove(was.id, colleague.address_key, now)
+        return self._end_sessions(was, colleagues, now)
+
+    def _end_sessions(self, was: Pledge, colleagues: Sequence[Colleague], now: datetime) -> int:
+        if not was.is_verified_signatory:
+            return 0
+        people = [was.address_key, *(c.address_key for c in colleagues if c.confirmed)]
+        return end_sessions(self._sessions, [key for key in people if key], now)
+
+
 def end_sessions(sessions: SessionStore, address_keys: Sequence[str], now: datetime) -> int:
     """End every open session of these people; how many were."""
     return sum(
