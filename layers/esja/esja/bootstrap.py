@@ -239,6 +239,7 @@ def build_alert_service(
     # Imported here: Jinja2 and Babel are for the functions that render e-mails.
     from esja.alerts.links import SubscriberLinks
     from esja.alerts.service import AlertService
+    from esja.feedback.links import FeedbackLinks
     from esja.mail.mailer import Mailer
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
@@ -268,11 +269,12 @@ def build_alert_service(
         subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
         sends=SendRecords(settings.subscriptions_table, dynamodb, key=alert_key, lifetime=ALERT_RECORD_LIFETIME),
         mailer=mailer,
-        links=SubscriberLinks(settings.public_base_url, signing_keys(settings)),
+        links=SubscriberLinks(settings.public_base_url, keys := signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
         address_keys=address_keys(settings),
         signatories=signatory_index(settings, dynamodb),
+        feedback_links=FeedbackLinks(settings.public_base_url, keys),
     )
 
 
@@ -614,6 +616,81 @@ def build_space_routers(
         ),
         listing_router(listing, ListingModeration(listings=listings, audit=audit, clock=utc_now), spaces),
         directory_router(directory, settings.sender),
+        *build_people_routers(
+            settings,
+            dynamodb=dynamodb,
+            sesv2=sesv2,
+            enterprises=enterprises,
+            keys=keys,
+            address_keys=address_keys,
+            spaces=spaces,
+            audit=audit,
+        ),
+    ]
+
+
+def build_people_routers(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    enterprises: EnterpriseStore,
+    keys: KeySource,
+    address_keys: AddressKeys,
+    spaces: Spaces,
+    audit: Audit,
+) -> list[Router]:
+    """Issue 13's people of an enterprise: was each tender relevant (the alerts' links, the space's and the
+    console's feedback), its colleagues, the contracts it won."""
+    from esja.console.feedback import ConsoleFeedback
+    from esja.enterprise_space.colleagues import ColleagueLinks, Colleagues
+    from esja.enterprise_space.contracts import ContractsWon
+    from esja.enterprise_space.feedback import EnterpriseFeedback
+    from esja.feedback.links import FeedbackLinks
+    from esja.feedback.service import Feedback
+    from esja.store.contracts_won import WinStore
+    from esja.store.enterprise_teams import EnterpriseTeams
+    from esja.store.feedback import FeedbackStore
+    from esja.store.matches import MatchStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.store.tenders import TenderStore
+    from esja.web.colleague_routes import colleague_router
+    from esja.web.contract_routes import contract_router
+    from esja.web.feedback_routes import feedback_router
+
+    settings.require("matches_table", "tenders_table")
+    votes = FeedbackStore(settings.matches_table, dynamodb)
+    feedback = Feedback(
+        links=FeedbackLinks(settings.public_base_url, keys),
+        votes=votes,
+        matches=MatchStore(settings.matches_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        enterprises=enterprises,
+        clock=utc_now,
+    )
+    return [
+        feedback_router(
+            feedback,
+            EnterpriseFeedback(enterprises=enterprises, votes=votes),
+            ConsoleFeedback(enterprises=enterprises, votes=votes),
+            spaces,
+        ),
+        colleague_router(
+            Colleagues(
+                teams=EnterpriseTeams(settings.enterprises_table, dynamodb, address_keys=address_keys),
+                mailer=_mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None),
+                links=ColleagueLinks(settings.public_base_url),
+                rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+                address_keys=address_keys,
+                audit=audit,
+                sender=settings.sender,
+                clock=utc_now,
+            ),
+            spaces,
+        ),
+        contract_router(
+            ContractsWon(wins=WinStore(settings.matches_table, dynamodb), audit=audit, clock=utc_now), spaces
+        ),
     ]
 
 
@@ -950,6 +1027,7 @@ def build_digest_service(
     from esja.store.digest_figures import DigestFigureStore
     from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.feedback import FeedbackStore
     from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
     from esja.store.send_records import SendRecords, digest_key
@@ -981,6 +1059,7 @@ def build_digest_service(
         tenders=TenderWeeks(settings.tenders_table, dynamodb),
         matches=MatchHistory(settings.matches_table, dynamodb),
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        votes=FeedbackStore(settings.matches_table, dynamodb),
         pledges=PledgeStore(settings.pledges_table, dynamodb),
         events=SubscriptionEvents(settings.subscriptions_table, dynamodb),
         sends=SendRecords(settings.organizers_table, dynamodb, key=digest_key),
