@@ -10,6 +10,7 @@ from itsdangerous.timed import TimestampSigner
 
 from esja.alerts.links import SubscriberLinks
 from esja.tokens import ExpiredToken, InvalidToken, SigningKeys
+from tests.tokens import altered
 
 OLD, NEW = "old-key-retired-at-the-next-rotation", "new-key-signing-from-today"
 SID = "Jq1m6YdQw2t0hYkFz3X9aA"
@@ -56,7 +57,7 @@ def test_forged_altered_or_misused_tokens_are_refused() -> None:
     token = links.unsubscribe_token(SID)
 
     foreign = SubscriberLinks("https://x", SigningKeys("other")).unsubscribe_token(SID)
-    for bad in ("", "nonsense", token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:], foreign):
+    for bad in ("", "nonsense", altered(token), foreign):
         with pytest.raises(InvalidToken):
             links.unsubscribing(bad)
     with pytest.raises(InvalidToken):
