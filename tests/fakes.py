@@ -1504,5 +1504,5 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _report: tuple[report.ActivitySource, report.EnterpriseList, report.PledgeList]
     _report = (world.matches, world.enterprises, world.pledges)
     _digests: tuple[past_digests.ArchiveShelf, past_digests.OrganizerList] = (world.archive, world.organizers)
-    _joining: tuple[join_requests.JoinRequestStore, join_requests.OrganizerList, join_requests.RateLimits]
+    _joining: tuple[join_requests.JoinRequestStore, join_requests.OrganizerList, pledges.RateLimits]
     _joining = (world.requests, world.organizers, world.rate_limits)
