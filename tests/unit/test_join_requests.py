@@ -16,11 +16,12 @@ from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
 from esja.joining.form import read_join_form
 from esja.joining.links import JoinLinks
 from esja.joining.model import CONSENT_WORDING, DECIDED_RETENTION, PENDING_RETENTION, JoinState
-from esja.joining.requests import PER_SOURCE_LIMIT, Decided, JoinDesk, Outcome
+from esja.joining.requests import PER_SOURCE_LIMIT, Decided, JoinDesk
 from esja.people.actor import Actor, NotAllowed
 from esja.people.roles import Role
 from esja.pledges.bot_defences import TimeTrap
 from esja.pledges.form import MalformedForm
+from esja.pledges.service import Outcome
 from esja.tokens import SigningKeys
 from tests.fakes import REJECTED
 from tests.space_builders import CESIM, ESBSL, EVERYWHERE, JULIE, MON_CHOIX, People
@@ -79,7 +80,7 @@ def joining() -> Joining:
 
 
 def test_a_request_is_kept_pending_and_its_regions_organizers_are_told_in_their_language(joining: Joining) -> None:
-    assert joining.ask() is Outcome.RECEIVED
+    assert joining.ask() is Outcome.SENT
 
     [request] = joining.world.requests.stored.values()
     assert request.state is JoinState.PENDING and request.consent_wording == CONSENT_WORDING
@@ -112,7 +113,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_stored(joining: Join
 
 
 def test_bots_hasty_stale_forms_and_floods_store_nothing(joining: Joining) -> None:
-    assert joining.ask(website="spam") is Outcome.RECEIVED  # a bot: the usual answer, nothing done
+    assert joining.ask(website="spam") is Outcome.SENT  # a bot: the usual answer, nothing done
     assert joining.ask(form_token=joining.aged(seconds=1)) is Outcome.TOO_FAST
     assert joining.ask(form_token="forged") is Outcome.STALE
     assert joining.world.requests.stored == {}

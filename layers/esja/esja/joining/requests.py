@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Protocol
 
 from esja.audit.log import Audit, Item
@@ -38,7 +37,7 @@ from esja.people.actor import Actor, NotAllowed
 from esja.people.keys import AddressKeys
 from esja.people.roles import Role
 from esja.pledges.bot_defences import TIME_TRAP_FIELD, TimeTrap, Trap
-from esja.pledges.service import RateLimits
+from esja.pledges.service import Outcome, RateLimits  # the pledge form's outcomes: SENT is « received »
 from esja.tokens import KeySource
 
 # A few enterprises of one office asking one after the other; too few to flood the organizers' inboxes.
@@ -58,14 +57,6 @@ class JoinRequestStore(Protocol):
 
 class OrganizerList(Protocol):
     def organizers(self) -> list[Organizer]: ...
-
-
-class Outcome(StrEnum):
-    RECEIVED = "received"  # also the answer to a bot, and to an address that asked too often
-    INVALID = "invalid"
-    TOO_FAST = "too-fast"
-    STALE = "stale"
-    RATE_LIMITED = "rate-limited"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +100,7 @@ class JoinDesk:
         """The pledge form's defences, in its order. Raises MalformedForm for what no browser sends."""
         trap = self._time_trap.check(fields)
         if trap is Trap.HONEYPOT:
-            return Asked(Outcome.RECEIVED)
+            return Asked(Outcome.SENT)
         form = read_join_form(fields)
         if trap is Trap.STALE:
             return Asked(Outcome.STALE, form, self.new_form_token())
@@ -126,7 +117,7 @@ class JoinDesk:
         if not self._limits.hit(
             f"join-email#{self._address_keys(form.details.email)}", PER_EMAIL_LIMIT, PER_EMAIL_WINDOW, now
         ):
-            return Asked(Outcome.RECEIVED)
+            return Asked(Outcome.SENT)
         request = JoinRequest(secrets.token_hex(8), form.details, now, CONSENT_WORDING, now + PENDING_RETENTION)
         self._requests.add(request)
         for organizer in self._organizers.organizers():
@@ -136,7 +127,7 @@ class JoinDesk:
                 )
                 with suppress(*REFUSED):  # the request waits in the console all the same
                     self._mailer.send(email)
-        return Asked(Outcome.RECEIVED)
+        return Asked(Outcome.SENT)
 
     def pending(self, actor: Actor) -> tuple[JoinRequest, ...]:
         """The requests waiting in the actor's regions, oldest first."""

@@ -21,15 +21,17 @@ from esja.console.errors import Conflict, InvalidForm
 from esja.geo.regions import all_regions, region_name
 from esja.joining.form import LANGUAGES, LEGAL_FORMS, MAX_LENGTH, TEXT_FIELDS
 from esja.joining.links import FORM_PATH, RECEIVED_PATH, REQUESTS_PATH
-from esja.joining.requests import JoinDesk, Outcome
+from esja.joining.requests import JoinDesk
 from esja.people.actor import Actor
 from esja.people.roles import Role
 from esja.pledges.bot_defences import HONEYPOT_FIELD, TIME_TRAP_FIELD
 from esja.pledges.form import CHECKED, MalformedForm
+from esja.pledges.service import Outcome
 from esja.signin.links import CSRF_FIELD
 from esja.web.forms import BadForm, single
 from esja.web.openapi import Page, add_pages, html, redirect
 from esja.web.pages import page
+from esja.web.pledge_routes import STATUS
 from esja.web.requests import RequestReader
 from esja.web.session import SpaceAccess, Spaces, see_other
 from esja.web.space_pages import Viewer, space_page
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
 APPROVE_PATH = f"{REQUESTS_PATH}/approuver"
 DECLINE_PATH = f"{REQUESTS_PATH}/refuser"
 REQUEST, REASON = "demande", "raison"
-STATUS = {Outcome.INVALID: 422, Outcome.TOO_FAST: 422, Outcome.STALE: 400, Outcome.RATE_LIMITED: 429}
 DONE = ("approved", "approved-untold", "declined", "declined-untold")  # worded as join.console.done.<it>
 TAGS = ["Join the programme"]
 
@@ -61,7 +62,7 @@ class JoinPages:
             asked = self._desk.ask(self._request.form(), source=source)
         except MalformedForm as malformed:
             raise BadForm(str(malformed)) from malformed
-        if asked.outcome is Outcome.RECEIVED:
+        if asked.outcome is Outcome.SENT:
             return see_other(f"{RECEIVED_PATH}?lang={self._request.language()}")
         notice = "" if asked.outcome is Outcome.INVALID else f"join.notice.{asked.outcome}"
         errors = asked.form.errors if asked.form else ()
