@@ -1,6 +1,7 @@
 """An organizer keeps the enterprises of their region from the console, in Chromium, as a person does: sign-in
 (the link read from the outbox), the list, an enterprise added (its errors beside the fields first), a
-spreadsheet uploaded (the dry run, then the import), the export downloaded, the enterprise removed after seeing
+profile of it created and edited (the enterprise space's form, its preview, its errors), a spreadsheet
+uploaded (the dry run, then the import), the export downloaded, the enterprise removed after seeing
 what goes and what stays. On a desktop and 390 px wide, with axe-core on every page of the way."""
 
 from __future__ import annotations
@@ -65,6 +66,30 @@ def test_an_organizer_adds_imports_exports_and_removes_an_enterprise(
     expect(page.get_by_role("status")).to_contain_text("L'entreprise est ajoutée.")
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     assert_accessible(page, axe, "the enterprise added")
+
+    # Its alert profiles: the enterprise space's own form, in the console, with its preview and its checks.
+    page.get_by_role("link", name="Ajouter ou modifier ses profils d'alerte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Profils d'alerte de {name}")
+    page.get_by_role("link", name="Nouveau profil").click()
+    page.get_by_label("Nom du profil").fill("Vêtements usagés")
+    page.get_by_label("Mots-clés et expressions").fill("vêtements")
+    page.get_by_role("button", name="Aperçu", exact=True).click()
+    expect(page.locator("#apercu")).to_be_visible()
+    page.locator("#unspsc").fill("7611x")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator("#unspsc-error")).to_contain_text("code UNSPSC invalide « 7611x »")
+    assert_accessible(page, axe, "a profile's form with its error")
+    page.locator("#unspsc").fill("")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Profil « Vêtements usagés » enregistré.")
+    page.locator("main").get_by_role("link", name="Modifier du profil « Vêtements usagés »").click()
+    page.get_by_label("Mots-clés et expressions").fill("vêtements\nfriperie")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Profil « Vêtements usagés » enregistré.")
+    expect(page.locator("main")).to_contain_text("vêtements, friperie")
+    assert_accessible(page, axe, "the enterprise's profiles")
+    page.get_by_role("link", name=f"Retour à la fiche de {name}").click()
+    expect(page.locator("main")).to_contain_text("Vêtements usagés")
 
     spreadsheet = tmp_path / "entreprises.csv"
     row = f"{enterprise_id},{name} (renommée),06,equipe@{enterprise_id}.example.org,,2026-11-02,formulaire papier,c-1"

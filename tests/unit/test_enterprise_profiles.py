@@ -21,8 +21,8 @@ from esja.enterprise_space.profiles import (
 from esja.matching.profile_cells import PROFILE_COLUMNS
 from esja.matching.profiles_csv import read_profiles_csv
 from esja.model import Category, Enterprise, Profile
-from esja.people.actor import NotAllowed
-from esja.people.roles import Role
+from esja.people.actor import Actor, NotAllowed
+from esja.people.roles import Role, RoleGrant
 from esja.store.enterprises import profile_from_json, profile_json
 from tests.fakes import FakeWorld, acting_for
 
@@ -241,3 +241,58 @@ def test_any_text_in_any_field_is_saved_or_refused_with_messages_never_an_error(
     else:
         assert world.enterprises.profiles == {("coop-mitis", result.profile.id): result.profile}
         assert profile_from_json(profile_json(result.profile)) == result.profile
+
+
+def _organizer(*regions: str) -> Actor:
+    grant = RoleGrant(Role.ORGANIZER, "esbsl", "ESBSL", regions=regions)
+    return Actor(grant, "organizer-key", "fr", "session", "form-token")
+
+
+def test_an_organizer_of_the_enterprises_region_works_on_its_profiles_and_the_journal_says_so(
+    world: FakeWorld,
+) -> None:
+    book, organizer = profiles(world), _organizer("01")
+    created = saved(book.create(organizer, FORM, enterprise="coop-mitis"))
+    assert created.enterprise_id == "coop-mitis"
+    stored = book.get(MINE, created.id)  # the enterprise's own person sees it, as theirs
+    edited = book.update(organizer, created.id, {**FORM, "keywords": "vitres"}, stored.version, enterprise="coop-mitis")
+    assert saved(edited).keywords == ("vitres",)
+    paused = book.set_active(organizer, created.id, False, book.get(MINE, created.id).version, enterprise="coop-mitis")
+    assert not paused.profile.active
+    book.delete(organizer, created.id, paused.version, enterprise="coop-mitis")
+    assert book.list(MINE) == []
+    records = world.audit_log.records
+    assert [r.action for r in records] == ["profile.create", "profile.update", "profile.pause", "profile.delete"]
+    assert {(r.actor_role, r.actor_id, r.regions) for r in records} == {("organizer", "esbsl", ("01", "11"))}
+    assert records[1].details == {"changed": "keywords"}
+
+
+def test_an_organizer_of_another_region_never_finds_the_enterprise_and_changes_nothing(world: FakeWorld) -> None:
+    book, elsewhere = profiles(world), _organizer("06")
+    theirs = book.get(THEIRS, "theirs")
+    world.enterprises.save([Enterprise("ateliers-rimouski", "Ateliers", regions_served=("01",))], [theirs.profile])
+    theirs = book.get(THEIRS, "theirs")
+    for attempt in (
+        lambda: book.list(elsewhere, enterprise="ateliers-rimouski"),
+        lambda: book.get(elsewhere, "theirs", enterprise="ateliers-rimouski"),
+        lambda: book.create(elsewhere, FORM, enterprise="ateliers-rimouski"),
+        lambda: book.update(elsewhere, "theirs", FORM, theirs.version, enterprise="ateliers-rimouski"),
+        lambda: book.set_active(elsewhere, "theirs", False, theirs.version, enterprise="ateliers-rimouski"),
+        lambda: book.delete(elsewhere, "theirs", theirs.version, enterprise="ateliers-rimouski"),
+        lambda: book.list(elsewhere, enterprise="no-such-enterprise"),
+        lambda: book.list(elsewhere, enterprise="x" * 101),
+    ):
+        with pytest.raises(NotAllowed) as refused:
+            attempt()
+        assert refused.value.hidden  # a 404: the page does not say the enterprise exists
+    assert book.get(THEIRS, "theirs") == theirs
+    assert world.audit_log.records == []
+
+
+def test_an_enterprises_person_names_no_other_enterprise(world: FakeWorld) -> None:
+    """`enterprise=` is the console's: an enterprise's person always works on their own profiles."""
+    book = profiles(world)
+    assert book.list(MINE, enterprise="ateliers-rimouski") == []
+    created = saved(book.create(MINE, FORM, enterprise="ateliers-rimouski"))
+    assert created.enterprise_id == "coop-mitis"
+    assert [s.profile.id for s in book.list(THEIRS)] == ["theirs"]

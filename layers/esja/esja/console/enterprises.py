@@ -149,12 +149,22 @@ class ConsoleEnterprises:
         return Saved(EnterpriseEntry(enterprise, profiles), change)
 
     def _covered(self, actor: Actor, enterprise_id: str) -> Enterprise:
-        actor.require(Role.ORGANIZER)
-        known = 0 < len(enterprise_id) <= MAX_ID_LENGTH  # a query no page of ours makes is no enterprise
-        enterprise = self._enterprises.enterprise(enterprise_id) if known else None
-        if enterprise is None or not actor.covers_enterprise(enterprise):
-            raise NotAllowed("no such enterprise in the actor's regions", hidden=True)
-        return enterprise
+        return covered_enterprise(actor, enterprise_id, self._enterprises)
+
+
+class EnterpriseLookup(Protocol):
+    def enterprise(self, enterprise_id: str) -> Enterprise | None: ...
+
+
+def covered_enterprise(actor: Actor, enterprise_id: str, enterprises: EnterpriseLookup) -> Enterprise:
+    """The enterprise an organizer names, if it serves one of their regions; otherwise it is never found (404),
+    as if it did not exist."""
+    actor.require(Role.ORGANIZER)
+    known = 0 < len(enterprise_id) <= MAX_ID_LENGTH  # a query no page of ours makes is no enterprise
+    enterprise = enterprises.enterprise(enterprise_id) if known else None
+    if enterprise is None or not actor.covers_enterprise(enterprise):
+        raise NotAllowed("no such enterprise in the actor's regions", hidden=True)
+    return enterprise
 
 
 def record_removal(audit: Audit, actor: Actor, removal: Removal) -> None:

@@ -95,11 +95,14 @@ class ProfilePreview:
         self._profiles = profiles
         self._recent = recent
 
-    def preview(self, actor: Actor, form: Form, profile_id: str | None = None) -> PreviewOutcome:
+    def preview(
+        self, actor: Actor, form: Form, profile_id: str | None = None, *, enterprise: str = ""
+    ) -> PreviewOutcome:
         """The preview of the profile `form` describes, against the saved profile `profile_id` (None: a
-        new profile). Refused when the form has problems; ProfileNotFound for another enterprise's id."""
-        saved = self._profiles.get(actor, profile_id).profile if profile_id else None
-        draft, refused = self._profiles.read(actor, form, profile_id)
+        new profile), for the enterprise the actor acts for (EnterpriseProfiles.enterprise_of). Refused when
+        the form has problems; ProfileNotFound for another enterprise's id."""
+        saved = self._profiles.get(actor, profile_id, enterprise=enterprise).profile if profile_id else None
+        draft, refused = self._profiles.read(actor, form, profile_id, enterprise=enterprise)
         if refused is not None:
             return refused
         try:

@@ -2,7 +2,10 @@
 
 A profile is written as the person typed it, through the spreadsheet's own validation and messages
 (esja.matching.profile_cells). Every use case takes the Actor first and works only on the profiles of the
-enterprise they act for: another enterprise's profile is never found (`ProfileNotFound`, a 404). An edit
+enterprise they act for: an enterprise's person on their own enterprise's, an organizer (the console) on
+those of the enterprise they name (`enterprise=`) if it is one of their regions' (Actor.covers_enterprise).
+Another enterprise's profile is never found (`ProfileNotFound`, a 404), nor an enterprise out of the
+organizer's regions (NotAllowed hidden, a 404). An edit
 names the version of the profile the person saw; if a colleague changed or deleted it since, nothing is
 written and the person is told (`ProfileChanged`). Every change writes one audit record, filed under the
 regions the enterprise serves (its organizers see it), naming the profile and the criteria changed.
@@ -15,10 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from esja.audit.log import Audit, Item
+from esja.console.enterprises import covered_enterprise
 from esja.enterprise_space.profile_store import ProfileStore, StoredProfile
 from esja.folding import fold
 from esja.matching.profile_cells import CellProblem, profile_cells, read_profile
-from esja.model import Profile
+from esja.model import Enterprise, Profile
 from esja.people.actor import Actor, NotAllowed
 from esja.people.roles import Role
 
@@ -58,25 +62,38 @@ class EnterpriseProfiles:
         self._profiles = profiles
         self._audit = audit
 
-    def list(self, actor: Actor) -> list[StoredProfile]:
-        return self._profiles.stored_profiles(_enterprise_of(actor))
+    def list(self, actor: Actor, *, enterprise: str = "") -> list[StoredProfile]:
+        return self._profiles.stored_profiles(self.enterprise_of(actor, enterprise))
 
-    def get(self, actor: Actor, profile_id: str) -> StoredProfile:
-        for stored in self.list(actor):
+    def enterprise_of(self, actor: Actor, enterprise: str = "") -> str:
+        """The id of the enterprise whose profiles the actor works on: their own (an enterprise's person), or
+        the one an organizer names, if it serves one of their regions."""
+        if actor.role is Role.ENTERPRISE:
+            return actor.item_id
+        return self.enterprise_named(actor, enterprise).id
+
+    def enterprise_named(self, actor: Actor, enterprise: str) -> Enterprise:
+        """The enterprise an organizer names, if it serves one of their regions (the console's pages)."""
+        return covered_enterprise(actor, enterprise, self._profiles)
+
+    def get(self, actor: Actor, profile_id: str, *, enterprise: str = "") -> StoredProfile:
+        for stored in self.list(actor, enterprise=enterprise):
             if stored.profile.id == profile_id:
                 return stored
         raise ProfileNotFound(profile_id)
 
-    def read(self, actor: Actor, form: Form, profile_id: str | None = None) -> tuple[Profile, Refused | None]:
+    def read(
+        self, actor: Actor, form: Form, profile_id: str | None = None, *, enterprise: str = ""
+    ) -> tuple[Profile, Refused | None]:
         """The profile a form describes, for the enterprise the person acts for (not written)."""
-        profile, problems = read_profile(_enterprise_of(actor), profile_id or "", form)
+        profile, problems = read_profile(self.enterprise_of(actor, enterprise), profile_id or "", form)
         return profile, Refused(problems, profile) if problems else None
 
-    def create(self, actor: Actor, form: Form) -> StoredProfile | Refused:
-        existing = self.list(actor)
+    def create(self, actor: Actor, form: Form, *, enterprise: str = "") -> StoredProfile | Refused:
+        existing = self.list(actor, enterprise=enterprise)
         if len(existing) >= MAX_PROFILES:
             raise TooManyProfiles(str(MAX_PROFILES))
-        profile, refused = self.read(actor, form)
+        profile, refused = self.read(actor, form, enterprise=enterprise)
         if refused is not None:
             return refused
         taken = {s.profile.id for s in existing}
@@ -88,24 +105,28 @@ class EnterpriseProfiles:
         self._record(actor, "profile.create", profile, {"criteria": _criteria(profile)})
         return stored
 
-    def update(self, actor: Actor, profile_id: str, form: Form, version: str) -> StoredProfile | Refused:
-        current = self.get(actor, profile_id)
-        profile, refused = self.read(actor, form, profile_id)
+    def update(
+        self, actor: Actor, profile_id: str, form: Form, version: str, *, enterprise: str = ""
+    ) -> StoredProfile | Refused:
+        current = self.get(actor, profile_id, enterprise=enterprise)
+        profile, refused = self.read(actor, form, profile_id, enterprise=enterprise)
         if refused is not None:
             return refused
         stored = self._replace(replace(profile, active=current.profile.active), version)
         self._record(actor, "profile.update", profile, {"changed": _changed(current.profile, profile)})
         return stored
 
-    def set_active(self, actor: Actor, profile_id: str, active: bool, version: str) -> StoredProfile:
+    def set_active(
+        self, actor: Actor, profile_id: str, active: bool, version: str, *, enterprise: str = ""
+    ) -> StoredProfile:
         """Pause (False) or resume (True) the profile's alerts."""
-        current = self.get(actor, profile_id)
+        current = self.get(actor, profile_id, enterprise=enterprise)
         stored = self._replace(replace(current.profile, active=active), version)
         self._record(actor, "profile.resume" if active else "profile.pause", current.profile)
         return stored
 
-    def delete(self, actor: Actor, profile_id: str, version: str) -> Profile:
-        current = self.get(actor, profile_id)
+    def delete(self, actor: Actor, profile_id: str, version: str, *, enterprise: str = "") -> Profile:
+        current = self.get(actor, profile_id, enterprise=enterprise)
         if not self._profiles.remove_profile(current.profile.enterprise_id, profile_id, version):
             raise ProfileChanged(profile_id)
         self._record(actor, "profile.delete", current.profile)
@@ -122,11 +143,6 @@ class EnterpriseProfiles:
         regions = enterprise.regions_served if enterprise is not None else ()
         item = Item("profile", f"{profile.enterprise_id}/{profile.id}")
         self._audit.record(actor, action, item, regions=regions, details=details)
-
-
-def _enterprise_of(actor: Actor) -> str:
-    actor.require(Role.ENTERPRISE)
-    return actor.item_id
 
 
 def _new_id(name: str, taken: set[str]) -> str:

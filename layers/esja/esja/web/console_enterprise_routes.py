@@ -42,6 +42,7 @@ LIST_PATH = f"{SPACE_HOMES[Role.ORGANIZER]}entreprises"
 NEW_PATH = f"{LIST_PATH}/nouvelle"
 ONE_PATH = f"{LIST_PATH}/fiche"  # ?entreprise=<id>
 REMOVAL_PATH = f"{LIST_PATH}/retrait"  # ?entreprise=<id>
+PROFILES_PATH = f"{LIST_PATH}/profils"  # ?entreprise=<id>: the enterprise's own profile pages (esja.web.profile_routes)
 IMPORT_PATH = f"{LIST_PATH}/import"
 CONFIRM_PATH = f"{IMPORT_PATH}/confirmation"
 EXPORT_PATH = f"{LIST_PATH}/export"
@@ -53,6 +54,7 @@ PATHS = {
     "new": NEW_PATH,
     "one": ONE_PATH,
     "removal": REMOVAL_PATH,
+    "profiles": PROFILES_PATH,
     "import": IMPORT_PATH,
     "confirm": CONFIRM_PATH,
     "export": EXPORT_PATH,

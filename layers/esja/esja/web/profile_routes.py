@@ -1,5 +1,7 @@
 """The enterprises' own alert profiles (/entreprise/profils): the list, a profile's form with the code search
-and « Aperçu », pause and resume, delete.
+and « Aperçu », pause and resume, delete. The same pages are mounted a second time in the organizers' console
+(/organisation/entreprises/profils?entreprise=<id>): an organizer works on the profiles of an enterprise of
+their regions (EnterpriseProfiles decides), every path of its pages carrying the enterprise's id.
 
 Everything works without JavaScript: the form is one POST whose button says what to do — preview, save,
 search the codes, add a code, show a code's family — and the page comes back with the person's draft as
@@ -42,6 +44,9 @@ from esja.rendering import wording
 from esja.signin.links import CSRF_FIELD, SPACE_HOMES
 from esja.unspsc import code_title
 from esja.unspsc.search import CodeEntry, SearchResult
+from esja.web.console_enterprise_routes import LIST_PATH as CONSOLE_ENTERPRISES
+from esja.web.console_enterprise_routes import ONE_PATH as CONSOLE_ENTERPRISE
+from esja.web.console_enterprise_routes import PROFILES_PATH as CONSOLE_PROFILES
 from esja.web.forms import single
 from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
 from esja.web.requests import RequestReader
@@ -53,18 +58,12 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 LIST_PATH = f"{SPACE_HOMES[Role.ENTERPRISE]}profils"
-NEW_PATH = f"{LIST_PATH}/nouveau"
-EDIT_PATH = f"{LIST_PATH}/modifier"  # ?profil=<id>: ids come from spreadsheets, any text but « ; »
-FORM_PATH = f"{LIST_PATH}/formulaire"
-ACTIVE_PATH = f"{LIST_PATH}/pause"
-DELETE_PATH = f"{LIST_PATH}/supprimer"
 CODES_PATH = f"{SPACE_HOMES[Role.ENTERPRISE]}codes"
 SCRIPT_PATH = "/static/profile-form.js"
 SCRIPT = (resources.files("esja") / "web" / "static" / "profile-form.js").read_text(encoding="utf-8")
 # The profile form is the one page with a script: ours, and its calls to our own code search.
 SCRIPTED_CSP = f"{SECURITY_HEADERS['Content-Security-Policy']}; script-src 'self'; connect-src 'self'"
-TAGS = ["Enterprises' space: alert profiles"]
-PROFILE, VERSION, QUERY = "profil", "version", "q"
+PROFILE, VERSION, QUERY, ENTERPRISE = "profil", "version", "q", "entreprise"
 SHOWN = 30  # tenders listed per part of a preview ("and 12 more")
 REGION_CHOICES = (*(r.code for r in all_regions()), ALL_QUEBEC, CANADA)
 TEXT_AREAS = tuple(c for c in LISTS if c not in ("regions", "categories"))
@@ -94,7 +93,37 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
+class Mount:
+    """Where the profile pages are, and for whom: the enterprise's own space, or the console."""
+
+    role: Role
+    paths: Mapping[str, str]  # list, new, edit, form, active, delete, codes (and back: the console's enterprise)
+    here: str  # the layout's section
+    tag: str
+    by_enterprise: bool  # the console's: the enterprise is named in every path's query (?entreprise=)
+
+    @classmethod
+    def at(cls, role: Role, root: str, *, codes: str, here: str, tag: str, back: str = "") -> Mount:
+        paths = {"list": root, "new": f"{root}/nouveau", "edit": f"{root}/modifier", "form": f"{root}/formulaire"}
+        paths |= {"active": f"{root}/pause", "delete": f"{root}/supprimer", "codes": codes, "script": SCRIPT_PATH}
+        return cls(role, paths | ({"back": back} if back else {}), here, tag, by_enterprise=bool(back))
+
+
+# Profile ids (?profil=) come from spreadsheets: any text but « ; ».
+OWN = Mount.at(Role.ENTERPRISE, LIST_PATH, codes=CODES_PATH, here=LIST_PATH, tag="Enterprises' space: alert profiles")
+CONSOLE = Mount.at(
+    Role.ORGANIZER,
+    CONSOLE_PROFILES,
+    codes=f"{CONSOLE_PROFILES}/codes",
+    here=CONSOLE_ENTERPRISES,
+    tag="Organizers' console: an enterprise's alert profiles",
+    back=CONSOLE_ENTERPRISE,
+)
+
+
+@dataclass(frozen=True, slots=True)
 class ProfilePages:
+    _mount: Mount
     _profiles: EnterpriseProfiles
     _preview: ProfilePreview
     _codes: CodeChoice
@@ -103,23 +132,23 @@ class ProfilePages:
     _access: SpaceAccess
 
     def list(self) -> Response[str]:
-        actor = self._access.require(Role.ENTERPRISE)
+        actor = self._access.require(self._mount.role)
         done = {k: self._request.query(k)[:100] for k in ("enregistre", "supprime", "change")}
-        profiles = self._profiles.list(actor)
+        profiles = self._profiles.list(actor, enterprise=self._enterprise())
         return self._page("pages/space/profiles.html", actor, profiles=profiles, done=done, most=MAX_PROFILES)
 
     def new(self) -> Response[str]:
-        actor = self._access.require(Role.ENTERPRISE)
+        actor = self._access.require(self._mount.role)
         return self._form(actor, Draft({}))
 
     def edit(self) -> Response[str]:
-        actor = self._access.require(Role.ENTERPRISE)
-        stored = self._profiles.get(actor, self._request.query(PROFILE))
+        actor = self._access.require(self._mount.role)
+        stored = self._profiles.get(actor, self._request.query(PROFILE), enterprise=self._enterprise())
         return self._form(actor, Draft(profile_cells(stored.profile), stored.profile.id, stored.version))
 
     def submit(self) -> Response[str]:
         """The form's one POST: what its button asks."""
-        actor = self._access.require(Role.ENTERPRISE)
+        actor = self._access.require(self._mount.role)
         fields = self._request.form()
         draft = _draft(fields)
         code, family = single(fields, "ajouter"), single(fields, "famille")
@@ -136,34 +165,35 @@ class ProfilePages:
         return self._form_with_preview(actor, draft, searched)  # « Aperçu », and Enter anywhere
 
     def set_active(self) -> Response[str]:
-        actor = self._access.require(Role.ENTERPRISE)
+        actor = self._access.require(self._mount.role)
         fields = self._request.form()
         active = single(fields, "actif") == "1"
         profile_id = single(fields, PROFILE)
         try:
-            self._profiles.set_active(actor, profile_id, active, single(fields, VERSION))
+            self._profiles.set_active(actor, profile_id, active, single(fields, VERSION), enterprise=self._enterprise())
         except ProfileChanged:
-            return see_other(self._at(LIST_PATH, change=profile_id))
-        return see_other(self._at(LIST_PATH, enregistre=profile_id))
+            return see_other(self._at("list", change=profile_id))
+        return see_other(self._at("list", enregistre=profile_id))
 
     def confirm_delete(self) -> Response[str]:
-        actor = self._access.require(Role.ENTERPRISE)
-        stored = self._profiles.get(actor, self._request.query(PROFILE))
+        actor = self._access.require(self._mount.role)
+        stored = self._profiles.get(actor, self._request.query(PROFILE), enterprise=self._enterprise())
         return self._page("pages/space/profile_delete.html", actor, stored=stored)
 
     def delete(self) -> Response[str]:
-        actor = self._access.require(Role.ENTERPRISE)
+        actor = self._access.require(self._mount.role)
         fields = self._request.form()
         profile_id = single(fields, PROFILE)
         try:
-            self._profiles.delete(actor, profile_id, single(fields, VERSION))
+            self._profiles.delete(actor, profile_id, single(fields, VERSION), enterprise=self._enterprise())
         except ProfileChanged:
-            return see_other(self._at(LIST_PATH, change=profile_id))
-        return see_other(self._at(LIST_PATH, supprime=profile_id))
+            return see_other(self._at("list", change=profile_id))
+        return see_other(self._at("list", supprime=profile_id))
 
     def codes(self) -> Response[str]:
         """The code search for the script: JSON, the same results the page shows."""
-        self._access.require(Role.ENTERPRISE)
+        actor = self._access.require(self._mount.role)
+        self._profiles.enterprise_of(actor, self._enterprise())
         lang = self._request.language()
         found = self._codes.search(self._request.query(QUERY)[:100], lang)
         body = {"total": found.total, "entries": [self._entry(e, lang) for e in found.entries]}
@@ -175,20 +205,26 @@ class ProfilePages:
 
     def _save(self, actor: Actor, draft: Draft) -> Response[str]:
         try:
+            enterprise = self._enterprise()
             if draft.profile_id:
-                saved = self._profiles.update(actor, draft.profile_id, draft.cells, draft.version)
+                saved = self._profiles.update(
+                    actor, draft.profile_id, draft.cells, draft.version, enterprise=enterprise
+                )
             else:
-                saved = self._profiles.create(actor, draft.cells)
+                saved = self._profiles.create(actor, draft.cells, enterprise=enterprise)
         except ProfileChanged:
             return self._form(actor, draft, status=409, notice="profiles.form.changed")
         except TooManyProfiles:
             return self._form(actor, draft, status=422, notice="profiles.form.too_many")
         if isinstance(saved, Refused):
             return self._form(actor, draft, status=422, refused=saved)
-        return see_other(self._at(LIST_PATH, enregistre=saved.profile.id))
+        return see_other(self._at("list", enregistre=saved.profile.id))
 
     def _form_with_preview(self, actor: Actor, draft: Draft, searched: str) -> Response[str]:
-        shown: PreviewOutcome = self._preview.preview(actor, draft.cells, draft.profile_id or None)
+        enterprise = self._enterprise()
+        shown: PreviewOutcome = self._preview.preview(
+            actor, draft.cells, draft.profile_id or None, enterprise=enterprise
+        )
         if isinstance(shown, Refused):
             return self._form(actor, draft, status=422, refused=shown, searched=searched)
         return self._form(actor, draft, preview=shown, searched=searched)
@@ -206,8 +242,8 @@ class ProfilePages:
         notice: str = "",
     ) -> Response[str]:
         lang = self._request.language()
-        if draft.profile_id:
-            self._profiles.get(actor, draft.profile_id)  # another enterprise's id: 404 before anything shows
+        if draft.profile_id:  # another enterprise's id: 404 before anything shows
+            self._profiles.get(actor, draft.profile_id, enterprise=self._enterprise())
         found: SearchResult | None = self._codes.search(searched, lang) if searched.strip() else None
         lineage = self._codes.lineage(family) if family else ()
         context: dict[str, Any] = {
@@ -244,31 +280,30 @@ class ProfilePages:
 
     def _page(self, template: str, actor: Actor, *, status: int = 200, **context: Any) -> Response[str]:
         lang = self._request.language()
-        paths = {
-            "list": LIST_PATH,
-            "new": NEW_PATH,
-            "edit": EDIT_PATH,
-            "form": FORM_PATH,
-            "active": ACTIVE_PATH,
-            "delete": DELETE_PATH,
-            "codes": CODES_PATH,
-            "script": SCRIPT_PATH,
-        }
+        enterprise = self._enterprise()
         viewer = Viewer.of(actor)
         return space_page(
             template,
             lang,
             viewer,
             sender=self._spaces.sender,
-            here=LIST_PATH,
+            here=self._mount.here,
             status=status,
-            paths=paths,
+            paths=self._mount.paths,
+            # Every link and form of the pages keeps the enterprise named: "entreprise=<id>&", or nothing.
+            scope=f"{urlencode({ENTERPRISE: enterprise})}&" if self._mount.by_enterprise else "",
+            enterprise=self._profiles.enterprise_named(actor, enterprise) if self._mount.by_enterprise else None,
             region_label=_region_label(lang),
             **context,
         )
 
-    def _at(self, path: str, **query: str) -> str:
-        return f"{path}?{urlencode({'lang': self._request.language(), **query})}"
+    def _enterprise(self) -> str:
+        """The enterprise the console's pages name; "" in the enterprise's own space (their own)."""
+        return self._request.query(ENTERPRISE) if self._mount.by_enterprise else ""
+
+    def _at(self, page: str, **query: str) -> str:
+        scope = {ENTERPRISE: self._enterprise()} if self._mount.by_enterprise else {}
+        return f"{self._mount.paths[page]}?{urlencode({'lang': self._request.language(), **scope, **query})}"
 
 
 def _draft(fields: dict[str, list[str]]) -> Draft:
@@ -308,20 +343,29 @@ def _status_now(status: Status, closing: Any, now: Any) -> str:
 
 
 def profile_router(profiles: EnterpriseProfiles, preview: ProfilePreview, codes: CodeChoice, spaces: Spaces) -> Router:
+    """The pages in the enterprise's own space and in the console (one script for both)."""
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
-    pages = ProfilePages(profiles, preview, codes, spaces, RequestReader(router), spaces.access(router))
-    add_pages(router, TAGS, _pages(pages))
+    for mount in (OWN, CONSOLE):
+        pages = ProfilePages(mount, profiles, preview, codes, spaces, RequestReader(router), spaces.access(router))
+        add_pages(router, [mount.tag], _pages(mount, pages))
     router.get(SCRIPT_PATH, include_in_schema=False)(pages.script)
     return router
 
 
-def _pages(pages: ProfilePages) -> list[Page]:
+def _pages(mount: Mount, pages: ProfilePages) -> list[Page]:
+    who = "an organizer" if mount.by_enterprise else "an enterprise"
     guarded: dict[int, OpenAPIResponse] = {
-        303: redirect("Not signed in for an enterprise: to the sign-in page (or the role chooser)"),
-        403: html("Not acting for an enterprise, or a form without this session's anti-forgery token"),
-        404: html("No such profile for this enterprise (another enterprise's profiles included)"),
+        303: redirect(f"Not signed in as {who}: to the sign-in page (or the role chooser)"),
+        403: html(f"Not acting as {who}, or a form without this session's anti-forgery token"),
+        404: html(
+            "No such enterprise in the organizer's regions, or no such profile for it"
+            if mount.by_enterprise
+            else "No such profile for this enterprise (another enterprise's profiles included)"
+        ),
     }
-    by_id = (query(PROFILE, "The profile's id", required=True), LANG)
+    named = (query(ENTERPRISE, "The enterprise's id", required=True),) if mount.by_enterprise else ()
+    by_id = (*named, query(PROFILE, "The profile's id", required=True), LANG)
+    by_enterprise = (*named, LANG)
     to_list = redirect("To the list")
     text = {"type": "string"}
     form = {
@@ -344,13 +388,21 @@ def _pages(pages: ProfilePages) -> list[Page]:
         "description": "The codes found",
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
+    paths = mount.paths
     return [
-        Page("GET", LIST_PATH, pages.list, "The enterprise's alert profiles", {200: html("The profiles"), **guarded}),
-        Page("GET", NEW_PATH, pages.new, "A new profile's form", {200: html("The form"), **guarded}),
-        Page("GET", EDIT_PATH, pages.edit, "A profile's form", {200: html("The form"), **guarded}, by_id),
+        Page(
+            "GET",
+            paths["list"],
+            pages.list,
+            "The alert profiles",
+            {200: html("The profiles"), **guarded},
+            by_enterprise,
+        ),
+        Page("GET", paths["new"], pages.new, "A new profile's form", {200: html("The form"), **guarded}, by_enterprise),
+        Page("GET", paths["edit"], pages.edit, "A profile's form", {200: html("The form"), **guarded}, by_id),
         Page(
             "POST",
-            FORM_PATH,
+            paths["form"],
             pages.submit,
             "Preview, save, search the codes, add a code, show a family",
             {
@@ -360,17 +412,36 @@ def _pages(pages: ProfilePages) -> list[Page]:
                 422: html("Problems with the form, each said beside its field: nothing saved"),
                 **guarded,
             },
+            by_enterprise,
             form=form,
         ),
-        Page("POST", ACTIVE_PATH, pages.set_active, "Pause or resume", {303: to_list, **guarded}, form=changed),
-        Page("GET", DELETE_PATH, pages.confirm_delete, "Asks to confirm", {200: html("A question"), **guarded}, by_id),
-        Page("POST", DELETE_PATH, pages.delete, "Delete a profile", {303: to_list, **guarded}, form=one_form),
+        Page(
+            "POST",
+            paths["active"],
+            pages.set_active,
+            "Pause or resume",
+            {303: to_list, **guarded},
+            by_enterprise,
+            changed,
+        ),
+        Page(
+            "GET", paths["delete"], pages.confirm_delete, "Asks to confirm", {200: html("A question"), **guarded}, by_id
+        ),
+        Page(
+            "POST",
+            paths["delete"],
+            pages.delete,
+            "Delete a profile",
+            {303: to_list, **guarded},
+            by_enterprise,
+            one_form,
+        ),
         Page(
             "GET",
-            CODES_PATH,
+            paths["codes"],
             pages.codes,
             "The UNSPSC codes by words or code (for the form's script)",
             {200: json_200, **guarded},
-            (query(QUERY, "Words in French or English, or a code"), LANG),
+            (*named, query(QUERY, "Words in French or English, or a code"), LANG),
         ),
     ]
