@@ -5,6 +5,9 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 
 - `pledges_in_each_state` (issue 12): pending, to verify, verified, rejected, withdrawn;
 - `an_organizer_who_coaches_an_enterprise` (issue 12): one address, two roles (the role chooser);
+- `feedback_to_show_a_suggestion` (issue 13): Les Ateliers Mon Choix's people answered « Pertinent » / « Pas
+  pertinent » about seven cleaning tenders (local.feedback_case): its space suggests a change;
+- `contracts_to_confirm` (issue 13): two awards found for Les Ateliers Mon Choix, by its NEQ and by its name;
 - `the_pilot_in_the_directory` (issue 13): the six enterprises of the Bas-Saint-Laurent pilot listed;
 - `institutions_domains` (issue 12): the e-mail domains that verify a few institutions' pledges at once;
 - `a_request_to_join` (issue 13): an enterprise asked to receive the alerts; ESBSL's organizer decides it;
@@ -30,8 +33,11 @@ from typing import TYPE_CHECKING
 
 from esja.clock import TIME_ZONE
 from esja.directory.listing import LISTING_WORDING_VERSION, ChoiceKind, Listing, ListingChoice, ListingRecord
+from esja.feedback.model import Vote
 from esja.ingest.changes import Change, plan_change
 from esja.joining.model import CONSENT_WORDING, PENDING_RETENTION, JoinDetails, JoinRequest
+from esja.matching.features import tender_features
+from esja.matching.rules import match_one
 from esja.model import (
     Award,
     Buyer,
@@ -68,12 +74,16 @@ from esja.signatory_space.invitation import Institution
 from esja.signatory_space.report import Declared, Found, Period, YearlyReport
 from esja.store.directory import DirectoryStore
 from esja.store.enterprises import EnterpriseStore
+from esja.store.feedback import FeedbackStore
 from esja.store.join_requests import JoinRequestStore
 from esja.store.match_queue import MatchQueue
+from esja.store.matches import MatchStore
 from esja.store.organizers import OrganizerStore
 from esja.store.pledges import PledgeStore
+from esja.store.subscriptions import SubscriptionStore
 from esja.store.tenders import TenderStore
 from esja.store.yearly_reports import ReportStore
+from local import feedback_case
 from local.demo import import_enterprises
 from local.digest_demo import import_organizers
 from local.runtime import LOCAL_SECRETS, LocalAws
@@ -96,7 +106,12 @@ COACH = Person(
     "organizer of Économie sociale Bas-Saint-Laurent (region 01), who also manages Parc Kiskotuk's space: "
     "chooses after signing in; a request to join waits for them at /organisation/adhesions",
 )
-ENTERPRISE = Person("direction.monchoix@example.org", "manager of Les Ateliers Mon Choix's space")
+ENTERPRISE = Person(
+    "direction.monchoix@example.org",
+    "manager of Les Ateliers Mon Choix's space (« Pertinence »: feedback and two suggestions; « Collègues »;"
+    " « Contrats obtenus »: two awards found, one a namesake's)",
+)
+COLLEAGUE = "ventes.monchoix@example.org"  # Marc Ouellet, who also manages Les Ateliers Mon Choix's space
 SIGNATORY = Person("achats@cegep-rimouski.example.org", "signatory of the Cégep de Rimouski (verified pledge)")
 NOT_LISTED = Person(
     "deneigement.fjord@example.org",
@@ -117,6 +132,8 @@ def add_spaces(aws: LocalAws) -> None:
     pledges_in_each_state(aws)
     an_organizer_who_coaches_an_enterprise(aws)
     the_pilot_in_the_directory(aws)
+    feedback_to_show_a_suggestion(aws)
+    contracts_to_confirm(aws)
     institutions_domains(aws)
     a_request_to_join(aws)
     an_edition_so_far(aws)
@@ -194,6 +211,69 @@ def an_organizer_who_coaches_an_enterprise(aws: LocalAws) -> None:
         [replace(park, subscribers=(first, *park.subscribers[1:], coach))],
         [p for p in profiles if p.enterprise_id == park.id],
     )
+
+
+def feedback_to_show_a_suggestion(aws: LocalAws) -> None:
+    """The cleaning tenders of local.feedback_case, stored and matched to Les Ateliers Mon Choix's profile
+    « Entretien ménager » (as the spreadsheet has it) two months ago — before the weeks the console's report and
+    the digests count — and its two people's answers: the space and ESBSL's console show its feedback and two
+    suggestions."""
+    names, dynamodb = aws.resources.names, aws.client("dynamodb")
+    profile = next(
+        p
+        for p in EnterpriseStore(names["EnterprisesTable"], dynamodb).profiles_of(feedback_case.ENTERPRISE_ID)
+        if p.id == feedback_case.PROFILE_ID
+    )
+    subscriptions = SubscriptionStore(names["SubscriptionsTable"], dynamodb)
+    julie, marc = (
+        subscriptions.state(KEYS(email)).subscriber_id or f"demo-{n}"
+        for n, email in enumerate((ENTERPRISE.email, COLLEAGUE))
+    )
+    now = datetime.now(UTC) - timedelta(days=50)  # the answers' links stay valid 90 days
+    matched_at = now - timedelta(days=10)
+    tenders, matches, votes = (
+        TenderStore(names["TendersTable"], dynamodb),
+        MatchStore(names["MatchesTable"], dynamodb),
+        FeedbackStore(names["MatchesTable"], dynamodb),
+    )
+    for n, (tender, relevant) in enumerate(feedback_case.answered_tenders(now)):
+        change = plan_change(tender, None, matched_at)
+        assert isinstance(change, Change)
+        tenders.write([change])
+        match = match_one(profile, tender, tender_features(tender, matched_at))
+        assert match is not None, tender.key
+        matches.record_match(match, (profile.id,), change.content_hash, matched_at)
+        voter = marc if n == 1 else julie  # the school's cleaning: Marc found it relevant too
+        at = now - timedelta(days=6, hours=-n)
+        votes.record_vote(
+            Vote(
+                profile.enterprise_id, tender.key, voter, (profile.id,), relevant, at, tender, match.reasons, matched_at
+            )
+        )
+
+
+def contracts_to_confirm(aws: LocalAws) -> None:
+    """Two awards the weekly run found for Les Ateliers Mon Choix two months ago, as it records them: one by its
+    NEQ, one by its name only — a namesake in Montréal, for its people to deny (« ce n'est pas nous »)."""
+    from esja.digest.outcomes import ContractWon
+    from esja.store.digest_sources import MatchHistory
+
+    history = MatchHistory(aws.resources.names["MatchesTable"], aws.client("dynamodb"))
+    found = datetime.now(UTC) - timedelta(days=60)
+    enterprise, name = feedback_case.ENTERPRISE_ID, "Les Ateliers Mon Choix"
+    for won in (
+        ContractWon(
+            enterprise, name, "seao:ocds-b5fd17-2026-9199", "1", Text("Entretien ménager de l'hôtel de ville"),
+            Text("Ville de Rimouski"), Decimal("45990"), found - timedelta(days=2), "Les Ateliers Mon Choix inc.",
+            "neq", found_at=found,
+        ),
+        ContractWon(
+            enterprise, name, "seao:ocds-b5fd17-2026-9377", "1", Text("Déménagement de mobilier de bureau"),
+            Text("Centre de services scolaire de Montréal"), Decimal("12400"), found - timedelta(days=5),
+            "Ateliers Mon Choix (Montréal)", "name", found_at=found,
+        ),
+    ):  # fmt: skip
+        history.record_won(won, found)
 
 
 # An institution's e-mail domain, listed by its region's organizer: a pledge confirmed from it for that institution

@@ -14,7 +14,7 @@ import inspect
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,9 +48,13 @@ from esja.digest.week_data import (
 from esja.digest.weeks import Week
 from esja.directory.listing import ListingChoice, ListingRecord
 from esja.emails import Email, Sender
+from esja.enterprise_space.colleagues import Invited, Team
+from esja.enterprise_space.contracts import DENIED, RecordedWin
+from esja.enterprise_space.contracts import Verdict as WinVerdict
 from esja.enterprise_space.profile_store import StoredProfile
 from esja.enterprise_space.recent_tenders import NOT_MODIFIED, NotModified, StoredSnapshot
 from esja.errors import Rejected, SendingPaused, StoreError, Throttled
+from esja.feedback.model import Vote
 from esja.folding import fold_name
 from esja.ingest.changes import Change, StoredVersion, plan_change
 from esja.ingest.feed_state import FeedState
@@ -64,7 +68,7 @@ from esja.people.roles import Role, RoleGrant, Roles
 from esja.pledges.domains import InstitutionDomain, domain_key
 from esja.pledges.model import Pledge, PledgeStatus, RegistryEntry, Verdict, Verification
 from esja.sends import PREPARING_TIMEOUT, Claim, SendKey, SendLedger
-from esja.signatory_space.colleagues import Colleague, ColleagueState
+from esja.signatory_space.colleagues import Colleague, ColleagueState, PledgePeople
 from esja.signatory_space.invitation import Invitation
 from esja.signatory_space.own_tenders import indexed_buyer
 from esja.signatory_space.publication import Publication
@@ -84,9 +88,12 @@ if TYPE_CHECKING:
     from esja.digest import figure_book, setup
     from esja.digest import service as digest
     from esja.directory import moderation, public
+    from esja.enterprise_space import colleagues as enterprise_colleagues
+    from esja.enterprise_space import contracts, profile_store, recent_tenders
+    from esja.enterprise_space import feedback as enterprise_feedback
     from esja.enterprise_space import home as enterprise_space
-    from esja.enterprise_space import profile_store, recent_tenders
     from esja.enterprises import removal
+    from esja.feedback import service as feedback
     from esja.ingest import poll, recent, reference_data
     from esja.joining import requests as join_requests
     from esja.matching import enterprise_book
@@ -329,6 +336,10 @@ class FakeEnterprises(Fake):
     def profiles_of(self, enterprise_id: str) -> list[Profile]:
         return sorted((p for (e, _), p in self.profiles.items() if e == enterprise_id), key=lambda p: p.id)
 
+    def all_enterprises(self) -> list[Enterprise]:
+        self._call("all_enterprises")
+        return sorted(self.enterprises.values(), key=lambda e: e.id)
+
     def managed_by(self, address_key: str) -> list[str]:
         self._call("managed_by")
         return sorted(
@@ -407,6 +418,54 @@ class FakeSnapshots(Fake):
         return f'"{self._etag}"' if self.data is not None else None
 
 
+@dataclass
+class FakeTeams(Fake):
+    """An enterprise's people as its space changes them, over FakeEnterprises' own enterprises (the roles see the
+    changes), each change only over the version read; the colleagues asked for beside them."""
+
+    enterprises: FakeEnterprises = field(default_factory=FakeEnterprises)
+    invitations: dict[tuple[str, str], Invited] = field(default_factory=dict)
+
+    def team(self, enterprise_id: str) -> Team | None:
+        self._call("team")
+        enterprise = self.enterprises.enterprises.get(enterprise_id)
+        if enterprise is None:
+            return None
+        invited = sorted(
+            (i for (e, _), i in self.invitations.items() if e == enterprise_id), key=lambda i: i.invited_at
+        )
+        return Team(enterprise, _team_version(enterprise), tuple(invited))
+
+    def invite(self, invited: Invited) -> bool:
+        self._call("invite")
+        if invited.enterprise_id not in self.enterprises.enterprises:
+            return False
+        self.invitations[(invited.enterprise_id, invited.id)] = invited
+        return True
+
+    def invitation(self, enterprise_id: str, invitation_id: str) -> Invited | None:
+        self._call("invitation")
+        return self.invitations.get((enterprise_id, invitation_id))
+
+    def change(self, team: Team, enterprise: Enterprise, confirmed: Invited | None = None) -> bool:
+        self._call("change")
+        current = self.enterprises.enterprises.get(enterprise.id)
+        if current is None or _team_version(current) != team.version:
+            return False
+        if confirmed is not None:
+            key = (confirmed.enterprise_id, confirmed.id)
+            stored = self.invitations.get(key)
+            if stored is None or stored.confirmed_at is not None:
+                return False
+            self.invitations[key] = replace(stored, confirmed_at=confirmed.confirmed_at)
+        self.enterprises.enterprises[enterprise.id] = enterprise
+        return True
+
+
+def _team_version(enterprise: Enterprise) -> str:
+    return hashlib.sha256(repr(astuple(enterprise)).encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True, slots=True)
 class MatchItem:
     """A Matches item: the AlertItem the alerts read, with the state the adapter keeps beside it."""
@@ -418,11 +477,13 @@ class MatchItem:
 
 @dataclass
 class FakeMatches(Fake):
-    """The Matches table: matches and updates written once, who was told, and the contracts won."""
+    """The Matches table: matches and updates written once, who was told, and the contracts won with the
+    enterprise's answer."""
 
     items_by_key: dict[tuple[str, str], MatchItem] = field(default_factory=dict)
     won: dict[tuple[str, str], ContractWon] = field(default_factory=dict)
     recorded_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    verdicts: dict[tuple[str, str], WinVerdict] = field(default_factory=dict)
 
     def record_match(self, match: Match, profile_ids: Sequence[str], tender_hash: str, now: datetime) -> bool:
         self._call("record_match")
@@ -491,12 +552,46 @@ class FakeMatches(Fake):
         """The enterprise's matches and contracts won, as the store reads them (a won contract recorded
         without its finding moment counts by when it was recorded)."""
         self._call("activity_of")
+        mine = [(key, w) for (e, key), w in self.won.items() if e == enterprise_id]
         won = tuple(
-            WonRecord(e, w.tender_key, w.award_id, w.amount, w.found_at or self.recorded_at.get((e, key), _EPOCH))
+            WonRecord(enterprise_id, w.tender_key, w.award_id, w.amount, w.found_at or self._recorded(w))
+            for key, w in mine
+            if self.verdicts.get((enterprise_id, key)) != DENIED
+        )
+        denied = frozenset(
+            (w.tender_key, w.award_id) for key, w in mine if self.verdicts.get((enterprise_id, key)) == DENIED
+        )
+        return EnterpriseActivity(tuple(self.records_of(enterprise_id)), won, denied)
+
+    def _recorded(self, won: ContractWon) -> datetime:
+        return self.recorded_at.get((won.enterprise_id, won.record_key), _EPOCH)
+
+    def wins_of(self, enterprise_id: str) -> list[RecordedWin]:
+        self._call("wins_of")
+        return [
+            RecordedWin(
+                enterprise_id,
+                w.tender_key,
+                w.award_id,
+                w.title.any(),
+                w.buyer.any(),
+                w.amount,
+                w.awarded_on,
+                w.supplier_name,
+                w.recognised_by,
+                w.found_at or self._recorded(w),
+                self.verdicts.get((e, key)),
+            )
             for (e, key), w in self.won.items()
             if e == enterprise_id
-        )
-        return EnterpriseActivity(tuple(self.records_of(enterprise_id)), won)
+        ]
+
+    def set_verdict(self, enterprise_id: str, key: str, verdict: WinVerdict, at: datetime) -> bool:
+        self._call("set_verdict")
+        if (enterprise_id, key) not in self.won:
+            return False
+        self.verdicts[(enterprise_id, key)] = verdict
+        return True
 
     def remove_alert_items(self, enterprise_id: str) -> int:
         self._call("remove_alert_items")
@@ -1148,6 +1243,23 @@ class FakeAuditLog(Fake):
         return [record.action for record in self.records]
 
 
+@dataclass
+class FakeVotes(Fake):
+    """The votes among the Matches items: one per enterprise, tender and person, a new answer replacing it."""
+
+    by_key: dict[tuple[str, str], Vote] = field(default_factory=dict)
+
+    def record_vote(self, vote: Vote) -> None:
+        self._call("record_vote")
+        self.by_key[(vote.enterprise_id, vote.item)] = vote
+
+    def vote_of(self, enterprise_id: str, tender_key: str, voter: str) -> Vote | None:
+        return self.by_key.get((enterprise_id, f"feedback#{tender_key}#{voter}"))
+
+    def votes_of(self, enterprise_id: str) -> list[Vote]:
+        return sorted((v for (e, _), v in self.by_key.items() if e == enterprise_id), key=lambda v: (v.at, v.item))
+
+
 # --- the signatories' space: yearly reports, colleagues ---
 
 
@@ -1418,8 +1530,12 @@ class FakeWorld:
         self.log = self.audit_log  # the journal's name for it
         self.audit = Audit(self.audit_log, self.clock)
         self.feeds = self.feed_states  # the console's name for them
+        self.votes = FakeVotes()
+        self.teams = FakeTeams(enterprises=self.enterprises)
+        self.wins = self.matches  # the contracts won, as the enterprise's space reads and answers them
         self.reports = self.deadlines = FakeReports()  # one table: the reports and their deadlines
         self.colleagues = FakeColleagues()
+        self.pledge_people = self.build(PledgePeople)  # a pledge's space closed as it stops being verified
         self.notices = FakeNotices()
         self.notice_stops = FakeNoticeStops()
         self.held_files = FakeHeldFiles()
@@ -1483,6 +1599,13 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _homes = (world.enterprises, world.pledges)
     _rekey: tuple[rekey.SubscriptionPartitions, rekey.PledgeKeys, rekey.EnterpriseIndex, rekey.OrganizerList]
     _rekey = (world.subscriptions, world.pledges, world.enterprises, world.organizers)
+    _votes: tuple[feedback.VoteStore, enterprise_feedback.VoteReader, digest.VoteSource]
+    _votes = (world.votes, world.votes, world.votes)
+    _feedback: tuple[feedback.MatchReader, feedback.TenderReader, feedback.EnterpriseReader]
+    _feedback = (world.matches, world.tenders, world.enterprises)
+    _colleagues: tuple[enterprise_colleagues.TeamStore, enterprise_colleagues.RateLimits]
+    _colleagues = (world.teams, world.rate_limits)
+    _wins: contracts.WinRecords = world.matches
     _signatories: tuple[
         roles.ColleagueDirectory, colleagues.ColleagueBook, own_tenders.TendersByBuyer, own_tenders.BuyerLinks
     ] = (world.colleagues, world.colleagues, world.tenders, world.organizers)

@@ -133,6 +133,26 @@ def test_a_rejection_is_emailed_through_the_transactional_set_with_the_reason_es
     assert rejected is not None and rejected.stage is Stage.REJECTED and rejected.purge_at is not None
 
 
+def test_a_pledge_rejected_in_the_console_sends_its_signatory_to_sign_in_at_once(
+    web: SpaceWeb, people: dict[str, Visitor]
+) -> None:
+    esbsl, other_institution = people["esbsl"], people["signatory"]
+    pledge = web.sign_pledge("achats@mont-joli.example.org", "Ville de Mont-Joli")
+    assert esbsl.post(f"{PLEDGES}/verifier", {"pledge": pledge.id})["statusCode"] == 303
+    signer = web.sign_in("achats@mont-joli.example.org", next_path="/signataire/")
+    assert signer.get("/signataire/")["statusCode"] == 200
+
+    rejected = esbsl.post(f"{PLEDGES}/refuser", {"pledge": pledge.id, "reason": "La mairie n'a rien signé."})
+
+    assert rejected["statusCode"] == 303
+    answer = signer.get("/signataire/")
+    assert answer["statusCode"] == 303 and location(answer).startswith("/connexion?")  # its session ended, not a 403
+    assert other_institution.get("/signataire/")["statusCode"] == 200 and esbsl.get(PLEDGES)["statusCode"] == 200
+    journal = web.audit.between(pledge.created_at, datetime.now(UTC))
+    [record] = [r for r in journal if (r.action, r.item.id) == ("pledge.reject", pledge.id)]
+    assert record.details["sessions"] == "1"
+
+
 def test_withdrawing_renaming_and_linking_are_done_and_journaled(web: SpaceWeb, people: dict[str, Visitor]) -> None:
     esbsl = people["esbsl"]
     pledge = web.sign_pledge("achats@cs-typo.example.org", "Centre de servces scolaire du Fleuve")

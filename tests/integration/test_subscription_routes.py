@@ -284,7 +284,8 @@ def test_the_links_of_a_sent_alert_open_these_pages(world: AlertWorld, browser: 
 
     urls = re.findall(rf"{re.escape(BASE_URL)}/\S+", email.part("text/plain"))
 
-    assert len(urls) == 3 and all(browser.get(path(url))["statusCode"] == 200 for url in urls)  # calendar too
+    # The calendar and both « Pertinent » / « Pas pertinent » links too.
+    assert len(urls) == 5 and all(browser.get(path(url))["statusCode"] == 200 for url in urls)
     assert world.state(JULIE).unsubscribed_at is None
 
 

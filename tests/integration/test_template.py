@@ -165,7 +165,12 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("PledgesTable/index/by_person", "dynamodb:Query"),
         ("PledgesTable/index/to_verify", "dynamodb:Query"),  # the console's home
         ("FeedsTable", "dynamodb:Scan"),  # a handful of items: the feeds' state on the console's home
-        # An enterprise's own profiles (each written in a transaction with the catalogue's version).
+        # Was each tender relevant: votes put beside the matches they answer, read by the space and the console.
+        ("MatchesTable", "dynamodb:BatchGetItem"),
+        ("MatchesTable", "dynamodb:GetItem"),
+        ("MatchesTable", "dynamodb:PutItem"),
+        ("MatchesTable", "dynamodb:UpdateItem"),  # a contract won confirmed or denied by its enterprise
+        # An enterprise's own profiles (each written in a transaction with the catalogue's version), and its people.
         ("EnterprisesTable", "dynamodb:PutItem"),
         ("EnterprisesTable", "dynamodb:DeleteItem"),
         ("EnterprisesTable", "dynamodb:ConditionCheckItem"),
@@ -182,7 +187,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         ("TendersTable/index/by_status_week", "dynamodb:Query"),
         # The console's enterprises: every one read (the list, the import's plan, the removal's survey), saved,
         # a profile or manager item left out deleted, removed in batches; the catalogue's version moved.
-        ("EnterprisesTable", "dynamodb:Scan"),  # (the report too)
+        ("EnterprisesTable", "dynamodb:Scan"),  # (the report and the feedback's list too)
         ("EnterprisesTable", "dynamodb:BatchWriteItem"),  # (PutItem, DeleteItem, UpdateItem: the profiles' above)
         # … with its alerts, and what its subscribers' addresses hold for it.
         ("MatchesTable", "dynamodb:Query"),  # (the report too)

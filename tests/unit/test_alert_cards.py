@@ -87,7 +87,7 @@ def html_card(email: Email, key: str) -> str:
     [found] = [
         c
         for c in email.html.split(
-            '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 16px;'
+            '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 6px;'
         )
         if title in c
     ]

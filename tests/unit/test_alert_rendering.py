@@ -208,6 +208,7 @@ def test_every_wording_the_alert_templates_use_exists_in_french_and_english() ->
     wording = {
         **json.loads((folder / "i18n" / "alerts.json").read_text(encoding="utf-8")),
         **json.loads((folder / "i18n" / "common.json").read_text(encoding="utf-8")),  # the footer's shared lines
+        **json.loads((folder / "i18n" / "feedback.json").read_text(encoding="utf-8")),  # « Pertinent » links
     }
     used = set()
     for name in (

@@ -172,7 +172,7 @@ def test_rejecting_tells_the_signer_why_in_their_language_and_purges_the_pledge_
     assert "<script>" not in email.html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; merci" in email.html
     assert f"Adresse personnelle{NBSP}: appelez-nous" in email.text and f"«{NBSP}Ville de Rimouski{NBSP}»" in email.text
     [record] = people.world.audit_log.records
-    assert record.action == "pledge.reject" and record.details == {"was": "to-verify", "told": "yes"}
+    assert record.action == "pledge.reject" and record.details == {"was": "to-verify", "told": "yes", "sessions": "0"}
     assert reason not in str(record.details)  # the reason is the pledge's, deleted with it; not the journal's
 
 
@@ -219,7 +219,10 @@ def test_withdrawing_on_request_keeps_why_and_is_audited(people: People) -> None
     assert withdrawn.withdrawal_reason == "Demande de la directrice par téléphone."
     assert "Cégep de Rimouski" not in public(people)
     [record] = people.world.audit_log.records
-    assert (record.action, record.details) == ("pledge.withdraw", {"was": "verified", "on_request": "yes"})
+    assert (record.action, record.details) == (
+        "pledge.withdraw",
+        {"was": "verified", "on_request": "yes", "sessions": "0"},
+    )
     with pytest.raises(Conflict, match="withdrawn"):
         book(people).withdraw(esbsl(people), "p-verified", "Encore.")
 

@@ -23,6 +23,7 @@ from esja.console.report_csv import report_csv
 from esja.digest.figure_book import FigureBook
 from esja.digest.outcomes import ContractWon
 from esja.digest.weeks import Days, Week
+from esja.enterprise_space.contracts import DENIED, ContractsWon
 from esja.model import Buyer, Match, Supplier, Text
 from esja.people.actor import NotAllowed
 from esja.people.roles import Role
@@ -247,3 +248,15 @@ def test_the_report_adds_what_the_signatories_reported_against_their_targets(peo
     assert [y.reports for y in everywhere.reported] == [3]
     last_year = Days(date(2025, 1, 1), date(2025, 12, 31))
     assert reports(people).report(people.actor(ESBSL.email, Role.ORGANIZER, "esbsl"), last_year).reported == ()
+
+
+def test_an_award_its_enterprise_denied_is_not_counted(people: People) -> None:
+    esbsl = people.actor(ESBSL.email, Role.ORGANIZER, "esbsl")
+    julie = people.actor(JULIE.email, Role.ENTERPRISE, MON_CHOIX.id)
+    contracts = people.world.build(ContractsWon)
+    assert value(reports(people).report(esbsl, AUTUMN), "won.count")[1] == 1
+
+    [won] = contracts.list(julie)
+    contracts.answer(julie, won.key, DENIED)  # « ce n'est pas nous »
+
+    assert value(reports(people).report(esbsl, AUTUMN), "won.count")[1] == 0

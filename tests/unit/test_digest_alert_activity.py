@@ -1,13 +1,21 @@
-"""Section 2: tenders alerted to each of the organizer's enterprises; the flooded and the quiet flagged."""
+"""Section 2: tenders alerted to each of the organizer's enterprises; the flooded and the quiet flagged; what
+their people answered from their alerts (« Pertinent » / « Pas pertinent ») and what it suggests."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
-from esja.digest.facts import WeekFacts
-from esja.digest.sections import Figure, alert_activity
+from esja.config import SenderIdentity
+from esja.digest.compose import compose_digest
+from esja.digest.facts import WeekAnswers, WeekFacts
+from esja.digest.sections import Figure, alert_activity, build_digest
+from esja.digest.week_data import WeekData
+from esja.feedback.model import Vote
 from esja.model import FLOOD_THRESHOLD
+from local.feedback_case import ENTERPRISE_ID, PROFILE_ID, answered_tenders
 from tests.digest_builders import CESIM, ESBSL, LAST_MONDAY, MONDAY, WEEK, enterprise, matched, tender, week_data
+from tests.unit.test_feedback_suggestions import CLEANING
 
 
 def test_alerts_per_enterprise_this_week_beside_last_week() -> None:
@@ -63,3 +71,40 @@ def test_only_the_enterprises_serving_the_organizers_regions_are_listed() -> Non
         "anywhere",
         "quebec",
     ]
+
+
+def answers_data() -> WeekData:
+    """Les Ateliers Mon Choix's people answered about its seven cleaning tenders this week (local.feedback_case),
+    one more last week; a vote after the digest's « now » is not counted yet."""
+    now = MONDAY + timedelta(days=1)
+    votes = [
+        Vote(ENTERPRISE_ID, t.key, "julie", (PROFILE_ID,), relevant, now, t, (), now - timedelta(days=10))
+        for t, relevant in answered_tenders(now)
+    ]
+    earlier = replace(votes[0], voter="marc", at=LAST_MONDAY)
+    later = replace(votes[1], voter="marc", relevant=False, at=WEEK.end + timedelta(hours=1))
+    data = week_data(enterprises=(enterprise(ENTERPRISE_ID, "Les Ateliers Mon Choix"), enterprise("verger")))
+    return replace(data, profiles=(CLEANING,), votes=(*votes, earlier, later))
+
+
+def test_the_organizers_see_what_each_enterprises_people_answered_this_week_and_the_suggestions() -> None:
+    section = alert_activity(WeekFacts(answers_data()), ESBSL)
+
+    assert section.answers == (("Les Ateliers Mon Choix", WeekAnswers(relevant=3, not_relevant=4, suggestions=2)),)
+
+
+def test_an_organizer_of_another_region_sees_no_answers() -> None:
+    assert alert_activity(WeekFacts(answers_data()), CESIM).answers == ()
+
+
+def test_the_digest_says_what_they_answered_in_french_and_english() -> None:
+    facts = WeekFacts(answers_data())
+    sender = SenderIdentity(mailing_address="4200, boul. Saint-Laurent, Montréal", contact_email="info@example.org")
+
+    french = compose_digest(build_digest(facts, ESBSL), archive_url="https://x.example.org", sender=sender)
+    english = compose_digest(
+        build_digest(facts, replace(ESBSL, language="en")), archive_url="https://x.example.org", sender=sender
+    )
+
+    assert "Les Ateliers Mon Choix — pertinents\u00a0: 3, pas pertinents\u00a0: 4, suggestions\u00a0: 2" in french.text
+    assert "Les Ateliers Mon Choix — relevant: 3, not relevant: 4, suggestions: 2" in english.html

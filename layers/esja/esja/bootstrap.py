@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from esja.people.keys import AddressKeys
     from esja.people.rekey import AddressRekeying
     from esja.pledges.service import PledgeService
+    from esja.signatory_space.colleagues import PledgePeople
     from esja.signatory_space.fits import ListedEnterprises
     from esja.signatory_space.invitations import InvitationService, PendingAnnouncements
     from esja.signatory_space.reminders import ReportReminders
@@ -239,6 +240,7 @@ def build_alert_service(
     # Imported here: Jinja2 and Babel are for the functions that render e-mails.
     from esja.alerts.links import SubscriberLinks
     from esja.alerts.service import AlertService
+    from esja.feedback.links import FeedbackLinks
     from esja.mail.mailer import Mailer
     from esja.store.enterprises import EnterpriseStore
     from esja.store.matches import MatchStore
@@ -268,11 +270,12 @@ def build_alert_service(
         subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
         sends=SendRecords(settings.subscriptions_table, dynamodb, key=alert_key, lifetime=ALERT_RECORD_LIFETIME),
         mailer=mailer,
-        links=SubscriberLinks(settings.public_base_url, signing_keys(settings)),
+        links=SubscriberLinks(settings.public_base_url, keys := signing_keys(settings)),
         sender=settings.sender,
         clock=utc_now,
         address_keys=address_keys(settings),
         signatories=signatory_index(settings, dynamodb),
+        feedback_links=FeedbackLinks(settings.public_base_url, keys),
     )
 
 
@@ -389,7 +392,14 @@ def build_pledge_service(
     from esja.store.rate_limits import RateLimitStore
 
     settings.require(
-        "pledges_table", "rate_limits_table", "organizers_table", "audit_table", "sender_email", "public_base_url"
+        "pledges_table",
+        "rate_limits_table",
+        "organizers_table",
+        "audit_table",
+        "sessions_table",
+        "signatories_table",
+        "sender_email",
+        "public_base_url",
     )
     return PledgeService(
         pledges=PledgeStore(settings.pledges_table, dynamodb),
@@ -402,7 +412,8 @@ def build_pledge_service(
         keys=keys,
         address_keys=address_keys,
         domains=OrganizerStore(settings.organizers_table, dynamodb),  # institutions' listed e-mail domains
-        audit=_audit(settings, dynamodb),  # a pledge verified by its domain
+        pledge_people=_pledge_people(settings, dynamodb),  # a withdrawn pledge's space closed
+        audit=_audit(settings, dynamodb),  # a pledge verified by its domain, withdrawn by its link
         clock=utc_now,
     )
 
@@ -594,7 +605,10 @@ def build_space_routers(
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
-        console_pledges_router(_console_pledges(settings, pledges, organizers, mailer, audit), spaces),
+        console_pledges_router(
+            _console_pledges(settings, dynamodb, pledges=pledges, organizers=organizers, mailer=mailer, audit=audit),
+            spaces,
+        ),
         invitation_space_router(
             build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory), spaces
         ),
@@ -610,6 +624,81 @@ def build_space_routers(
         ),
         listing_router(listing, ListingModeration(listings=listings, audit=audit, clock=utc_now), spaces),
         directory_router(directory, settings.sender),
+        *build_people_routers(
+            settings,
+            dynamodb=dynamodb,
+            sesv2=sesv2,
+            enterprises=enterprises,
+            keys=keys,
+            address_keys=address_keys,
+            spaces=spaces,
+            audit=audit,
+        ),
+    ]
+
+
+def build_people_routers(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    sesv2: SESV2Client,
+    enterprises: EnterpriseStore,
+    keys: KeySource,
+    address_keys: AddressKeys,
+    spaces: Spaces,
+    audit: Audit,
+) -> list[Router]:
+    """Issue 13's people of an enterprise: was each tender relevant (the alerts' links, the space's and the
+    console's feedback), its colleagues, the contracts it won."""
+    from esja.console.feedback import ConsoleFeedback
+    from esja.enterprise_space.colleagues import ColleagueLinks, Colleagues
+    from esja.enterprise_space.contracts import ContractsWon
+    from esja.enterprise_space.feedback import EnterpriseFeedback
+    from esja.feedback.links import FeedbackLinks
+    from esja.feedback.service import Feedback
+    from esja.store.contracts_won import WinStore
+    from esja.store.enterprise_teams import EnterpriseTeams
+    from esja.store.feedback import FeedbackStore
+    from esja.store.matches import MatchStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.store.tenders import TenderStore
+    from esja.web.colleague_routes import colleague_router
+    from esja.web.contract_routes import contract_router
+    from esja.web.feedback_routes import feedback_router
+
+    settings.require("matches_table", "tenders_table")
+    votes = FeedbackStore(settings.matches_table, dynamodb)
+    feedback = Feedback(
+        links=FeedbackLinks(settings.public_base_url, keys),
+        votes=votes,
+        matches=MatchStore(settings.matches_table, dynamodb),
+        tenders=TenderStore(settings.tenders_table, dynamodb),
+        enterprises=enterprises,
+        clock=utc_now,
+    )
+    return [
+        feedback_router(
+            feedback,
+            EnterpriseFeedback(enterprises=enterprises, votes=votes),
+            ConsoleFeedback(enterprises=enterprises, votes=votes),
+            spaces,
+        ),
+        colleague_router(
+            Colleagues(
+                teams=EnterpriseTeams(settings.enterprises_table, dynamodb, address_keys=address_keys),
+                mailer=_mailer(settings, sesv2, configuration_set=settings.ses_configuration_set or None),
+                links=ColleagueLinks(settings.public_base_url),
+                rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+                address_keys=address_keys,
+                audit=audit,
+                sender=settings.sender,
+                clock=utc_now,
+            ),
+            spaces,
+        ),
+        contract_router(
+            ContractsWon(wins=WinStore(settings.matches_table, dynamodb), audit=audit, clock=utc_now), spaces
+        ),
     ]
 
 
@@ -677,7 +766,7 @@ def build_signatory_routers(
     notice_links = NoticeLinks(settings.public_base_url, keys)
     notice_stops = NoticeStops(settings.signatories_table, dynamodb)
     common: dict[str, Any] = {"address_keys": address_keys, "audit": audit, "clock": utc_now}
-    commitments = Commitments(pledges=pledges, colleagues=colleagues, sessions=sessions, **common)
+    commitments = Commitments(pledges=pledges, pledge_people=_pledge_people(settings, dynamodb), **common)
     colleague_pages = Colleagues(
         pledges=pledges,
         colleagues=colleagues,
@@ -801,7 +890,13 @@ def _join_router(
 
 
 def _console_pledges(
-    settings: Settings, pledges: PledgeStore, organizers: OrganizerStore, mailer: Mailer, audit: Audit
+    settings: Settings,
+    dynamodb: DynamoDBClient,
+    *,
+    pledges: PledgeStore,
+    organizers: OrganizerStore,
+    mailer: Mailer,
+    audit: Audit,
 ) -> ConsolePledges:
     """The console's pledges: verifying them, their buyers, their export, the institutions' domains."""
     from esja.console.buyer_links import BuyerLinks
@@ -811,7 +906,13 @@ def _console_pledges(
     from esja.web.console_pledge_routes import ConsolePledges
 
     book = PledgeBook(
-        pledges=pledges, organizers=organizers, mailer=mailer, sender=settings.sender, audit=audit, clock=utc_now
+        pledges=pledges,
+        organizers=organizers,
+        mailer=mailer,
+        sender=settings.sender,
+        pledge_people=_pledge_people(settings, dynamodb),
+        audit=audit,
+        clock=utc_now,
     )
     return ConsolePledges(
         book=book,
@@ -990,6 +1091,7 @@ def build_digest_service(
     from esja.store.digest_figures import DigestFigureStore
     from esja.store.digest_sources import MatchHistory, SubscriptionEvents, TenderWeeks
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.feedback import FeedbackStore
     from esja.store.organizers import OrganizerStore
     from esja.store.pledges import PledgeStore
     from esja.store.send_records import SendRecords, digest_key
@@ -1021,6 +1123,7 @@ def build_digest_service(
         tenders=TenderWeeks(settings.tenders_table, dynamodb),
         matches=MatchHistory(settings.matches_table, dynamodb),
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb),
+        votes=FeedbackStore(settings.matches_table, dynamodb),
         pledges=PledgeStore(settings.pledges_table, dynamodb),
         events=SubscriptionEvents(settings.subscriptions_table, dynamodb),
         sends=SendRecords(settings.organizers_table, dynamodb, key=digest_key),
@@ -1176,6 +1279,18 @@ def _audit(settings: Settings, dynamodb: DynamoDBClient) -> Audit:
     from esja.store.audit_log import AuditLogStore
 
     return Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now)
+
+
+def _pledge_people(settings: Settings, dynamodb: DynamoDBClient) -> PledgePeople:
+    """A pledge's signer and colleagues, whose sessions end as the pledge stops opening the signatories' space."""
+    from esja.signatory_space.colleagues import PledgePeople
+    from esja.store.colleagues import ColleagueStore
+    from esja.store.sessions import SessionStore
+
+    return PledgePeople(
+        colleagues=ColleagueStore(settings.signatories_table, dynamodb),
+        sessions=SessionStore(settings.sessions_table, dynamodb),
+    )
 
 
 def _sender(settings: Settings) -> dict[str, Any]:

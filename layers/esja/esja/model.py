@@ -355,6 +355,14 @@ class Reason:
     en: str
     code: str = ""  # the tender's UNSPSC code (as published) a code reason is about: an alert marks it
 
+    def to_dict(self) -> dict[str, str]:
+        said = {"kind": self.kind, "fr": self.fr, "en": self.en}
+        return {**said, "code": self.code} if self.code else said
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reason:
+        return cls(data["kind"], data["fr"], data["en"], data.get("code", ""))
+
 
 class Match(NamedTuple):
     """A tender worth telling an enterprise about (esja.matching). A named tuple rather than a
@@ -372,7 +380,7 @@ class Match(NamedTuple):
             "profile_id": self.profile_id,
             "tender_key": self.tender_key,
             "score": self.score,
-            "reasons": [_reason(r) for r in self.reasons],
+            "reasons": [r.to_dict() for r in self.reasons],
         }
 
     @classmethod
@@ -382,10 +390,5 @@ class Match(NamedTuple):
             profile_id=data["profile_id"],
             tender_key=data["tender_key"],
             score=float(data["score"]),
-            reasons=tuple(Reason(r["kind"], r["fr"], r["en"], r.get("code", "")) for r in data["reasons"]),
+            reasons=tuple(Reason.from_dict(r) for r in data["reasons"]),
         )
-
-
-def _reason(reason: Reason) -> dict[str, str]:
-    said = {"kind": reason.kind, "fr": reason.fr, "en": reason.en}
-    return {**said, "code": reason.code} if reason.code else said

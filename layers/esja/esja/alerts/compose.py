@@ -45,6 +45,8 @@ class AlertLinks:
     one_click: str  # List-Unsubscribe: mail clients POST to it (RFC 8058)
     preferences: str
     calendar: Mapping[str, str] = field(default_factory=dict)  # tender key → « Ajouter à mon agenda »
+    # tender key → its « Pertinent » and « Pas pertinent » links (esja.feedback.links): this reader's own
+    feedback: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,9 @@ class Section:
     kind: str  # "new", "updates", "reminders": the order they come in
     html: tuple[Markup, ...]  # one rendered tender each
     text: tuple[Markup, ...]
+    # Each tender's « Pertinent » and « Pas pertinent » links ("" when it has none): the reader's own, hence
+    # beside the card, which is rendered once for every reader.
+    feedback: tuple[tuple[str, str], ...] = ()
 
 
 def compose_alert(
@@ -112,9 +117,12 @@ def compose_alert(
             for e in entries
         ]
         if views:
-            sections.append(
-                Section(kind, tuple(_card(v, "html", lang) for v in views), tuple(_card(v, "txt", lang) for v in views))
+            html_cards, text_cards = (
+                tuple(_card(v, "html", lang) for v in views),
+                tuple(_card(v, "txt", lang) for v in views),
             )
+            votes = tuple(links.feedback.get(e.tender.key, ("", "")) for e in entries)
+            sections.append(Section(kind, html_cards, text_cards, votes))
     context = {
         "subject": title,
         "enterprises": enterprises,

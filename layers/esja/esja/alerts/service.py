@@ -36,12 +36,13 @@ from esja.alerts.compose import AlertLinks, compose_alert
 from esja.alerts.links import SubscriberLinks
 from esja.alerts.model import AlertItem, Listing, Preferences, Recipient, SubscriberState
 from esja.alerts.periods import run_period
-from esja.alerts.plan import AlertPlan, plan_alert
+from esja.alerts.plan import AlertPlan, TenderEntry, plan_alert
 from esja.alerts.recipients import recipients_of
 from esja.config import SenderIdentity
 from esja.digest.signatories import SignatoryIndex
 from esja.emails import Email, Sender
 from esja.errors import SendingPaused, Throttled
+from esja.feedback.links import FeedbackLinks
 from esja.ingest.changes import StoredVersion
 from esja.model import Enterprise, Profile, Tender
 from esja.people.keys import AddressKeys
@@ -177,6 +178,7 @@ class AlertService:
         clock: Callable[[], datetime],
         address_keys: AddressKeys,
         signatories: Callable[[datetime], SignatoryIndex] | None = None,  # read once per run
+        feedback_links: FeedbackLinks | None = None,  # each tender's « Pertinent » / « Pas pertinent »
     ) -> None:
         self._enterprises = enterprises
         self._matches = matches
@@ -189,6 +191,7 @@ class AlertService:
         self._clock = clock
         self._signatories = signatories
         self._keys = address_keys
+        self._feedback = feedback_links
 
     def send_alerts(
         self,
@@ -382,6 +385,7 @@ class AlertService:
             one_click=self._links.one_click_url(unsubscribe),
             preferences=self._links.preferences_url(self._links.preferences_token(sid), lang),
             calendar={e.tender.key: self._links.calendar_url(e.tender.key, lang) for e in entries},
+            feedback=self._feedback_urls(sid, (*plan.new, *plan.reminders), lang),
         )
         listing = recipient.listing
         signed = frozenset(e.tender.key for e in entries if run.signatories and run.signatories.is_signatory(e.tender))
@@ -395,6 +399,20 @@ class AlertService:
             now=run.now,
             signed=signed,
         )
+
+    def _feedback_urls(self, sid: str, entries: Iterable[TenderEntry], lang: str) -> dict[str, tuple[str, str]]:
+        """The tenders the reader's profiles sent (not the updates: no profile sent them again)."""
+        links = self._feedback
+        if links is None:
+            return {}
+        return {
+            e.tender.key: (
+                links.url(sid, e.tender.key, e.profiles, relevant=True, lang=lang),
+                links.url(sid, e.tender.key, e.profiles, relevant=False, lang=lang),
+            )
+            for e in entries
+            if e.profiles
+        }
 
     def _signatories_at(self, now: datetime) -> SignatoryIndex | None:
         return self._signatories(now) if self._signatories else None

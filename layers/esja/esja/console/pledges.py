@@ -1,7 +1,8 @@
 """The console's pledges (/organisation/engagements): an organizer lists the pledges of their regions — those
 « to verify » first —, reads one, verifies it or rejects it (its signer is told why, by e-mail), withdraws it at
 its signer's request, corrects a typo in its institution's name. Only a verified pledge is public: on the
-registry, counted as a signatory in the digest, a badge in the alerts. Each change writes its audit record.
+registry, counted as a signatory in the digest, a badge in the alerts. Rejecting a verified pledge or withdrawing
+it closes its signatories' space at once (its people's open sessions end). Each change writes its audit record.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from esja.pledges.model import (
     Verification,
 )
 from esja.pledges.rejection_email import compose_rejection
+from esja.pledges.service import SpaceClosing
 
 REASON_LIMITS = (3, 500)  # a sentence or two, told to the signer (a rejection) or kept with the pledge
 
@@ -122,11 +124,13 @@ class PledgeBook:
         organizers: OrganizerNames,
         mailer: Sender,
         sender: SenderIdentity,
+        pledge_people: SpaceClosing,
         audit: Audit,
         clock: Callable[[], datetime],
     ) -> None:
         self._pledges = pledges
         self._organizers = organizers
+        self._people = pledge_people
         self._mailer = mailer
         self._sender = sender
         self._audit = audit
@@ -175,7 +179,10 @@ class PledgeBook:
             told = True
         except REFUSED:  # recorded all the same; the page asks the organizer to reach the signer
             told = False
-        self._record(actor, "pledge.reject", rejected, was=pledge.stage, told="yes" if told else "no")
+        ended = self._people.close(pledge, now)
+        self._record(
+            actor, "pledge.reject", rejected, was=pledge.stage, told="yes" if told else "no", sessions=str(ended)
+        )
         return Rejection(rejected, told)
 
     def withdraw(self, actor: Actor, pledge_id: str, reason: str) -> Pledge:
@@ -188,7 +195,8 @@ class PledgeBook:
         withdrawn = self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION, reason=reason)
         if withdrawn is None:
             raise Conflict("changed")
-        self._record(actor, "pledge.withdraw", withdrawn, was=pledge.stage, on_request="yes")
+        ended = self._people.close(pledge, now)
+        self._record(actor, "pledge.withdraw", withdrawn, was=pledge.stage, on_request="yes", sessions=str(ended))
         return withdrawn
 
     def rename(self, actor: Actor, pledge_id: str, institution_name: str) -> Pledge:

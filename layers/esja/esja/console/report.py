@@ -332,20 +332,24 @@ class ProgrammeReports:
     def _activity_in(
         self, actor: Actor, worked: Sequence[WorkedOut]
     ) -> tuple[tuple[MatchRecord, ...], tuple[WonRecord, ...]]:
-        """The matches and contracts won of the organizer's enterprises; the contracts of the weeks worked out
-        now are not recorded yet (the weekly run records them): they come from the week's awards."""
+        """The matches and contracts won of the organizer's enterprises (not those an enterprise denied); the
+        contracts of the weeks worked out now are not recorded yet (the weekly run records them): they come from the
+        week's awards."""
         coverage = Organizer(actor.item_id, actor.grant.label, "", regions=_regions(actor) or (ALL_QUEBEC,))
         enterprises, _ = self._enterprises.load()
         mine = {e.id for e in enterprises if coverage.covers_enterprise(e)}
         matches: list[MatchRecord] = []
         won: dict[tuple[str, str, str], WonRecord] = {}
-        for activity in self._activity.activities_of(sorted(mine)).values():
+        denied: set[tuple[str, str, str]] = set()
+        for enterprise_id, activity in self._activity.activities_of(sorted(mine)).items():
             matches += activity.matches
+            denied |= {(enterprise_id, *award) for award in activity.denied}
             for record in activity.won:
                 won.setdefault((record.enterprise_id, *record.award), record)
         for week in worked:
             for found in week.won:
-                if found.enterprise_id in mine and found.found_at is not None:
+                key = (found.enterprise_id, found.tender_key, found.award_id)
+                if found.enterprise_id in mine and found.found_at is not None and key not in denied:
                     record = WonRecord(
                         found.enterprise_id, found.tender_key, found.award_id, found.amount, found.found_at
                     )

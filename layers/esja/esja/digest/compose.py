@@ -138,6 +138,7 @@ def digest_context(digest: Digest, lang: str, sender: SenderIdentity) -> dict[st
             "bars": bars([(e.name, e.alerted.this, e.alerted.last, e.flooded) for e in alerts.enterprises], lang),
             "flooded": [e.name for e in alerts.flooded],
             "quiet": [e.name for e in alerts.quiet],
+            "answers": alerts.answers,
             "threshold": alerts.threshold,
             "quiet_weeks": alerts.quiet_weeks,
         },

@@ -5,18 +5,30 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from esja.digest.outcomes import ContractWon, SupplierDirectory, contracts_won
 from esja.digest.signatories import SignatoryIndex, signatories_at
 from esja.digest.week_data import MatchRecord, SeenTender, WeekData
 from esja.digest.weeks import Week
+from esja.feedback.model import Vote
+from esja.feedback.summary import profile_feedback
 from esja.matching.unspsc import normalise_unspsc
 from esja.model import Classification, Text
 from esja.unspsc import unspsc_titles
 
 FAMILY_DIGITS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class WeekAnswers:
+    """What an enterprise's people answered from their alerts in the week, and how many changes all their answers
+    so far suggest (its space and the organizers' console show them)."""
+
+    relevant: int
+    not_relevant: int
+    suggestions: int
 
 
 class WeekFacts:
@@ -36,6 +48,7 @@ class WeekFacts:
         self.families = family_descriptions(
             c for seen in (*data.closing, *data.new_tenders) for c in seen.tender.classifications
         )
+        self.answers = week_answers(data)
 
     def new_in(self, week: Week) -> list[SeenTender]:
         """The calls for tenders that appeared in the week."""
@@ -45,11 +58,16 @@ class WeekFacts:
         return [seen for seen in self.data.awarded if week.contains(seen.status_since)]
 
     def won_in(self, week: Week) -> list[ContractWon]:
-        """Awards to registered enterprises, found in the week."""
+        """Awards to registered enterprises, found in the week (not those an enterprise said were not its own)."""
         found = self.awarded_in(week)
         when = {seen.tender.key: seen.status_since for seen in found}
         won = contracts_won((seen.tender for seen in found), self._directory)
-        return [replace(w, found_at=when[w.tender_key]) for w in won]
+        denied = self.data.denied
+        return [
+            replace(w, found_at=when[w.tender_key])
+            for w in won
+            if (w.enterprise_id, w.tender_key, w.award_id) not in denied
+        ]
 
     def matched(self, tender_key: str, by: datetime) -> list[str]:
         """Names of the enterprises the tender had matched by then, in alphabetical order."""
@@ -61,6 +79,23 @@ class WeekFacts:
 
     def as_of(self, week: Week) -> datetime:
         return self.data.as_of if week == self.week else self.data.previous_as_of
+
+
+def week_answers(data: WeekData) -> dict[str, WeekAnswers]:
+    """By enterprise id, those whose people answered in the week (answers after the digest's « now » ignored)."""
+    votes: dict[str, list[Vote]] = {}
+    for vote in data.votes:
+        if vote.at < data.as_of:
+            votes.setdefault(vote.enterprise_id, []).append(vote)
+    found = {}
+    for enterprise_id, answered in votes.items():
+        this_week = [v for v in answered if data.week.contains(v.at)]
+        if this_week:
+            profiles = [p for p in data.profiles if p.enterprise_id == enterprise_id]
+            suggestions = sum(len(f.suggestions) for f in profile_feedback(profiles, answered))
+            relevant = sum(v.relevant for v in this_week)
+            found[enterprise_id] = WeekAnswers(relevant, len(this_week) - relevant, suggestions)
+    return found
 
 
 def family_of(classification: Classification) -> str | None:

@@ -60,7 +60,11 @@ class ContractWon:
     @property
     def record_key(self) -> str:
         """One record per enterprise, tender and award (esja.store.digest_sources)."""
-        return f"won#{self.tender_key}#{self.award_id}"
+        return won_key(self.tender_key, self.award_id)
+
+
+def won_key(tender_key: str, award_id: str) -> str:
+    return f"won#{tender_key}#{award_id}"
 
 
 def supplier_neq(supplier: Supplier) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from esja.digest.facts import WeekFacts, family_of
+from esja.digest.facts import WeekAnswers, WeekFacts, family_of
 from esja.digest.organizers import Organizer
 from esja.digest.outcomes import NOT_AWARDED, ContractWon, total_amount
 from esja.digest.signatories import Signatory, buyer_key, in_force
@@ -88,6 +88,7 @@ class EnterpriseAlerts:
 @dataclass(frozen=True, slots=True)
 class AlertActivity:
     enterprises: tuple[EnterpriseAlerts, ...]
+    answers: tuple[tuple[str, WeekAnswers], ...] = ()  # by enterprise name: those whose people answered
     threshold: int = FLOOD_THRESHOLD
     quiet_weeks: int = QUIET_WEEKS
 
@@ -267,7 +268,8 @@ def alert_activity(facts: WeekFacts, organizer: Organizer) -> AlertActivity:
                 flooded=alerted.this > FLOOD_THRESHOLD,
             )
         )
-    return AlertActivity(tuple(sorted(lines, key=lambda e: (-e.alerted.this, -e.alerted.last, e.name))))
+    answers = sorted((e.name, facts.answers[e.enterprise_id]) for e in lines if e.enterprise_id in facts.answers)
+    return AlertActivity(tuple(sorted(lines, key=lambda e: (-e.alerted.this, -e.alerted.last, e.name))), tuple(answers))
 
 
 def closing_soon(facts: WeekFacts, organizer: Organizer) -> TenderList:

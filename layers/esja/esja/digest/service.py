@@ -14,7 +14,7 @@ is never sent again (no duplicate) but reported as in doubt; its archived page i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -29,10 +29,11 @@ from esja.digest.organizers import Organizer
 from esja.digest.outcomes import ContractWon
 from esja.digest.sections import build_digest
 from esja.digest.signatories import SignatoryLink
-from esja.digest.week_data import MatchRecord, SeenTender, SubscriptionEvent, WeekData
+from esja.digest.week_data import EnterpriseActivity, SeenTender, SubscriptionEvent, WeekData
 from esja.digest.weeks import Week
 from esja.emails import Email, Sender
 from esja.errors import REFUSED, StoreError
+from esja.feedback.model import Vote
 from esja.model import Enterprise, Language, Profile
 from esja.pledges.model import Pledge
 from esja.sends import Claim, SendKey, SendLedger, SendOnce
@@ -52,12 +53,16 @@ class TenderSource(Protocol):
 
 
 class MatchSource(Protocol):
-    def records_of(self, enterprise_id: str) -> list[MatchRecord]: ...
+    def activities_of(self, enterprise_ids: Sequence[str]) -> dict[str, EnterpriseActivity]: ...
     def record_won(self, won: ContractWon, now: datetime) -> bool: ...
 
 
 class EnterpriseSource(Protocol):
     def load(self) -> tuple[list[Enterprise], list[Profile]]: ...
+
+
+class VoteSource(Protocol):
+    def votes_of(self, enterprise_id: str) -> list[Vote]: ...
 
 
 class PledgeSource(Protocol):
@@ -132,6 +137,7 @@ class DigestService:
         tenders: TenderSource,
         matches: MatchSource,
         enterprises: EnterpriseSource,
+        votes: VoteSource,
         pledges: PledgeSource,
         events: EventSource,
         sends: SendLedger,
@@ -146,6 +152,7 @@ class DigestService:
         self._tenders = tenders
         self._matches = matches
         self._enterprises = enterprises
+        self._votes = votes
         self._pledges = pledges
         self._events = events
         self._archive = archive
@@ -195,18 +202,22 @@ class DigestService:
     def gather(self, week: Week) -> WeekData:
         now = self._clock()
         previous = week.previous
-        enterprises, _ = self._enterprises.load()
+        enterprises, profiles = self._enterprises.load()
+        activities = self._matches.activities_of([e.id for e in enterprises])
         return WeekData(
             week=week,
             as_of=min(week.end, now),
             new_tenders=(*self._tenders.first_seen_in(week), *self._tenders.first_seen_in(previous)),
             awarded=(*self._tenders.awarded_in(week), *self._tenders.awarded_in(previous)),
             closing=tuple(self._tenders.closing_after(week.start)),
-            matches=tuple(record for e in enterprises for record in self._matches.records_of(e.id)),
+            matches=tuple(record for a in activities.values() for record in a.matches),
             enterprises=tuple(enterprises),
             pledges=tuple(self._pledges.everything(now)),
             links=tuple(self._organizers.links()),
             events=tuple(self._events.since(previous.start)),
+            profiles=tuple(profiles),
+            votes=tuple(vote for e in enterprises for vote in self._votes.votes_of(e.id)),
+            denied=frozenset((e, *award) for e, a in activities.items() for award in a.denied),
         )
 
     def _serve(self, organizer: Organizer, facts: WeekFacts) -> Claim | Sending:

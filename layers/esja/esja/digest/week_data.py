@@ -14,7 +14,8 @@ from typing import Literal
 
 from esja.digest.signatories import SignatoryLink
 from esja.digest.weeks import Week
-from esja.model import Enterprise, Status, Tender
+from esja.feedback.model import Vote
+from esja.model import Enterprise, Profile, Status, Tender
 from esja.pledges.model import Pledge
 
 # The kinds of SubscriptionEvent (esja.store.digest_sources reads them from the Subscriptions table).
@@ -80,7 +81,8 @@ class EnterpriseActivity:
     contracts it won."""
 
     matches: tuple[MatchRecord, ...] = ()
-    won: tuple[WonRecord, ...] = ()
+    won: tuple[WonRecord, ...] = ()  # not the denied
+    denied: frozenset[tuple[str, str]] = frozenset()  # (tender key, award id): « ce n'est pas nous »
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,9 @@ class WeekData:
     pledges: tuple[Pledge, ...] = ()
     links: tuple[SignatoryLink, ...] = ()
     events: tuple[SubscriptionEvent, ...] = ()  # the week's and the previous week's
+    profiles: tuple[Profile, ...] = ()
+    votes: tuple[Vote, ...] = ()  # every « Pertinent » / « Pas pertinent » answer kept
+    denied: frozenset[tuple[str, str, str]] = frozenset()  # (enterprise id, tender key, award id) denied
 
     @property
     def previous_as_of(self) -> datetime:

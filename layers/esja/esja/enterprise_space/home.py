@@ -11,8 +11,11 @@ from esja.people.actor import Actor, NotAllowed
 from esja.people.roles import Role
 
 
-class EnterpriseReader(Protocol):
+class EnterpriseLookup(Protocol):
     def enterprise(self, enterprise_id: str) -> Enterprise | None: ...
+
+
+class EnterpriseReader(EnterpriseLookup, Protocol):
     def profiles_of(self, enterprise_id: str) -> list[Profile]: ...
 
 
@@ -27,8 +30,15 @@ class EnterpriseSpace:
         self._enterprises = enterprises
 
     def home(self, actor: Actor) -> EnterpriseHome:
-        actor.require(Role.ENTERPRISE)
-        enterprise = self._enterprises.enterprise(actor.item_id)
-        if enterprise is None:  # removed since the request's role check
-            raise NotAllowed("the enterprise is gone", hidden=True)
+        enterprise = own_enterprise(actor, self._enterprises)
         return EnterpriseHome(enterprise, tuple(self._enterprises.profiles_of(enterprise.id)))
+
+
+def own_enterprise(actor: Actor, enterprises: EnterpriseLookup) -> Enterprise:
+    """The enterprise the actor acts for; NotAllowed for another role, hidden if it was removed since the
+    request's role check."""
+    actor.require(Role.ENTERPRISE)
+    enterprise = enterprises.enterprise(actor.item_id)
+    if enterprise is None:
+        raise NotAllowed("the enterprise is gone", hidden=True)
+    return enterprise

@@ -66,6 +66,15 @@ class PledgeRepository(Protocol):
     def registry(self, now: datetime) -> list[RegistryEntry]: ...
 
 
+class SpaceClosing(Protocol):
+    """The people of a pledge's signatories' space (esja.signatory_space.colleagues.PledgePeople): their open
+    sessions end as the pledge stops being verified and in force; `was` is the pledge before the change."""
+
+    def close(self, was: Pledge, now: datetime) -> int:
+        """Withdrawn or rejected: its colleagues erased, its people's sessions ended; how many."""
+        ...
+
+
 class InstitutionDomains(Protocol):
     def listed_domain(self, region: str, institution: str, domain: str) -> InstitutionDomain | None:
         """The domain, if an organizer listed it for that institution (esja.pledges.domains)."""
@@ -111,11 +120,13 @@ class PledgeService:
         keys: KeySource,
         address_keys: AddressKeys,
         domains: InstitutionDomains,
+        pledge_people: SpaceClosing,
         audit: Audit,
         clock: Callable[[], datetime],
     ) -> None:
         self._pledges = pledges
         self._domains = domains
+        self._people = pledge_people
         self._audit = audit
         self._limits = rate_limits
         self._mailer = mailer
@@ -210,9 +221,15 @@ class PledgeService:
             )
         for earlier in self._pledges.confirmed_of(confirmed.details.signatory_key):
             if earlier != confirmed.id:
-                self._pledges.withdraw(earlier, now, now + WITHDRAWN_RETENTION, replaced_by=confirmed.id)
+                self._replace(earlier, confirmed, now)
         assert pledge.token_expires_at is not None  # pending() checked
         return Confirmed(confirmed, pledge.token_expires_at)
+
+    def _replace(self, earlier_id: str, newer: Pledge, now: datetime) -> None:
+        """The earlier pledge withdrawn for the newer: the space it opened closes (sign in again for the newer)."""
+        earlier = self._pledges.get(earlier_id)
+        if earlier and self._pledges.withdraw(earlier_id, now, now + WITHDRAWN_RETENTION, replaced_by=newer.id):
+            self._people.close(earlier, now)
 
     def _vouched(self, pledge: Pledge, now: datetime) -> Verdict | None:
         """Verified by the institution's listed domain, or None: to verify (a public mail domain never vouches,
@@ -248,13 +265,23 @@ class PledgeService:
         pledge = self._pledges.get(pledge_id) if isinstance(pledge_id, str) else None
         return None if pledge is None or pledge.is_purged(self._clock()) else pledge
 
-    def withdraw(self, token: str) -> Pledge | None:
-        """Withdrawn (again, harmlessly, if it already was); off the registry at once."""
+    def withdraw(self, token: str, *, network: str = "") -> Pledge | None:
+        """Withdrawn (again, harmlessly, if it already was); off the registry and its space closed at once
+        (audited, from the withdrawing request's `network`)."""
         pledge = self.withdrawable(token)
         if pledge is None or pledge.status is PledgeStatus.WITHDRAWN:
             return pledge
         now = self._clock()
-        return self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION) or self.withdrawable(token)
+        withdrawn = self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION)
+        if withdrawn is None:  # withdrawn by a concurrent request
+            return self.withdrawable(token)
+        ended = self._people.close(pledge, now)
+        item, regions = Item("pledge", pledge.id), (pledge.details.region,)
+        details = {"by": "link", "sessions": str(ended)}
+        self._audit.record_person(
+            pledge.address_key, network, "pledge.withdraw", item, regions=regions, details=details
+        )
+        return withdrawn
 
     def registry(self) -> list[RegistryInstitution]:
         """The public registry: one entry per institution, however many of its people signed."""

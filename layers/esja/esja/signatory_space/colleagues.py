@@ -253,6 +253,28 @@ class Colleagues:
             self._mailer.send(email)
 
 
+class PledgePeople:
+    """The people of a pledge's space — its signer and its confirmed colleagues — as the pledge stops opening it,
+    whoever took it out of « verified and in force » (its signer, an organizer, the e-mailed withdrawal link, a
+    newer pledge): every open session of theirs ends at once, not at its next request."""
+
+    def __init__(self, *, colleagues: ColleagueBook, sessions: SessionStore) -> None:
+        self._colleagues = colleagues
+        self._sessions = sessions
+
+    def close(self, was: Pledge, now: datetime) -> int:
+        """`was` (the pledge before the change) withdrawn or rejected: its colleagues removed, their addresses
+        erased (a rejected pledge's too: nothing else would erase them); how many sessions ended (none when `was`
+        did not open the space)."""
+        colleagues = self._colleagues.colleagues_of(was.id)
+        for colleague in colleagues:
+            self._colleagues.remove(was.id, colleague.address_key, now)
+        if not was.is_verified_signatory:
+            return 0
+        people = [was.address_key, *(c.address_key for c in colleagues if c.confirmed)]
+        return end_sessions(self._sessions, [key for key in people if key], now)
+
+
 def end_sessions(sessions: SessionStore, address_keys: Sequence[str], now: datetime) -> int:
     """End every open session of these people; how many were."""
     return sum(

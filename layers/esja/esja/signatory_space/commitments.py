@@ -22,8 +22,7 @@ from esja.people.keys import AddressKeys
 from esja.pledges.form import FieldError, Form, choices, clean, read_share, sent_once
 from esja.pledges.model import WITHDRAWN_RETENTION, Pledge
 from esja.signatory_space.acting import acting_pledge, signed_by, signed_pledge
-from esja.signatory_space.colleagues import ColleagueBook, end_sessions
-from esja.signin.service import SessionStore
+from esja.signatory_space.colleagues import PledgePeople
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +62,13 @@ class Commitments:
         self,
         *,
         pledges: PledgeCommitments,
-        colleagues: ColleagueBook,
-        sessions: SessionStore,
+        pledge_people: PledgePeople,
         address_keys: AddressKeys,
         audit: Audit,
         clock: Callable[[], datetime],
     ) -> None:
         self._pledges = pledges
-        self._colleagues = colleagues
-        self._sessions = sessions
+        self._people = pledge_people
         self._keys = address_keys
         self._audit = audit
         self._clock = clock
@@ -106,14 +103,12 @@ class Commitments:
         withdrawn = self._pledges.withdraw(pledge.id, now, now + WITHDRAWN_RETENTION)
         if withdrawn is None:
             raise NotAllowed("the pledge is no longer in force")
-        people = [actor.address_key]
-        for colleague in self._colleagues.colleagues_of(pledge.id):
-            self._colleagues.remove(pledge.id, colleague.address_key, now)
-            people.append(colleague.address_key)
+        ended = self._people.close(pledge, now)
+        details = {"by": "signatory", "sessions": str(ended)}
         self._audit.record(
-            actor, "pledge.withdraw", Item("pledge", pledge.id), regions=_regions(pledge), details={"by": "signatory"}
+            actor, "pledge.withdraw", Item("pledge", pledge.id), regions=_regions(pledge), details=details
         )
-        return Withdrawn(withdrawn, end_sessions(self._sessions, people, now))
+        return Withdrawn(withdrawn, ended)
 
     def _own(self, actor: Actor) -> Pledge:
         return signed_pledge(actor, self._pledges, self._keys, self._clock())

@@ -61,7 +61,7 @@ def read_report_form(fields: Mapping[str, Sequence[str]], *, today: date) -> Rep
 def form_version(form: ReportForm) -> int:
     """The version of the report the form was shown with (0: none saved yet)."""
     raw = str(form.values.get("version", ""))
-    return int(raw) if raw.isdigit() and int(raw) <= MAX_VERSION else 0
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) <= MAX_VERSION else 0
 
 
 def report_values(declared: Declared, version: int) -> dict[str, str | tuple[str, ...]]:
@@ -85,11 +85,11 @@ def _lines(raw: str) -> str:
 
 
 def _period(year: str, start_month: str, today: date, errors: list[FieldError]) -> Period | None:
-    chosen = int(year) if year.isdigit() and len(year) == 4 else 0
+    chosen = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else 0
     if not FIRST_YEAR <= chosen <= today.year + 1:
         errors.append(FieldError("year", "year", {"first": FIRST_YEAR, "last": today.year}))
         return None
-    month = int(start_month) if start_month.isdigit() and len(start_month) <= 2 else 0
+    month = int(start_month) if start_month.isascii() and start_month.isdigit() and len(start_month) <= 2 else 0
     if not 1 <= month <= 12:
         errors.append(FieldError("start_month", "choice"))
         return None
@@ -116,7 +116,7 @@ def _count(value: str, amount: Decimal | None, errors: list[FieldError]) -> int 
     if not value:
         errors.append(FieldError("count", "required"))
         return None
-    count = int(value) if value.isdigit() and len(value) <= MAX_LENGTH["count"] else -1
+    count = int(value) if value.isascii() and value.isdigit() and len(value) <= MAX_LENGTH["count"] else -1
     if not 0 <= count <= MAX_COUNT:
         errors.append(FieldError("count", "count"))
         return None

@@ -29,6 +29,7 @@ from esja.digest.week_data import (
     WonRecord,
 )
 from esja.digest.weeks import Week
+from esja.enterprise_space.contracts import DENIED
 from esja.model import Status, Tender
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 from esja.store.matches import items_of
@@ -111,17 +112,19 @@ class MatchHistory:
     def activity_of(self, enterprise_id: str) -> EnterpriseActivity:
         """The enterprise's matches and contracts won, in one Query that reads only what they are counted by
         (not the matches' reasons)."""
-        matches, won = [], []
+        matches, won, denied = [], [], set()
         for item in self._items(enterprise_id):
             kind, tender_key = item["kind"]["S"], item["tender_key"]["S"]
             if kind == "match":
                 told = bool(item.get("sent_to", {}).get("SS"))
                 matches.append(MatchRecord(enterprise_id, tender_key, _moment(item, "matched_at"), told))
+            elif kind == "won" and item.get("verdict", {}).get("S") == DENIED:
+                denied.add((tender_key, item["award_id"]["S"]))
             elif kind == "won":
                 amount = Decimal(item["amount"]["N"]) if "amount" in item else None
                 found = _moment(item, "found_at" if "found_at" in item else "recorded_at")
                 won.append(WonRecord(enterprise_id, tender_key, item["award_id"]["S"], amount, found))
-        return EnterpriseActivity(tuple(matches), tuple(won))
+        return EnterpriseActivity(tuple(matches), tuple(won), frozenset(denied))
 
     def record_won(self, won: ContractWon, now: datetime) -> bool:
         """Keep a contract won for good (the tender may change or go): once; True when written now."""
@@ -156,7 +159,7 @@ class MatchHistory:
     def _items(self, enterprise_id: str) -> list[dict[str, Any]]:
         """Every item of the enterprise, with only what the digest and the report count them by (not the
         matches' reasons)."""
-        projection = "#k, tender_key, matched_at, recorded_at, found_at, sent_to, award_id, amount"
+        projection = "#k, tender_key, matched_at, recorded_at, found_at, sent_to, award_id, amount, verdict"
         return items_of(
             self._client, self._table, enterprise_id, "", ProjectionExpression=projection,
             ExpressionAttributeNames={"#k": "kind"},

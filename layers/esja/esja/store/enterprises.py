@@ -157,6 +157,22 @@ class EnterpriseStore:
             raise store_error(error, "reading enterprises") from error
         return sorted(enterprises, key=lambda e: e.id), sorted(profiles, key=lambda p: (p.enterprise_id, p.id))
 
+    def all_enterprises(self) -> list[Enterprise]:
+        """Every enterprise, without its profiles: a Scan that returns only the enterprises' items (the console's
+        lists of a region's enterprises; a few hundred items, read when an organizer opens such a list)."""
+        try:
+            pages = self._client.get_paginator("scan").paginate(
+                TableName=self._table,
+                FilterExpression="#item = :enterprise",
+                ProjectionExpression="#data",
+                ExpressionAttributeNames={"#item": "item", "#data": "data"},
+                ExpressionAttributeValues={":enterprise": {"S": "enterprise"}},
+            )
+            found = [enterprise_from_json(item["data"]["S"]) for page in pages for item in page["Items"]]
+        except AWS_ERRORS as error:
+            raise store_error(error, "reading the enterprises") from error
+        return sorted(found, key=lambda e: e.id)
+
     def stored_profiles(self, enterprise_id: str) -> list[StoredProfile]:
         items = self._items_of(enterprise_id)
         found = [_stored(data) for (item, _), data in items.items() if item.startswith("profile#")]

@@ -98,8 +98,8 @@ class PledgePages:
         return self._page("pages/pledge_confirm.html", language, details=pledge.details, summary=rows, token=token)
 
     def confirm(self) -> Response[str]:
-        language, event = self._request.language(), self._request.app.current_event
-        confirmed = self._service.confirm(self._form_token(), network=network_of(event.request_context.http.source_ip))
+        language = self._request.language()
+        confirmed = self._service.confirm(self._form_token(), network=self._network())
         if confirmed is None:
             return self._invalid_link(language, "confirm")
         pledge, not_after = confirmed.pledge, confirmed.link_expires_at
@@ -121,7 +121,7 @@ class PledgePages:
 
     def withdraw(self) -> Response[str]:
         language = self._request.language()
-        pledge = self._service.withdraw(self._form_token())
+        pledge = self._service.withdraw(self._form_token(), network=self._network())
         if pledge is None:
             return self._invalid_link(language, "withdraw")
         return self._page("pages/pledge_withdrawn.html", language, details=pledge.details)
@@ -136,6 +136,9 @@ class PledgePages:
         if len(sent) != 1:
             raise BadForm("one token expected")
         return sent[0]
+
+    def _network(self) -> str:
+        return network_of(self._request.app.current_event.request_context.http.source_ip)
 
     def malformed_forms(self, app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
         """A form no browser sends, as a page (400). A route middleware, so inside the app's own and these

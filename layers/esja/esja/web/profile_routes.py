@@ -66,7 +66,8 @@ SCRIPTED_CSP = f"{SECURITY_HEADERS['Content-Security-Policy']}; script-src 'self
 PROFILE, VERSION, QUERY, ENTERPRISE = "profil", "version", "q", "entreprise"
 SHOWN = 30  # tenders listed per part of a preview ("and 12 more")
 REGION_CHOICES = (*(r.code for r in all_regions()), ALL_QUEBEC, CANADA)
-TEXT_AREAS = tuple(c for c in LISTS if c not in ("regions", "categories"))
+BOXES = ("regions", "categories")  # the lists chosen in groups of boxes: one field a choice
+TEXT_AREAS = tuple(c for c in LISTS if c not in BOXES)
 FIELDS = tuple(c for c in PROFILE_COLUMNS if c not in ("profile_id", "active"))
 
 
@@ -312,7 +313,7 @@ def _draft(fields: dict[str, list[str]]) -> Draft:
     cells = {}
     for column in FIELDS:
         values = fields.get(column, [])
-        if column in ("regions", "categories"):
+        if column in BOXES:
             cells[column] = "; ".join(values)
         elif column in TEXT_AREAS:
             cells[column] = "; ".join(line for value in values for line in value.splitlines() if line.strip())

@@ -40,11 +40,15 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section("/organisation/sommaires", "console.digests.nav"),
         Section("/organisation/rapport", "console.report.nav"),
         Section("/organisation/rapports-annuels", "report.console.nav"),
+        Section("/organisation/pertinence", "feedback.section.console"),
     ),
     Role.ENTERPRISE: (
         Section(SPACE_HOMES[Role.ENTERPRISE], "space.enterprise.home"),
         Section(f"{SPACE_HOMES[Role.ENTERPRISE]}profils", "profiles.nav"),
         Section("/entreprise/repertoire", "space.enterprise.listing"),
+        Section("/entreprise/pertinence", "feedback.section.enterprise"),
+        Section("/entreprise/collegues", "team.section"),
+        Section("/entreprise/contrats", "contract.section"),
     ),
     Role.SIGNATORY: (
         Section(SPACE_HOMES[Role.SIGNATORY], "space.signatory.home"),
