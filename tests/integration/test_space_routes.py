@@ -61,6 +61,12 @@ def test_each_space_shows_its_own_person_their_facts(people: dict[Role, Visitor]
     assert expected in home
 
 
+def test_the_enterprise_home_says_where_it_changes_each_thing_itself(people: dict[Role, Visitor]) -> None:
+    home = main_text(people[Role.ENTERPRISE].get("/entreprise/"))
+    for section in ("Profils d'alerte", "Collègues", "Répertoire", "Pertinence", "Contrats obtenus"):
+        assert f"« {section} »" in home, section
+
+
 @pytest.mark.parametrize("role", list(SPACE_PAGES))
 def test_every_page_of_a_space_refuses_another_persons_session(people: dict[Role, Visitor], role: Role) -> None:
     for other, visitor in people.items():
