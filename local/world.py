@@ -10,6 +10,7 @@ own, called by `add_spaces`, and says who to sign in as in `PEOPLE`:
 - `contracts_to_confirm` (issue 13): two awards found for Les Ateliers Mon Choix, by its NEQ and by its name;
 - `the_pilot_in_the_directory` (issue 13): the six enterprises of the Bas-Saint-Laurent pilot listed;
 - `institutions_domains` (issue 12): the e-mail domains that verify a few institutions' pledges at once;
+- `a_request_to_join` (issue 13): an enterprise asked to receive the alerts; ESBSL's organizer decides it;
 - `an_edition_so_far` (issue 12): the weeks of the edition in progress before this one — tenders, alerts,
   pledges, the digests' figures kept and their archived pages — for the console's report and past digests.
 - the Ville de Rimouski's invitation (issue 14) comes with the pipeline itself (local.invitation_demo);
@@ -34,6 +35,7 @@ from esja.clock import TIME_ZONE
 from esja.directory.listing import LISTING_WORDING_VERSION, ChoiceKind, Listing, ListingChoice, ListingRecord
 from esja.feedback.model import Vote
 from esja.ingest.changes import Change, plan_change
+from esja.joining.model import CONSENT_WORDING, PENDING_RETENTION, JoinDetails, JoinRequest
 from esja.matching.features import tender_features
 from esja.matching.rules import match_one
 from esja.model import (
@@ -73,6 +75,7 @@ from esja.signatory_space.report import Declared, Found, Period, YearlyReport
 from esja.store.directory import DirectoryStore
 from esja.store.enterprises import EnterpriseStore
 from esja.store.feedback import FeedbackStore
+from esja.store.join_requests import JoinRequestStore
 from esja.store.match_queue import MatchQueue
 from esja.store.matches import MatchStore
 from esja.store.organizers import OrganizerStore
@@ -101,7 +104,7 @@ ORGANIZER = Person("digest@cesim.example.org", "organizer of CÉSIM (Montréal, 
 COACH = Person(
     "sommaire@esbsl.example.org",
     "organizer of Économie sociale Bas-Saint-Laurent (region 01), who also manages Parc Kiskotuk's space: "
-    "chooses after signing in",
+    "chooses after signing in; a request to join waits for them at /organisation/adhesions",
 )
 ENTERPRISE = Person(
     "direction.monchoix@example.org",
@@ -132,6 +135,7 @@ def add_spaces(aws: LocalAws) -> None:
     feedback_to_show_a_suggestion(aws)
     contracts_to_confirm(aws)
     institutions_domains(aws)
+    a_request_to_join(aws)
     an_edition_so_far(aws)
 
 
@@ -428,6 +432,24 @@ PILOT_LISTINGS: dict[str, tuple[int, Listing]] = {
         ),
     ),
 }
+
+
+JOINING = JoinDetails(
+    "Coopérative de solidarité Les Jardins du Bic",
+    "1170000001",
+    "coop",
+    "01",
+    "Léa Fournier",
+    "lea@jardins-du-bic.example.org",
+    "fr",
+)
+
+
+def a_request_to_join(aws: LocalAws) -> None:
+    """A co-op of the Bas-Saint-Laurent asked through « Recevoir les alertes » yesterday: it waits for ESBSL."""
+    store = JoinRequestStore(aws.resources.names["DirectoryTable"], aws.client("dynamodb"))
+    asked = datetime.now(UTC) - timedelta(days=1)
+    store.add(JoinRequest("a1b2c3d4e5f60718", JOINING, asked, CONSENT_WORDING, asked + PENDING_RETENTION))
 
 
 def the_pilot_in_the_directory(aws: LocalAws) -> None:

@@ -59,6 +59,7 @@ from esja.folding import fold_name
 from esja.ingest.changes import Change, StoredVersion, plan_change
 from esja.ingest.feed_state import FeedState
 from esja.ingest.reference_data import CachedFile
+from esja.joining.model import JoinRequest, JoinState
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Category, Enterprise, Match, Profile, Status, Tender, UpdateKind
 from esja.people.actor import Actor
@@ -94,6 +95,7 @@ if TYPE_CHECKING:
     from esja.enterprises import removal
     from esja.feedback import service as feedback
     from esja.ingest import poll, recent, reference_data
+    from esja.joining import requests as join_requests
     from esja.matching import enterprise_book
     from esja.matching import service as matching
     from esja.people import rekey, roles
@@ -1404,6 +1406,34 @@ def acting_for(enterprise_id: str, role: Role = Role.ENTERPRISE) -> Actor:
 
 
 @dataclass
+class FakeJoinRequests(Fake):
+    """The requests to join: a decision written only over a request still pending (the store's condition)."""
+
+    stored: dict[str, JoinRequest] = field(default_factory=dict)
+
+    def add(self, request: JoinRequest) -> None:
+        self._call("add")
+        assert request.id not in self.stored
+        self.stored[request.id] = request
+
+    def requests(self, now: datetime) -> list[JoinRequest]:
+        self._call("requests")
+        return [r for r in self.stored.values() if r.expires_at > now]
+
+    def get(self, request_id: str, now: datetime) -> JoinRequest | None:
+        self._call("get")
+        request = self.stored.get(request_id)
+        return request if request is not None and request.expires_at > now else None
+
+    def decide(self, request: JoinRequest, decided: JoinRequest) -> bool:
+        self._call("decide")
+        if self.stored[request.id].state is not JoinState.PENDING:
+            return False
+        self.stored[request.id] = decided
+        return True
+
+
+@dataclass
 class FakeListings(Fake):
     """The Directory table: listings written on condition of their version, the append-only log of choices, and
     the directory's version, which moves with every change the public sees."""
@@ -1510,6 +1540,7 @@ class FakeWorld:
         self.notice_stops = FakeNoticeStops()
         self.held_files = FakeHeldFiles()
         self.listings = FakeListings()
+        self.requests = FakeJoinRequests()  # to join the programme
         self.roles = self.build(Roles)
 
     def build(self, use_case: Callable[..., T], **given: Any) -> T:
@@ -1596,3 +1627,5 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _report: tuple[report.ActivitySource, report.EnterpriseList, report.PledgeList]
     _report = (world.matches, world.enterprises, world.pledges)
     _digests: tuple[past_digests.ArchiveShelf, past_digests.OrganizerList] = (world.archive, world.organizers)
+    _joining: tuple[join_requests.JoinRequestStore, join_requests.OrganizerList, pledges.RateLimits]
+    _joining = (world.requests, world.organizers, world.rate_limits)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from esja.alerts.suppressions import SuppressionRecorder
     from esja.audit.log import Audit
     from esja.console.buyer_links import BuyerLinks
+    from esja.console.enterprises import ConsoleEnterprises
     from esja.console.pledge_export import PledgeExport
     from esja.console.report import ProgrammeReports
     from esja.digest.figure_book import FigureBook
@@ -592,7 +593,14 @@ def build_space_routers(
     return [
         signin_router(signin, spaces),
         organizer_router(console, Journal(log=log, clock=utc_now), person_sessions, spaces),
-        _console_enterprises(settings, dynamodb=dynamodb, address_keys=address_keys, audit=audit, spaces=spaces),
+        *_console_enterprises(
+            settings,
+            dynamodb=dynamodb,
+            address_keys=address_keys,
+            audit=audit,
+            spaces=spaces,
+            joining=(mailer, organizers, keys),
+        ),
         build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
         profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
@@ -806,9 +814,16 @@ def build_signatory_routers(
 
 
 def _console_enterprises(
-    settings: Settings, *, dynamodb: DynamoDBClient, address_keys: AddressKeys, audit: Audit, spaces: Spaces
-) -> Router:
-    """The console's enterprises: the spreadsheet's import and the removal, as the command line has them."""
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    address_keys: AddressKeys,
+    audit: Audit,
+    spaces: Spaces,
+    joining: tuple[Mailer, OrganizerStore, KeySource],
+) -> list[Router]:
+    """The console's enterprises: the spreadsheet's import and the removal, as the command line has them; and the
+    requests to join, which an organizer approves through the same use case."""
     from esja.console.enterprise_import import ConsoleImport
     from esja.console.enterprises import ConsoleEnterprises
     from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
@@ -822,7 +837,56 @@ def _console_enterprises(
     desk = ConsoleEnterprises(enterprises=enterprises, spreadsheet=spreadsheet, removal=removal, audit=audit)
     held = HeldFileStore(settings.sessions_table, dynamodb)
     imports = ConsoleImport(spreadsheet=spreadsheet, held_files=held, audit=audit, clock=utc_now)
-    return console_enterprise_router(desk, imports, spaces)
+    mailer, organizers, keys = joining
+    return [
+        console_enterprise_router(desk, imports, spaces),
+        _join_router(
+            settings,
+            desk,
+            dynamodb=dynamodb,
+            mailer=mailer,
+            organizers=organizers,
+            keys=keys,
+            address_keys=address_keys,
+            audit=audit,
+            spaces=spaces,
+        ),
+    ]
+
+
+def _join_router(
+    settings: Settings,
+    enterprises: ConsoleEnterprises,
+    *,
+    dynamodb: DynamoDBClient,
+    mailer: Mailer,
+    organizers: OrganizerStore,
+    keys: KeySource,
+    address_keys: AddressKeys,
+    audit: Audit,
+    spaces: Spaces,
+) -> Router:
+    """« Recevoir les alertes »: the requests to join, in the Directory table (esja.store.join_requests)."""
+    from esja.joining.links import JoinLinks
+    from esja.joining.requests import JoinDesk
+    from esja.store.join_requests import JoinRequestStore
+    from esja.store.rate_limits import RateLimitStore
+    from esja.web.join_routes import join_router
+
+    desk = JoinDesk(
+        requests=JoinRequestStore(settings.directory_table, dynamodb),
+        organizers=organizers,
+        enterprises=enterprises,
+        rate_limits=RateLimitStore(settings.rate_limits_table, dynamodb),
+        mailer=mailer,
+        sender=settings.sender,
+        links=JoinLinks(settings.public_base_url),
+        keys=keys,
+        address_keys=address_keys,
+        audit=audit,
+        clock=utc_now,
+    )
+    return join_router(desk, spaces)
 
 
 def _console_pledges(

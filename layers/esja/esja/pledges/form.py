@@ -115,12 +115,12 @@ def read_pledge_form(fields: Mapping[str, Sequence[str]]) -> FormResult:
     # In the order the form shows them: the summary at the top lists them in that order too.
     errors = [
         *_text_errors("institution_name", text["institution_name"]),
-        *_choice_errors("institution_type", text["institution_type"], {t.value for t in OFFERED_TYPES}),
-        *_choice_errors("region", text["region"], {r.code for r in all_regions()}),
+        *choice_errors("institution_type", text["institution_type"], {t.value for t in OFFERED_TYPES}),
+        *choice_errors("region", text["region"], {r.code for r in all_regions()}),
         *_text_errors("signatory_name", text["signatory_name"]),
         *_text_errors("signatory_title", text["signatory_title"]),
     ]
-    email, email_errors = _email(text["email"])
+    email, email_errors = read_email(text["email"])
     errors.extend(email_errors)
     phone, phone_errors = _phone(text["phone"])
     errors.extend(phone_errors)
@@ -209,13 +209,13 @@ def _stacked_marks(value: str) -> bool:
     return False
 
 
-def _choice_errors(name: str, value: str, allowed: set[str]) -> list[FieldError]:
+def choice_errors(name: str, value: str, allowed: set[str]) -> list[FieldError]:
     if not value:
         return [FieldError(name, "required")]
     return [] if value in allowed else [FieldError(name, "choice")]
 
 
-def _email(value: str) -> tuple[str, list[FieldError]]:
+def read_email(value: str) -> tuple[str, list[FieldError]]:
     if not value:
         return "", [FieldError("email", "required")]
     if len(value) > MAX_LENGTH["email"]:

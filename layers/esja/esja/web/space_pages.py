@@ -31,6 +31,7 @@ SECTIONS: dict[Role, tuple[Section, ...]] = {
         Section("/organisation/engagements", "space.organizer.pledges_section"),
         Section("/organisation/domaines", "space.organizer.domains_section"),
         Section("/organisation/entreprises", "space.organizer.enterprises"),
+        Section("/organisation/adhesions", "join.console.nav"),
         Section("/organisation/journal", "space.organizer.journal"),
         Section("/organisation/sessions", "space.organizer.sessions"),
         Section("/organisation/repertoire", "space.organizer.directory"),
