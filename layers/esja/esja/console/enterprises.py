@@ -110,19 +110,12 @@ class ConsoleEnterprises:
         return self._removal.plan([self._covered(actor, enterprise_id).id])
 
     def remove(self, actor: Actor, enterprise_id: str) -> Removal:
-        removed = self._removal.remove([self._covered(actor, enterprise_id).id])
-        record_removal(self._audit, actor, removed)
-        return removed
+        """Audited by the removal (esja.enterprises.removal)."""
+        return self._removal.remove(actor, [self._covered(actor, enterprise_id).id])
 
     def export(self, actor: Actor) -> Export:
-        """The actor's enterprises as the spreadsheet: personal information, so the export is audited."""
-        actor.require(Role.ORGANIZER)
-        exported = self._spreadsheet.export(actor.covers_enterprise)
-        regions = tuple(dict.fromkeys(r for e in exported.enterprises for r in e.regions_served))
-        subscribers = sum(len(e.subscribers) for e in exported.enterprises)
-        details = {"enterprises": str(len(exported.enterprises)), "subscribers": str(subscribers)}
-        self._audit.record(actor, "enterprises.export", Item("enterprises"), regions=regions, details=details)
-        return exported
+        """The actor's enterprises as the spreadsheet, audited by it (esja.enterprises.spreadsheet)."""
+        return self._spreadsheet.export(actor)
 
     def _save(
         self,
@@ -165,10 +158,3 @@ def covered_enterprise(actor: Actor, enterprise_id: str, enterprises: Enterprise
     if enterprise is None or not actor.covers_enterprise(enterprise):
         raise NotAllowed("no such enterprise in the actor's regions", hidden=True)
     return enterprise
-
-
-def record_removal(audit: Audit, actor: Actor, removal: Removal) -> None:
-    """One record per enterprise removed (esja.enterprises.removal): its name and counts."""
-    for leaving in removal.enterprises:
-        item = Item("enterprise", leaving.enterprise_id)
-        audit.record(actor, "enterprise.remove", item, regions=leaving.regions, details=leaving.details())
