@@ -28,6 +28,7 @@ class EnterpriseDesk(Protocol):
     """The Enterprises table as the console reads and writes one enterprise."""
 
     def load(self) -> tuple[list[Enterprise], list[Profile]]: ...
+    def all_enterprises(self) -> list[Enterprise]: ...
     def enterprise(self, enterprise_id: str) -> Enterprise | None: ...
     def profiles_of(self, enterprise_id: str) -> list[Profile]: ...
     def save(self, enterprises: Sequence[Enterprise], profiles: Sequence[Profile]) -> SaveSummary: ...
@@ -87,6 +88,8 @@ class ConsoleEnterprises:
         enterprise, errors = form.read(enterprise_id)
         if enterprise is not None and self._enterprises.enterprise(enterprise_id) is not None:
             errors += (FieldError("enterprise_id", "cet identifiant est déjà pris", "this id is already taken"),)
+        if enterprise is not None and enterprise.neq:
+            errors += self._neq_taken(enterprise.neq)
         return self._save(actor, None, enterprise, errors, ())
 
     def update(self, actor: Actor, enterprise_id: str, form: EnterpriseForm) -> Saved | Refused:
@@ -140,6 +143,21 @@ class ConsoleEnterprises:
             actor, action, Item("enterprise", enterprise.id), regions=change.regions, details=change.details()
         )
         return Saved(EnterpriseEntry(enterprise, profiles), change)
+
+    def _neq_taken(self, neq: str) -> tuple[FieldError, ...]:
+        """An enterprise is registered once: the one holding this NEQ already, named — whichever region it serves,
+        so that the organizer knows whom to ask (an enterprise's name and NEQ are public, in the Registraire des
+        entreprises)."""
+        holder = next((e for e in self._enterprises.all_enterprises() if e.neq == neq), None)
+        if holder is None:
+            return ()
+        return (
+            FieldError(
+                "neq",
+                f"ce NEQ est déjà celui d'une entreprise inscrite : {holder.name} ({holder.id})",
+                f"this NEQ is already registered, for {holder.name} ({holder.id})",
+            ),
+        )
 
     def _covered(self, actor: Actor, enterprise_id: str) -> Enterprise:
         return covered_enterprise(actor, enterprise_id, self._enterprises)
