@@ -595,10 +595,7 @@ class FakeMatches(Fake):
 
     def remove_alert_items(self, enterprise_id: str) -> int:
         self._call("remove_alert_items")
-        gone = [key for key in self.items_by_key if key[0] == enterprise_id]
-        for key in gone:
-            del self.items_by_key[key]
-        return len(gone)
+        return _remove_enterprises_items(self.items_by_key, enterprise_id)
 
     def _put_once(self, item: MatchItem) -> bool:
         key = (item.alert.enterprise_id, item.alert.item)
@@ -1261,10 +1258,15 @@ class FakeVotes(Fake):
 
     def remove_votes(self, enterprise_id: str) -> int:
         self._call("remove_votes")
-        gone = [key for key in self.by_key if key[0] == enterprise_id]
-        for key in gone:
-            del self.by_key[key]
-        return len(gone)
+        return _remove_enterprises_items(self.by_key, enterprise_id)
+
+
+def _remove_enterprises_items(items: dict[tuple[str, str], Any], enterprise_id: str) -> int:
+    """Delete an enterprise's items of a Matches-like table (keyed by enterprise and item); how many went."""
+    gone = [key for key in items if key[0] == enterprise_id]
+    for key in gone:
+        del items[key]
+    return len(gone)
 
 
 # --- the signatories' space: yearly reports, colleagues ---
