@@ -28,14 +28,20 @@ from tests.integration.test_invitation_space_routes import (
     posted_id,
 )
 from tests.integration.test_profile_routes import text
+from tests.moto_tables import MotoTables
 from tests.space_web import location
 
 CODES = "/signataire/codes"
 
 
+NEWER = "53102799"  # a code the recent tenders carry that the bundled UNSPSC table lacks
+
+
 @pytest.fixture(scope="module")
 def people() -> Iterator[Signatories]:
+    """The signatories, and a tender of last week whose code is newer than the bundled table."""
     with local_aws() as aws:
+        MotoTables(aws).publish_recent_tenders((("t-newer", "Confection de tabliers", NEWER, 7),))
         yield Signatories(aws)
 
 
@@ -122,6 +128,15 @@ def test_a_code_that_does_not_exist_is_still_refused_beside_the_field(people: Si
     english = signatory.post(f"{NEW}?lang=en", typed(codes="99999999"))
     assert 'The UNSPSC code "99999999" does not exist' in text(english)
     assert "Déneigement des stationnements" not in main_text(signatory.get(LIST))
+
+
+def test_a_code_the_recent_tenders_carry_is_found_and_taken_though_the_table_lacks_it(people: Signatories) -> None:
+    found = json.loads(people.cegep.get(f"{CODES}?q={NEWER}&lang=fr")["body"])
+    assert [e["code"] for e in found["entries"]] == [NEWER] and found["entries"][0]["title"] == "Vêtements"
+
+    invitation_id = posted_id(people.fresh().post(f"{NEW}?lang=fr", typed(codes=NEWER)))
+
+    assert NEWER in people.invitation(invitation_id)
 
 
 def test_amending_searches_too_and_changes_nothing_until_posted(people: Signatories) -> None:

@@ -425,9 +425,11 @@ def build_invitation_service(
     sqs: SQSClient | None = None,
     audit: Audit | None = None,
     directory: PublicDirectory | None = None,
+    codes: CodeChoice | None = None,
 ) -> InvitationService:
     """The signatories' invitations: posted and changed in their space (audited), shown on the public pages;
-    the enterprises they name must be listed in `directory` (the container's one, when the caller has it)."""
+    the enterprises they name must be listed in `directory` (the container's one, when the caller has it), the
+    codes they name in `codes` (the code search's list; the bundled UNSPSC table without it)."""
     from esja.audit.log import Audit
     from esja.directory.public import PublicDirectory
     from esja.signatory_space.invitations import InvitationService
@@ -475,6 +477,7 @@ def build_invitation_service(
         publisher=settings.sender.organisation,
         audit=audit or Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now),
         clock=utc_now,
+        code_titles=codes.title if codes else None,
     )
 
 
@@ -645,13 +648,14 @@ def _forms_with_codes(
     spaces: Spaces,
 ) -> list[Router]:
     """The forms that name UNSPSC codes — an enterprise's alert profiles, a signatory's invitations — with one
-    code search on one code list."""
+    code search on one code list, the one an invitation's codes are checked against."""
     from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.profile_routes import profile_router
 
     profile_space = build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3)
-    invitations = build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory)
-    return [profile_router(*profile_space, spaces), invitation_space_router(invitations, profile_space.codes, spaces)]
+    codes = profile_space.codes
+    invitations = build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory, codes=codes)
+    return [profile_router(*profile_space, spaces), invitation_space_router(invitations, codes, spaces)]
 
 
 def build_people_routers(
