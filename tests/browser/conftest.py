@@ -147,6 +147,17 @@ def link_to(email: str, count_before: int) -> str:
     return found[0]
 
 
+def sign_in_here(page: Any, email: str) -> None:
+    """On the sign-in page a space's page sent `page` to (in French): the address, the e-mail, its link, its
+    button — back where it was going, in an open session."""
+    page.get_by_label("Adresse courriel").fill(email)
+    before = len(sent_emails())
+    page.get_by_role("button", name="Recevoir un lien de connexion").click()
+    page.get_by_role("heading", level=1, name="Vérifiez vos courriels").wait_for()
+    page.goto(link_to(email, before))
+    page.get_by_role("button", name="Ouvrir ma session").click()
+
+
 def assert_accessible(page: Any, axe: Axe, where: str) -> None:
     """axe-core finds nothing, and nothing scrolls sideways."""
     violations = axe.run(page).response["violations"]

@@ -14,9 +14,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from esja.people.roles import Role
-from local.outbox import sent_emails
 from local.world import COACH, ENTERPRISE, NOT_LISTED
-from tests.browser.conftest import DEVICES, Devices, LocalSite, assert_accessible, link_to
+from tests.browser.conftest import DEVICES, Devices, LocalSite, assert_accessible, sign_in_here
 from tests.space_web import SpaceWeb
 
 OTHER = {"desktop": "phone", "phone": "desktop"}
@@ -70,12 +69,7 @@ def test_a_person_ends_their_other_sessions_and_the_other_device_is_signed_out(
     expect(laptop).to_have_url(re.compile(TO_SIGN_IN + "compte%2Fsessions$"))
     here.reload()
     expect(rows).to_have_count(1)
-    laptop.get_by_label("Adresse courriel").fill(ENTERPRISE.email)
-    before = len(sent_emails())
-    laptop.get_by_role("button", name="Recevoir un lien de connexion").click()
-    expect(laptop.get_by_role("heading", level=1)).to_have_text("Vérifiez vos courriels")
-    laptop.goto(link_to(ENTERPRISE.email, before))
-    laptop.get_by_role("button", name="Ouvrir ma session").click()
+    sign_in_here(laptop, ENTERPRISE.email)
     expect(laptop).to_have_url(re.compile(r"/compte/sessions$"))
     expect(laptop.locator("main tbody tr")).to_have_count(2)
 
