@@ -63,7 +63,7 @@ def test_words_are_searched_without_javascript_and_the_draft_comes_back_as_typed
     assert 'value="Déneigement des stationnements du campus"' in body and 'value="déneigement"' in body
     assert "Nettoyage hebdomadaire des planchers" in body
     assert "script-src 'self'" in answer["headers"]["Content-Security-Policy"]
-    assert '<script src="/static/profile-form.js" defer>' in body
+    assert '<script src="/static/code-search.js" defer>' in body
     assert 'data-codes="/signataire/codes?lang=fr" data-field="codes"' in body
     assert people.web.audit_actions() == before  # nothing posted
     assert "Déneigement des stationnements" not in main_text(people.cegep.get(LIST))

@@ -165,7 +165,7 @@ def test_the_scripts_code_search_answers_json_in_the_persons_language(julie: Vis
     assert answer["statusCode"] == 200 and answer["headers"]["Content-Type"].startswith("application/json")
     assert found["entries"][0]["code"] == "72102901" and found["entries"][0]["title"] == "Snow removal services"
     assert [a["code"] for a in found["entries"][0]["lineage"]] == ["72000000", "72100000", "72102900", "72102901"]
-    script = julie.get("/static/profile-form.js")
+    script = julie.get("/static/code-search.js")
     assert script["statusCode"] == 200 and script["headers"]["Content-Type"].startswith("text/javascript")
 
 

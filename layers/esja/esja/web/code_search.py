@@ -1,6 +1,6 @@
 """The UNSPSC code search of the forms that name codes: an enterprise's alert profile (profile_routes, in its
 own space and in the console) and a signatory's invitation (invitation_space_routes). One search, one block of
-page (templates/pages/space/code_search.html), one script (static/profile-form.js), for both.
+page (templates/pages/space/code_search.html), one script (static/code-search.js), for both.
 
 Without JavaScript the block's buttons post the whole form back, the draft kept as typed, with what they ask:
 « Chercher » the words (`action=chercher`, `code_query`), « Ajouter » a code (`ajouter`), « Voir ce qu'il
@@ -30,8 +30,8 @@ from esja.web.security import SECURITY_HEADERS
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-SCRIPT_PATH = "/static/profile-form.js"
-SCRIPT = (resources.files("esja") / "web" / "static" / "profile-form.js").read_text(encoding="utf-8")
+SCRIPT_PATH = "/static/code-search.js"
+SCRIPT = (resources.files("esja") / "web" / "static" / "code-search.js").read_text(encoding="utf-8")
 # The forms with a code search are the pages with a script: ours, and its calls to our own code search.
 SCRIPTED_CSP = f"{SECURITY_HEADERS['Content-Security-Policy']}; script-src 'self'; connect-src 'self'"
 QUERY, SEARCH = "q", "chercher"
