@@ -94,15 +94,48 @@ def spaces(site: LocalSite) -> LocalSite:
     return site
 
 
-@pytest.fixture(params=["desktop", "phone"])
+DEVICES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture(params=list(DEVICES))
 def page(browser: Any, request: Any) -> Iterator[Any]:
     """A page of a new browser context, on a desktop and on a phone 390 px wide (French Canadian locale)."""
-    phone = request.param == "phone"
-    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-    context = browser.new_context(locale="fr-CA", **options)
+    context = browser.new_context(locale="fr-CA", **DEVICES[request.param])
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
+
+
+class Devices:
+    """Browser contexts, one a device (desktop or phone, French Canadian locale), each signed in with a session
+    of its own or none; all closed after the test."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+        self._contexts: list[Any] = []
+
+    def open(self, device: str, site: LocalSite, session_id: str = "") -> Any:
+        """A page of a new context on `device`, holding the session's cookie when `session_id` is given."""
+        context = self._browser.new_context(locale="fr-CA", **DEVICES[device])
+        context.set_default_timeout(15_000)
+        if session_id:
+            context.add_cookies([{"name": "esja_session", "value": session_id, "url": site.base_url}])
+        self._contexts.append(context)
+        return context.new_page()
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()
+
+
+@pytest.fixture
+def devices(browser: Any) -> Iterator[Devices]:
+    opened = Devices(browser)
+    yield opened
+    opened.close()
 
 
 def link_to(email: str, count_before: int) -> str:
@@ -112,6 +145,17 @@ def link_to(email: str, count_before: int) -> str:
     found = re.search(r"http://\S+/connexion/lien\?\S+", emails[0].part("text/plain"))
     assert found
     return found[0]
+
+
+def sign_in_here(page: Any, email: str) -> None:
+    """On the sign-in page a space's page sent `page` to (in French): the address, the e-mail, its link, its
+    button — back where it was going, in an open session."""
+    page.get_by_label("Adresse courriel").fill(email)
+    before = len(sent_emails())
+    page.get_by_role("button", name="Recevoir un lien de connexion").click()
+    page.get_by_role("heading", level=1, name="Vérifiez vos courriels").wait_for()
+    page.goto(link_to(email, before))
+    page.get_by_role("button", name="Ouvrir ma session").click()
 
 
 def assert_accessible(page: Any, axe: Axe, where: str) -> None:
