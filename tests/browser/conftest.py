@@ -153,9 +153,9 @@ def a_verified_signatory(site: LocalSite, email: str, institution: str) -> None:
     assert signed.verdict and store.record_verdict(signed, signed.verdict), "on the registry"
 
 
-def landed(site: LocalSite, to: str, *words: str, seconds: float = 10) -> EmailMessage:
-    """The e-mail to `to` in the outbox whose subject or text says every one of `words`, once the queues played
-    after the request have sent it (waiting up to `seconds`)."""
+def landed(site: LocalSite, to: str, *words: str, seconds: float = 10) -> str:
+    """The e-mail to `to` in the outbox whose subject or plain text says every one of `words`, once the queues
+    played after the request have sent it (waiting up to `seconds`): its subject and plain text."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for written in sorted(site.outbox.glob(f"*-{to}-*.eml")):
@@ -164,7 +164,7 @@ def landed(site: LocalSite, to: str, *words: str, seconds: float = 10) -> EmailM
             plain = message.get_body(preferencelist=("plain",))
             text = f"{message['Subject']}\n{plain.get_content() if plain else ''}"
             if all(word in text for word in words):
-                return message
+                return text
         time.sleep(0.2)
     raise AssertionError(f"no e-mail to {to} saying {words}: {sorted(p.name for p in site.outbox.glob('*.eml'))}")
 

@@ -22,6 +22,20 @@ from tests.browser.conftest import LocalSite, a_verified_signatory, assert_acces
 from tests.browser.test_feedback_pages import sign_in
 
 LISTED_CONTACT = "info@ateliersmonchoix.example.org"  # what Les Ateliers Mon Choix shows in the directory
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def invitation_posted(site: LocalSite, page: Any, institution: str, title: str) -> str:
@@ -65,7 +79,7 @@ def test_amending_then_cancelling_tells_the_enterprise_told_and_changes_the_publ
     expect(page.get_by_role("heading", level=1)).to_have_text(amended)
     main = page.locator("main")
     expect(main).to_contain_text("Modifiée le")
-    expect(main).to_contain_text(f"{later.day} ")  # the new closing date
+    expect(main).to_contain_text(f"{later.day} {MONTHS[later.month - 1]} {later.year} à 14 h")  # the new deadline
     expect(page.get_by_role("heading", name="Comment répondre")).to_be_visible()
     assert_accessible(page, axe, "the public page, amended")
 
