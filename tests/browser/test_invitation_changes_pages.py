@@ -89,7 +89,9 @@ def test_amending_then_cancelling_tells_the_enterprise_told_and_changes_the_publ
     ).click()
     page.get_by_role("button", name="Annuler l'invitation").click()
     expect(status).to_contain_text("Invitation annulée ; les entreprises déjà avisées en sont informées")
-    expect(page.locator("li", has=page.get_by_role("heading", name=amended))).to_contain_text("Annulée")
+    cancelled = page.locator("li", has=page.get_by_role("heading", name=amended))
+    expect(cancelled).to_contain_text("Annulée")
+    expect(cancelled.get_by_role("link", name="Modifier ou annuler")).to_have_count(0)
     assert_accessible(page, axe, "the list, the invitation cancelled")
     landed(spaces, ENTERPRISE.email, "Annulé par l'acheteur", amended)
 
@@ -113,9 +115,14 @@ def test_who_fits_sends_the_invitation_once_to_the_listed_enterprise_that_fits(s
     send.click()
 
     expect(page.get_by_role("status")).to_have_text("L'avis est envoyé.")
-    landed(spaces, LISTED_CONTACT, f"{institution} vous signale un appel d'offres", title)
+    notice = landed(spaces, LISTED_CONTACT, f"{institution} vous signale un appel d'offres", title)
     expect(fitting).to_contain_text("Avis déjà envoyé à cette entreprise.")
     expect(send).to_have_count(0)  # no second sending to the same enterprise
     assert_accessible(page, axe, "who fits, the notice sent")
     page.reload()
     expect(fitting.get_by_role("button")).to_have_count(0)
+
+    link = re.search(r"http://\S+/invitations/\S+", notice)
+    assert link, "the notice links to the invitation's public page"
+    page.goto(link[0])
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
