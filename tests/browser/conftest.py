@@ -13,7 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -170,17 +170,21 @@ def landed(site: LocalSite, to: str, *words: str, seconds: float = 10) -> str:
 
 
 def post_invitation(page: Any, title: str, *, days: int = 15) -> None:
-    """From the signatory's invitations, a request for quotes for building cleaning in Rimouski (the demo
-    enterprise's profile matches it), closing in `days` days at 14 h, posted in French."""
+    """From the signatory's invitations, one posted in French, closing in `days` days (fill_invitation)."""
     page.get_by_role("link", name="Publier une invitation").click()
-    closing = (datetime.now(UTC) + timedelta(days=days)).astimezone(TIME_ZONE).date().isoformat()
-    page.get_by_label("Titre en français").fill(title)
+    fill_invitation(page, title, (datetime.now(UTC) + timedelta(days=days)).astimezone(TIME_ZONE).date())
+    page.get_by_role("button", name="Publier l'invitation").click()
+    expect(page.get_by_role("status")).to_contain_text("Invitation publiée")
+
+
+def fill_invitation(page: Any, title: str, closing: date, title_label: str = "Titre en français") -> None:
+    """The invitation form filled: a request for quotes for building cleaning in Rimouski (the demo enterprise's
+    profile matches it), closing on `closing` at 14 h."""
+    page.get_by_label(title_label).fill(title)
     page.locator("#description_fr").fill("Entretien ménager hebdomadaire des planchers et des salles de toilettes.")
     page.locator("#codes").fill("76111500")
     page.locator("#category").select_option("services")
     page.locator("#municipality").fill("Rimouski")
-    page.locator("#closing_date").fill(closing)
+    page.locator("#closing_date").fill(closing.isoformat())
     page.locator("#closing_time").fill("14:00")
     page.locator("#answer_email").fill("approvisionnement@rimouski.example.org")
-    page.get_by_role("button", name="Publier l'invitation").click()
-    expect(page.get_by_role("status")).to_contain_text("Invitation publiée")

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from esja.clock import TIME_ZONE
 from local.outbox import sent_emails
 from local.world import SIGNATORY, people_of_the_spaces
-from tests.browser.conftest import LocalSite, assert_accessible, landed, link_to
+from tests.browser.conftest import LocalSite, assert_accessible, fill_invitation, landed, link_to
 
 ENTERPRISE_INBOX = "direction.monchoix@example.org"  # Les Ateliers Mon Choix: cleaning services in region 01
 WORDS = {
@@ -66,15 +66,8 @@ def test_a_signatory_posts_an_invitation_and_the_matched_enterprise_is_told(
     expect(page).to_have_url(re.compile(r"/signataire/invitations/nouvelle"))
     assert_accessible(page, axe, "the invitation form")
 
-    yesterday = (datetime.now(TIME_ZONE) - timedelta(days=1)).date().isoformat()
-    page.get_by_label(words["title"]).fill(title)
-    page.locator("#description_fr").fill("Nettoyage hebdomadaire des planchers et des salles de toilettes.")
-    page.locator("#codes").fill("76111500")
-    page.locator("#category").select_option("services")
-    page.locator("#municipality").fill("Rimouski")
-    page.locator("#closing_date").fill(yesterday)
-    page.locator("#closing_time").fill("14:00")
-    page.locator("#answer_email").fill("achats@cegep-rimouski.example.org")
+    yesterday = (datetime.now(TIME_ZONE) - timedelta(days=1)).date()
+    fill_invitation(page, title, yesterday, words["title"])
     page.get_by_role("button", name=words["post"]).click()
     expect(page.locator("#error-summary")).to_contain_text(words["errors"])
     expect(page.locator("#closing_date-error")).to_contain_text(words["past"])

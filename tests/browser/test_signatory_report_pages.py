@@ -34,13 +34,29 @@ def this_years_row(page: Any) -> Any:
     return page.get_by_role("row", name=str(THIS_YEAR))
 
 
+def refused(page: Any, axe: Axe, field: str, typed: str, error: str) -> None:
+    """`typed` in the report's `field`, saved: the error beside the field and in the summary; then the reports."""
+    page.locator(f"#{field}").fill(typed)
+    page.get_by_role("button", name="Enregistrer le rapport").click()
+    expect(page.locator(f"#{field}-error")).to_have_text(error)
+    expect(page.locator(f"#{field}")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#error-summary")).to_contain_text("Le rapport n'est pas enregistré")
+    assert_accessible(page, axe, f"{typed} refused in {field} ({page.viewport_size['width']} px)")
+    page.get_by_role("navigation").get_by_role("link", name="Rapports annuels").click()
+
+
+def signed_in_on(device: str, site: LocalSite, browser: Any, path: str) -> Any:
+    """The Ville de Rimouski's signatory, signed in on `device` (a context of its own), on the page at `path`."""
+    page = new_context(browser, device).new_page()
+    page.goto(site.url(path))
+    sign_in(site, page, INVITING.email, "fr")
+    return page
+
+
 def test_a_signatory_saves_its_yearly_report_at_the_office_and_finds_it_on_its_phone(
     signatory: LocalSite, browser: Any
 ) -> None:
-    axe, office = Axe(), new_context(browser, "desktop")
-    page = office.new_page()
-    page.goto(signatory.url(FORM))
-    sign_in(signatory, page, INVITING.email, "fr")
+    axe, page = Axe(), signed_in_on("desktop", signatory, browser, FORM)
     main = page.locator("main")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Rapport annuel {THIS_YEAR}")
     expect(main).to_contain_text("Votre cible : 10 %")
@@ -50,13 +66,7 @@ def test_a_signatory_saves_its_yearly_report_at_the_office_and_finds_it_on_its_p
     expect(page.locator("#count")).to_have_value("1")
     assert_accessible(page, axe, "this year's report, pre-filled")
 
-    page.locator("#amount").fill("-500")
-    page.get_by_role("button", name="Enregistrer le rapport").click()
-    expect(page.locator("#amount-error")).to_have_text("Entrez un montant en dollars, par exemple 45 990 ou 45 990,50.")
-    expect(page.locator("#amount")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#error-summary")).to_contain_text("Le rapport n'est pas enregistré")
-    assert_accessible(page, axe, "the negative amount refused")
-    page.get_by_role("navigation").get_by_role("link", name="Rapports annuels").click()
+    refused(page, axe, "amount", "-500", "Entrez un montant en dollars, par exemple 45 990 ou 45 990,50.")
     expect(this_years_row(page)).to_have_count(0)  # nothing saved
 
     page.goto(signatory.url(FORM))
@@ -71,22 +81,15 @@ def test_a_signatory_saves_its_yearly_report_at_the_office_and_finds_it_on_its_p
         expect(saved).to_contain_text(shown)  # against the target, beside what ESJA found
     expect(page.get_by_role("row", name=str(THIS_YEAR - 1))).to_contain_text("38 400 $")
     assert_accessible(page, axe, "the reports, this year's saved")
-    office.close()
+    page.context.close()
 
-    phone = new_context(browser, "phone")
-    page = phone.new_page()
-    page.goto(signatory.url("/signataire/rapports?lang=fr"))
-    sign_in(signatory, page, INVITING.email, "fr")
+    page = signed_in_on("phone", signatory, browser, "/signataire/rapports?lang=fr")
     expect(this_years_row(page)).to_contain_text("41 250,50 $")
     page.get_by_role("link", name=str(THIS_YEAR), exact=True).click()
     expect(page.locator("#amount")).to_have_value("41250.50")
     expect(page.locator("#enterprises")).to_have_value("Les Ateliers Mon Choix\nCoopérative de déneigement du Fjord")
     assert_accessible(page, axe, "the report as saved, on a phone")
-    page.locator("#count").fill("trois")
-    page.get_by_role("button", name="Enregistrer le rapport").click()
-    expect(page.locator("#count-error")).to_have_text("Entrez un nombre entier, par exemple 4.")
-    assert_accessible(page, axe, "the count refused, on a phone")
-    page.get_by_role("navigation").get_by_role("link", name="Rapports annuels").click()
+    refused(page, axe, "count", "trois", "Entrez un nombre entier, par exemple 4.")
     expect(this_years_row(page)).to_contain_text("41 250,50 $")  # as saved at the office
     assert_accessible(page, axe, "the reports, on a phone")
-    phone.close()
+    page.context.close()
