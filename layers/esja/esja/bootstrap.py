@@ -425,9 +425,11 @@ def build_invitation_service(
     sqs: SQSClient | None = None,
     audit: Audit | None = None,
     directory: PublicDirectory | None = None,
+    codes: CodeChoice | None = None,
 ) -> InvitationService:
     """The signatories' invitations: posted and changed in their space (audited), shown on the public pages;
-    the enterprises they name must be listed in `directory` (the container's one, when the caller has it)."""
+    the enterprises they name must be listed in `directory` (the container's one, when the caller has it), the
+    codes they name in `codes` (the code search's list; the bundled UNSPSC table without it)."""
     from esja.audit.log import Audit
     from esja.directory.public import PublicDirectory
     from esja.signatory_space.invitations import InvitationService
@@ -475,6 +477,7 @@ def build_invitation_service(
         publisher=settings.sender.organisation,
         audit=audit or Audit(AuditLogStore(settings.audit_table, dynamodb), utc_now),
         clock=utc_now,
+        code_titles=codes.title if codes else None,
     )
 
 
@@ -534,10 +537,8 @@ def build_space_routers(
     from esja.web.console_pledge_routes import console_pledges_router
     from esja.web.directory_routes import directory_router
     from esja.web.enterprise_routes import enterprise_router
-    from esja.web.invitation_space_routes import invitation_space_router
     from esja.web.listing_routes import listing_router
     from esja.web.organizer_routes import organizer_router
-    from esja.web.profile_routes import profile_router
     from esja.web.session import SessionCookie, Spaces
     from esja.web.signatory_routes import signatory_router
     from esja.web.signin_routes import signin_router
@@ -603,14 +604,13 @@ def build_space_routers(
         ),
         build_organizer_report_router(settings, dynamodb=dynamodb, s3=s3, spaces=spaces, enterprises=enterprises),
         enterprise_router(EnterpriseSpace(enterprises=enterprises), spaces),
-        profile_router(*build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3), spaces),
+        *_forms_with_codes(
+            settings, dynamodb=dynamodb, s3=s3, enterprises=enterprises, audit=audit, directory=directory, spaces=spaces
+        ),
         signatory_router(SignatorySpace(pledges=pledges), spaces),
         console_pledges_router(
             _console_pledges(settings, dynamodb, pledges=pledges, organizers=organizers, mailer=mailer, audit=audit),
             spaces,
-        ),
-        invitation_space_router(
-            build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory), spaces
         ),
         *build_signatory_routers(
             settings,
@@ -635,6 +635,27 @@ def build_space_routers(
             audit=audit,
         ),
     ]
+
+
+def _forms_with_codes(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient,
+    s3: S3Client | None,
+    enterprises: EnterpriseStore,
+    audit: Audit,
+    directory: PublicDirectory,
+    spaces: Spaces,
+) -> list[Router]:
+    """The forms that name UNSPSC codes — an enterprise's alert profiles, a signatory's invitations — with one
+    code search on one code list, the one an invitation's codes are checked against."""
+    from esja.web.invitation_space_routes import invitation_space_router
+    from esja.web.profile_routes import profile_router
+
+    profile_space = build_profile_space(settings, enterprises=enterprises, audit=audit, s3=s3)
+    codes = profile_space.codes
+    invitations = build_invitation_service(settings, dynamodb=dynamodb, audit=audit, directory=directory, codes=codes)
+    return [profile_router(*profile_space, spaces), invitation_space_router(invitations, codes, spaces)]
 
 
 def build_people_routers(

@@ -1,5 +1,6 @@
-"""The codes a person chooses a profile's from: the UNSPSC list (esja.unspsc.search), completed by the
-codes the recent tenders carry with their publishers' titles, since newer codes reach the notices first."""
+"""The codes a person chooses a profile's (or an invitation's) from: the UNSPSC list (esja.unspsc.search),
+completed by the codes the recent tenders carry with their publishers' titles, since newer codes reach the
+notices first."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from esja.enterprise_space.preview import RecentTendersSource
 from esja.errors import StoreError
 from esja.matching.recent import RecentTenders
+from esja.model import Text
 from esja.unspsc.search import CodeCatalogue, CodeEntry, SearchResult, unspsc_catalogue
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,11 @@ class CodeChoice:
 
     def children(self, code: str) -> tuple[CodeEntry, ...]:
         return self.catalogue().children(code)
+
+    def title(self, code: str) -> Text | None:
+        """The code's titles, None when the list lacks it: what a form that names codes checks them against."""
+        entry = self.catalogue().get(code)
+        return entry.title if entry else None
 
     def catalogue(self) -> CodeCatalogue:
         try:

@@ -97,7 +97,7 @@ def read_invitation_form(
 ) -> InvitationForm:
     """`code_titles` and `places` default to the bundled UNSPSC table and gazetteer. Raises MalformedForm
     for what no browser sends from our form (a single field repeated)."""
-    values = _values(fields)
+    values = typed_values(fields)
     text = {name: value for name, value in values.items() if isinstance(value, str)}
     errors: list[FieldError] = []
 
@@ -130,7 +130,8 @@ def read_invitation_form(
     return InvitationForm(values, (), details)
 
 
-def _values(fields: Mapping[str, Sequence[str]]) -> dict[str, str | tuple[str, ...]]:
+def typed_values(fields: Mapping[str, Sequence[str]]) -> dict[str, str | tuple[str, ...]]:
+    """The form as typed (cleaned, not checked): what it shows again after a code search."""
     values: dict[str, str | tuple[str, ...]] = {}
     for name in SINGLE_FIELDS:
         raw = sent_once(fields, name)

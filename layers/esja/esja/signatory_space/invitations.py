@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from esja.audit.log import Audit, Item
 from esja.clock import TIME_ZONE
 from esja.ingest.changes import Change, ChangeKind, StoredVersion, plan_change
-from esja.model import Tender, UpdateKind
+from esja.model import Tender, Text, UpdateKind
 from esja.people.actor import Actor, NotAllowed
 from esja.people.roles import Role
 from esja.pledges.form import FieldError
@@ -170,6 +170,7 @@ class InvitationService:
         audit: Audit,
         clock: Callable[[], datetime],
         new_id: Callable[[], str] = new_invitation_id,
+        code_titles: Callable[[str], Text | None] | None = None,  # the codes' list: the bundled table by default
     ) -> None:
         self._invitations = invitations
         self._tenders = tenders
@@ -184,6 +185,7 @@ class InvitationService:
         self._audit = audit
         self._clock = clock
         self._new_id = new_id
+        self._code_titles = code_titles
 
     # --- the signatory's own -------------------------------------------------------------------------
 
@@ -309,7 +311,7 @@ class InvitationService:
         return Institution(pledge.details.institution_name, pledge.details.region)
 
     def _read(self, fields: Mapping[str, Sequence[str]], now: datetime) -> InvitationForm:
-        form = read_invitation_form(fields, now=now)
+        form = read_invitation_form(fields, now=now, code_titles=self._code_titles)
         details = form.details
         if details is None or details.audience is not Audience.NAMED:
             return form

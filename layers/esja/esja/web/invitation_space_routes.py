@@ -2,7 +2,9 @@
 
 Each page: the signatory's Actor (access.require), the use case (esja.signatory_space.invitations: it decides
 what this person may do, and audits every change), the page. A form with errors comes back with each error
-beside its field (422); a posted invitation redirects to the list, which links to its public page.
+beside its field (422); a posted invitation redirects to the list, which links to its public page. The form
+finds its codes with the enterprises' profile form's search (esja.web.code_search): its buttons bring the form
+back as typed, with the codes found, a code's family or a code added; its script asks /signataire/codes.
 """
 
 from __future__ import annotations
@@ -15,15 +17,25 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
+from esja.enterprise_space.codes import CodeChoice
 from esja.geo.regions import all_regions, region_name
 from esja.model import Category
 from esja.people.actor import Actor
 from esja.people.roles import Role
 from esja.pledges.form import MalformedForm
 from esja.signatory_space.invitation import Audience
-from esja.signatory_space.invitation_form import FORM_ORDER, MAX_CODES, MAX_LENGTH, MAX_NAMED, REQUIRED_FIELDS
+from esja.signatory_space.invitation_form import (
+    FORM_ORDER,
+    MAX_CODES,
+    MAX_LENGTH,
+    MAX_NAMED,
+    REQUIRED_FIELDS,
+    typed_values,
+)
 from esja.signatory_space.invitations import REFERENCE_FIELD, InvitationService, Refusal, Saved
 from esja.signatory_space.publication import INVITATIONS_PATH
+from esja.web.code_search import FORM_FIELDS as CODE_SEARCH_FIELDS
+from esja.web.code_search import QUERY, SCRIPT_PATH, SEARCH, CodeSearch, CodeStep, codes_page, scripted
 from esja.web.forms import BadForm
 from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
 from esja.web.requests import RequestReader
@@ -34,14 +46,17 @@ LIST_PATH = "/signataire/invitations"
 NEW_PATH = "/signataire/invitations/nouvelle"
 ONE_PATH = "/signataire/invitations/<invitation_id>"
 CANCEL_PATH = "/signataire/invitations/<invitation_id>/annulation"
+CODES_PATH = "/signataire/codes"
 TAGS = ["Signatories' space"]
 STATUS = {Refusal.RATE_LIMITED: 429, Refusal.CLOSED: 409, Refusal.CANCELLED: 409, Refusal.CONFLICT: 409}
+UNASKED = CodeStep("")  # the form shown without a code search
 INVITATION_ID = {"name": "invitation_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 @dataclass(frozen=True, slots=True)
 class InvitationSpacePages:
     _service: InvitationService
+    _codes: CodeSearch
     _spaces: Spaces
     _request: RequestReader
     _access: SpaceAccess
@@ -65,6 +80,9 @@ class InvitationSpacePages:
     def post(self) -> Response[str]:
         actor = self._access.require(Role.SIGNATORY)
         fields = self._request.form()
+        step = CodeStep.read(fields)
+        if step.asked:
+            return self._searched(actor, step, {**typed_values(fields), **_reference(fields)})
         saved = self._service.post(actor, fields)
         if saved.invitation is not None:
             return see_other(f"{LIST_PATH}?lang={self._request.language()}&publiee={saved.invitation.id}")
@@ -77,7 +95,12 @@ class InvitationSpacePages:
 
     def amend(self, invitation_id: str) -> Response[str]:
         actor = self._access.require(Role.SIGNATORY)
-        saved = self._service.amend(actor, invitation_id, self._request.form())
+        fields = self._request.form()
+        step = CodeStep.read(fields)
+        if step.asked:
+            invitation = self._service.own(actor, invitation_id)
+            return self._searched(actor, step, typed_values(fields), invitation=invitation)
+        saved = self._service.amend(actor, invitation_id, fields)
         if saved.refusal is None and saved.invitation is not None:
             return see_other(f"{LIST_PATH}?lang={self._request.language()}&modifiee={invitation_id}")
         invitation = saved.invitation or self._service.own(actor, invitation_id)
@@ -92,6 +115,10 @@ class InvitationSpacePages:
         invitation = saved.invitation or self._service.own(actor, invitation_id)
         return self._refused(actor, saved, self._service.form_values(invitation), invitation=invitation)
 
+    def codes(self) -> Response[str]:
+        self._access.require(Role.SIGNATORY)
+        return self._codes.answer(self._request.query(QUERY), self._request.language())
+
     def malformed_forms(self, app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
         """A field sent twice where one is taken: no form of ours does that (400, as any unreadable form)."""
         try:
@@ -105,7 +132,19 @@ class InvitationSpacePages:
         notice = f"invitation.refusal.{saved.refusal.value}" if saved.refusal else ""
         return self._form(actor, values=values, errors=errors, notice=notice, status=status, **context)
 
-    def _form(self, actor: Actor, *, values: Mapping[str, Any], status: int = 200, **context: Any) -> Response[str]:
+    def _searched(self, actor: Actor, step: CodeStep, values: Mapping[str, Any], **context: Any) -> Response[str]:
+        """The form back as typed, with what the code search was asked (a code added to the codes typed)."""
+        return self._form(actor, values={**values, "codes": tuple(step.codes(values["codes"]))}, step=step, **context)
+
+    def _form(
+        self,
+        actor: Actor,
+        *,
+        values: Mapping[str, Any],
+        status: int = 200,
+        step: CodeStep = UNASKED,
+        **context: Any,
+    ) -> Response[str]:
         errors = context.pop("errors", ())
         lang = self._request.language()
         choices = {
@@ -120,20 +159,25 @@ class InvitationSpacePages:
         ordered = sorted(errors, key=lambda e: FORM_ORDER.index(e.field))
         field_errors = {e.field: e for e in ordered}
         context = {"invitation": None, "notice": "", **context}
-        return self._page(
-            "pages/space/invitation_form.html",
-            actor,
-            status=status,
-            values=values,
-            errors=ordered,
-            field_errors=field_errors,
-            **choices,
-            **context,
+        return scripted(
+            self._page(
+                "pages/space/invitation_form.html",
+                actor,
+                status=status,
+                values=values,
+                errors=ordered,
+                field_errors=field_errors,
+                added=step.added,
+                **self._codes.context(step.searched, step.family, lang),
+                **choices,
+                **context,
+            )
         )
 
     def _page(self, template: str, actor: Actor, *, status: int = 200, **context: Any) -> Response[str]:
         lang = self._request.language()
-        paths = {"list": LIST_PATH, "new": NEW_PATH, "public": INVITATIONS_PATH}
+        paths = {"list": LIST_PATH, "new": NEW_PATH, "public": INVITATIONS_PATH, "codes": CODES_PATH}
+        paths |= {"script": SCRIPT_PATH}
         return space_page(
             template,
             lang,
@@ -152,9 +196,9 @@ def _reference(fields: Mapping[str, list[str]]) -> dict[str, str]:
     return {REFERENCE_FIELD: sent[0]} if len(sent) == 1 else {}
 
 
-def invitation_space_router(service: InvitationService, spaces: Spaces) -> Router:
+def invitation_space_router(service: InvitationService, codes: CodeChoice, spaces: Spaces) -> Router:
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
-    pages = InvitationSpacePages(service, spaces, RequestReader(router), spaces.access(router))
+    pages = InvitationSpacePages(service, CodeSearch(codes), spaces, RequestReader(router), spaces.access(router))
     add_pages(router, TAGS, _pages(pages))
     return router
 
@@ -168,9 +212,14 @@ def _pages(pages: InvitationSpacePages) -> list[Page]:
     form = {
         "type": "object",
         "required": list(REQUIRED_FIELDS),
-        "properties": {n: {"type": "string"} for n in FORM_ORDER},
+        "properties": {
+            **{n: {"type": "string"} for n in FORM_ORDER},
+            "action": {"enum": [SEARCH], "description": "search the codes (the form comes back, nothing posted)"},
+            **CODE_SEARCH_FIELDS,
+        },
     }
     refused = {
+        200: html("The form back as typed, with the codes found, a code's family or a code added"),
         422: html("The form with an error beside each field"),
         429: html("Too many invitations today"),
         403: html("Not this person's space, or a forged form"),
@@ -220,4 +269,5 @@ def _pages(pages: InvitationSpacePages) -> list[Page]:
             {303: redirect("Cancelled: to the list"), 409: html("Already closed")},
             (INVITATION_ID, LANG),
         ),
+        codes_page(CODES_PATH, pages.codes, {303: to_sign_in, 403: html("Not acting as a signatory")}),
     ]

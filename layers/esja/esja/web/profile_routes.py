@@ -5,17 +5,14 @@ their regions (EnterpriseProfiles decides), every path of its pages carrying the
 
 Everything works without JavaScript: the form is one POST whose button says what to do — preview, save,
 search the codes, add a code, show a code's family — and the page comes back with the person's draft as
-they typed it. Where the small script (static/profile-form.js) loads, the code search answers as one types
-(GET /entreprise/codes, JSON) and « Ajouter » adds the code in place; that page alone allows it (its
-Content-Security-Policy adds `script-src 'self'` and `connect-src 'self'`, nothing else).
+they typed it. The code search is the one the invitation form has too (esja.web.code_search): where its
+script loads it answers as one types (GET /entreprise/codes, JSON).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -36,21 +33,19 @@ from esja.geo.regions import all_regions, region_name
 from esja.matching import csv_cells
 from esja.matching.profile_cells import LISTS, PROFILE_COLUMNS, profile_cells
 from esja.matching.regions import ALL_QUEBEC, CANADA
-from esja.matching.unspsc import padded
 from esja.model import FLOOD_THRESHOLD, Category, Status
 from esja.people.actor import Actor
 from esja.people.roles import Role
 from esja.rendering import wording
 from esja.signin.links import CSRF_FIELD, SPACE_HOMES
-from esja.unspsc import code_title
-from esja.unspsc.search import CodeEntry, SearchResult
+from esja.web.code_search import FORM_FIELDS as CODE_SEARCH_FIELDS
+from esja.web.code_search import QUERY, SCRIPT_PATH, CodeSearch, CodeStep, codes_page, script, scripted
 from esja.web.console_enterprise_routes import LIST_PATH as CONSOLE_ENTERPRISES
 from esja.web.console_enterprise_routes import ONE_PATH as CONSOLE_ENTERPRISE
 from esja.web.console_enterprise_routes import PROFILES_PATH as CONSOLE_PROFILES
 from esja.web.forms import single
 from esja.web.openapi import LANG, Page, add_pages, html, query, redirect
 from esja.web.requests import RequestReader
-from esja.web.security import SECURITY_HEADERS
 from esja.web.session import SpaceAccess, Spaces, see_other
 from esja.web.space_pages import Viewer, space_page
 
@@ -59,11 +54,7 @@ if TYPE_CHECKING:
 
 LIST_PATH = f"{SPACE_HOMES[Role.ENTERPRISE]}profils"
 CODES_PATH = f"{SPACE_HOMES[Role.ENTERPRISE]}codes"
-SCRIPT_PATH = "/static/profile-form.js"
-SCRIPT = (resources.files("esja") / "web" / "static" / "profile-form.js").read_text(encoding="utf-8")
-# The profile form is the one page with a script: ours, and its calls to our own code search.
-SCRIPTED_CSP = f"{SECURITY_HEADERS['Content-Security-Policy']}; script-src 'self'; connect-src 'self'"
-PROFILE, VERSION, QUERY, ENTERPRISE = "profil", "version", "q", "entreprise"
+PROFILE, VERSION, ENTERPRISE = "profil", "version", "entreprise"
 SHOWN = 30  # tenders listed per part of a preview ("and 12 more")
 REGION_CHOICES = (*(r.code for r in all_regions()), ALL_QUEBEC, CANADA)
 BOXES = ("regions", "categories")  # the lists chosen in groups of boxes: one field a choice
@@ -86,10 +77,8 @@ class Draft:
     def chosen(self, column: str) -> set[str]:
         return set(csv_cells.items(self.cells.get(column, "")))
 
-    def with_code(self, code: str) -> Draft:
-        codes = csv_cells.items(self.cells.get("unspsc", ""))
-        if code not in codes:
-            codes.append(code)
+    def with_code(self, step: CodeStep) -> Draft:
+        codes = step.codes(csv_cells.items(self.cells.get("unspsc", "")))
         return Draft({**self.cells, "unspsc": "; ".join(codes)}, self.profile_id, self.version)
 
 
@@ -127,7 +116,7 @@ class ProfilePages:
     _mount: Mount
     _profiles: EnterpriseProfiles
     _preview: ProfilePreview
-    _codes: CodeChoice
+    _codes: CodeSearch
     _spaces: Spaces
     _request: RequestReader
     _access: SpaceAccess
@@ -152,18 +141,16 @@ class ProfilePages:
         actor = self._access.require(self._mount.role)
         fields = self._request.form()
         draft = _draft(fields)
-        code, family = single(fields, "ajouter"), single(fields, "famille")
-        searched = single(fields, "code_query")[:100]
-        if code:
-            return self._form(actor, draft.with_code(code), notice="profiles.form.code_added", searched=searched)
-        if family:
-            return self._form(actor, draft, searched=searched, family=family)
-        action = single(fields, "action")
-        if action == "enregistrer":
+        step = CodeStep.read(fields)
+        if step.added:
+            return self._form(actor, draft.with_code(step), searched=step.searched, added=step.added)
+        if step.family:
+            return self._form(actor, draft, searched=step.searched, family=step.family)
+        if single(fields, "action") == "enregistrer":
             return self._save(actor, draft)
-        if action == "chercher" and searched.strip():
-            return self._form(actor, draft, searched=searched)
-        return self._form_with_preview(actor, draft, searched)  # « Aperçu », and Enter anywhere
+        if step.search and step.searched.strip():
+            return self._form(actor, draft, searched=step.searched)
+        return self._form_with_preview(actor, draft, step.searched)  # « Aperçu », and Enter anywhere
 
     def set_active(self) -> Response[str]:
         actor = self._access.require(self._mount.role)
@@ -195,14 +182,7 @@ class ProfilePages:
         """The code search for the script: JSON, the same results the page shows."""
         actor = self._access.require(self._mount.role)
         self._profiles.enterprise_of(actor, self._enterprise())
-        lang = self._request.language()
-        found = self._codes.search(self._request.query(QUERY)[:100], lang)
-        body = {"total": found.total, "entries": [self._entry(e, lang) for e in found.entries]}
-        return Response(200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False))
-
-    def script(self) -> Response[str]:
-        headers = {"Cache-Control": "public, max-age=3600"}
-        return Response(200, "text/javascript; charset=utf-8", SCRIPT, headers=headers)
+        return self._codes.answer(self._request.query(QUERY), self._request.language())
 
     def _save(self, actor: Actor, draft: Draft) -> Response[str]:
         try:
@@ -240,44 +220,30 @@ class ProfilePages:
         preview: Preview | Unavailable | None = None,
         searched: str = "",
         family: str = "",
+        added: str = "",
         notice: str = "",
     ) -> Response[str]:
         lang = self._request.language()
         if draft.profile_id:  # another enterprise's id: 404 before anything shows
             self._profiles.get(actor, draft.profile_id, enterprise=self._enterprise())
-        found: SearchResult | None = self._codes.search(searched, lang) if searched.strip() else None
-        lineage = self._codes.lineage(family) if family else ()
         context: dict[str, Any] = {
             "draft": draft,
             "errors": {p.column: p for p in refused.problems} if refused else {},
             "problems": refused.problems if refused else (),
             "preview": preview if isinstance(preview, Preview) else None,
             "unavailable": isinstance(preview, Unavailable),
-            "found": found,
-            "searched": searched,
-            "lineage": lineage,
-            "children": self._codes.children(lineage[-1].code) if lineage else (),
+            **self._codes.context(searched, family, lang),
+            "added": added,
             "notice": notice,
             "region_choices": REGION_CHOICES,
             "categories": [c.value for c in Category],
             "text_areas": TEXT_AREAS,
             "shown": SHOWN,
             "now": utc_now(),
-            "title_of": _title_of(lang),
-            "lineage_of": self._codes.lineage,
             "status_now": _status_now,
-            "padded": padded,
             "flood_threshold": FLOOD_THRESHOLD,
         }
-        answer = self._page("pages/space/profile_form.html", actor, status=status, **context)
-        answer.headers["Content-Security-Policy"] = SCRIPTED_CSP
-        return answer
-
-    def _entry(self, entry: CodeEntry, lang: str) -> dict[str, Any]:
-        title, title_lang = code_title(entry.code, lang, entry.title)
-        lineage = self._codes.lineage(entry.code)
-        above = [{"code": e.published, "title": code_title(e.code, lang, e.title)[0]} for e in lineage]
-        return {"code": entry.published, "level": entry.level, "title": title, "lang": title_lang, "lineage": above}
+        return scripted(self._page("pages/space/profile_form.html", actor, status=status, **context))
 
     def _page(self, template: str, actor: Actor, *, status: int = 200, **context: Any) -> Response[str]:
         lang = self._request.language()
@@ -322,13 +288,6 @@ def _draft(fields: dict[str, list[str]]) -> Draft:
     return Draft(cells, single(fields, PROFILE), single(fields, VERSION))
 
 
-def _title_of(lang: str) -> Callable[[str, Any], tuple[str, str]]:
-    def title_of(code: str, given: Any = None) -> tuple[str, str]:
-        return code_title(code, lang, given)
-
-    return title_of
-
-
 def _region_label(lang: str) -> Callable[[str], str]:
     def label(code: str) -> str:
         return wording(f"profiles.region.{code}", lang) if code in (ALL_QUEBEC, CANADA) else region_name(code, lang)
@@ -344,12 +303,15 @@ def _status_now(status: Status, closing: Any, now: Any) -> str:
 
 
 def profile_router(profiles: EnterpriseProfiles, preview: ProfilePreview, codes: CodeChoice, spaces: Spaces) -> Router:
-    """The pages in the enterprise's own space and in the console (one script for both)."""
+    """The pages in the enterprise's own space and in the console, and the code search's script (the
+    invitation form's too)."""
     router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves its __init__ unannotated
     for mount in (OWN, CONSOLE):
-        pages = ProfilePages(mount, profiles, preview, codes, spaces, RequestReader(router), spaces.access(router))
+        pages = ProfilePages(
+            mount, profiles, preview, CodeSearch(codes), spaces, RequestReader(router), spaces.access(router)
+        )
         add_pages(router, [mount.tag], _pages(mount, pages))
-    router.get(SCRIPT_PATH, include_in_schema=False)(pages.script)
+    router.get(SCRIPT_PATH, include_in_schema=False)(script)
     return router
 
 
@@ -376,19 +338,13 @@ def _pages(mount: Mount, pages: ProfilePages) -> list[Page]:
             PROFILE: text,
             VERSION: text,
             "action": {"enum": ["apercu", "enregistrer", "chercher"]},
-            "ajouter": {"type": "string", "description": "a code to add"},
-            "famille": {"type": "string", "description": "a code whose family to show"},
-            "code_query": text,
+            **CODE_SEARCH_FIELDS,
             CSRF_FIELD: text,
         },
     }
     one = {PROFILE: text, VERSION: text, CSRF_FIELD: text}
     changed = {"type": "object", "properties": {**one, "actif": {"enum": ["0", "1"]}}}
     one_form = {"type": "object", "properties": one}
-    json_200: OpenAPIResponse = {
-        "description": "The codes found",
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
     paths = mount.paths
     return [
         Page(
@@ -437,12 +393,5 @@ def _pages(mount: Mount, pages: ProfilePages) -> list[Page]:
             by_enterprise,
             one_form,
         ),
-        Page(
-            "GET",
-            paths["codes"],
-            pages.codes,
-            "The UNSPSC codes by words or code (for the form's script)",
-            {200: json_200, **guarded},
-            (*named, query(QUERY, "Words in French or English, or a code"), LANG),
-        ),
+        codes_page(paths["codes"], pages.codes, guarded, named),
     ]

@@ -1,16 +1,19 @@
-// The profile form's code search, quicker where scripts run: results as one types, « Ajouter » in place.
-// Without it the form does the same through the server (esja/web/profile_routes.py); this only shortens the
-// way. Text goes into the page as text, never as markup.
+// The code search of the forms that name codes (an alert profile, an invitation), quicker where scripts run:
+// results as one types, « Ajouter » in place. Without it the form does the same through the server
+// (esja/web/code_search.py); this only shortens the way. Text goes into the page as text, never as markup.
 (function () {
   "use strict";
-  var form = document.getElementById("profile-form");
-  if (!form || !window.fetch) return;
+  var block = document.querySelector(".code-search[data-codes]");
+  if (!block || !window.fetch) return;
+  var form = block.closest("form");
   var input = document.getElementById("code_query");
-  var codes = document.getElementById("unspsc");
+  var codes = document.getElementById(block.getAttribute("data-field"));
   var results = document.getElementById("code-results");
-  var search = form.querySelector('button[name="action"][value="chercher"]');
-  if (!input || !codes || !results || !search) return;
-  var url = form.getAttribute("data-codes");
+  var search = block.querySelector('button[name="action"][value="chercher"]');
+  if (!form || !input || !codes || !results || !search) return;
+  var url = block.getAttribute("data-codes");
+  // A text area holds a code a line; a one-line field, codes separated by « ; ».
+  var separator = codes.tagName === "TEXTAREA" ? "\n" : "; ";
   var asked = 0;
   var timer = null;
 
@@ -23,9 +26,9 @@
   function add(code) {
     var lines = codes.value.split(/[\n;]/).map(function (line) { return line.trim(); });
     if (lines.indexOf(code) < 0) {
-      codes.value = lines.filter(function (line) { return line; }).concat([code]).join("\n");
+      codes.value = lines.filter(function (line) { return line; }).concat([code]).join(separator);
     }
-    results.insertBefore(say(form.getAttribute("data-added").replace("{code}", code)), results.firstChild);
+    results.insertBefore(say(block.getAttribute("data-added").replace("{code}", code)), results.firstChild);
   }
 
   function entry(found) {
@@ -48,7 +51,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "secondary";
-    button.textContent = form.getAttribute("data-add").replace("{code}", found.code);
+    button.textContent = block.getAttribute("data-add").replace("{code}", found.code);
     button.addEventListener("click", function () { add(found.code); });
     li.appendChild(button);
     return li;
@@ -57,7 +60,7 @@
   function show(answer) {
     results.textContent = "";
     if (!answer.entries.length) {
-      results.appendChild(say(form.getAttribute("data-none")));
+      results.appendChild(say(block.getAttribute("data-none")));
       return;
     }
     var list = document.createElement("ul");
