@@ -23,15 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "layers" / "esja"), str(ROOT)]
 
-from esja.cli import main as cli  # noqa: E402 - after the path set-up above
-from esja.emails import Email  # noqa: E402
+from esja.emails import Email  # noqa: E402 - after the path set-up above
 from esja.mail.mailer import Mailer  # noqa: E402
 from esja.model import Consent, Enterprise, Profile, Subscriber  # noqa: E402
 from esja.store.enterprises import EnterpriseStore  # noqa: E402
 from esja.store.pledges import PledgeStore  # noqa: E402
+from local.demo import import_enterprises  # noqa: E402
 from local.invitation_demo import NEW_INVITATION, Browser, hidden_fields, invitation_form, sign_in  # noqa: E402
 from local.outbox import sent_emails  # noqa: E402
-from local.runtime import LocalAws, environment, local_aws  # noqa: E402
+from local.runtime import LocalAws, local_aws  # noqa: E402
 from local.serve import web_environment  # noqa: E402
 from local.template import load_template  # noqa: E402
 from local.world import KEYS  # noqa: E402
@@ -47,8 +47,7 @@ REGIONS = [f"{n:02d}" for n in range(2, 18)]  # elsewhere than Rimouski's 01: re
 
 
 def populate(aws: LocalAws) -> None:
-    with environment(aws.environment("MatchTendersFunction", **QUIET)):
-        cli(["enterprises", "import", str(ROOT / "examples" / "enterprises.csv")])
+    import_enterprises(aws)
     store = EnterpriseStore(aws.resources.names["EnterprisesTable"], aws.client("dynamodb"), address_keys=KEYS)
     enterprises, profiles = store.load()
     for n in range(MORE_ENTERPRISES):

@@ -190,8 +190,9 @@ def sign_a_pledge(aws: LocalAws) -> bool:
 
 
 def import_enterprises(aws: LocalAws) -> bool:
-    """The organizers' spreadsheet of enterprises, loaded as an organizer loads it (`esja enterprises import`)."""
-    with environment(aws.environment(MATCH)):
+    """The organizers' spreadsheet of enterprises, loaded as an organizer loads it (`esja enterprises import`,
+    audited: the Audit table too)."""
+    with environment(aws.environment(MATCH, AUDIT_TABLE=aws.resources.names["AuditTable"])):
         return cli(["enterprises", "import", str(ENTERPRISES)]) == 0
 
 

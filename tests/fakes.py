@@ -595,10 +595,7 @@ class FakeMatches(Fake):
 
     def remove_alert_items(self, enterprise_id: str) -> int:
         self._call("remove_alert_items")
-        gone = [key for key in self.items_by_key if key[0] == enterprise_id]
-        for key in gone:
-            del self.items_by_key[key]
-        return len(gone)
+        return _remove_enterprises_items(self.items_by_key, enterprise_id)
 
     def _put_once(self, item: MatchItem) -> bool:
         key = (item.alert.enterprise_id, item.alert.item)
@@ -1259,6 +1256,18 @@ class FakeVotes(Fake):
     def votes_of(self, enterprise_id: str) -> list[Vote]:
         return sorted((v for (e, _), v in self.by_key.items() if e == enterprise_id), key=lambda v: (v.at, v.item))
 
+    def remove_votes(self, enterprise_id: str) -> int:
+        self._call("remove_votes")
+        return _remove_enterprises_items(self.by_key, enterprise_id)
+
+
+def _remove_enterprises_items(items: dict[tuple[str, str], Any], enterprise_id: str) -> int:
+    """Delete an enterprise's items of a Matches-like table (keyed by enterprise and item); how many went."""
+    gone = [key for key in items if key[0] == enterprise_id]
+    for key in gone:
+        del items[key]
+    return len(gone)
+
 
 # --- the signatories' space: yearly reports, colleagues ---
 
@@ -1562,8 +1571,8 @@ def _each_fake_is_its_port(world: FakeWorld) -> None:
     _alerts: tuple[alerts.EnterpriseSource, alerts.AlertItems, alerts.Subscriptions, Sender, SendLedger]
     _alerts = (world.enterprises, world.matches, world.subscriptions, world.mailer, world.sends)
     _links: tuple[choices.SubscriptionBook, suppressions.SuppressionList] = (world.subscriptions, world.subscriptions)
-    _removal: tuple[removal.EnterpriseRecords, removal.AlertItemRecords, removal.SubscriberRecords]
-    _removal = (world.enterprises, world.matches, world.subscriptions)
+    _removal: tuple[removal.EnterpriseRecords, removal.AlertItemRecords, removal.VoteRecords, removal.SubscriberRecords]
+    _removal = (world.enterprises, world.matches, world.votes, world.subscriptions)
     _digest: tuple[digest.OrganizerBook, digest.TenderSource, digest.MatchSource, digest.PledgeSource]
     _digest = (world.organizers, world.tenders, world.matches, world.pledges)
     _week: tuple[digest.EventSource, digest.Archive, setup.OrganizerDirectory]

@@ -102,16 +102,20 @@ def spaces(site: LocalSite) -> LocalSite:
     return site
 
 
+DEVICES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+}
+
+
 def new_context(browser: Any, device: str) -> Any:
-    """A new browser context (French Canadian locale) on a desktop, or on a phone 390 px wide."""
-    phone = device == "phone"
-    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-    context = browser.new_context(locale="fr-CA", **options)
+    """A new browser context (French Canadian locale) on a device of DEVICES."""
+    context = browser.new_context(locale="fr-CA", **DEVICES[device])
     context.set_default_timeout(15_000)
     return context
 
 
-@pytest.fixture(params=["desktop", "phone"])
+@pytest.fixture(params=list(DEVICES))
 def page(browser: Any, request: Any) -> Iterator[Any]:
     """A page of a new browser context, on a desktop and on a phone 390 px wide."""
     context = new_context(browser, request.param)
@@ -127,6 +131,34 @@ def other_page(browser: Any, page: Any, request: Any) -> Iterator[Any]:
     context.close()
 
 
+class Devices:
+    """Browser contexts, one a device (desktop or phone, French Canadian locale), each signed in with a session
+    of its own or none; all closed after the test."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+        self._contexts: list[Any] = []
+
+    def open(self, device: str, site: LocalSite, session_id: str = "") -> Any:
+        """A page of a new context on `device`, holding the session's cookie when `session_id` is given."""
+        context = new_context(self._browser, device)
+        if session_id:
+            context.add_cookies([{"name": "esja_session", "value": session_id, "url": site.base_url}])
+        self._contexts.append(context)
+        return context.new_page()
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()
+
+
+@pytest.fixture
+def devices(browser: Any) -> Iterator[Devices]:
+    opened = Devices(browser)
+    yield opened
+    opened.close()
+
+
 def link_to(email: str, count_before: int) -> str:
     """The sign-in link of the one e-mail sent to `email` since the outbox held `count_before`."""
     emails = [e for e in sent_emails()[count_before:] if e.to and e.to[0] == email]
@@ -134,6 +166,17 @@ def link_to(email: str, count_before: int) -> str:
     found = re.search(r"http://\S+/connexion/lien\?\S+", emails[0].part("text/plain"))
     assert found
     return found[0]
+
+
+def sign_in_here(page: Any, email: str) -> None:
+    """On the sign-in page a space's page sent `page` to (in French): the address, the e-mail, its link, its
+    button — back where it was going, in an open session."""
+    page.get_by_label("Adresse courriel").fill(email)
+    before = len(sent_emails())
+    page.get_by_role("button", name="Recevoir un lien de connexion").click()
+    page.get_by_role("heading", level=1, name="Vérifiez vos courriels").wait_for()
+    page.goto(link_to(email, before))
+    page.get_by_role("button", name="Ouvrir ma session").click()
 
 
 def assert_accessible(page: Any, axe: Axe, where: str) -> None:

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from esja.clock import TIME_ZONE
 from local.world import INVITING, the_results_of_ville_de_rimouski
-from tests.browser.conftest import LocalSite, assert_accessible, new_context
+from tests.browser.conftest import Devices, LocalSite, assert_accessible
 from tests.browser.test_feedback_pages import sign_in
 
 THIS_YEAR = datetime.now(TIME_ZONE).year
@@ -45,18 +45,18 @@ def refused(page: Any, axe: Axe, field: str, typed: str, error: str) -> None:
     page.get_by_role("navigation").get_by_role("link", name="Rapports annuels").click()
 
 
-def signed_in_on(device: str, site: LocalSite, browser: Any, path: str) -> Any:
+def signed_in_on(devices: Devices, device: str, site: LocalSite, path: str) -> Any:
     """The Ville de Rimouski's signatory, signed in on `device` (a context of its own), on the page at `path`."""
-    page = new_context(browser, device).new_page()
+    page = devices.open(device, site)
     page.goto(site.url(path))
     sign_in(site, page, INVITING.email, "fr")
     return page
 
 
 def test_a_signatory_saves_its_yearly_report_at_the_office_and_finds_it_on_its_phone(
-    signatory: LocalSite, browser: Any
+    signatory: LocalSite, devices: Devices
 ) -> None:
-    axe, page = Axe(), signed_in_on("desktop", signatory, browser, FORM)
+    axe, page = Axe(), signed_in_on(devices, "desktop", signatory, FORM)
     main = page.locator("main")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Rapport annuel {THIS_YEAR}")
     expect(main).to_contain_text("Votre cible : 10 %")
@@ -81,9 +81,8 @@ def test_a_signatory_saves_its_yearly_report_at_the_office_and_finds_it_on_its_p
         expect(saved).to_contain_text(shown)  # against the target, beside what ESJA found
     expect(page.get_by_role("row", name=str(THIS_YEAR - 1))).to_contain_text("38 400 $")
     assert_accessible(page, axe, "the reports, this year's saved")
-    page.context.close()
 
-    page = signed_in_on("phone", signatory, browser, "/signataire/rapports?lang=fr")
+    page = signed_in_on(devices, "phone", signatory, "/signataire/rapports?lang=fr")
     expect(this_years_row(page)).to_contain_text("41 250,50 $")
     page.get_by_role("link", name=str(THIS_YEAR), exact=True).click()
     expect(page.locator("#amount")).to_have_value("41250.50")
@@ -92,4 +91,3 @@ def test_a_signatory_saves_its_yearly_report_at_the_office_and_finds_it_on_its_p
     refused(page, axe, "count", "trois", "Entrez un nombre entier, par exemple 4.")
     expect(this_years_row(page)).to_contain_text("41 250,50 $")  # as saved at the office
     assert_accessible(page, axe, "the reports, on a phone")
-    page.context.close()

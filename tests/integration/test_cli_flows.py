@@ -1,18 +1,22 @@
 """The `esja` command on moto as an operator runs it end to end: from a poll to an alert they can preview,
-enterprises removed by id or by the spreadsheet, and a missing setting that says how to get one."""
+enterprises removed by id or by the spreadsheet, each import, export and removal audited as the console's are
+(the person at the terminal), and a missing setting that says how to get one."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from esja.alerts.recipients import recipients_of
+from esja.audit.log import AuditRecord
 from esja.cli import main
 from esja.clock import utc_now
 from esja.matching.profiles_csv import read_profiles_csv
+from esja.store.audit_log import AuditLogStore
 from esja.store.enterprises import EnterpriseStore
 from esja.store.subscriptions import SubscriptionStore
 from local.feed_server import FeedServer, Route
@@ -147,3 +151,68 @@ def test_an_import_dry_run_says_each_enterprise_it_would_change_and_saves_nothin
     )
     assert "entreprises sans changement\u00a0: 11 · rien n'est enregistré (--dry-run)" in out
     assert "Les Ateliers Mon Choix" in run("enterprises", "export")[1]
+
+
+def journal(aws: LocalAws) -> tuple[list[AuditRecord], str]:
+    """The audit log's records, oldest first, and the table's raw items as text (what anyone reading it sees)."""
+    name, client = aws.resources.names["AuditTable"], aws.client("dynamodb")
+    now = utc_now()
+    records = AuditLogStore(name, client).between(now - timedelta(hours=1), now + timedelta(minutes=1))
+    raw = [item for page in client.get_paginator("scan").paginate(TableName=name) for item in page["Items"]]
+    return records[::-1], repr(raw)
+
+
+def test_an_export_from_the_terminal_is_audited_saying_who_when_what_and_how_many_never_the_addresses(
+    operator: LocalAws,
+) -> None:
+    run("enterprises", "import", str(ENTERPRISES))
+    before = len(journal(operator)[0])
+    started = utc_now()
+
+    code, exported, err = run("enterprises", "export")
+
+    records, raw = journal(operator)
+    [record] = records[before:]
+    read = read_profiles_csv(exported)
+    assert code == 0 and err == "" and exported.startswith("enterprise_id,")  # the output as it was
+    assert "direction.monchoix@example.org" in exported  # the export holds the addresses…
+    assert (record.action, record.item.type, record.actor_role, record.actor_id) == (
+        "enterprises.export",
+        "enterprises",
+        "organizer",
+        "terminal",
+    )  # what, and who: whoever holds the stack's credentials at the terminal
+    assert started <= record.at <= utc_now()  # when
+    subscribers = sum(len(e.subscribers) for e in read.enterprises)
+    assert record.details == {"enterprises": str(len(read.enterprises)), "subscribers": str(subscribers)}
+    assert "@" not in raw  # … the audit log none of them
+
+
+def test_an_import_and_a_removal_from_the_terminal_are_audited_as_the_consoles_and_a_dry_run_is_not(
+    operator: LocalAws, tmp_path: Path
+) -> None:
+    code, out, _ = run("enterprises", "import", str(ENTERPRISES))
+    imported = journal(operator)[0]
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(ENTERPRISES.read_text(encoding="utf-8").replace("Les Ateliers Mon Choix", "Ateliers Mon Choix"))
+    run("enterprises", "import", str(renamed), "--dry-run")
+    run("enterprises", "remove", "ateliers-mon-choix", "--dry-run")
+    after_dry_runs = journal(operator)[0]
+
+    run("enterprises", "import", str(renamed))
+    run("enterprises", "remove", "ateliers-mon-choix")
+
+    records, raw = journal(operator)
+    ids = {line.split(",")[0] for line in ENTERPRISES.read_text(encoding="utf-8").splitlines()[1:]}
+    assert code == 0 and out.splitlines()[-1].startswith(f"enterprises changed: {len(ids)} ·")  # as before
+    assert {(r.action, r.item.id, r.actor_id) for r in imported} == {("enterprise.import", i, "terminal") for i in ids}
+    assert after_dry_runs == imported  # a dry run changes nothing and writes nothing
+    renaming, removing = records[len(imported) :]
+    assert (renaming.action, renaming.item.id, renaming.details["columns"]) == (
+        "enterprise.import",
+        "ateliers-mon-choix",
+        "enterprise_name",
+    )
+    assert (removing.action, removing.item.id, removing.regions) == ("enterprise.remove", "ateliers-mon-choix", ("01",))
+    assert removing.details["profiles"] == "4" and removing.details["addresses_forgotten"] == "2"
+    assert "@" not in raw

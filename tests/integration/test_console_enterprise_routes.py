@@ -6,16 +6,20 @@ clear 4xx; hostile values never a 5xx."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from esja.feedback.model import Vote
 from esja.matching.profiles_csv import write_profiles_csv
-from esja.model import Enterprise
+from esja.model import Enterprise, Status, Tender, Text
+from esja.store.feedback import FeedbackStore
 from local.runtime import LocalAws
 from local.world import ENTERPRISE
 from tests.space_web import SpaceWeb, Visitor, location, main_text
@@ -156,6 +160,26 @@ def test_an_organizer_adds_an_enterprise_then_edits_it_beside_each_error(web: Sp
     assert web.audit_actions()[-2:] == ["enterprise.create", "enterprise.update"]
 
 
+def test_an_enterprise_registered_under_the_same_neq_is_named_beside_the_field_and_nothing_is_saved(
+    web: SpaceWeb, esbsl: Visitor
+) -> None:
+    journal = web.audit_actions()
+    fields = {"enterprise_id": "choix-bis", "enterprise_name": "Mon Choix bis", "regions_served": "01"}
+    fields |= {"neq": "1140 000 017"}  # Les Ateliers Mon Choix's
+
+    french = esbsl.post(f"{LIST}/nouvelle?lang=fr", fields)
+    english = esbsl.post(f"{LIST}/nouvelle?lang=en", fields)
+
+    assert french["statusCode"] == english["statusCode"] == 422
+    error = re.search(r'<p class="error" id="neq-error">([^<]+)</p>', french["body"])
+    assert error and html.unescape(error[1]) == (
+        "ce NEQ est déjà celui d'une entreprise inscrite\u00a0: Les Ateliers Mon Choix (ateliers-mon-choix)"
+    )
+    assert 'aria-describedby="neq-hint neq-error" aria-invalid="true"' in french["body"]  # tied to its field
+    assert "this NEQ is already registered, for Les Ateliers Mon Choix (ateliers-mon-choix)" in main_text(english)
+    assert web.enterprises.enterprise("choix-bis") is None and web.audit_actions() == journal
+
+
 def test_an_upload_is_a_dry_run_first_then_the_import_and_the_journal_says_so(web: SpaceWeb, esbsl: Visitor) -> None:
     enterprises, profiles = web.enterprises.load()
     mon_choix = next(e for e in enterprises if e.id == MON_CHOIX)
@@ -216,15 +240,20 @@ def test_the_export_is_the_organizers_enterprises_as_the_spreadsheet_and_is_audi
 def test_an_organizer_removes_an_enterprise_after_seeing_what_goes_and_what_stays(
     web: SpaceWeb, esbsl: Visitor
 ) -> None:
+    votes = FeedbackStore(web.aws.resources.names["MatchesTable"], web.aws.client("dynamodb"))
+    judged = Tender("seao", "verger-1", "1", Text("Fruits"), Status.OPEN)
+    votes.record_vote(Vote("verger-patrimonial", judged.key, "sid", ("p",), True, datetime.now(UTC), judged))
     plan = esbsl.get(f"{LIST}/retrait?entreprise=verger-patrimonial")
 
     assert plan["statusCode"] == 200 and web.enterprises.enterprise("verger-patrimonial") is not None
     text = main_text(plan)
     assert "Ce qui reste, et pourquoi" in text and "La preuve du consentement" in text
+    assert "les réponses « Pertinent » / « Pas pertinent » de ses personnes" in text
     removed = esbsl.post(f"{LIST}/retrait?entreprise=verger-patrimonial")
 
     assert removed["statusCode"] == 200 and "« Verger patrimonial » est retirée" in main_text(removed)
-    assert web.enterprises.enterprise("verger-patrimonial") is None
+    assert "Réponses « Pertinent » / « Pas pertinent » effacées : 1." in main_text(removed)
+    assert web.enterprises.enterprise("verger-patrimonial") is None and votes.votes_of("verger-patrimonial") == []
     assert web.audit_actions()[-1] == "enterprise.remove"
     assert esbsl.get(f"{LIST}/retrait?entreprise=verger-patrimonial")["statusCode"] == 404
 

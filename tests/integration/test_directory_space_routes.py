@@ -187,7 +187,8 @@ def test_every_route_without_a_session_sends_to_sign_in(
 
     answer = send(Visitor(web), method, path)
 
-    assert answer["statusCode"] == 303 and location(answer).startswith("/connexion?lang=fr&suite=")
+    back = "&suite=" if method == "GET" else ""  # a POST comes back to its form's page (its Referer): none sent here
+    assert answer["statusCode"] == 303 and location(answer).startswith(f"/connexion?lang=fr{back}")
     assert records(store) == before
 
 

@@ -1,5 +1,6 @@
-"""Removing an enterprise on moto, through the stores the command line wires: what is deleted, what stays
-as evidence with the table's TTL attribute set, and that an address that comes back is kept again."""
+"""Removing an enterprise on moto, through the stores the command line wires: what is deleted (its people's
+answers to « was it relevant? » too), what stays as evidence with the table's TTL attribute set, and that an
+address that comes back is kept again."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from esja.bootstrap import build_enterprise_removal
 from esja.config import Settings
 from esja.directory.listing import ChoiceKind, Listing, ListingChoice, ListingRecord
 from esja.enterprises.removal import CONSENT_EVIDENCE_RETENTION, EnterpriseRemoval, Leaving
+from esja.feedback.model import Vote
 from esja.model import Text
+from esja.people.actor import at_the_terminal
 from esja.store.directory import DirectoryStore
+from esja.store.feedback import FeedbackStore
 from local.runtime import LocalAws
 from tests.alert_builders import ENV, NOW, SEND, AlertWorld, enterprise, profile, subscriber, tender
 from tests.moto_tables import LOCAL_KEYS
@@ -39,7 +43,8 @@ def world(aws: LocalAws) -> AlertWorld:
 
 
 def removal(world: AlertWorld) -> EnterpriseRemoval:
-    settings = Settings.from_env(world.aws.environment(SEND, **ENV, DIRECTORY_TABLE=world.names["DirectoryTable"]))
+    tables = {"DIRECTORY_TABLE": world.names["DirectoryTable"], "AUDIT_TABLE": world.names["AuditTable"]}
+    settings = Settings.from_env(world.aws.environment(SEND, **ENV, **tables))
     return build_enterprise_removal(settings, dynamodb=world.aws.client("dynamodb"))
 
 
@@ -66,10 +71,10 @@ def test_an_address_nothing_else_needs_keeps_only_its_evidence_set_to_expire(wor
     sid = world.state(JULIE).subscriber_id
     before = world.enterprises.version()
 
-    done = removal(world).remove(["coop"])
+    done = removal(world).remove(at_the_terminal(), ["coop"])
 
     expires = int(done.evidence_until.timestamp())
-    assert done.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 1, 1, 1),)
+    assert done.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 1, 1, 1, 0),)
     assert abs(done.evidence_until - (datetime.now(UTC) + CONSENT_EVIDENCE_RETENTION)) < timedelta(minutes=1)
     assert of_address(world, JULIE) == {
         "log#consent": expires,
@@ -82,6 +87,19 @@ def test_an_address_nothing_else_needs_keeps_only_its_evidence_set_to_expire(wor
     assert world.enterprises.version() == before + 1
 
 
+def test_its_peoples_votes_go_with_it_and_another_enterprises_stay(world: AlertWorld) -> None:
+    votes = FeedbackStore(world.names["MatchesTable"], world.aws.client("dynamodb"))
+    sid = world.state(SHARED).subscriber_id or ""
+    for enterprise_id, native_id in (("coop", "a"), ("voisins", "b")):
+        votes.record_vote(Vote(enterprise_id, tender(native_id).key, sid, ("menage",), False, NOW, tender(native_id)))
+
+    done = removal(world).remove(at_the_terminal(), ["coop"])
+
+    assert votes.votes_of("coop") == [] and [v.enterprise_id for v in votes.votes_of("voisins")] == ["voisins"]
+    assert not [i for i in items(world, "MatchesTable") if i["enterprise_id"]["S"] == "coop"]  # nothing of it
+    assert done.enterprises[0].votes == 1 and done.enterprises[0].details()["votes"] == "1"
+
+
 def test_an_address_another_enterprise_subscribes_keeps_what_that_one_needs(world: AlertWorld) -> None:
     shared = LOCAL_KEYS(SHARED)
     off = frozenset({"coop/menage", "voisins/menage"})
@@ -89,7 +107,7 @@ def test_an_address_another_enterprise_subscribes_keeps_what_that_one_needs(worl
         shared, Preferences("weekly", "en", profiles_off=off), how="page", wording_version="v1", now=NOW
     )
 
-    removal(world).remove(["coop"])
+    removal(world).remove(at_the_terminal(), ["coop"])
 
     state = world.state(SHARED)
     assert state.listing is not None and state.listing.enterprise_names() == ("Les Voisins",)
@@ -108,7 +126,7 @@ def test_the_table_deletes_the_evidence_by_the_attribute_set(world: AlertWorld) 
 
 
 def test_an_enterprise_imported_again_makes_its_consent_evidence_needed_again(world: AlertWorld) -> None:
-    removal(world).remove(["coop"])
+    removal(world).remove(at_the_terminal(), ["coop"])
     world.add([enterprise("coop", subscriber(JULIE), name="Coop de propreté")], [profile("coop")])
 
     world.service().send_alerts("daily", NOW + timedelta(days=1))  # registers the address again
@@ -134,7 +152,7 @@ def test_a_removed_enterprise_leaves_the_directory_at_once_its_choices_kept_as_e
     chose = ListingChoice("coop", ChoiceKind.LISTED, NOW, "enterprise", "coop", LOCAL_KEYS(JULIE), "repertoire-2026-11")
     listings.write(listed, choice=chose, public=True)
 
-    done = removal(world).remove(["coop"])
+    done = removal(world).remove(at_the_terminal(), ["coop"])
 
     assert listings.record("coop") is None and listings.published() == []
     assert listings.choices("coop") == [chose]

@@ -54,6 +54,7 @@ def test_the_links_page_shows_the_tender_with_both_buttons_and_records_nothing(w
     assert answer["statusCode"] == 200
     assert "Lavage des vitres extérieures en hauteur" in page and "Les Ateliers Mon Choix" in page
     assert page.index("Pas pertinent") < page.index(">Pertinent")  # the link's own answer first
+    assert "gardée tant que l'entreprise est inscrite au programme, et effacée avec elle" in page  # how long
     assert votes(web).vote_of(ENTERPRISE_ID, WINDOWS, "just-looking") is None
 
 

@@ -14,8 +14,11 @@ from typing import Any
 import pytest
 from hypothesis import given
 
+from esja.digest.organizers import Organizer
 from esja.joining.model import JoinState
+from esja.people.roles import Role
 from esja.store.join_requests import JoinRequestStore
+from esja.store.organizers import OrganizerStore
 from local.outbox import sent_emails
 from local.runtime import LocalAws
 from local.world import COACH, JOINING
@@ -164,6 +167,42 @@ def test_a_request_is_received_the_regions_organizers_are_told_and_the_contact_s
     contact_visitor = web.sign_in("hugo@fjord.example.org", next_path="/entreprise/")
     home = contact_visitor.get("/entreprise/")
     assert home["statusCode"] == 200 and "Coop de services à domicile du Fjord" in main_text(home)
+
+
+def test_organizers_who_list_no_region_see_every_request_and_are_told_of_each(
+    web: SpaceWeb, aws_world: LocalAws
+) -> None:
+    organizers = OrganizerStore(aws_world.resources.names["OrganizersTable"], aws_world.client("dynamodb"))
+    everywhere = Organizer("chantier", "Chantier de l'économie sociale", "info@chantier.example.org", "en", ())
+    organizers.save_organizers([*organizers.organizers(), everywhere])
+    before = len(sent_emails())
+
+    assert ask(web, enterprise_name="Coop de la Mitis", email="mitis@coop.example.org")["statusCode"] == 303
+
+    told = {e.to[0]: e for e in sent_emails()[before:] if "/organisation/adhesions" in e.part("text/plain")}
+    assert set(told) == {COACH.email, everywhere.email}  # region 01's, and the one of every region; not CÉSIM's
+    assert "/organisation/adhesions?lang=en" in told[everywhere.email].part("text/plain")  # in their language
+    chantier = web.session_for(everywhere.email, Role.ORGANIZER, "chantier")
+    assert "Coop de la Mitis" in main_text(chantier.get(LIST))  # … where they decide it
+
+
+def test_a_request_from_an_enterprise_registered_already_is_refused_naming_it_and_nothing_changes(
+    web: SpaceWeb, people: dict[str, Visitor], store: JoinRequestStore
+) -> None:
+    assert ask(web, enterprise_name="Ateliers Mon Choix", neq="1140 000 017")["statusCode"] == 303  # its NEQ
+    [request_id] = waiting(store, "Ateliers Mon Choix")
+    enterprises, journal = web.enterprises.load(), web.audit_actions()
+
+    french = people["esbsl"].post(f"{APPROVE}?lang=fr", {"demande": request_id})
+    english = people["esbsl"].post(f"{APPROVE}?lang=en", {"demande": request_id})
+
+    assert french["statusCode"] == english["statusCode"] == 422
+    assert "ce NEQ est déjà celui d'une entreprise inscrite : Les Ateliers Mon Choix (ateliers-mon-choix)" in main_text(
+        french
+    )
+    assert "this NEQ is already registered, for Les Ateliers Mon Choix (ateliers-mon-choix)" in main_text(english)
+    assert waiting(store, "Ateliers Mon Choix") == [request_id]  # still there to decline
+    assert web.enterprises.load() == enterprises and web.audit_actions() == journal
 
 
 def test_declining_needs_a_reason_and_e_mails_it(

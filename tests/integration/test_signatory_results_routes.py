@@ -265,7 +265,8 @@ def test_organizers_see_their_regions_reports_and_export_them_audited(people: Si
     # The programme report adds what was reported, against the targets.
     programme = f"/organisation/rapport?du={LAST_YEAR}-01-01&au={LAST_YEAR}-12-31"
     reported = re.sub(r"<[^>]+>", " ", main_text(esbsl.get(programme)).split("Ce que les signataires ont déclaré")[1])
-    assert re.search(rf"{LAST_YEAR}\s+\d+\s+[\d ]+(,\d\d)? \$", reported), reported[:400]
+    assert re.search(rf"Chiffre\s+{LAST_YEAR}\s+Rapports\s+\d+", reported), reported[:400]
+    assert re.search(r"Achats auprès d'entreprises d'économie sociale\s+[\d ]+(,\d\d)? \$", reported), reported[:400]
     assert "Aucun rapport annuel de vos régions" in main_text(cesim.get(programme))
 
 

@@ -101,6 +101,24 @@ def test_every_post_without_the_sessions_token_is_refused_and_changes_nothing(
     assert web.audit_actions() == before
 
 
+@pytest.mark.parametrize("path", ["/compte/sessions/fermer-les-autres", "/organisation/sessions"])
+def test_a_post_of_an_ended_session_sends_to_sign_in_and_back_to_the_page_its_form_was_on(
+    web: SpaceWeb, path: str
+) -> None:
+    ended = web.session_for(COACH.email, Role.ORGANIZER, "esbsl")
+    assert ended.post("/deconnexion")["statusCode"] == 303
+    form = {"email": ENTERPRISE.email, "jeton_formulaire": ended.form_token}
+    cookie = {"cookie": f"esja_session={ended.session_id}"}
+    page = f"{path.removesuffix('/fermer-les-autres')}?fermees=1&lang=fr"
+
+    from_the_page = web.post(path, form, {**cookie, "referer": f"http://127.0.0.1{page}"})
+    without_referer = web.post(path, form, cookie)
+
+    back = page.removesuffix("&lang=fr").replace("/", "%2F").replace("?", "%3F").replace("=", "%3D")
+    assert from_the_page["statusCode"] == 303 and location(from_the_page) == f"/connexion?lang=fr&suite={back}"
+    assert location(without_referer) == "/connexion?lang=fr"  # then the space's home: never a page-less POST path
+
+
 def test_a_post_from_another_site_is_refused_even_with_the_token(people: dict[Role, Visitor]) -> None:
     organizer = people[Role.ORGANIZER]
     cookie = {"cookie": f"esja_session={organizer.session_id}", "origin": "https://evil.example.com"}

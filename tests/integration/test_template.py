@@ -189,7 +189,7 @@ EXPECTED_DYNAMODB_PERMISSIONS = {
         # a profile or manager item left out deleted, removed in batches; the catalogue's version moved.
         ("EnterprisesTable", "dynamodb:Scan"),  # (the report and the feedback's list too)
         ("EnterprisesTable", "dynamodb:BatchWriteItem"),  # (PutItem, DeleteItem, UpdateItem: the profiles' above)
-        # … with its alerts, and what its subscribers' addresses hold for it.
+        # … with its alerts and its people's votes, and what its subscribers' addresses hold for it.
         ("MatchesTable", "dynamodb:Query"),  # (the report too)
         ("MatchesTable", "dynamodb:BatchWriteItem"),
         ("SubscriptionsTable", "dynamodb:UpdateItem"),

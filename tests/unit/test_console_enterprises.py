@@ -133,6 +133,28 @@ def test_an_organizer_adds_an_enterprise_and_the_journal_says_what_not_who(desk:
     assert record.details["subscribers_added"] == "1" and no_personal_information(record.details)
 
 
+def test_an_enterprise_registered_under_the_same_neq_is_named_beside_the_field_and_nothing_is_saved(
+    desk: Desk,
+) -> None:
+    desk.people.world.enterprises.save([replace(FJORD, neq="1160000123")], [])  # in region 02: not ESBSL's
+    before = desk.stored()
+    form = posted(None, enterprise_id="coop-neige", enterprise_name="Coop de neige", regions_served=["01"], **nina(1))
+
+    refused = desk.use.create(desk.organizer(), replace(form, cells={**form.cells, "neq": "1160 000 123"}))
+    other = desk.use.create(desk.organizer(), replace(form, cells={**form.cells, "neq": "1160000124"}))
+
+    assert isinstance(refused, Refused)
+    [error] = refused.errors
+    assert error.field == "neq"
+    assert error.fr == "ce NEQ est déjà celui d'une entreprise inscrite : Coop du Fjord (coop-fjord)"
+    assert error.en == "this NEQ is already registered, for Coop du Fjord (coop-fjord)"
+    assert isinstance(other, Saved)  # another NEQ is welcome
+    assert desk.audit() == ["enterprise.create"]  # the refusal wrote nothing
+    assert sorted(desk.stored()[0], key=lambda e: e.id) == sorted(
+        [*before[0], other.entry.enterprise], key=lambda e: e.id
+    )
+
+
 def test_the_form_says_what_the_spreadsheet_says_beside_each_field_and_saves_nothing(desk: Desk) -> None:
     before = desk.stored()
     bad = nina(1) | {subscriber_field(1, "consent_at"): "hier", subscriber_field(1, "subscriber_frequency"): "mensuel"}

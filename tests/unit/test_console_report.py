@@ -19,7 +19,7 @@ from esja.console.report import (
     edition_of,
     read_range,
 )
-from esja.console.report_csv import report_csv
+from esja.console.report_csv import Table, report_csv
 from esja.digest.figure_book import FigureBook
 from esja.digest.outcomes import ContractWon
 from esja.digest.weeks import Days, Week
@@ -29,6 +29,7 @@ from esja.people.actor import NotAllowed
 from esja.people.roles import Role
 from esja.signatory_space.invitation import Institution
 from esja.signatory_space.report import Declared, Found, Period, YearlyReport
+from esja.web.organizer_report_routes import REPORT_TABLES
 from tests.digest_builders import awarded, in_regions, tender
 from tests.space_builders import CESIM, ESBSL, EVERYWHERE, FJORD, JULIE, MON_CHOIX, People
 
@@ -219,12 +220,16 @@ def test_the_csv_holds_the_tables_numbers_plain_and_no_formula(people: People) -
     report = reports(people).report(people.actor(ESBSL.email, Role.ORGANIZER, "esbsl"), AUTUMN)
 
     figures = report_csv(report, "fr").splitlines()
-    pledges = report_csv(report, "en", pledges=True).splitlines()
+    pledges = report_csv(report, "en", Table.PLEDGES).splitlines()
 
     assert figures[0] == "chiffre,code,2026-10,2026-11,2026-12,total"
     assert "Valeur des contrats obtenus,won.amount,0.00,45990.00,0.00,45990.00" in figures
     assert "Cible moyenne des engagements vérifiés (part des achats),pledges.target,,15,,15" in figures
     assert pledges == ["institution,region,verified on,target (%)", "'=HYPERLINK(1),01 Bas-Saint-Laurent,2026-11-19,15"]
+
+
+def test_the_pages_tables_are_the_csvs_tables() -> None:
+    assert tuple(Table) == REPORT_TABLES  # the OpenAPI's list, kept apart from the report's modules (cold start)
 
 
 def test_the_report_adds_what_the_signatories_reported_against_their_targets(people: People) -> None:
@@ -246,6 +251,11 @@ def test_the_report_adds_what_the_signatories_reported_against_their_targets(peo
     assert (year.year, year.reports, year.amount, year.purchases) == (2026, 2, Decimal("57990"), 6)
     assert (year.with_share, year.meeting_target, year.average_target) == (2, 1, Decimal("7.5"))
     assert [y.reports for y in everywhere.reported] == [3]
+    assert report_csv(esbsl, "fr", Table.REPORTED).splitlines() == [
+        "année,rapports,dont exercices financiers,achats auprès d'entreprises d'économie sociale ($),nombre d'achats,"
+        "rapports avec le total des achats,cible atteinte,cible moyenne (%)",
+        "2026,2,2,57990.00,6,2,1,7.5",  # both fiscal years (July to June) ending in 2026
+    ]
     last_year = Days(date(2025, 1, 1), date(2025, 12, 31))
     assert reports(people).report(people.actor(ESBSL.email, Role.ORGANIZER, "esbsl"), last_year).reported == ()
 

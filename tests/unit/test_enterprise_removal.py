@@ -14,7 +14,9 @@ from esja.digest.outcomes import ContractWon
 from esja.directory.listing import Listing, ListingRecord
 from esja.directory.public import PublicDirectory
 from esja.enterprises.removal import CONSENT_EVIDENCE_RETENTION, EnterpriseRemoval, Leaving, UnknownEnterprises
+from esja.feedback.model import Vote
 from esja.model import Enterprise, Match, Text
+from esja.people.actor import at_the_terminal
 from esja.sends import SendKey
 from esja.tokens import SigningKeys
 from tests.alert_builders import REASONS, enterprise, profile, subscriber, tender
@@ -67,13 +69,36 @@ def test_the_enterprise_its_profiles_and_its_alert_items_go_and_its_contracts_wo
     world.matches.record_won(won, NOW)
     version = world.enterprises.version()
 
-    removal = world.removal.remove(["coop"])
+    removal = world.removal.remove(at_the_terminal(), ["coop"])
 
-    assert removal.done and removal.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 1, 1, 1),)
+    assert removal.done and removal.enterprises == (Leaving("coop", "Coop de propreté", (), 1, 1, 1, 1, 0),)
     assert "coop" not in world.enterprises.enterprises and ("coop", "menage") not in world.enterprises.profiles
     assert [key for key in world.matches.items_by_key if key[0] == "coop"] == []
     assert list(world.matches.won) == [("coop", won.record_key)]  # public award data: the programme's results
     assert world.enterprises.version() > version  # every matcher rebuilds its index without the profiles
+
+
+def test_its_peoples_answers_to_was_it_relevant_go_with_it_and_the_other_enterprises_stay(world: World) -> None:
+    for enterprise_id, native_id in (("coop", "a"), ("voisins", "b")):
+        vote = Vote(enterprise_id, tender(native_id).key, "sid-1", ("menage",), False, NOW, tender(native_id))
+        world.votes.record_vote(vote)
+
+    removal = world.removal.remove(at_the_terminal(), ["coop"])
+
+    assert world.votes.votes_of("coop") == [] and len(world.votes.votes_of("voisins")) == 1
+    assert removal.enterprises[0].votes == 1
+
+
+def test_each_removal_is_audited_as_its_actors_doing_with_counts_only(world: World) -> None:
+    removal = world.removal.remove(at_the_terminal(), ["coop", "voisins"])
+    world.removal.plan([])
+
+    records = world.audit_log.records
+    assert [(r.action, r.item.id, r.actor_id, r.network) for r in records] == [
+        ("enterprise.remove", "coop", "terminal", "terminal"),
+        ("enterprise.remove", "voisins", "terminal", "terminal"),
+    ]
+    assert [r.details for r in records] == [leaving.details() for leaving in removal.enterprises]
 
 
 def test_an_address_nothing_else_needs_loses_all_but_the_evidence_which_expires_three_years_on(world: World) -> None:
@@ -81,7 +106,7 @@ def test_an_address_nothing_else_needs_loses_all_but_the_evidence_which_expires_
     sid = world.subscriptions.state(julie).subscriber_id
     assert sid is not None and world.sends.state(SendKey(julie, "daily#2026-11-20")) == "sent"
 
-    world.removal.remove(["coop"])
+    world.removal.remove(at_the_terminal(), ["coop"])
 
     assert world.subscribed(JULIE) == (None, set())
     assert world.subscriptions.state(julie).preferences is None
@@ -101,7 +126,7 @@ def test_an_address_another_enterprise_subscribes_keeps_only_what_that_one_needs
         now=NOW,
     )
 
-    world.removal.remove(["coop"])
+    world.removal.remove(at_the_terminal(), ["coop"])
 
     state = world.subscriptions.state(shared)
     assert world.subscribed(SHARED) == (sid, {"voisins"})
@@ -114,7 +139,7 @@ def test_an_address_another_enterprise_subscribes_keeps_only_what_that_one_needs
 
 def test_the_other_enterprise_still_alerts_the_shared_address(world: World) -> None:
     before = len(world.mailer.to(SHARED))
-    world.removal.remove(["coop"])
+    world.removal.remove(at_the_terminal(), ["coop"])
     world.match("voisins", "c")
 
     world.alerts.send_alerts("daily", NOW + timedelta(days=1))
@@ -130,7 +155,7 @@ def test_its_directory_listing_leaves_at_once_and_its_choices_stay_as_evidence(w
     directory = world.build(PublicDirectory)
     assert directory.listed(["coop"]) == {"coop"}
 
-    world.removal.remove(["coop"])
+    world.removal.remove(at_the_terminal(), ["coop"])
 
     assert directory.listed(["coop"]) == set() and directory.entry("coop") is None
     assert world.listings.purge_at == {"coop": THREE_YEARS_ON}
@@ -163,7 +188,7 @@ def test_pruning_plans_the_removal_of_every_enterprise_the_file_leaves_out(world
 
 def test_an_unknown_enterprise_is_refused_and_nothing_changes(world: World) -> None:
     with pytest.raises(UnknownEnterprises) as refused:
-        world.removal.remove(["coop", "nobody"])
+        world.removal.remove(at_the_terminal(), ["coop", "nobody"])
 
     assert refused.value.enterprise_ids == ("nobody",)
     assert "coop" in world.enterprises.enterprises and world.subscribed(JULIE)[0] is not None
@@ -174,7 +199,7 @@ def test_an_address_that_unsubscribed_is_never_written_to_again_when_its_enterpr
     world.subscriptions.unsubscribe(julie, how="lien", wording_version="v1", language="fr", now=NOW)
     coop = world.enterprises.enterprises["coop"]
 
-    world.removal.remove(["coop"])
+    world.removal.remove(at_the_terminal(), ["coop"])
     assert world.subscriptions.by_address[julie].marks_expire_at == THREE_YEARS_ON
     world.clock.advance(days=30)
     world.enterprises.save([coop], [profile("coop")])  # imported again, with the same consent
@@ -190,20 +215,20 @@ def test_a_removal_cut_short_by_aws_is_finished_by_running_it_again(world: World
     world.matches.fail("remove_alert_items")
 
     with pytest.raises(Exception, match="Throttling"):
-        world.removal.remove(["coop"])
+        world.removal.remove(at_the_terminal(), ["coop"])
     assert "coop" in world.enterprises.enterprises  # the enterprise goes last: the next run finds it
 
-    world.removal.remove(["coop"])
+    world.removal.remove(at_the_terminal(), ["coop"])
 
     assert "coop" not in world.enterprises.enterprises and world.subscribed(JULIE) == (None, set())
     assert world.consents(JULIE) == [("consent", "coop", THREE_YEARS_ON)]
 
 
 def test_evidence_already_set_to_expire_keeps_its_earlier_date(world: World) -> None:
-    world.removal.remove(["coop"])  # the shared address's consent for coop expires three years from now
+    world.removal.remove(at_the_terminal(), ["coop"])  # the shared address's consent for coop: three years from now
     world.clock.advance(days=100)
 
-    world.removal.remove(["voisins"])
+    world.removal.remove(at_the_terminal(), ["voisins"])
 
     later = world.clock() + CONSENT_EVIDENCE_RETENTION
     assert sorted(world.consents(SHARED), key=str) == sorted(
@@ -212,8 +237,8 @@ def test_evidence_already_set_to_expire_keeps_its_earlier_date(world: World) -> 
 
 
 def test_the_removal_report_holds_no_personal_information(world: World) -> None:
-    """What the console will write to its audit log: enterprises and counts."""
-    removal = world.removal.remove(["coop"])
+    """What the audit log says of it: enterprises and counts."""
+    removal = world.removal.remove(at_the_terminal(), ["coop"])
     shown = repr(world.removal.plan(["voisins"])) + repr(removal) + repr(removal.enterprises[0].details())
 
     assert not [address for address in (JULIE, SHARED) if address in shown or TEST_KEYS(address) in shown]
@@ -223,4 +248,5 @@ def test_the_removal_report_holds_no_personal_information(world: World) -> None:
         "addresses_forgotten": "1",
         "addresses_kept": "1",
         "alert_items": "1",
+        "votes": "0",
     }

@@ -5,6 +5,7 @@ a signatory cannot; bad input, bots and floods store nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -86,7 +87,9 @@ def test_a_request_is_kept_pending_and_its_regions_organizers_are_told_in_their_
     assert request.state is JoinState.PENDING and request.consent_wording == CONSENT_WORDING
     assert request.expires_at - request.created_at == PENDING_RETENTION
     assert request.details.neq == "1160000123" and request.details.language == "en"
-    [told] = joining.world.mailer.sent
+    # Region 01's organizer, and the one who lists no region (who decides every region's requests); not CÉSIM's.
+    assert sorted(e.to for e in joining.world.mailer.sent) == sorted([ESBSL.email, EVERYWHERE.email])
+    [told] = [e for e in joining.world.mailer.sent if e.to == ESBSL.email]
     assert told.to == ESBSL.email and told.language == "fr" and told.unsubscribe_url is None  # transactional
     assert "Coop du Bic" in told.subject and "/organisation/adhesions?lang=fr" in told.text
     assert "Bas-Saint-Laurent" in told.text
@@ -169,6 +172,24 @@ def test_a_request_the_console_refuses_is_left_pending(joining: Joining) -> None
 
     assert isinstance(refused, Refused) and refused.errors
     assert joining.world.requests.stored[request_id].state is JoinState.PENDING
+
+
+def test_a_request_from_an_enterprise_registered_already_is_refused_naming_it_and_left_pending(
+    joining: Joining,
+) -> None:
+    joining.world.enterprises.save([replace(MON_CHOIX, neq="1160000123")], [])
+    before = joining.world.enterprises.load()
+    joining.ask()  # the same NEQ, « 1160 000 123 »
+    request_id = joining.only_request()
+
+    refused = joining.desk.approve(joining.organizer(), request_id)
+
+    assert isinstance(refused, Refused)
+    assert [(e.field, e.en) for e in refused.errors] == [
+        ("neq", "this NEQ is already registered, for Les Ateliers Mon Choix (ateliers-mon-choix)")
+    ]
+    assert joining.world.requests.stored[request_id].state is JoinState.PENDING
+    assert joining.world.enterprises.load() == before and joining.world.audit_log.actions() == []
 
 
 def test_only_the_organizers_of_the_requests_region_see_and_decide_it(joining: Joining) -> None:

@@ -852,12 +852,12 @@ def _console_enterprises(
     from esja.store.held_files import HeldFileStore
     from esja.web.console_enterprise_routes import console_enterprise_router
 
-    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=address_keys)
+    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=address_keys, audit=audit)
     enterprises = EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=address_keys)
-    spreadsheet = EnterpriseSpreadsheet(enterprises=enterprises, removal=removal)
+    spreadsheet = EnterpriseSpreadsheet(enterprises=enterprises, audit=audit, removal=removal)
     desk = ConsoleEnterprises(enterprises=enterprises, spreadsheet=spreadsheet, removal=removal, audit=audit)
     held = HeldFileStore(settings.sessions_table, dynamodb)
-    imports = ConsoleImport(spreadsheet=spreadsheet, held_files=held, audit=audit, clock=utc_now)
+    imports = ConsoleImport(spreadsheet=spreadsheet, held_files=held, clock=utc_now)
     mailer, organizers, keys = joining
     return [
         console_enterprise_router(desk, imports, spaces),
@@ -1204,34 +1204,45 @@ def _figure_book(
 
 
 def build_enterprise_spreadsheet(settings: Settings | None = None, *, prune: bool = False) -> EnterpriseSpreadsheet:
-    """`prune`: imports may remove the enterprises a file leaves out (the removal's tables are needed)."""
+    """`esja enterprises import/export`, audited as the console's. `prune`: imports may remove the enterprises a
+    file leaves out (the removal's tables are needed)."""
     from esja.enterprises.spreadsheet import EnterpriseSpreadsheet
     from esja.store.enterprises import EnterpriseStore
 
-    settings = _read(settings, "enterprises_table")
+    settings = _read(settings, "enterprises_table", "audit_table")
     dynamodb, keys = aws_client("dynamodb"), address_keys(settings)
     enterprises = EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys)
-    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=keys) if prune else None
-    return EnterpriseSpreadsheet(enterprises=enterprises, removal=removal)
+    audit = _audit(settings, dynamodb)
+    removal = build_enterprise_removal(settings, dynamodb=dynamodb, keys=keys, audit=audit) if prune else None
+    return EnterpriseSpreadsheet(enterprises=enterprises, audit=audit, removal=removal)
 
 
 def build_enterprise_removal(
-    settings: Settings | None = None, *, dynamodb: DynamoDBClient | None = None, keys: AddressKeys | None = None
+    settings: Settings | None = None,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    keys: AddressKeys | None = None,
+    audit: Audit | None = None,
 ) -> EnterpriseRemoval:
+    """`esja enterprises remove`, and the console's removal (`audit`: the web function's)."""
     from esja.enterprises.removal import EnterpriseRemoval
     from esja.store.directory import DirectoryStore
     from esja.store.enterprises import EnterpriseStore
+    from esja.store.feedback import FeedbackStore
     from esja.store.matches import MatchStore
     from esja.store.subscriptions import SubscriptionStore
 
-    settings = _read(settings, "enterprises_table", "matches_table", "subscriptions_table", "directory_table")
+    tables = ("enterprises_table", "matches_table", "subscriptions_table", "directory_table", "audit_table")
+    settings = _read(settings, *tables)
     dynamodb, keys = dynamodb or aws_client("dynamodb"), keys or address_keys(settings)
     return EnterpriseRemoval(
         enterprises=EnterpriseStore(settings.enterprises_table, dynamodb, address_keys=keys),
         matches=MatchStore(settings.matches_table, dynamodb),
+        votes=FeedbackStore(settings.matches_table, dynamodb),
         subscriptions=SubscriptionStore(settings.subscriptions_table, dynamodb),
         listings=DirectoryStore(settings.directory_table, dynamodb),
         address_keys=keys,
+        audit=audit or _audit(settings, dynamodb),
         clock=utc_now,
     )
 

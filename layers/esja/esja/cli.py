@@ -406,8 +406,9 @@ def _read_profiles(path: Path, lang: Language, console: Console) -> ImportResult
 
 
 def _import_enterprises(args: argparse.Namespace, console: Console) -> int:
-    """The console's import (esja.enterprises.spreadsheet), with every region in reach."""
+    """The console's import (esja.enterprises.spreadsheet), with every region in reach: audited alike."""
     from esja.bootstrap import build_enterprise_spreadsheet
+    from esja.people.actor import at_the_terminal
 
     result = _read_profiles(args.file, args.lang or console.lang, console)
     say = console.say
@@ -421,7 +422,7 @@ def _import_enterprises(args: argparse.Namespace, console: Console) -> int:
         if plan.pruned is not None:
             _print_removal(plan.pruned, console)
         return 0
-    done = spreadsheet.apply(plan)
+    done = spreadsheet.apply(at_the_terminal(), plan)
     saved = done.saved
     console.out(
         say(
@@ -458,19 +459,23 @@ def _change_line(change: EnterpriseChange, console: Console) -> str:
 
 
 def _export_enterprises(args: argparse.Namespace, console: Console) -> int:
+    """The console's export, of every enterprise: its subscribers' addresses, so audited alike."""
     from esja.bootstrap import build_enterprise_spreadsheet
+    from esja.people.actor import at_the_terminal
 
-    console.stdout.write(_build(build_enterprise_spreadsheet, console).export().csv)
+    console.stdout.write(_build(build_enterprise_spreadsheet, console).export(at_the_terminal()).csv)
     return 0
 
 
 def _remove_enterprises(args: argparse.Namespace, console: Console) -> int:
+    """The console's removal, of any enterprise: audited alike (a dry run changes nothing and is not)."""
     from esja.bootstrap import build_enterprise_removal
     from esja.enterprises.removal import UnknownEnterprises
+    from esja.people.actor import at_the_terminal
 
     removal = _build(build_enterprise_removal, console)
     try:
-        done = removal.plan(args.ids) if args.dry_run else removal.remove(args.ids)
+        done = removal.plan(args.ids) if args.dry_run else removal.remove(at_the_terminal(), args.ids)
     except UnknownEnterprises as error:
         raise CliError(console.say("error.unknown_enterprises", ids=", ".join(error.enterprise_ids))) from None
     _print_removal(done, console)

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from esja.audit.log import Audit, Item
-from esja.console.enterprises import record_removal
 from esja.enterprises.spreadsheet import EnterpriseSpreadsheet, Imported, ImportPlan
 from esja.matching.profiles_csv import CsvError, ImportResult, read_profiles_file
 from esja.people.actor import Actor, NotAllowed
@@ -82,12 +80,10 @@ class ConsoleImport:
         *,
         spreadsheet: EnterpriseSpreadsheet,
         held_files: HeldFiles,
-        audit: Audit,
         clock: Callable[[], datetime],
     ) -> None:
         self._spreadsheet = spreadsheet
         self._held = held_files
-        self._audit = audit
         self._clock = clock
 
     def dry_run(self, actor: Actor, data: bytes, *, prune: bool = False) -> DryRun:
@@ -108,13 +104,7 @@ class ConsoleImport:
         if plan.fingerprint != held.fingerprint:
             again = self._offer(actor, plan, held.data, held.prune)
             return DryRun(again.plan, again.held_id, again.prune, changed_since=True)
-        imported = self._spreadsheet.apply(plan)
-        for change in plan.changes:
-            item = Item("enterprise", change.enterprise_id)
-            self._audit.record(actor, "enterprise.import", item, regions=change.regions, details=change.details())
-        if imported.removed is not None:
-            record_removal(self._audit, actor, imported.removed)
-        return Done(plan, imported)
+        return Done(plan, self._spreadsheet.apply(actor, plan))  # audited by the spreadsheet
 
     def _plan(self, actor: Actor, read: ImportResult, prune: bool) -> ImportPlan:
         return self._spreadsheet.plan(read, reach=actor.covers_enterprise, prune=prune)

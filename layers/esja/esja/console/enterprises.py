@@ -28,6 +28,7 @@ class EnterpriseDesk(Protocol):
     """The Enterprises table as the console reads and writes one enterprise."""
 
     def load(self) -> tuple[list[Enterprise], list[Profile]]: ...
+    def all_enterprises(self) -> list[Enterprise]: ...
     def enterprise(self, enterprise_id: str) -> Enterprise | None: ...
     def profiles_of(self, enterprise_id: str) -> list[Profile]: ...
     def save(self, enterprises: Sequence[Enterprise], profiles: Sequence[Profile]) -> SaveSummary: ...
@@ -87,6 +88,8 @@ class ConsoleEnterprises:
         enterprise, errors = form.read(enterprise_id)
         if enterprise is not None and self._enterprises.enterprise(enterprise_id) is not None:
             errors += (FieldError("enterprise_id", "cet identifiant est déjà pris", "this id is already taken"),)
+        if enterprise is not None and enterprise.neq:
+            errors += self._neq_taken(enterprise.neq)
         return self._save(actor, None, enterprise, errors, ())
 
     def update(self, actor: Actor, enterprise_id: str, form: EnterpriseForm) -> Saved | Refused:
@@ -110,19 +113,12 @@ class ConsoleEnterprises:
         return self._removal.plan([self._covered(actor, enterprise_id).id])
 
     def remove(self, actor: Actor, enterprise_id: str) -> Removal:
-        removed = self._removal.remove([self._covered(actor, enterprise_id).id])
-        record_removal(self._audit, actor, removed)
-        return removed
+        """Audited by the removal (esja.enterprises.removal)."""
+        return self._removal.remove(actor, [self._covered(actor, enterprise_id).id])
 
     def export(self, actor: Actor) -> Export:
-        """The actor's enterprises as the spreadsheet: personal information, so the export is audited."""
-        actor.require(Role.ORGANIZER)
-        exported = self._spreadsheet.export(actor.covers_enterprise)
-        regions = tuple(dict.fromkeys(r for e in exported.enterprises for r in e.regions_served))
-        subscribers = sum(len(e.subscribers) for e in exported.enterprises)
-        details = {"enterprises": str(len(exported.enterprises)), "subscribers": str(subscribers)}
-        self._audit.record(actor, "enterprises.export", Item("enterprises"), regions=regions, details=details)
-        return exported
+        """The actor's enterprises as the spreadsheet, audited by it (esja.enterprises.spreadsheet)."""
+        return self._spreadsheet.export(actor)
 
     def _save(
         self,
@@ -148,6 +144,21 @@ class ConsoleEnterprises:
         )
         return Saved(EnterpriseEntry(enterprise, profiles), change)
 
+    def _neq_taken(self, neq: str) -> tuple[FieldError, ...]:
+        """An enterprise is registered once: the one holding this NEQ already, named — whichever region it serves,
+        so that the organizer knows whom to ask (an enterprise's name and NEQ are public, in the Registraire des
+        entreprises)."""
+        holder = next((e for e in self._enterprises.all_enterprises() if e.neq == neq), None)
+        if holder is None:
+            return ()
+        return (
+            FieldError(
+                "neq",
+                f"ce NEQ est déjà celui d'une entreprise inscrite : {holder.name} ({holder.id})",
+                f"this NEQ is already registered, for {holder.name} ({holder.id})",
+            ),
+        )
+
     def _covered(self, actor: Actor, enterprise_id: str) -> Enterprise:
         return covered_enterprise(actor, enterprise_id, self._enterprises)
 
@@ -165,10 +176,3 @@ def covered_enterprise(actor: Actor, enterprise_id: str, enterprises: Enterprise
     if enterprise is None or not actor.covers_enterprise(enterprise):
         raise NotAllowed("no such enterprise in the actor's regions", hidden=True)
     return enterprise
-
-
-def record_removal(audit: Audit, actor: Actor, removal: Removal) -> None:
-    """One record per enterprise removed (esja.enterprises.removal): its name and counts."""
-    for leaving in removal.enterprises:
-        item = Item("enterprise", leaving.enterprise_id)
-        audit.record(actor, "enterprise.remove", item, regions=leaving.regions, details=leaving.details())

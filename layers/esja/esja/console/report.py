@@ -181,8 +181,9 @@ class ReportedYear:
     """The yearly reports of a year, in the organizer's regions: what the signatories bought from social-economy
     enterprises, and how that compares with the targets they set."""
 
-    year: int
+    year: int  # a fiscal year counts in the year it ends in (2025-2026: 2026)
     reports: int
+    fiscal: int  # … of which of a fiscal year
     amount: Decimal  # declared purchases from social-economy enterprises
     purchases: int
     with_share: int  # reports that gave their total purchases (a share to compare with a target)
@@ -196,6 +197,7 @@ class ReportedYear:
         return cls(
             year,
             len(reports),
+            sum(1 for r in reports if r.declared.period.fiscal),
             sum((r.declared.amount for r in reports), Decimal(0)),
             sum(r.declared.count for r in reports),
             sum(1 for r in reports if r.declared.share is not None),

@@ -1,5 +1,6 @@
 """The programme report's tables as CSV (/organisation/rapport?…&format=csv): its figures, a line each and a
-column per month, or the pledges verified in the range with their targets (`&tableau=engagements`).
+column per month, the pledges verified in the range with their targets (`&tableau=engagements`), or what the
+signatories reported, a line per year with how many of its reports are of a fiscal year (`&tableau=rapports`).
 
 Numbers as a spreadsheet reads them (`45990.00`, `12.5`), months as `2026-10`; the labels in the page's
 language. Nothing personal is in either table — figures, and public institutions' names — so an export is
@@ -13,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from enum import StrEnum
 
 from esja.console.report import ProgrammeReport, Unit
 from esja.geo.regions import region_name
@@ -20,13 +22,39 @@ from esja.pledges.export import spreadsheet_cell
 from esja.rendering import wording
 
 
-def report_csv(report: ProgrammeReport, lang: str, *, pledges: bool = False) -> str:
-    """The figures' table, or the verified pledges'."""
-    if pledges:
+class Table(StrEnum):
+    """A table of the report, named as the page's `tableau` names it."""
+
+    FIGURES = "chiffres"
+    PLEDGES = "engagements"
+    REPORTED = "rapports"
+
+
+REPORTED_COLUMNS = ("year", "reports", "fiscal", "amount", "purchases", "with_share", "meeting_target", "target")
+
+
+def report_csv(report: ProgrammeReport, lang: str, table: Table = Table.FIGURES) -> str:
+    """The figures' table, the verified pledges' or the reported years'."""
+    if table is Table.REPORTED:
+        header = [wording(f"console.report.csv.reported.{name}", lang) for name in REPORTED_COLUMNS]
+        rows: Iterable[Sequence[object]] = (
+            (
+                y.year,
+                y.reports,
+                y.fiscal,
+                _number(y.amount, Unit.MONEY),
+                y.purchases,
+                y.with_share,
+                y.meeting_target,
+                _number(y.average_target, Unit.PERCENT),
+            )
+            for y in report.reported
+        )
+    elif table is Table.PLEDGES:
         header = [
             wording(f"console.report.csv.{name}", lang) for name in ("institution", "region", "verified", "target")
         ]
-        rows: Iterable[Sequence[object]] = (
+        rows = (
             (p.institution, region_name(p.region, lang), p.verified_on.isoformat(), p.target_share)
             for p in report.verified
         )

@@ -1,15 +1,17 @@
 """Removing enterprises: all that is theirs goes, but the evidence of consent, kept for a stated time.
 
 One use case for every way an enterprise leaves: `esja enterprises remove ID`, `esja enterprises import
---prune` (the spreadsheet is the whole truth) and, later, the organizers' console. The console will check
-that its actor covers each Leaving's regions (esja.people.actor) before it removes, and write one audit
-record per enterprise: `audit.record(actor, "enterprise.remove", Item("enterprise", leaving.enterprise_id),
-regions=leaving.regions, details=leaving.details())` — names and counts, no personal information.
+--prune` (the spreadsheet is the whole truth) and the organizers' console, which checks that its actor covers
+the enterprise (esja.console.enterprises) before it removes. Whoever removes — an organizer, or the person at
+the terminal (esja.people.actor.at_the_terminal) — each enterprise removed writes one audit record here,
+`enterprise.remove`, filed under its regions: its name and counts, no personal information.
 
 What goes at once:
 - the enterprise and its profiles (Enterprises table), and with them what the spreadsheet gave of its
   subscribers: their addresses, names, languages and frequencies;
-- its alert items (Matches table: its matches and updates, with who was told of each);
+- its alert items (Matches table: its matches and updates, with who was told of each) and the answers its
+  people gave to « was it relevant? » (esja.feedback: one vote per person and tender, under the alerts'
+  opaque subscriber id) — kept while the enterprise is registered, never after;
 - its listing in the public directory (esja.directory): it leaves the directory at once;
 - in the Subscriptions table, what its subscribers' addresses hold for it. An address that another
   enterprise also subscribes keeps what that one needs: only this enterprise and its profiles leave its
@@ -31,7 +33,8 @@ remember.
 Contracts won (public award data about the enterprise, no personal information) stay with the
 programme's results.
 
-Order: the addresses, then the alert items and the listing, then the enterprise. A removal cut short (AWS
+Order: the addresses, then the alert items (so that no vote can be recorded any more: a vote needs its
+match), the votes and the listing, then the enterprise. A removal cut short (AWS
 failing) is run again: it finds the enterprise still there, and each step done already is done again harmlessly.
 """
 
@@ -45,7 +48,9 @@ from typing import Protocol
 
 from esja.alerts.model import Listing
 from esja.alerts.recipients import recipients_of
+from esja.audit.log import Audit, Item
 from esja.model import Enterprise, Profile
+from esja.people.actor import Actor
 from esja.people.keys import AddressKeys
 
 CONSENT_EVIDENCE_RETENTION = timedelta(days=3 * 365 + 1)  # three years, a leap day included
@@ -58,6 +63,12 @@ class EnterpriseRecords(Protocol):
 
 class AlertItemRecords(Protocol):
     def remove_alert_items(self, enterprise_id: str) -> int: ...
+
+
+class VoteRecords(Protocol):
+    def remove_votes(self, enterprise_id: str) -> int:
+        """Delete every vote about the enterprise's tenders; how many were deleted."""
+        ...
 
 
 class SubscriberRecords(Protocol):
@@ -88,10 +99,11 @@ class Leaving:
     addresses_forgotten: int  # nothing else subscribes them: all their personal information goes
     addresses_kept: int  # another enterprise subscribes them too: only this one's part goes
     alert_items: int | None = None  # removed; None in a plan
+    votes: int | None = None  # its people's answers to « was it relevant? », removed; None in a plan
 
     def details(self) -> dict[str, str]:
         """What an audit record says of it."""
-        counts = ("profiles", "addresses_forgotten", "addresses_kept", "alert_items")
+        counts = ("profiles", "addresses_forgotten", "addresses_kept", "alert_items", "votes")
         return {"name": self.name} | {
             name: str(getattr(self, name)) for name in counts if getattr(self, name) is not None
         }
@@ -118,16 +130,20 @@ class EnterpriseRemoval:
         *,
         enterprises: EnterpriseRecords,
         matches: AlertItemRecords,
+        votes: VoteRecords,
         subscriptions: SubscriberRecords,
         listings: DirectoryListings,
         address_keys: AddressKeys,
+        audit: Audit,
         clock: Callable[[], datetime],
     ) -> None:
         self._enterprises = enterprises
         self._matches = matches
+        self._votes = votes
         self._subscriptions = subscriptions
         self._listings = listings
         self._keys = address_keys
+        self._audit = audit
         self._clock = clock
 
     def plan(self, enterprise_ids: Collection[str]) -> Removal:
@@ -145,8 +161,9 @@ class EnterpriseRemoval:
         survey = self._survey_of([e for e in enterprises if e.id not in names], kept, kept_profiles, profiles)
         return Removal(tuple(self._leaving(e, survey) for e in survey.going), survey.purge_at)
 
-    def remove(self, enterprise_ids: Collection[str]) -> Removal:
-        """Remove these enterprises (see the module's docstring for what goes and what stays)."""
+    def remove(self, actor: Actor, enterprise_ids: Collection[str]) -> Removal:
+        """Remove these enterprises (see the module's docstring for what goes and what stays), each audited as
+        the actor's doing."""
         survey = self._survey(enterprise_ids)
         done = []
         for enterprise in survey.going:
@@ -156,8 +173,14 @@ class EnterpriseRemoval:
                 else:
                     self._subscriptions.forget(key, purge_at=survey.purge_at)
             alert_items = self._matches.remove_alert_items(enterprise.id)
+            votes = self._votes.remove_votes(enterprise.id)
             self._listings.forget(enterprise.id, purge_at=survey.purge_at)
-            done.append(self._leaving(enterprise, survey, alert_items))
+            leaving = self._leaving(enterprise, survey, alert_items, votes)
+            # Written as soon as its people's information is gone, before the enterprise's own items: a removal
+            # cut short after this is audited already, and its second run is audited again.
+            item = Item("enterprise", leaving.enterprise_id)
+            self._audit.record(actor, "enterprise.remove", item, regions=leaving.regions, details=leaving.details())
+            done.append(leaving)
         if survey.going:
             self._enterprises.remove([e.id for e in survey.going])
         return Removal(tuple(done), survey.purge_at, done=True)
@@ -190,7 +213,9 @@ class EnterpriseRemoval:
     def _addresses(self, enterprise: Enterprise) -> list[str]:
         return sorted({self._keys(s.email) for s in enterprise.subscribers})
 
-    def _leaving(self, enterprise: Enterprise, survey: _Survey, alert_items: int | None = None) -> Leaving:
+    def _leaving(
+        self, enterprise: Enterprise, survey: _Survey, alert_items: int | None = None, votes: int | None = None
+    ) -> Leaving:
         keys = self._addresses(enterprise)
         kept = sum(1 for key in keys if key in survey.remaining)
         return Leaving(
@@ -201,4 +226,5 @@ class EnterpriseRemoval:
             len(keys) - kept,
             kept,
             alert_items,
+            votes,
         )

@@ -1,6 +1,9 @@
 """The organizers' spreadsheet of enterprises (esja.matching.profiles_csv, docs/enterprises-csv.md) against the
 Enterprises table: what an import would change, the import, the export. One path for `esja enterprises
-import/export` and the organizers' console (esja.console.enterprise_import), which adds who may and the audit.
+import/export` and the organizers' console (esja.console.enterprise_import), which adds who may. Both are audited
+here, the actor an organizer or the person at the terminal (esja.people.actor.at_the_terminal): an import writes
+one `enterprise.import` record per enterprise it changes (names of columns and counts), an export one
+`enterprises.export` (how many enterprises and subscribers) — never an address.
 
 An import is all or nothing: a file with any error changes nothing. Its plan (the dry run) says what it would
 change, enterprise by enterprise — added, or which of its columns changed; its profiles and subscribers added,
@@ -15,11 +18,14 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass, field
 
+from esja.audit.log import Audit, Item
 from esja.enterprises.removal import EnterpriseRemoval, Removal
 from esja.matching.enterprise_book import EnterpriseTable, SaveSummary
 from esja.matching.profiles_csv import ENTERPRISE_COLUMNS, CsvError, ImportResult, write_profiles_csv
 from esja.model import Enterprise, Profile, Subscriber
+from esja.people.actor import Actor
 from esja.people.keys import normalise_address
+from esja.people.roles import Role
 
 Reach = Callable[[Enterprise], bool]  # the enterprises an import may touch
 
@@ -99,14 +105,14 @@ class Imported:
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    csv: str
-    enterprises: tuple[Enterprise, ...] = field(repr=False)
+    csv: str = field(repr=False)  # the subscribers' addresses among its cells
 
 
 class EnterpriseSpreadsheet:
-    def __init__(self, *, enterprises: EnterpriseTable, removal: EnterpriseRemoval | None = None) -> None:
+    def __init__(self, *, enterprises: EnterpriseTable, audit: Audit, removal: EnterpriseRemoval | None = None) -> None:
         """`removal`: what removes the enterprises a file (the whole list) leaves out; none, no `prune`."""
         self._enterprises = enterprises
+        self._audit = audit
         self._removal = removal
 
     def plan(self, read: ImportResult, *, reach: Reach | None = None, prune: bool = False) -> ImportPlan:
@@ -124,27 +130,37 @@ class EnterpriseSpreadsheet:
         pruned = self._pruning().plan_prune(read.enterprises, read.profiles) if prune else None
         return ImportPlan(read, changing, len(changes) - len(changing), pruned)
 
-    def apply(self, plan: ImportPlan) -> Imported:
+    def apply(self, actor: Actor, plan: ImportPlan) -> Imported:
         """Save the file, then remove what it prunes (after saving: an address it moves to another enterprise
-        is kept)."""
+        is kept); audited as the actor's doing."""
         if not plan.ok:
             raise ValueError("a file with errors is never imported")
         saved = self._enterprises.save(plan.read.enterprises, plan.read.profiles)
+        for change in plan.changes:
+            item = Item("enterprise", change.enterprise_id)
+            self._audit.record(actor, "enterprise.import", item, regions=change.regions, details=change.details())
         if plan.pruned is None:
             return Imported(saved, None)
-        return Imported(saved, self._pruning().remove([leaving.enterprise_id for leaving in plan.pruned.enterprises]))
+        pruned = [leaving.enterprise_id for leaving in plan.pruned.enterprises]
+        return Imported(saved, self._pruning().remove(actor, pruned))
 
     def _pruning(self) -> EnterpriseRemoval:
         if self._removal is None:
             raise TypeError("this import was built without the removal: it cannot prune")
         return self._removal
 
-    def export(self, reach: Reach | None = None) -> Export:
-        """The enterprises (those within `reach`) and their profiles, as the file an import reads."""
+    def export(self, actor: Actor) -> Export:
+        """The organizer's enterprises (Actor.covers_enterprise) and their profiles, as the file an import reads:
+        their subscribers' addresses are personal information, so the export is audited."""
+        actor.require(Role.ORGANIZER)
         enterprises, profiles = self._enterprises.load()
-        shown = [e for e in enterprises if reach is None or reach(e)]
+        shown = [e for e in enterprises if actor.covers_enterprise(e)]
         ids = {e.id for e in shown}
-        return Export(write_profiles_csv(shown, [p for p in profiles if p.enterprise_id in ids]), tuple(shown))
+        regions = tuple(dict.fromkeys(r for e in shown for r in e.regions_served))
+        subscribers = sum(len(e.subscribers) for e in shown)
+        details = {"enterprises": str(len(shown)), "subscribers": str(subscribers)}
+        self._audit.record(actor, "enterprises.export", Item("enterprises"), regions=regions, details=details)
+        return Export(write_profiles_csv(shown, [p for p in profiles if p.enterprise_id in ids]))
 
 
 def _beyond_reach(read: ImportResult, stored: dict[str, Enterprise], reach: Reach) -> tuple[CsvError, ...]:

@@ -33,6 +33,7 @@ from esja.joining.model import (
     JoinRequest,
     JoinState,
 )
+from esja.matching.regions import covers_every_region
 from esja.people.actor import Actor, NotAllowed
 from esja.people.keys import AddressKeys
 from esja.people.roles import Role
@@ -121,7 +122,9 @@ class JoinDesk:
         request = JoinRequest(secrets.token_hex(8), form.details, now, CONSENT_WORDING, now + PENDING_RETENTION)
         self._requests.add(request)
         for organizer in self._organizers.organizers():
-            if organizer.covers(request.details.region):
+            # Whoever decides it in the console (Actor.covers): its region's organizers and those of every region,
+            # whom the digest's rule (Organizer.covers) leaves out when they list no region.
+            if covers_every_region(organizer.regions) or organizer.covers(request.details.region):
                 email = to_organizer(
                     organizer, request, console_url=self._links.console(organizer.language), sender=self._sender
                 )

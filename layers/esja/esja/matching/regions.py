@@ -76,6 +76,12 @@ def serves_any(served: Collection[str], covers: Callable[[str], bool]) -> bool:
     return not served or ALL_QUEBEC in served or CANADA in served or any(map(covers, served))
 
 
+def covers_every_region(regions: Collection[str]) -> bool:
+    """Whoever lists no region, or all of Québec, answers for every region (an organizer: Actor.covers_all; the
+    organizers a request to join is told to)."""
+    return not regions or ALL_QUEBEC in regions
+
+
 def normalise_region_code(raw: str) -> str | None:
     """ "1", " qc " → "01", "QC" (spreadsheets drop leading zeros); None if not a profile region code."""
     code = raw.strip().upper()

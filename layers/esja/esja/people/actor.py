@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from esja.matching.regions import ALL_QUEBEC, serves_any
+from esja.matching.regions import covers_every_region, serves_any
 from esja.model import Enterprise
 from esja.people.roles import Role, RoleGrant
 
@@ -49,8 +49,7 @@ class Actor:
     @property
     def covers_all(self) -> bool:
         """An organizer with no region listed, or all of Québec, sees every region."""
-        regions = self.grant.regions
-        return self.role is Role.ORGANIZER and (not regions or ALL_QUEBEC in regions)
+        return self.role is Role.ORGANIZER and covers_every_region(self.grant.regions)
 
     def covers(self, region: str) -> bool:
         """An organizer sees the items of their regions."""

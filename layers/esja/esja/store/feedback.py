@@ -1,7 +1,8 @@
 """The « Pertinent » / « Pas pertinent » votes, among each enterprise's Matches items (esja.store.matches):
 (enterprise_id, "feedback#<tender key>#<subscriber id>"), kind "feedback" — one per person and tender, a new
 answer replacing the last. Each keeps the tender as it stood and the match's reasons (esja.feedback.model):
-what the suggestions are worked out from. No address: the voter is the alerts' opaque subscriber id.
+what the suggestions are worked out from. No address: the voter is the alerts' opaque subscriber id. Kept while
+the enterprise is registered: its removal deletes them (esja.enterprises.removal).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from esja.feedback.model import Vote
 from esja.model import Reason, Tender
+from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, store_error
-from esja.store.matches import items_of
+from esja.store.matches import delete_items_of, items_of
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -25,6 +27,7 @@ class FeedbackStore:
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
         self._client = client
+        self._batches = Batches(table_name, client)
 
     def record_vote(self, vote: Vote) -> None:
         item: dict[str, Any] = {
@@ -59,6 +62,10 @@ class FeedbackStore:
         """Every vote about the enterprise's tenders, oldest first."""
         found = [vote_from_item(item) for item in items_of(self._client, self._table, enterprise_id, FEEDBACK)]
         return sorted(found, key=lambda v: (v.at, v.item))
+
+    def remove_votes(self, enterprise_id: str) -> int:
+        """Delete every vote about the enterprise's tenders (it is removed); how many were deleted."""
+        return delete_items_of(self._batches, self._client, self._table, enterprise_id, (FEEDBACK,))
 
 
 def vote_from_item(item: dict[str, Any]) -> Vote:

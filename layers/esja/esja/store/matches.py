@@ -161,13 +161,7 @@ class MatchStore:
 
     def remove_alert_items(self, enterprise_id: str) -> int:
         """Delete the enterprise's matches and updates (its contracts won stay); how many were deleted."""
-        keys = [
-            item
-            for prefix in ("match#", "update#")
-            for item in self._items_of(enterprise_id, prefix, ProjectionExpression="enterprise_id, #i")
-        ]
-        self._batches.delete(keys, "removing an enterprise's matches")
-        return len(keys)
+        return delete_items_of(self._batches, self._client, self._table, enterprise_id, ("match#", "update#"))
 
     def _items_of(self, enterprise_id: str, prefix: str, **options: Any) -> list[dict[str, Any]]:
         return items_of(self._client, self._table, enterprise_id, prefix, ConsistentRead=True, **options)
@@ -182,6 +176,21 @@ class MatchStore:
                 return False
             raise store_error(error, "recording a match") from error
         return True
+
+
+def delete_items_of(
+    batches: Batches, client: DynamoDBClient, table: str, enterprise_id: str, prefixes: Sequence[str]
+) -> int:
+    """Delete an enterprise's Matches items of these kinds (read strongly consistent); how many were deleted."""
+    keys = [
+        key
+        for prefix in prefixes
+        for key in items_of(
+            client, table, enterprise_id, prefix, ConsistentRead=True, ProjectionExpression="enterprise_id, #i"
+        )
+    ]
+    batches.delete(keys, "removing an enterprise's items")
+    return len(keys)
 
 
 def items_of(client: DynamoDBClient, table: str, enterprise_id: str, prefix: str, **options: Any) -> list[Item]:

@@ -43,7 +43,9 @@ HOME = SPACE_HOMES[Role.ORGANIZER]
 FEEDS_PATH = f"{HOME}flux"
 DIGESTS_PATH = f"{HOME}sommaires"
 REPORT_PATH = f"{HOME}rapport"
-REPORT_TABLES = ("chiffres", "engagements")  # `tableau`: the figures, or the verified pledges
+# `tableau`: the figures, the verified pledges, or the reported years (esja.console.report_csv.Table, not imported
+# at the cold start: see the module's docstring).
+REPORT_TABLES = ("chiffres", "engagements", "rapports")
 TAGS = ["Organizers' console"]
 # The console's policy, with frames of our own: the archived digest's.
 FRAMING_CSP = SECURITY_HEADERS["Content-Security-Policy"] + "; frame-src 'self'"
@@ -148,7 +150,11 @@ def _pages(pages: ReportPages) -> list[Page]:
         query("du", "First day (default: the edition in progress, October 1 to May 31)", schema=day),
         query("au", "Last day (at most three years after the first)", schema=day),
         query("format", "csv: the table as CSV (no personal information)", schema={"enum": ["html", "csv"]}),
-        query("tableau", "With format=csv: chiffres (figures) or engagements", schema={"enum": list(REPORT_TABLES)}),
+        query(
+            "tableau",
+            "With format=csv: chiffres (figures), engagements or rapports (years reported)",
+            schema={"enum": list(REPORT_TABLES)},
+        ),
         LANG,
     )
     return [

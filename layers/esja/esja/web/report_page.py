@@ -12,11 +12,11 @@ from aws_lambda_powertools.event_handler import Response
 
 from esja import l10n
 from esja.console.report import SECTIONS, ProgrammeReport, ProgrammeReports, RangeError, ReportLine, Unit
-from esja.console.report_csv import report_csv
+from esja.console.report_csv import Table, report_csv
 from esja.digest.compose import bar_width, week_name
 from esja.geo.regions import region_name
 from esja.people.actor import Actor
-from esja.web.organizer_report_routes import REPORT_PATH, REPORT_TABLES
+from esja.web.organizer_report_routes import REPORT_PATH
 from esja.web.requests import RequestReader
 from esja.web.session import Spaces
 from esja.web.space_pages import Viewer, space_page
@@ -48,14 +48,14 @@ def report_answer(reports: ProgrammeReports, actor: Actor, request: RequestReade
         days = reports.asked(asked["du"], asked["au"])
     except RangeError as error:
         return _page(actor, asked, lang, spaces, error=error)
-    if asked["format"] not in FORMATS or asked["tableau"] not in ("", *REPORT_TABLES):
+    if asked["format"] not in FORMATS or asked["tableau"] not in ("", *Table):
         return _page(actor, asked, lang, spaces, error=RangeError("format", "format"))
     report = reports.report(actor, days)
     if asked["format"] == "csv":
-        table = asked["tableau"] or REPORT_TABLES[0]
+        table = Table(asked["tableau"] or Table.FIGURES)
         name = f"esja-rapport-{table}-{days.first}-{days.last}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{name}"', "Content-Language": lang}
-        return Response(200, CSV, report_csv(report, lang, pledges=table == REPORT_TABLES[1]), headers=headers)
+        return Response(200, CSV, report_csv(report, lang, table), headers=headers)
     return _page(actor, {**asked, "du": str(days.first), "au": str(days.last)}, lang, spaces, report=report)
 
 

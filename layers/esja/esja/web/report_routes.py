@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from esja.clock import utc_now
 from esja.console.yearly_reports import BadYear, YearlyReportsConsole
+from esja.geo.regions import region_name
 from esja.people.actor import Actor
 from esja.people.roles import Role
 from esja.signatory_space.report_form import MAX_LENGTH
@@ -195,6 +196,7 @@ class ConsoleReportPages:
             paths={"reports": CONSOLE_PATH, "export": EXPORT_PATH, "deadline": DEADLINE_PATH},
             saved=self._request.query("echeance") == "1",
             earliest_due=date(year + 1, 1, 1).isoformat(),
+            region_name=region_name,
             **{"deadline_error": "", "due": "", **context},
         )
 

@@ -12,7 +12,7 @@ nothing done. The same-origin check of every POST (esja.web.security) comes on t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -116,12 +116,18 @@ class SpaceAccess:
         return network_of(self._request.app.current_event.request_context.http.source_ip)
 
     def _here(self) -> str:
-        """This page, to come back to after signing in (a POST's page is its GET's)."""
+        """This page, to come back to after signing in. For a POST, the page its form was on (the Referer, which
+        our Referrer-Policy sends to our own pages; none: the space's home): a POST's own path may have no page
+        (/compte/sessions/fermer-les-autres, …/export) and would come back to a 405."""
         event = self._request.app.current_event
-        query = {k: v for k, v in (event.query_string_parameters or {}).items() if k != "lang"}
-        return (
-            f"{event.path}?{urlencode(query)}" if query and event.request_context.http.method == "GET" else event.path
-        )
+        if event.request_context.http.method == "POST":
+            headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+            page = urlsplit(headers.get("referer", ""))
+            path, query = page.path, parse_qsl(page.query)
+        else:
+            path, query = event.path, list((event.query_string_parameters or {}).items())
+        kept = [(name, value) for name, value in query if name != "lang"]
+        return f"{path}?{urlencode(kept)}" if kept else path
 
 
 @dataclass(frozen=True, slots=True)
