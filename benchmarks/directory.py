@@ -34,8 +34,9 @@ from esja.geo.regions import all_regions  # noqa: E402
 from esja.model import Category, Text  # noqa: E402
 from esja.store.directory import DirectoryStore  # noqa: E402
 from esja.unspsc import unspsc_titles  # noqa: E402
+from local.invitation_demo import Browser  # noqa: E402
 from local.runtime import local_aws  # noqa: E402
-from tests.pledge_builders import WebClient  # noqa: E402
+from local.serve import web_environment  # noqa: E402
 
 LISTINGS = 500
 # The families they sell in: the 12 enterprises of examples/enterprises.csv sell in 20; hundreds of them, in a
@@ -108,7 +109,7 @@ def main() -> int:
         records = listings(LISTINGS)
         for record in records:
             store.write(record, public=True)
-        web = WebClient(aws)
+        web = Browser(aws, web_environment(aws, "http://127.0.0.1:3000"), "127.0.0.1:3000")
 
         def get(target: str) -> Callable[[], object]:
             def call() -> object:

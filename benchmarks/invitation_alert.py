@@ -26,6 +26,7 @@ sys.path[:0] = [str(ROOT / "layers" / "esja"), str(ROOT)]
 from esja.emails import Email  # noqa: E402 - after the path set-up above
 from esja.mail.mailer import Mailer  # noqa: E402
 from esja.model import Consent, Enterprise, Profile, Subscriber  # noqa: E402
+from esja.pledges.model import BY_ORGANIZER, InstitutionType, Verdict, Verification  # noqa: E402
 from esja.store.enterprises import EnterpriseStore  # noqa: E402
 from esja.store.pledges import PledgeStore  # noqa: E402
 from local.demo import import_enterprises  # noqa: E402
@@ -34,8 +35,7 @@ from local.outbox import sent_emails  # noqa: E402
 from local.runtime import LocalAws, local_aws  # noqa: E402
 from local.serve import web_environment  # noqa: E402
 from local.template import load_template  # noqa: E402
-from local.world import KEYS  # noqa: E402
-from tests.space_builders import pledge  # noqa: E402
+from local.world import KEYS, Signed, confirmed_pledge  # noqa: E402
 
 INVITATIONS = 20
 MORE_ENTERPRISES = 500
@@ -61,8 +61,10 @@ def populate(aws: LocalAws) -> None:
 def signed_in(aws: LocalAws, env: dict[str, str], n: int) -> Browser:
     """A signatory of its own institution (each may post only a few invitations a day), signed in."""
     email = f"achats{n}@municipalite.example.org"
-    pledges = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb"))
-    pledges.add(pledge(f"{n:032x}", email, institution=f"Municipalité numéro {n}", address_key=KEYS(email)))
+    pledges, now = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb")), datetime.now(UTC)
+    signed = Signed(f"Municipalité numéro {n}", InstitutionType.MUNICIPALITY, "01", email, "Directrice")
+    confirmed = confirmed_pledge(pledges, signed, now)
+    assert pledges.record_verdict(confirmed, Verdict(Verification.VERIFIED, now, "esbsl", BY_ORGANIZER))
     browser = Browser(aws, env, BASE_URL.removeprefix("http://"))
     assert sign_in(browser, email, NEW_INVITATION, say=False)
     return browser

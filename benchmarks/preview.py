@@ -73,6 +73,7 @@ from esja.model import (  # noqa: E402
     Tender,
     Text,
 )
+from esja.people.actor import Actor  # noqa: E402
 
 NOW = datetime(2026, 11, 16, 12, tzinfo=UTC)
 WARM_BUDGET_S, COLD_BUDGET_S = 0.300, 2.0
@@ -166,11 +167,13 @@ FORM = "/entreprise/profils/formulaire?lang=fr"
 @dataclass(frozen=True, slots=True)
 class World:
     """What a container finds, on a moto server: the tables and buckets of template.yaml, the snapshot a poll
-    wrote, the enterprise with its saved profiles, its manager signed in (their session's cookie and token)."""
+    wrote, the enterprise with its saved profiles, its manager signed in (their session's cookie and token,
+    and the Actor the web function makes of that session)."""
 
     env: dict[str, str]  # the web function's environment
     cookie: str
     token: str
+    manager: Actor
 
 
 @contextmanager
@@ -179,6 +182,8 @@ def moto_world(snapshot: bytes, saved: Sequence[Profile]) -> Iterator[World]:
     from esja.people.roles import Role, Roles
     from esja.signin.links import new_secret
     from esja.signin.model import Chosen, Session, SignInLink
+    from esja.signin.sessions import Sessions
+    from esja.store.audit_log import AuditLogStore
     from esja.store.colleagues import ColleagueStore
     from esja.store.enterprises import EnterpriseStore
     from esja.store.organizers import OrganizerStore
@@ -227,6 +232,9 @@ def moto_world(snapshot: bytes, saved: Sequence[Profile]) -> Iterator[World]:
             link = SignInLink("0" * 64, key, "fr", "", now, now + timedelta(minutes=15))
             sessions.put_link(link)
             assert sessions.open_session(link, session)
+            audit = Audit(AuditLogStore(names["AuditTable"], dynamodb), datetime.now)
+            signed_in = Sessions(sessions=sessions, roles=roles, audit=audit, clock=lambda: datetime.now(UTC))
+            as_manager = signed_in.actor(session, Role.ENTERPRISE, network=session.network)
             env = {
                 **function_environment(template, "WebFunction", resources),
                 **LOCAL_ENVIRONMENT,
@@ -237,7 +245,7 @@ def moto_world(snapshot: bytes, saved: Sequence[Profile]) -> Iterator[World]:
                 "POWERTOOLS_LOG_LEVEL": "CRITICAL",
                 "POWERTOOLS_METRICS_DISABLED": "true",
             }
-        yield World(env, cookie, session.csrf_token)
+        yield World(env, cookie, session.csrf_token, as_manager)
     finally:
         server.terminate()
         server.wait()
@@ -334,17 +342,19 @@ def warm_previews(
     the container has answered it before (the best of three), what each preview showed, and the requests."""
     from esja.bootstrap import aws_client, build_profile_space
     from esja.config import Settings
+    from esja.store.audit_log import AuditLogStore
     from esja.store.enterprises import EnterpriseStore
     from local.runtime import environment
-    from tests.fakes import FakeAuditLog, acting_for
 
     handle = web_handler(world.env)
     with environment(world.env):
         settings = Settings.from_env()
-        enterprises = EnterpriseStore(settings.enterprises_table, aws_client("dynamodb"))
+        dynamodb = aws_client("dynamodb")
+        enterprises = EnterpriseStore(settings.enterprises_table, dynamodb)
         versions = {s.profile.id: s.version for s in enterprises.stored_profiles(ENTERPRISE)}
         # What each page showed, read through the same use case (the page shows the first 30 of each list).
-        space = build_profile_space(settings, enterprises=enterprises, audit=Audit(FakeAuditLog(), datetime.now))
+        audit = Audit(AuditLogStore(settings.audit_table, dynamodb), datetime.now)
+        space = build_profile_space(settings, enterprises=enterprises, audit=audit)
         events = [preview_event(world, profile, versions[profile.id]) for profile, _ in pairs]
         for event in events:  # the container has answered before: the snapshot read, the tenders decoded
             handle(event)
@@ -358,7 +368,7 @@ def warm_previews(
             times.append(min(runs))
         shown = []
         for profile, _ in pairs:
-            result = space.preview.preview(acting_for(ENTERPRISE), profile_cells(profile), profile.id)
+            result = space.preview.preview(world.manager, profile_cells(profile), profile.id)
             assert isinstance(result, Preview), result
             shown.append(result)
     return times, shown, events

@@ -279,10 +279,11 @@ def on_the_demo_world() -> None:
 
     sys.path.insert(0, str(ROOT))
     import esja.bootstrap
+    from esja.signin.links import CSRF_FIELD, NEXT_FIELD, ROLE_FIELD, ROLE_PATH
+    from local.invitation_demo import Browser, hidden_fields, sign_in
     from local.runtime import local_aws
-    from local.serve import build_world
+    from local.serve import build_world, web_environment
     from local.world import COACH, ORGANIZER
-    from tests.space_web import SpaceWeb
 
     print("\nbuilding the demo's world on moto (make serve's)…", flush=True)
     with local_aws() as aws, contextlib.redirect_stdout(io.StringIO()):
@@ -291,11 +292,16 @@ def on_the_demo_world() -> None:
         esja.bootstrap._session().events.register(  # the web function's clients are made from this session
             "before-call", lambda model, **_: requests.update([f"{model.name}"])
         )
-        web = SpaceWeb(aws, people=False)
+        env = web_environment(aws, "http://127.0.0.1:3000")
         timed = []
         for email, organizer_id in ((COACH.email, "esbsl"), (ORGANIZER.email, "cesim")):
-            visitor = web.session_for(email, Role.ORGANIZER, organizer_id)
-            visitor.get("/organisation/")  # the container's cold start is not the report's
+            visitor = Browser(aws, env, "127.0.0.1:3000")
+            assert sign_in(visitor, email, "/organisation/", say=False)
+            if visitor.get("/organisation/")["statusCode"] == 303:  # more than one role: act as the organizer
+                token = hidden_fields(visitor.get(ROLE_PATH))[CSRF_FIELD]
+                chosen = {CSRF_FIELD: token, ROLE_FIELD: f"{Role.ORGANIZER}:{organizer_id}", NEXT_FIELD: ""}
+                visitor.post(ROLE_PATH, chosen)
+            assert visitor.get("/organisation/")["statusCode"] == 200  # the container's cold start is not the report's
             requests.clear()
             started = time.perf_counter()
             answer = visitor.get("/organisation/rapport")

@@ -180,18 +180,19 @@ def pledges_in_each_state(aws: LocalAws) -> None:
     store = PledgeStore(aws.resources.names["PledgesTable"], aws.client("dynamodb"))
     now = datetime.now(UTC)
     for state, signed in SIGNED.items():
-        confirmed = _confirmed(store, signed, now)
+        confirmed = confirmed_pledge(store, signed, now)
         if state is not Verification.TO_VERIFY:
             by, at = ("cesim" if signed.region == "06" else "esbsl"), now - timedelta(days=1)
             rejected = state is Verification.REJECTED
             verdict = Verdict(state, at, by, BY_ORGANIZER, REJECTION if rejected else "")
             store.record_verdict(confirmed, verdict, purge_at=at + REJECTED_RETENTION if rejected else None)
-    withdrawn = _confirmed(store, WITHDRAWN, now)
+    withdrawn = confirmed_pledge(store, WITHDRAWN, now)
     store.withdraw(withdrawn.id, now - timedelta(hours=5), now + WITHDRAWN_RETENTION)
     store.add(_pledge(now, PENDING))
 
 
-def _confirmed(store: PledgeStore, signed: Signed, now: datetime, *, target: int = 10) -> Pledge:
+def confirmed_pledge(store: PledgeStore, signed: Signed, now: datetime, *, target: int = 10) -> Pledge:
+    """A pledge signed three days before `now` and confirmed the day after, waiting to be verified."""
     pledge = _pledge(now, signed, target)
     store.add(pledge)
     confirmed = store.confirm(pledge, now - timedelta(days=2))
@@ -535,7 +536,7 @@ def an_edition_so_far(aws: LocalAws) -> None:
                 matches.mark_told(enterprise_id, f"match#{copy.key}", "demo", sent=True, reminded=False)
     store = PledgeStore(names["PledgesTable"], dynamodb)
     for signed, target, days_ago in PAST_PLEDGES:
-        confirmed = _confirmed(store, signed, now - timedelta(days=days_ago), target=target)
+        confirmed = confirmed_pledge(store, signed, now - timedelta(days=days_ago), target=target)
         verdict = Verdict(Verification.VERIFIED, now - timedelta(days=days_ago - 1), "esbsl", BY_ORGANIZER)
         store.record_verdict(confirmed, verdict)
     with environment(aws.environment("WeeklyDigestFunction")):
@@ -576,7 +577,7 @@ def the_results_of_ville_de_rimouski(aws: LocalAws) -> None:
     dynamodb, names, now = aws.client("dynamodb"), aws.resources.names, datetime.now(UTC)
     pledges = PledgeStore(names["PledgesTable"], dynamodb)
     signed = pledges.of_person(KEYS(INVITING.email))
-    pledge = pledges.get(signed[0]) if signed else _confirmed(pledges, RIMOUSKI, now)
+    pledge = pledges.get(signed[0]) if signed else confirmed_pledge(pledges, RIMOUSKI, now)
     assert pledge is not None
     if not pledge.is_verified_signatory:
         pledge = pledges.record_verdict(pledge, Verdict(Verification.VERIFIED, now, "esbsl", BY_ORGANIZER))

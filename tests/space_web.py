@@ -33,7 +33,7 @@ from esja.store.sessions import SessionStore
 from local.outbox import sent_emails
 from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY, people_of_the_spaces
-from tests.pledge_builders import BASE_URL, Fields, WebClient
+from tests.pledge_builders import BASE_URL, Fields, WebClient, main_of
 
 Answer = dict[str, Any]
 COOKIE = "esja_session"  # on http://127.0.0.1 (make serve): the relaxed name, without __Host-
@@ -195,9 +195,21 @@ def multipart_body(fields: Fields, files: Mapping[str, tuple[str, bytes]]) -> tu
 
 
 def main_text(answer: dict[str, Any]) -> str:
-    """The page's content as a reader sees its words (entities decoded, non-breaking spaces as spaces)."""
+    """The page's content as a reader sees its words, from <main> on (entities decoded, non-breaking spaces —
+    the typography's, narrow or not — as spaces)."""
+    return spaced(main_of(answer))
+
+
+def main_words(answer: dict[str, Any]) -> str:
+    """The words of the page's content alone, as read aloud: no tags, entities decoded, one space between."""
     body: str = answer["body"]
-    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ")
+    return " ".join(
+        spaced(html.unescape(re.sub(r"<[^>]+>", " ", body[body.index("<main") : body.index("</main>")]))).split()
+    )
+
+
+def spaced(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def location(answer: dict[str, Any]) -> str:

@@ -9,19 +9,27 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
+from esja.clock import TIME_ZONE
+from esja.store.pledges import PledgeStore
 from local.outbox import sent_emails, write_outbox
 from local.runtime import LocalAws, local_aws
 from local.serve import site_server
-from local.world import people_of_the_spaces
+from local.world import KEYS, people_of_the_spaces
+from tests.space_builders import pledge
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -100,11 +108,25 @@ DEVICES: dict[str, dict[str, Any]] = {
 }
 
 
+def new_context(browser: Any, device: str) -> Any:
+    """A new browser context (French Canadian locale) on a device of DEVICES."""
+    context = browser.new_context(locale="fr-CA", **DEVICES[device])
+    context.set_default_timeout(15_000)
+    return context
+
+
 @pytest.fixture(params=list(DEVICES))
 def page(browser: Any, request: Any) -> Iterator[Any]:
-    """A page of a new browser context, on a desktop and on a phone 390 px wide (French Canadian locale)."""
-    context = browser.new_context(locale="fr-CA", **DEVICES[request.param])
-    context.set_default_timeout(15_000)
+    """A page of a new browser context, on a desktop and on a phone 390 px wide."""
+    context = new_context(browser, request.param)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def other_page(browser: Any, page: Any, request: Any) -> Iterator[Any]:
+    """A second person's page beside `page` (a colleague at their own desk), on the same kind of device."""
+    context = new_context(browser, request.node.callspec.params["page"])
     yield context.new_page()
     context.close()
 
@@ -119,8 +141,7 @@ class Devices:
 
     def open(self, device: str, site: LocalSite, session_id: str = "") -> Any:
         """A page of a new context on `device`, holding the session's cookie when `session_id` is given."""
-        context = self._browser.new_context(locale="fr-CA", **DEVICES[device])
-        context.set_default_timeout(15_000)
+        context = new_context(self._browser, device)
         if session_id:
             context.add_cookies([{"name": "esja_session", "value": session_id, "url": site.base_url}])
         self._contexts.append(context)
@@ -164,3 +185,49 @@ def assert_accessible(page: Any, axe: Axe, where: str) -> None:
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == [], where
     widths = page.evaluate("({document: document.documentElement.scrollWidth, body: document.body.scrollWidth})")
     assert max(widths.values()) <= page.viewport_size["width"], (where, widths)
+
+
+def a_verified_signatory(site: LocalSite, email: str, institution: str) -> None:
+    """A pledge of an institution of its own (in region 01), confirmed and verified: on the registry, its signer
+    may use the space. Each test that changes a pledge, or posts invitations, has its own."""
+    store = PledgeStore(site.aws.resources.names["PledgesTable"], site.aws.client("dynamodb"))
+    signed = pledge(f"p-{KEYS(email)[:12]}", email, institution=institution, address_key=KEYS(email))
+    store.add(signed)
+    assert signed.verdict and store.record_verdict(signed, signed.verdict), "on the registry"
+
+
+def landed(site: LocalSite, to: str, *words: str, seconds: float = 10) -> str:
+    """The e-mail to `to` in the outbox whose subject or plain text says every one of `words`, once the queues
+    played after the request have sent it (waiting up to `seconds`): its subject and plain text."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for written in sorted(site.outbox.glob(f"*-{to}-*.eml")):
+            message = message_from_bytes(written.read_bytes(), policy=policy.default)
+            assert isinstance(message, EmailMessage)
+            plain = message.get_body(preferencelist=("plain",))
+            text = f"{message['Subject']}\n{plain.get_content() if plain else ''}"
+            if all(word in text for word in words):
+                return text
+        time.sleep(0.2)
+    raise AssertionError(f"no e-mail to {to} saying {words}: {sorted(p.name for p in site.outbox.glob('*.eml'))}")
+
+
+def post_invitation(page: Any, title: str, *, days: int = 15) -> None:
+    """From the signatory's invitations, one posted in French, closing in `days` days (fill_invitation)."""
+    page.get_by_role("link", name="Publier une invitation").click()
+    fill_invitation(page, title, (datetime.now(UTC) + timedelta(days=days)).astimezone(TIME_ZONE).date())
+    page.get_by_role("button", name="Publier l'invitation").click()
+    expect(page.get_by_role("status")).to_contain_text("Invitation publiée")
+
+
+def fill_invitation(page: Any, title: str, closing: date, title_label: str = "Titre en français") -> None:
+    """The invitation form filled: a request for quotes for building cleaning in Rimouski (the demo enterprise's
+    profile matches it), closing on `closing` at 14 h."""
+    page.get_by_label(title_label).fill(title)
+    page.locator("#description_fr").fill("Entretien ménager hebdomadaire des planchers et des salles de toilettes.")
+    page.locator("#codes").fill("76111500")
+    page.locator("#category").select_option("services")
+    page.locator("#municipality").fill("Rimouski")
+    page.locator("#closing_date").fill(closing.isoformat())
+    page.locator("#closing_time").fill("14:00")
+    page.locator("#answer_email").fill("approvisionnement@rimouski.example.org")

@@ -16,9 +16,8 @@ from playwright.sync_api import expect
 
 from esja.clock import TIME_ZONE
 from esja.people.roles import Role
-from local.world import KEYS
-from tests.browser.conftest import PHONE, LocalSite, assert_accessible
-from tests.browser.test_invitation_pages import alert_in
+from local.world import ENTERPRISE, KEYS
+from tests.browser.conftest import PHONE, LocalSite, assert_accessible, landed
 from tests.browser.test_profile_pages import assert_accessible_as_served
 from tests.space_builders import pledge
 from tests.space_web import SpaceWeb
@@ -96,7 +95,7 @@ def test_a_signatory_finds_the_code_by_words_and_the_matched_enterprise_is_told(
 
     page.get_by_role("button", name=words["post"]).click()
     expect(page.get_by_role("status")).to_contain_text(words["published"])
-    alert_in(spaces.outbox, title)
+    landed(spaces, ENTERPRISE.email, title)
     page.get_by_role("status").get_by_role("link", name=title).click()
     expect(page.locator("main")).to_contain_text("76111500")
     assert_accessible(page, axe, "the public page, the code shown")
@@ -124,6 +123,6 @@ def test_without_javascript_the_server_searches_and_the_code_is_posted(browser: 
 
         page.get_by_role("button", name="Publier l'invitation").click()
         expect(page.get_by_role("status")).to_contain_text("Invitation publiée")
-        alert_in(spaces.outbox, title)
+        landed(spaces, ENTERPRISE.email, title)
     finally:
         context.close()

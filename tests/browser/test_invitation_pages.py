@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import UTC, datetime, timedelta
-from email import message_from_string, policy
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +18,7 @@ from playwright.sync_api import expect
 from esja.clock import TIME_ZONE
 from local.outbox import sent_emails
 from local.world import SIGNATORY, people_of_the_spaces
-from tests.browser.conftest import LocalSite, assert_accessible, link_to
+from tests.browser.conftest import LocalSite, assert_accessible, fill_invitation, landed, link_to
 
 ENTERPRISE_INBOX = "direction.monchoix@example.org"  # Les Ateliers Mon Choix: cleaning services in region 01
 WORDS = {
@@ -52,22 +49,6 @@ def spaces(site: LocalSite) -> LocalSite:
     return site
 
 
-def alert_in(outbox: Path, title: str, seconds: float = 10) -> Path:
-    """The matched enterprise's alert, once the queues played after the post have sent it."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for found in outbox.glob("*.eml"):
-            text = found.read_bytes().decode("ascii", "replace")  # MIME: the subject is encoded (RFC 2047)
-            if ENTERPRISE_INBOX in found.name and title in _subject(text):
-                return found
-        time.sleep(0.2)
-    raise AssertionError(f"no alert to {ENTERPRISE_INBOX} in {outbox}: {sorted(p.name for p in outbox.glob('*'))}")
-
-
-def _subject(raw: str) -> str:
-    return str(message_from_string(raw, policy=policy.default)["Subject"])
-
-
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_signatory_posts_an_invitation_and_the_matched_enterprise_is_told(
     spaces: LocalSite, page: Any, lang: str
@@ -85,15 +66,8 @@ def test_a_signatory_posts_an_invitation_and_the_matched_enterprise_is_told(
     expect(page).to_have_url(re.compile(r"/signataire/invitations/nouvelle"))
     assert_accessible(page, axe, "the invitation form")
 
-    yesterday = (datetime.now(TIME_ZONE) - timedelta(days=1)).date().isoformat()
-    page.get_by_label(words["title"]).fill(title)
-    page.locator("#description_fr").fill("Nettoyage hebdomadaire des planchers et des salles de toilettes.")
-    page.locator("#codes").fill("76111500")
-    page.locator("#category").select_option("services")
-    page.locator("#municipality").fill("Rimouski")
-    page.locator("#closing_date").fill(yesterday)
-    page.locator("#closing_time").fill("14:00")
-    page.locator("#answer_email").fill("achats@cegep-rimouski.example.org")
+    yesterday = (datetime.now(TIME_ZONE) - timedelta(days=1)).date()
+    fill_invitation(page, title, yesterday, words["title"])
     page.get_by_role("button", name=words["post"]).click()
     expect(page.locator("#error-summary")).to_contain_text(words["errors"])
     expect(page.locator("#closing_date-error")).to_contain_text(words["past"])
@@ -106,7 +80,7 @@ def test_a_signatory_posts_an_invitation_and_the_matched_enterprise_is_told(
     expect(page.get_by_role("status")).to_contain_text(words["published"])
     assert_accessible(page, axe, "the list, the invitation published")
 
-    alert_in(site.outbox, title)
+    landed(site, ENTERPRISE_INBOX, title)  # the alert, sent by the queues played after the post
     page.get_by_role("status").get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator("main")).to_contain_text("Cégep de Rimouski")

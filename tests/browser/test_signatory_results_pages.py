@@ -7,7 +7,7 @@ of the way."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from esja.clock import TIME_ZONE
 from local.outbox import sent_emails
 from local.world import INVITING, the_results_of_ville_de_rimouski
-from tests.browser.conftest import LocalSite, assert_accessible, link_to
+from tests.browser.conftest import LocalSite, assert_accessible, link_to, post_invitation
 
 THIS_YEAR = datetime.now(TIME_ZONE).year
 
@@ -50,20 +50,7 @@ def test_a_signatory_posts_an_invitation_sees_who_fits_and_its_yearly_report(sig
     # An invitation, posted from the space's form: it is the institution's too.
     title = f"Entretien des patinoires extérieures ({width})"
     page.get_by_role("navigation").get_by_role("link", name="Mes invitations").click()
-    page.get_by_role("link", name="Publier une invitation").click()
-    closing = (datetime.now(UTC) + timedelta(days=15)).astimezone(TIME_ZONE).date().isoformat()
-    page.get_by_label("Titre en français").fill(title)
-    page.locator("#description_fr").fill(
-        "Déneigement et arrosage des patinoires extérieures des parcs, de décembre à mars."
-    )
-    page.locator("#codes").fill("76111500")
-    page.locator("#category").select_option("services")
-    page.locator("#municipality").fill("Rimouski")
-    page.locator("#closing_date").fill(closing)
-    page.locator("#closing_time").fill("14:00")
-    page.locator("#answer_email").fill("approvisionnement@ville.rimouski.example.org")
-    page.get_by_role("button", name="Publier l'invitation").click()
-    expect(page.get_by_role("status")).to_contain_text("Invitation publiée")
+    post_invitation(page, title)
 
     page.get_by_role("navigation").get_by_role("link", name="Qui convient").click()
     expect(page.get_by_role("heading", name=title)).to_be_visible()

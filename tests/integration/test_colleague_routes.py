@@ -17,8 +17,8 @@ from local import feedback_case
 from local.outbox import sent_emails
 from local.runtime import LocalAws
 from local.world import COACH, COLLEAGUE, ENTERPRISE, KEYS, ORGANIZER
-from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped, main_text
-from tests.space_web import SpaceWeb, location
+from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped
+from tests.space_web import SpaceWeb, location, main_text
 
 MON_CHOIX = feedback_case.ENTERPRISE_ID
 LIST = "/entreprise/collegues"

@@ -20,9 +20,9 @@ from esja.pledges.model import Pledge, Stage
 from esja.store.organizers import OrganizerStore
 from local.outbox import sent_emails
 from local.runtime import LocalAws, environment
-from tests.integration.test_space_routes import MARKUP, assert_escaped, main_text
+from tests.integration.test_space_routes import MARKUP, assert_escaped
 from tests.pledge_builders import event, form_body
-from tests.space_web import SpaceWeb, Visitor, location
+from tests.space_web import SpaceWeb, Visitor, location, main_text
 
 PLEDGES = "/organisation/engagements"
 DOMAINS = "/organisation/domaines"

@@ -5,7 +5,6 @@ signatory's session refused; no session sent to sign in; hostile query values ne
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 import subprocess
@@ -32,7 +31,7 @@ from local.runtime import ROOT, LocalAws, environment, local_aws
 from local.world import KEYS, SIGNATORY
 from tests.digest_builders import DIGEST, ENV, RECENT, in_regions, tender
 from tests.moto_tables import MotoTables
-from tests.space_web import SpaceWeb, Visitor, location
+from tests.space_web import SpaceWeb, Visitor, location, main_words
 
 PAGES = ["/organisation/flux", "/organisation/sommaires", "/organisation/rapport"]
 ESBSL_DIGEST = f"/organisation/sommaires/esbsl/{RECENT}"
@@ -83,13 +82,6 @@ def people(web: SpaceWeb) -> dict[str, Visitor]:
     return web.console_people()
 
 
-def main_text(answer: dict[str, Any]) -> str:
-    """The page's content as a reader sees its words: no tags, entities decoded, spaces as spaces."""
-    body: str = answer["body"]
-    words = html.unescape(re.sub(r"<[^>]+>", " ", body[body.index("<main") : body.index("</main>")]))
-    return " ".join(words.replace("\u00a0", " ").replace("\u202f", " ").split())
-
-
 def total(answer: dict[str, Any], row: str) -> str:
     found = re.search(rf'<th scope="row">{re.escape(row)}</th><td class="number">([^<]*)</td>', answer["body"])
     assert found, row
@@ -99,7 +91,7 @@ def total(answer: dict[str, Any], row: str) -> str:
 def test_the_feeds_page_shows_late_and_failing_feeds_and_their_errors(people: dict[str, Visitor]) -> None:
     answer = people["cesim"].get("/organisation/flux")
 
-    text = main_text(answer)
+    text = main_words(answer)
     assert answer["statusCode"] == 200
     assert "SEAO (avis hebdomadaires) En retard" in text and "aucun fichier hebdomadaire depuis plus de 8 jours" in text
     assert "AchatsCanada — nouveaux avis En échec" in text and "HTTP 503 <b>" in text
@@ -142,8 +134,8 @@ def test_each_organizer_gets_their_regions_report(people: dict[str, Visitor]) ->
         total(esbsl, "Nouveaux appels d'offres au Québec") == total(cesim, "Nouveaux appels d'offres au Québec") == "3"
     )
     assert total(esbsl, "Entreprises alertées") == "1" and total(cesim, "Entreprises alertées") == "0"
-    assert "Cégep de Rimouski" in main_text(esbsl) and "Cégep de Rimouski" not in main_text(cesim)
-    assert "Chiffres calculés à l'instant" in main_text(esbsl)
+    assert "Cégep de Rimouski" in main_words(esbsl) and "Cégep de Rimouski" not in main_words(cesim)
+    assert "Chiffres calculés à l'instant" in main_words(esbsl)
 
 
 def test_the_report_as_csv_carries_the_same_figures_and_is_not_audited(
@@ -185,7 +177,7 @@ def test_bad_report_dates_are_a_clear_400_tied_to_their_fields(
 ) -> None:
     answer = people["esbsl"].get(f"/organisation/rapport?{query}")
 
-    assert answer["statusCode"] == 400 and message in main_text(answer)
+    assert answer["statusCode"] == 400 and message in main_words(answer)
     if "format" not in query:
         assert 'aria-invalid="true" aria-describedby="range-error"' in answer["body"]
 

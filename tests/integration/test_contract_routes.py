@@ -16,8 +16,8 @@ from esja.store.digest_sources import MatchHistory
 from local import feedback_case
 from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, ORGANIZER
-from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped, main_text
-from tests.space_web import SpaceWeb, location
+from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped
+from tests.space_web import SpaceWeb, location, main_text
 
 MON_CHOIX = feedback_case.ENTERPRISE_ID
 LIST, ANSWER = "/entreprise/contrats", "/entreprise/contrats/reponse"

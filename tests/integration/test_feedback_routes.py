@@ -20,9 +20,9 @@ from esja.tokens import SigningKeys
 from local import feedback_case
 from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, ORGANIZER
-from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped, main_text
+from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped
 from tests.pledge_builders import BASE_URL
-from tests.space_web import SpaceWeb, location
+from tests.space_web import SpaceWeb, location, main_text
 
 ENTERPRISE_ID, PROFILE_ID = feedback_case.ENTERPRISE_ID, feedback_case.PROFILE_ID
 WINDOWS = f"seao:{feedback_case.ANSWERS[3].native_id}"

@@ -24,12 +24,11 @@ from tests.integration.test_invitation_space_routes import (
     NEW,
     Signatories,
     fields,
-    main_text,
     posted_id,
 )
 from tests.integration.test_profile_routes import text
 from tests.moto_tables import MotoTables
-from tests.space_web import location
+from tests.space_web import location, main_text
 
 CODES = "/signataire/codes"
 

@@ -4,7 +4,6 @@ a pledge withdrawn or no longer verified loses the space at once; hostile values
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from local.runtime import LocalAws, local_aws
 from local.world import ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
 from tests.invitation_builders import invitation_fields
 from tests.space_builders import pledge
-from tests.space_web import SpaceWeb, Visitor, location
+from tests.space_web import SpaceWeb, Visitor, location, main_text
 
 LIST, NEW = "/signataire/invitations", "/signataire/invitations/nouvelle"
 MATANE = "achats@ville.matane.example.org"
@@ -35,11 +34,6 @@ def fields(**overrides: Any) -> dict[str, Any]:
     """The form as the browser posts it: one value per field, codes typed together."""
     sent = invitation_fields(datetime.now(UTC) + timedelta(days=10), **overrides)
     return {k: "; ".join(v) if not isinstance(v, str) else v for k, v in sent.items()}
-
-
-def main_text(answer: dict[str, Any]) -> str:
-    body: str = answer["body"]
-    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ")
 
 
 def posted_id(answer: dict[str, Any]) -> str:

@@ -4,10 +4,8 @@ forged forms answered with a clear page, a 4xx, and nothing changed."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -18,18 +16,12 @@ from local.outbox import sent_emails
 from local.runtime import LocalAws, environment
 from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
 from tests.pledge_builders import WEB, form_post
-from tests.space_web import SpaceWeb, location
+from tests.space_web import SpaceWeb, location, main_text
 
 
 @pytest.fixture
 def web(aws: LocalAws) -> SpaceWeb:
     return SpaceWeb(aws)
-
-
-def main_text(answer: dict[str, Any]) -> str:
-    """The page's content as a reader sees its words (entities decoded, non-breaking spaces as spaces)."""
-    body: str = answer["body"]
-    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ")
 
 
 def set_item(web: SpaceWeb, item_id: str, **values: dict[str, str]) -> None:

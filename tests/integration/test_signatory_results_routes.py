@@ -6,11 +6,9 @@ form; hostile values never a 5xx, never raw."""
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +22,7 @@ from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, INVITING, KEYS, ORGANIZER, SIGNATORY, the_results_of_ville_de_rimouski
 from tests.pledge_builders import BASE_URL
 from tests.space_builders import pledge
-from tests.space_web import SpaceWeb, Visitor, location
+from tests.space_web import SpaceWeb, Visitor, location, main_text
 from tests.tokens import altered
 
 PLEDGE, COLLEAGUES, REMOVE, WITHDRAW = (
@@ -40,11 +38,6 @@ MATANE = "achats@ville.matane.example.org"
 LISTED_CONTACT = "info@ateliersmonchoix.example.org"  # what Les Ateliers Mon Choix shows in the directory
 LAST_YEAR = datetime.now(UTC).year - 1
 MARKUP = ("<script>alert(1)</script>", "'\"><img src=x onerror=alert(1)>")
-
-
-def main_text(answer: dict[str, Any]) -> str:
-    body: str = answer["body"]
-    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def report_fields(**overrides: str) -> dict[str, str]:

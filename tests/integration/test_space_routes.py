@@ -3,7 +3,6 @@ clear page, never a 5xx, nothing changed; what is changed is written to the audi
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 from esja.people.roles import Role
 from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
-from tests.space_web import SpaceWeb, Visitor, location
+from tests.space_web import SpaceWeb, Visitor, location, main_text
 
 # Each space's pages, and who may see them.
 SPACE_PAGES = {
@@ -40,12 +39,6 @@ def people(web: SpaceWeb) -> dict[Role, Visitor]:
         Role.ENTERPRISE: web.session_for(ENTERPRISE.email, Role.ENTERPRISE, "ateliers-mon-choix"),
         Role.SIGNATORY: web.session_for(SIGNATORY.email, Role.SIGNATORY, pledge_id),
     }
-
-
-def main_text(answer: dict[str, Any]) -> str:
-    """The page's content as a reader sees its words (entities decoded, non-breaking spaces as spaces)."""
-    body: str = answer["body"]
-    return html.unescape(body[body.index("<main") :]).replace("\u00a0", " ")
 
 
 @pytest.mark.parametrize("role", list(SPACE_PAGES))

@@ -19,8 +19,7 @@ from local.runtime import LocalAws
 from local.world import COACH
 from tests.alert_builders import AlertWorld, enterprise, subscriber, tender
 from tests.digest_builders import DIGEST, ENV, DigestWorld
-from tests.integration.test_space_routes import main_text
-from tests.space_web import SpaceWeb
+from tests.space_web import SpaceWeb, main_text
 
 JULIE = "julie@coop-proprete.example.org"
 BADGE = "Acheteur signataire de la Déclaration d'engagement"

@@ -28,10 +28,9 @@ from esja.directory.listing import (
     categories_of,
     families_of,
 )
-from esja.enterprise_space.home import EnterpriseReader
+from esja.enterprise_space.home import EnterpriseReader, own_enterprise
 from esja.model import Enterprise, Text
-from esja.people.actor import Actor, NotAllowed
-from esja.people.roles import Role
+from esja.people.actor import Actor
 from esja.pledges.form import CHECKED
 
 CONSENT_FIELD = "consentement"
@@ -120,12 +119,12 @@ class ListingSpace:
         self._clock = clock
 
     def show(self, actor: Actor) -> ListingPage:
-        enterprise = self._own(actor)
+        enterprise = own_enterprise(actor, self._enterprises)
         return self._page(enterprise, self._listings.record(enterprise.id))
 
     def preview(self, actor: Actor, fields: Mapping[str, Sequence[str]]) -> ListingPage:
         """How the listing would look in the directory; nothing is saved."""
-        enterprise = self._own(actor)
+        enterprise = own_enterprise(actor, self._enterprises)
         record = self._listings.record(enterprise.id)
         form = self._read(enterprise, fields)
         listing, shown_as = form.details, (enterprise.id, enterprise.name, enterprise.legal_form)
@@ -133,7 +132,7 @@ class ListingSpace:
         return self._page(enterprise, record, form, preview=preview)
 
     def save(self, actor: Actor, fields: Mapping[str, Sequence[str]]) -> ListingPage:
-        enterprise = self._own(actor)
+        enterprise = own_enterprise(actor, self._enterprises)
         record = self._listings.record(enterprise.id)
         form = self._read(enterprise, fields)
         if form.details is None:
@@ -146,7 +145,7 @@ class ListingSpace:
 
     def publish(self, actor: Actor, fields: Mapping[str, Sequence[str]]) -> ListingPage:
         """The enterprise chooses to appear, having ticked the consent shown under `WORDING_FIELD`'s version."""
-        enterprise = self._own(actor)
+        enterprise = own_enterprise(actor, self._enterprises)
         record = self._listings.record(enterprise.id)
         refusal = self._refusal(enterprise, record, fields)
         if refusal is not Notice.NONE or record is None or record.listed:
@@ -161,7 +160,7 @@ class ListingSpace:
 
     def unpublish(self, actor: Actor) -> ListingPage:
         """The enterprise withdraws its choice: the listing leaves the directory at once (it stays saved)."""
-        enterprise = self._own(actor)
+        enterprise = own_enterprise(actor, self._enterprises)
         record = self._listings.record(enterprise.id)
         if record is None or not record.listed:
             return self._page(enterprise, record, notice=Notice.UNPUBLISHED)
@@ -172,13 +171,6 @@ class ListingSpace:
             return self._page(enterprise, self._listings.record(enterprise.id), notice=Notice.CONFLICT)
         self._record(actor, "listing.unpublish", withdrawn)
         return self._page(enterprise, withdrawn, notice=Notice.UNPUBLISHED)
-
-    def _own(self, actor: Actor) -> Enterprise:
-        actor.require(Role.ENTERPRISE)
-        enterprise = self._enterprises.enterprise(actor.item_id)
-        if enterprise is None:  # removed since the request's role check
-            raise NotAllowed("the enterprise is gone", hidden=True)
-        return enterprise
 
     def _read(self, enterprise: Enterprise, fields: Mapping[str, Sequence[str]]) -> ListingForm:
         own = families_of(self._enterprises.profiles_of(enterprise.id))

@@ -31,9 +31,10 @@ from esja.digest.week_data import (
 from esja.digest.weeks import Week
 from esja.enterprise_space.contracts import DENIED
 from esja.model import Status, Tender
-from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, store_error
 from esja.store.matches import items_of
 from esja.store.tenders import opened_at
+from esja.store.writes import put_once
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -146,15 +147,7 @@ class MatchHistory:
             item["awarded_on"] = {"S": won.awarded_on.isoformat()}
         if won.found_at is not None:  # recorded before it was kept: counted by recorded_at, days later
             item["found_at"] = {"S": won.found_at.isoformat()}
-        try:
-            self._client.put_item(
-                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(enterprise_id)"
-            )
-        except AWS_ERRORS as error:
-            if error_code(error) == CONDITION_FAILED:
-                return False
-            raise store_error(error, "recording a contract won") from error
-        return True
+        return put_once(self._client, self._table, item, key="enterprise_id", action="recording a contract won")
 
     def _items(self, enterprise_id: str) -> list[dict[str, Any]]:
         """Every item of the enterprise, with only what the digest and the report count them by (not the

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from esja.directory.listing import ChoiceKind, Listing, ListingChoice, ListingRecord, TakeDown
 from esja.model import Category, LegalForm, Text
-from esja.store.errors import AWS_ERRORS, error_code, store_error
+from esja.store.errors import AWS_ERRORS, cancelled_by_condition, error_code, store_error
 from esja.store.queries import query_all
 
 if TYPE_CHECKING:
@@ -162,12 +162,9 @@ class DirectoryStore:
             try:
                 self._client.transact_write_items(TransactItems=actions)
             except AWS_ERRORS as error:
-                if error_code(error) != "TransactionCanceledException":
-                    raise store_error(error, action) from error
-                reasons = {r.get("Code") for r in error.response.get("CancellationReasons", [])}  # type: ignore[union-attr]
-                if "ConditionalCheckFailed" in reasons:
+                if cancelled_by_condition(error):
                     return False
-                if attempt + 1 == CONFLICT_ATTEMPTS:
+                if error_code(error) != "TransactionCanceledException" or attempt + 1 == CONFLICT_ATTEMPTS:
                     raise store_error(error, action) from error
             else:
                 return True

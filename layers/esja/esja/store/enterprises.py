@@ -21,7 +21,7 @@ from esja.enterprise_space.profile_store import StoredProfile
 from esja.matching.enterprise_book import SaveSummary
 from esja.model import Category, Consent, Enterprise, Profile, Subscriber
 from esja.store.batches import Batches
-from esja.store.errors import AWS_ERRORS, error_code, store_error
+from esja.store.errors import AWS_ERRORS, cancelled_by_condition, store_error
 from esja.store.queries import query_all
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class EnterpriseStore:
         try:
             self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
         except AWS_ERRORS as error:
-            if error_code(error) == "TransactionCanceledException" and _condition_failed(error):
+            if cancelled_by_condition(error):
                 return False
             raise store_error(error, action) from error
         return True
@@ -266,11 +266,6 @@ def _version(data: str) -> str:
 
 def _stored(data: str) -> StoredProfile:
     return StoredProfile(profile_from_json(data), _version(data))
-
-
-def _condition_failed(error: Exception) -> bool:
-    reasons = getattr(error, "response", {}).get("CancellationReasons", [])
-    return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons)
 
 
 def _item(enterprise_id: str, item: str, data: str) -> dict[str, Any]:

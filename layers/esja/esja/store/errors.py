@@ -28,6 +28,15 @@ def error_code(error: ClientError | BotoCoreError) -> str:
     return str(error.response.get("Error", {}).get("Code", "")) if isinstance(error, ClientError) else ""
 
 
+def cancelled_by_condition(error: ClientError | BotoCoreError) -> bool:
+    """A transaction AWS cancelled because one of its conditions failed (not for a conflict with another
+    transaction, which is worth a retry or a StoreError)."""
+    reasons = error.response.get("CancellationReasons", []) if isinstance(error, ClientError) else []
+    return error_code(error) == "TransactionCanceledException" and any(
+        reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
+    )
+
+
 def store_error(error: ClientError | BotoCoreError, action: str) -> StoreError:
     code = error_code(error)
     kind = Throttled if code in THROTTLING_CODES else StoreError

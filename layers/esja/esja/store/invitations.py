@@ -28,7 +28,7 @@ from esja.signatory_space.invitation import (
     InvitationDetails,
     InvitationStatus,
 )
-from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, cancelled_by_condition, error_code, store_error
 from esja.store.tenders import tender_item
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 FEED = "invitations"  # the one partition of the `published` index (a few hundred invitations a year)
 RETENTION_AFTER_CLOSING = timedelta(days=731)
-_CANCELLED_BY_CONDITION = "TransactionCanceledException"
 
 
 class InvitationStore:
@@ -115,7 +114,7 @@ class InvitationStore:
         try:
             self._client.transact_write_items(TransactItems=items)
         except AWS_ERRORS as error:
-            if error_code(error) == _CANCELLED_BY_CONDITION and _condition_failed(error):
+            if cancelled_by_condition(error):
                 return False
             raise store_error(error, action) from error
         return True
@@ -139,11 +138,6 @@ class InvitationStore:
 def _kept(item: dict[str, Any]) -> bool:
     """Past its retention, the TTL deletes an item within days; until then it no longer exists for us."""
     return int(item["expires_at"]["N"]) > time.time()
-
-
-def _condition_failed(error: Exception) -> bool:
-    reasons = getattr(error, "response", {}).get("CancellationReasons", [])
-    return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
 
 
 def _item(invitation: Invitation) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from esja.model import Match
 from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 from esja.store.queries import Item, query_all
+from esja.store.writes import put_once
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -61,7 +62,7 @@ class MatchStore:
             "alert_state": {"S": "pending"},
             "open_since": {"S": now.isoformat()},
         }
-        return self._put_once(item)
+        return put_once(self._client, self._table, item, key="enterprise_id", action="recording a match")
 
     def record_update(self, enterprise_id: str, tender_key: str, change: str, tender_hash: str, now: datetime) -> bool:
         """Note that a matched tender changed (amended, cancelled…), once per content version."""
@@ -76,7 +77,7 @@ class MatchStore:
             "alert_state": {"S": "pending"},
             "open_since": {"S": now.isoformat()},
         }
-        return self._put_once(item)
+        return put_once(self._client, self._table, item, key="enterprise_id", action="recording a match")
 
     def enterprises_matched(self, tender_key: str) -> list[str]:
         found: set[str] = set()
@@ -165,17 +166,6 @@ class MatchStore:
 
     def _items_of(self, enterprise_id: str, prefix: str, **options: Any) -> list[dict[str, Any]]:
         return items_of(self._client, self._table, enterprise_id, prefix, ConsistentRead=True, **options)
-
-    def _put_once(self, item: dict[str, Any]) -> bool:
-        try:
-            self._client.put_item(
-                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(enterprise_id)"
-            )
-        except AWS_ERRORS as error:
-            if error_code(error) == CONDITION_FAILED:
-                return False
-            raise store_error(error, "recording a match") from error
-        return True
 
 
 def delete_items_of(

@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from esja.sends import SendKey
-from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
+from esja.store.errors import AWS_ERRORS, store_error
 from esja.store.queries import Item, query_all
 from esja.store.send_records import SendRecords
+from esja.store.writes import put_once
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -64,13 +65,7 @@ class NoticeStops:
 
     def opt_out(self, address_key: str, *, how: str, at: datetime) -> bool:
         item = _stop(address_key) | {"at": {"S": at.astimezone(UTC).isoformat(timespec="seconds")}, "how": {"S": how}}
-        try:
-            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except AWS_ERRORS as error:
-            if error_code(error) == CONDITION_FAILED:
-                return False
-            raise store_error(error, "recording a notice stop") from error
-        return True
+        return put_once(self._client, self._table, item, key="pk", action="recording a notice stop")
 
 
 def _stop(address_key: str) -> Item:

@@ -31,6 +31,7 @@ from esja.model import Consent
 from esja.store.batches import Batches
 from esja.store.errors import AWS_ERRORS, CONDITION_FAILED, error_code, store_error
 from esja.store.queries import query_all
+from esja.store.writes import put_once
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -231,13 +232,7 @@ class SubscriptionStore:
             "event_id": {"S": event_id},
             "at": {"S": at.isoformat()},
         }
-        try:
-            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except AWS_ERRORS as error:
-            if error_code(error) == CONDITION_FAILED:
-                return False
-            raise store_error(error, "suppressing an address") from error
-        return True
+        return put_once(self._client, self._table, item, key="pk", action="suppressing an address")
 
     # --- moving to the keyed hash (esja.people.rekey; the command line only) ---
 
@@ -247,7 +242,8 @@ class SubscriptionStore:
         items = self._items(old_key)
         try:
             for item in items:
-                self._put_once(item | {"pk": {"S": _pk(new_key)}})
+                moved = item | {"pk": {"S": _pk(new_key)}}
+                put_once(self._client, self._table, moved, key="pk", action="moving a subscriber to its new key")
                 if item["sk"]["S"] == "state#subscriber":
                     self._client.put_item(
                         TableName=self._table,
@@ -325,16 +321,6 @@ class SubscriptionStore:
             )
         except AWS_ERRORS as error:
             raise store_error(error, f"updating {sk.split('#', maxsplit=1)[0]}") from error
-
-    def _put_once(self, item: dict[str, Any]) -> bool:
-        """Written unless an item has its key: False then (other failures are the caller's to word)."""
-        try:
-            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except AWS_ERRORS as error:
-            if error_code(error) == CONDITION_FAILED:
-                return False
-            raise
-        return True
 
     def _log_consent(self, address_key: str, consent: ConsentRef, now: datetime) -> None:
         try:
