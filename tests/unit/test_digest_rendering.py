@@ -162,3 +162,12 @@ def test_an_empty_week_renders_in_both_languages(organizer) -> None:  # type: ig
     email = compose_digest(build_digest(WeekFacts(week_data()), organizer), archive_url="", sender=SENDER)
 
     assert "8. " in email.text and "</html>" in email.html
+
+
+def test_an_organizer_who_lists_no_region_reads_every_regions_digest_as_the_console_shows_them() -> None:
+    everywhere = compose_digest(digest(replace(ESBSL, regions=())), archive_url=ARCHIVE_URL, sender=SENDER)
+    all_of_quebec = compose_digest(digest(replace(ESBSL, regions=("QC",))), archive_url=ARCHIVE_URL, sender=SENDER)
+    one_region = compose_digest(digest(ESBSL), archive_url=ARCHIVE_URL, sender=SENDER)
+
+    assert "tout le Québec" in plain(everywhere.text)
+    assert everywhere.text == all_of_quebec.text and everywhere.text != one_region.text

@@ -124,7 +124,7 @@ def digest_context(digest: Digest, lang: str, sender: SenderIdentity) -> dict[st
         "week": week_name(digest.week, lang),
         "as_of": l10n.date_time(digest.as_of, lang),
         "organizer": digest.organizer.name,
-        "regions": ", ".join(_region(code, lang) for code in digest.organizer.regions),
+        "regions": ", ".join(_region(code, lang) for code in digest.organizer.region_codes),
         "sender": sender,
         "new": {
             "in_quebec": figure(new.in_quebec, lang),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from esja.matching.regions import ALL_QUEBEC, serves_any
+from esja.matching.regions import ALL_QUEBEC, covers_every_region, serves_any
 from esja.model import Enterprise, Language, Scope, Tender
 
 
@@ -16,10 +16,15 @@ class Organizer:
     # Personal information (a staff member's address): kept out of repr, hence out of logs.
     email: str = field(repr=False)
     language: Language = "fr"
-    regions: tuple[str, ...] = ()  # "01" … "17", or "QC": all of Québec
+    regions: tuple[str, ...] = ()  # "01" … "17", or "QC": all of Québec (as none listed, as in the console)
+
+    @property
+    def region_codes(self) -> tuple[str, ...]:
+        """The regions the digest names: all of Québec for whoever lists none."""
+        return (ALL_QUEBEC,) if covers_every_region(self.regions) else self.regions
 
     def covers(self, code: str) -> bool:
-        return ALL_QUEBEC in self.regions or code in self.regions
+        return covers_every_region(self.regions) or code in self.regions
 
     def covers_tender(self, tender: Tender) -> bool:
         """The tender takes place in one of the organizer's regions (Québec- or Canada-wide notices do

@@ -1,5 +1,6 @@
 """The organizers' spreadsheet (docs/organizers-csv.md): one row per organizer, with the columns
-organizer_id, name, email, language (fr/en) and regions (« 01; 11 », or QC for all of Québec).
+organizer_id, name, email, language (fr/en) and regions (« 01; 11 », or QC for all of Québec; left empty, every
+region too, as in the console).
 
 The file is the whole list: all or nothing, every error listed with its line and column.
 """
