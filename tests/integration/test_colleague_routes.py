@@ -9,24 +9,17 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-import pytest
 from hypothesis import given
 
 from esja.people.roles import Role
 from local import feedback_case
 from local.outbox import sent_emails
-from local.runtime import LocalAws
 from local.world import COACH, COLLEAGUE, ENTERPRISE, KEYS, ORGANIZER
 from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped
 from tests.space_web import SpaceWeb, location, main_text
 
 MON_CHOIX = feedback_case.ENTERPRISE_ID
 LIST = "/entreprise/collegues"
-
-
-@pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
 
 
 def people_of(web: SpaceWeb, enterprise_id: str = MON_CHOIX) -> dict[str, Any]:

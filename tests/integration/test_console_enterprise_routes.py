@@ -20,7 +20,6 @@ from esja.feedback.model import Vote
 from esja.matching.profiles_csv import write_profiles_csv
 from esja.model import Enterprise, Status, Tender, Text
 from esja.store.feedback import FeedbackStore
-from local.runtime import LocalAws
 from local.world import ENTERPRISE
 from tests.space_web import SpaceWeb, Visitor, location, main_text
 
@@ -30,16 +29,6 @@ ONE = f"{LIST}/fiche?entreprise={MON_CHOIX}"
 REMOVAL = f"{LIST}/retrait?entreprise={MON_CHOIX}"
 GETS = [LIST, f"{LIST}/nouvelle", ONE, REMOVAL, f"{LIST}/import"]
 POSTS = [f"{LIST}/nouvelle", ONE, REMOVAL, f"{LIST}/import", f"{LIST}/import/confirmation", f"{LIST}/export"]
-
-
-@pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
-
-
-@pytest.fixture(scope="module")
-def people(web: SpaceWeb) -> dict[str, Visitor]:
-    return web.console_people()
 
 
 @pytest.fixture(scope="module")

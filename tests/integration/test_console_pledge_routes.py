@@ -37,16 +37,6 @@ ACTIONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
-
-
-@pytest.fixture(scope="module")
-def people(web: SpaceWeb) -> dict[str, Visitor]:
-    return web.console_people()
-
-
 def pledge_of(web: SpaceWeb, institution: str) -> Pledge:
     """The world's pledge of that institution, as stored now."""
     [found] = [

@@ -77,11 +77,6 @@ def web(aws_world: LocalAws) -> SpaceWeb:
     return web
 
 
-@pytest.fixture(scope="module")
-def people(web: SpaceWeb) -> dict[str, Visitor]:
-    return web.console_people()
-
-
 def total(answer: dict[str, Any], row: str) -> str:
     found = re.search(rf'<th scope="row">{re.escape(row)}</th><td class="number">([^<]*)</td>', answer["body"])
     assert found, row

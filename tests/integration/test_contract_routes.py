@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from hypothesis import given
 
 from esja.people.roles import Role
 from esja.store.contracts_won import WinStore
 from esja.store.digest_sources import MatchHistory
 from local import feedback_case
-from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, ORGANIZER
 from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped
 from tests.space_web import SpaceWeb, location, main_text
@@ -23,11 +21,6 @@ MON_CHOIX = feedback_case.ENTERPRISE_ID
 LIST, ANSWER = "/entreprise/contrats", "/entreprise/contrats/reponse"
 NAMESAKE = "won#seao:ocds-b5fd17-2026-9377#1"  # local.world.contracts_to_confirm: found by the name only
 OURS = "won#seao:ocds-b5fd17-2026-9199#1"
-
-
-@pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
 
 
 def verdicts(web: SpaceWeb) -> dict[str, str | None]:

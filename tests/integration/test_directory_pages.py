@@ -17,16 +17,10 @@ from hypothesis import strategies as st
 from esja.folding import fold
 from esja.model import Enterprise, Profile, Text
 from esja.unspsc import unspsc_titles
-from local.runtime import LocalAws
 from local.world import PILOT_LISTINGS
 from tests.space_web import SpaceWeb, main_text
 
 FAMILY_PAGES = sorted({family for _, listing in PILOT_LISTINGS.values() for family in listing.families})
-
-
-@pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
 
 
 @pytest.fixture(scope="module")

@@ -52,11 +52,6 @@ def listing_fields(
 
 
 @pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
-
-
-@pytest.fixture(scope="module")
 def store(aws_world: LocalAws) -> DirectoryStore:
     return DirectoryStore(aws_world.resources.names["DirectoryTable"], aws_world.client("dynamodb"))
 

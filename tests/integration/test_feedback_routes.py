@@ -18,7 +18,6 @@ from esja.people.roles import Role
 from esja.store.feedback import FeedbackStore
 from esja.tokens import SigningKeys
 from local import feedback_case
-from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, ORGANIZER
 from tests.integration.test_space_routes import FUZZ, HOSTILE, assert_escaped
 from tests.pledge_builders import BASE_URL
@@ -26,11 +25,6 @@ from tests.space_web import SpaceWeb, location, main_text
 
 ENTERPRISE_ID, PROFILE_ID = feedback_case.ENTERPRISE_ID, feedback_case.PROFILE_ID
 WINDOWS = f"seao:{feedback_case.ANSWERS[3].native_id}"
-
-
-@pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
 
 
 def ballot_path(web: SpaceWeb, *, voter: str = "subscriber-new", relevant: bool = False, lang: str = "fr") -> str:

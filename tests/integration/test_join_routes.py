@@ -33,16 +33,6 @@ DEMO_REQUEST = "a1b2c3d4e5f60718"  # the world's, region 01 (ESBSL's)
 
 
 @pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
-
-
-@pytest.fixture(scope="module")
-def people(web: SpaceWeb) -> dict[str, Visitor]:
-    return web.console_people()
-
-
-@pytest.fixture(scope="module")
 def store(aws_world: LocalAws) -> JoinRequestStore:
     return JoinRequestStore(aws_world.resources.names["DirectoryTable"], aws_world.client("dynamodb"))
 

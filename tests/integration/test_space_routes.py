@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from esja.people.roles import Role
-from local.runtime import LocalAws
 from local.world import COACH, ENTERPRISE, KEYS, ORGANIZER, SIGNATORY
 from tests.space_web import SpaceWeb, Visitor, location, main_text
 
@@ -23,11 +22,6 @@ SPACE_PAGES = {
 }
 ACCOUNT_PAGES = ["/compte/sessions", "/connexion/role"]
 SPACE_POSTS = ["/organisation/sessions", "/connexion/role", "/compte/sessions/fermer-les-autres", "/deconnexion"]
-
-
-@pytest.fixture(scope="module")
-def web(aws_world: LocalAws) -> SpaceWeb:
-    return SpaceWeb(aws_world)
 
 
 @pytest.fixture(scope="module")
